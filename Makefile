@@ -1,0 +1,31 @@
+# `make test` and `make demo` are all a newcomer needs: each creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,plot,bench]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/ruff check autograd nn demos bench tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check autograd nn demos bench tests
+	$(BIN)/mypy
+
+demo: $(STAMP)
+	$(BIN)/python -m demos.xor
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.engine_step
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis

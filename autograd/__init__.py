@@ -1,0 +1,14 @@
+"""A scalar autograd engine for learning, teaching and using backpropagation.
+
+>>> from autograd import Value
+>>> x = Value(2.0)
+>>> y = (x * x).sigmoid()
+>>> y.backward()
+>>> round(x.grad, 4)
+0.0707
+"""
+
+from autograd.engine import Value, enable_grad, is_grad_enabled, linear, no_grad
+
+__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad"]
+__version__ = "0.1.0"

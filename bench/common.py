@@ -1,0 +1,76 @@
+"""Shared pieces of the benchmarks: the two-moons data, a timer and a memory meter.
+
+Every contender gets the same data, the same initial weights, and a
+``gc.collect()`` before each timed step, so no engine pays for another's garbage.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+
+def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[float]]:
+    """``n`` points of two interleaving half circles, labels -1.0 and +1.0 (as micrograd's demo)."""
+    rng = random.Random(seed)
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for i in range(n):
+        upper = i % 2 == 0
+        t = math.pi * rng.random()
+        if upper:
+            x, y = math.cos(t), math.sin(t)
+        else:
+            x, y = 1.0 - math.cos(t), 0.5 - math.sin(t)
+        xs.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
+        ys.append(1.0 if upper else -1.0)
+    return xs, ys
+
+
+def init_weights(sizes: list[int], seed: int = 0) -> list[list[list[float]]]:
+    """Per layer, per neuron: ``nin`` weights uniform in [-1, 1] then a bias of 0."""
+    rng = random.Random(seed)
+    return [
+        [[rng.uniform(-1.0, 1.0) for _ in range(nin)] + [0.0] for _ in range(nout)]
+        for nin, nout in zip(sizes, sizes[1:])
+    ]
+
+
+def best_time(step: Callable[[], Any], repeats: int) -> float:
+    """The fastest of ``repeats`` runs of ``step`` (seconds), collecting garbage before each."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def median_time(step: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def peak_memory(build: Callable[[], Any]) -> int:
+    """Peak bytes allocated while ``build()`` runs, with its result kept alive."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del kept
+    return peak
