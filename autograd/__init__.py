@@ -8,7 +8,14 @@
 0.0707
 """
 
-from autograd.engine import Value, enable_grad, is_grad_enabled, linear, no_grad
+from autograd.engine import (
+    Value,
+    enable_grad,
+    is_grad_enabled,
+    linear,
+    no_grad,
+    topological_order,
+)
 
-__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad"]
+__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad", "topological_order"]
 __version__ = "0.1.0"

@@ -13,16 +13,17 @@ and a test checks them against the table.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from operator import mul
+from operator import attrgetter, mul
 from typing import Any, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
-__all__ = ["Value", "no_grad", "enable_grad", "is_grad_enabled", "linear"]
+__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad", "topological_order"]
 
 Operand = Union["Value", float, int]
 
@@ -31,12 +32,7 @@ Operand = Union["Value", float, int]
 _grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
 _recording = _grad_enabled.get
 
-_ADD, _SUB, _MUL, _DIV, _POW, _NEG = (OPS[k] for k in ("+", "-", "*", "/", "**", "neg"))
-# Shared local-derivative tuples for the ops whose derivatives are constants.
-_D_ADD = (1.0, 1.0)
-_D_SUB = (1.0, -1.0)
-_D_ONE = (1.0,)
-_D_NEG = (-1.0,)
+_ADD, _SUB, _MUL, _NEG = (OPS[k] for k in ("+", "-", "*", "neg"))
 
 
 def is_grad_enabled() -> bool:
@@ -92,17 +88,8 @@ def _operand(x: object, symbol: str, left: object, right: object) -> float:
     )
 
 
-def _node(data: float, parents: tuple[Value, ...], local: tuple[Any, ...], op: Op, args: tuple[Any, ...]) -> Value:
-    """A new interior node; ``local[i]`` is ∂data/∂parents[i]."""
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v.parents = parents
-    v._op = op
-    v._args = args
-    v._local = local
-    return v
+_new = object.__new__
+_next_id = itertools.count().__next__
 
 
 def _leaf(data: float) -> Value:
@@ -110,10 +97,50 @@ def _leaf(data: float) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    v.parents = ()
     v._op = None
-    v._args = ()
-    v._local = ()
+    v._a = None
+    v._b = None
+    v._id = _next_id()
+    v._mark = None
+    return v
+
+
+def _node1(data: float, a: Value, da: Any, op: Op, args: tuple[Any, ...] | None) -> Value:
+    """A node with one Value parent ``a`` and ∂data/∂a = ``da``.
+
+    ``args`` is the full operand list when a constant was folded in (``x * 2``
+    keeps ``(x, 2.0)``), ``None`` when the operands are just ``(a,)``.
+    """
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = op
+    v._a = a
+    v._da = da
+    v._b = None
+    v._extra = args
+    v._id = _next_id()
+    v._mark = None
+    return v
+
+
+def _node_n(
+    data: float, parents: tuple[Value, ...], local: tuple[Any, ...], op: Op, args: tuple[Any, ...]
+) -> Value:
+    """A node with any number of Value parents (``local[i]`` = ∂data/∂parents[i])."""
+    if len(parents) == 1:
+        return _node1(data, parents[0], local[0], op, None if len(args) == 1 else args)
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = op
+    v._a = None
+    v._b = None
+    v._extra = (parents, local, args)
+    v._id = _next_id()
+    v._mark = None
     return v
 
 
@@ -129,7 +156,30 @@ def _apply(op: Op, args: tuple[Any, ...]) -> Value:
         if isinstance(a, Value):
             parents.append(a)
             local.append(op.partial(i, xs, out))
-    return _node(out, tuple(parents), tuple(local), op, args)
+    if len(parents) == 2:
+        return _node2(
+            out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
+        )
+    return _node_n(out, tuple(parents), tuple(local), op, args)
+
+
+def _node2(
+    data: float, a: Value, b: Value, da: Any, db: Any, op: Op, args: tuple[Any, ...] | None
+) -> Value:
+    """A node with two Value parents ``a``, ``b`` and their partials (``args`` as in `_node1`)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = op
+    v._a = a
+    v._da = da
+    v._b = b
+    v._db = db
+    v._extra = args
+    v._id = _next_id()
+    v._mark = None
+    return v
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -137,8 +187,7 @@ def _unary(op: Op, x: Value) -> Value:
     out = op.forward(a)
     if not _recording():
         return _leaf(out)
-    args = (x,)
-    return _node(out, args, (op.partials[0](a, out),), op, args)
+    return _node1(out, x, op.partials[0](a, out), op, None)
 
 
 def _binary(symbol: str) -> tuple[Any, Any]:
@@ -184,28 +233,42 @@ class Value:
         op: the operation that made this node (``"*"``, ``"exp"``, ...), ``""`` for a leaf.
     """
 
-    __slots__ = ("data", "grad", "label", "parents", "_op", "_args", "_local")
+    # One object per node, no per-node tuples or closures: a node with one or two
+    # parents keeps them (and its local derivatives) in slots; only n-ary nodes
+    # (`linear`) carry a tuple. Fewer objects is less memory and less work for
+    # Python's cyclic garbage collector, which dominates the cost of big graphs.
+    __slots__ = ("_a", "_b", "_da", "_db", "_extra", "_id", "_mark", "_op", "data", "grad", "label")
 
     data: float
     grad: float
     label: str
-    parents: tuple[Value, ...]
     _op: Op | None
-    _args: tuple[Any, ...]
-    _local: tuple[Any, ...]
+    _a: Value | None  # first parent, None for a leaf or an n-ary node
+    _b: Value | None  # second parent, None for fewer than two
+    _da: Any  # ∂self/∂_a (a float; a Value on the create_graph path)
+    _db: Any  # ∂self/∂_b
+    # With one or two parents: the operands including folded constants (``x * 2``
+    # keeps ``(x, 2.0)``), or None when they are just the parents. With more (or
+    # zero) parents, an n-ary node: (parents, partials, operands).
+    _extra: Any
+    _id: int  # creation order, which is a topological order of any graph
+    _mark: object  # visited-token of the latest graph search (see _interior_nodes)
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
-            raise TypeError(f"Value: expected a real number, got another Value {data!r}; use it directly")
-        self.data = _as_float(data, "Value")
+            raise TypeError(
+                f"Value: expected a real number, got another Value {data!r}; use it directly"
+            )
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {label!r}")
+        self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.parents = ()
         self._op = None
-        self._args = ()
-        self._local = ()
+        self._a = None
+        self._b = None
+        self._id = _next_id()
+        self._mark = None
 
     @property
     def op(self) -> str:
@@ -217,47 +280,81 @@ class Value:
         """True for a Value made directly (a parameter, an input), not by an operation."""
         return self._op is None
 
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Value operands, in operand order (constants folded into the node are not listed)."""
+        a = self._a
+        if a is not None:
+            b = self._b
+            return (a,) if b is None else (a, b)
+        return () if self._op is None else self._extra[0]
+
+    @property
+    def local_grads(self) -> tuple[Any, ...]:
+        """∂self/∂p for each p in ``parents``, as recorded when the node was made."""
+        if self._a is not None:
+            return (self._da,) if self._b is None else (self._da, self._db)
+        return () if self._op is None else self._extra[1]
+
+    @property
+    def operands(self) -> tuple[Any, ...]:
+        """All operands in order: the parents plus any constant folded in (``x * 2`` → (x, 2.0))."""
+        if self._op is None:
+            return ()
+        if self._a is None:
+            return self._extra[2]  # type: ignore[no-any-return]
+        return self.parents if self._extra is None else self._extra
+
     # -- the four operations that make up most graphs, spelled out for speed --
-    # Their partials are those of `autograd.ops` ("+", "-", "*", "/"); a test checks it.
+    # Their partials are those of `autograd.ops` ("+", "-", "*", "neg"); a test checks it.
 
     def __add__(self, other: Operand) -> Value:
         """self + other;  ∂/∂self = 1, ∂/∂other = 1."""
         if isinstance(other, Value):
-            out = self.data + other.data
             if _recording():
-                args = (self, other)
-                return _node(out, args, _D_ADD, _ADD, args)
-            return _leaf(out)
+                # _node2 written out: this and __mul__ make most nodes of most graphs.
+                v = _new(Value)
+                v.data = self.data + other.data
+                v.grad = 0.0
+                v.label = ""
+                v._op = _ADD
+                v._a = self
+                v._da = 1.0
+                v._b = other
+                v._db = 1.0
+                v._extra = None
+                v._id = _next_id()
+                v._mark = None
+                return v
+            return _leaf(self.data + other.data)
         c = _operand(other, "+", self, other)
         if _recording():
-            return _node(self.data + c, (self,), _D_ONE, _ADD, (self, c))
+            return _node1(self.data + c, self, 1.0, _ADD, (self, c))
         return _leaf(self.data + c)
 
     def __radd__(self, other: Operand) -> Value:
         """other + self."""
         c = _operand(other, "+", other, self)
         if _recording():
-            return _node(c + self.data, (self,), _D_ONE, _ADD, (c, self))
+            return _node1(c + self.data, self, 1.0, _ADD, (c, self))
         return _leaf(c + self.data)
 
     def __sub__(self, other: Operand) -> Value:
         """self − other;  ∂/∂self = 1, ∂/∂other = −1."""
         if isinstance(other, Value):
-            out = self.data - other.data
             if _recording():
-                args = (self, other)
-                return _node(out, args, _D_SUB, _SUB, args)
-            return _leaf(out)
+                return _node2(self.data - other.data, self, other, 1.0, -1.0, _SUB, None)
+            return _leaf(self.data - other.data)
         c = _operand(other, "-", self, other)
         if _recording():
-            return _node(self.data - c, (self,), _D_ONE, _SUB, (self, c))
+            return _node1(self.data - c, self, 1.0, _SUB, (self, c))
         return _leaf(self.data - c)
 
     def __rsub__(self, other: Operand) -> Value:
         """other − self."""
         c = _operand(other, "-", other, self)
         if _recording():
-            return _node(c - self.data, (self,), _D_NEG, _SUB, (c, self))
+            return _node1(c - self.data, self, -1.0, _SUB, (c, self))
         return _leaf(c - self.data)
 
     def __mul__(self, other: Operand) -> Value:
@@ -266,26 +363,36 @@ class Value:
             a = self.data
             b = other.data
             if _recording():
-                args = (self, other)
-                return _node(a * b, args, (b, a), _MUL, args)
+                v = _new(Value)
+                v.data = a * b
+                v.grad = 0.0
+                v.label = ""
+                v._op = _MUL
+                v._a = self
+                v._da = b
+                v._b = other
+                v._db = a
+                v._extra = None
+                v._id = _next_id()
+                v._mark = None
+                return v
             return _leaf(a * b)
         c = _operand(other, "*", self, other)
         if _recording():
-            return _node(self.data * c, (self,), (c,), _MUL, (self, c))
+            return _node1(self.data * c, self, c, _MUL, (self, c))
         return _leaf(self.data * c)
 
     def __rmul__(self, other: Operand) -> Value:
         """other · self."""
         c = _operand(other, "*", other, self)
         if _recording():
-            return _node(c * self.data, (self,), (c,), _MUL, (c, self))
+            return _node1(c * self.data, self, c, _MUL, (c, self))
         return _leaf(c * self.data)
 
     def __neg__(self) -> Value:
         """−self;  ∂/∂self = −1."""
         if _recording():
-            args = (self,)
-            return _node(-self.data, args, _D_NEG, _NEG, args)
+            return _node1(-self.data, self, -1.0, _NEG, None)
         return _leaf(-self.data)
 
     def __pos__(self) -> Value:
@@ -299,35 +406,35 @@ class Value:
 
     def exp(self) -> Value:
         """eˣ;  ∂/∂x = eˣ. Raises OverflowError above x ≈ 709.78."""
-        return _unary(OPS["exp"], self)
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
         """ln x;  ∂/∂x = 1/x. Raises ValueError for x <= 0."""
-        return _unary(OPS["log"], self)
+        return _unary(_LOG, self)
 
     def sqrt(self) -> Value:
         """√x;  ∂/∂x = 1/(2√x). Raises ValueError for x < 0."""
-        return _unary(OPS["sqrt"], self)
+        return _unary(_SQRT, self)
 
     def sin(self) -> Value:
         """sin x;  ∂/∂x = cos x."""
-        return _unary(OPS["sin"], self)
+        return _unary(_SIN, self)
 
     def cos(self) -> Value:
         """cos x;  ∂/∂x = −sin x."""
-        return _unary(OPS["cos"], self)
+        return _unary(_COS, self)
 
     def tanh(self) -> Value:
         """tanh x;  ∂/∂x = 1 − tanh² x. Finite for every finite x."""
-        return _unary(OPS["tanh"], self)
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
         """σ(x) = 1/(1 + e⁻ˣ);  ∂/∂x = σ(x)(1 − σ(x)). Finite for every finite x."""
-        return _unary(OPS["sigmoid"], self)
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x);  ∂/∂x = 1 for x > 0, else 0 (so relu'(0) = 0, as in PyTorch)."""
-        return _unary(OPS["relu"], self)
+        return _unary(_RELU, self)
 
     # -- reverse mode --
 
@@ -341,17 +448,25 @@ class Value:
 
         Iterative (no recursion), so graph size is bounded only by memory.
         """
-        order = _interior_nodes(self)
-        for v in order:
-            v.grad = 0.0
         if self._op is None:
             self.grad += 1.0
             return
+        order = _interior_nodes(self)
+        for v in order:
+            v.grad = 0.0
         self.grad = 1.0
         for v in order:
             g = v.grad
-            for p, d in zip(v.parents, v._local):
-                p.grad += g * d
+            a = v._a
+            if a is not None:
+                a.grad += g * v._da
+                b = v._b
+                if b is not None:
+                    b.grad += g * v._db
+            else:
+                parents, local, _ = v._extra
+                for p, d in zip(parents, local):
+                    p.grad += g * d
 
     # -- Python protocol --
 
@@ -370,36 +485,72 @@ class Value:
     # dicts as graph nodes. Comparison operators are deliberately not defined.
 
 
-_new = object.__new__
+_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU = (
+    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
+)
+_by_creation = attrgetter("_id")
 
 
 def _interior_nodes(root: Value) -> list[Value]:
-    """The non-leaf nodes ``root`` depends on, each after every node that uses it.
+    """The non-leaf nodes ``root`` depends on, ``root`` first, each before its parents.
 
-    An iterative depth-first search: a node is emitted once all of its parents
-    have been, and the list is then reversed, so walking it front to back visits
-    ``root`` first and every node before its parents (reverse topological order).
+    Creation order is a topological order (a node's operands exist before it), so
+    a plain search that collects the nodes, then a sort by creation number, gives
+    reverse topological order with no recursion. Visited nodes are marked with a
+    token fresh for this search rather than kept in a set: a slot store and an
+    identity test cost less than hashing every node twice.
     """
     if root._op is None:
         return []
-    order: list[Value] = []
-    expanded: set[Value] = set()
-    emitted: set[Value] = set()
+    token = object()
+    root._mark = token
     stack = [root]
+    found = [root]
+    push = stack.append
+    pop = stack.pop
+    keep = found.append
     while stack:
-        v = stack[-1]
-        if v in expanded:
-            stack.pop()
-            if v not in emitted:
-                emitted.add(v)
-                order.append(v)
-            continue
-        expanded.add(v)
-        for p in v.parents:
-            if p._op is not None and p not in expanded:
+        v = pop()
+        a = v._a
+        if a is not None:
+            if a._op is not None and a._mark is not token:
+                a._mark = token
+                push(a)
+                keep(a)
+            b = v._b
+            if b is not None and b._op is not None and b._mark is not token:
+                b._mark = token
+                push(b)
+                keep(b)
+        else:
+            for p in v._extra[0]:
+                if p._op is not None and p._mark is not token:
+                    p._mark = token
+                    push(p)
+                    keep(p)
+    # Discovery order is already nearly descending, which the sort exploits.
+    found.sort(key=_by_creation, reverse=True)
+    return found
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, leaves included, each after all of its parents.
+
+    ``root`` is last. This is the order of the forward computation; reversed, it
+    is the order in which backward visits the nodes. Iterative, for any graph size.
+    """
+    token = object()
+    root._mark = token
+    stack = [root]
+    found = [root]
+    while stack:
+        for p in stack.pop().parents:
+            if p._mark is not token:
+                p._mark = token
                 stack.append(p)
-    order.reverse()
-    return order
+                found.append(p)
+    found.sort(key=_by_creation)
+    return found
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -> Value:
@@ -426,7 +577,7 @@ def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -
     args = (*weights, *inputs, bias)
     n_value_inputs = sum(isinstance(x, Value) for x in inputs)
     if bias_is_value and n_value_inputs == n:
-        return _node(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+        return _node_n(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
     if bias_is_value and n_value_inputs == 0:
-        return _node(out, (*weights, bias), (*xd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+        return _node_n(out, (*weights, bias), (*xd, 1.0), LINEAR, args)  # type: ignore[arg-type]
     return _apply(LINEAR, args)

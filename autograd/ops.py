@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Op", "OPS", "LINEAR"]
+__all__ = ["LINEAR", "OPS", "Op"]
 
 # A number here is a float on the fast path and a Value on the create_graph path.
 Num = Any
@@ -54,15 +54,12 @@ def _pow(a: float, b: float) -> float:
         raise ZeroDivisionError(f"'**': {_fmt(a)} ** {_fmt(b)} divides by zero")
     if a < 0.0 and not float(b).is_integer():
         raise ValueError(
-            f"'**': negative base {_fmt(a)} to the non-integer power {_fmt(b)} "
-            "is not a real number"
+            f"'**': negative base {_fmt(a)} to the non-integer power {_fmt(b)} is not a real number"
         )
     try:
         return float(a**b)
     except OverflowError:
-        raise OverflowError(
-            f"'**': {_fmt(a)} ** {_fmt(b)} overflows the float range"
-        ) from None
+        raise OverflowError(f"'**': {_fmt(a)} ** {_fmt(b)} overflows the float range") from None
 
 
 def _exp(a: float) -> float:
@@ -188,7 +185,12 @@ OPS: dict[str, Op] = {
     for op in (
         Op("+", float.__add__, (_ONE, _ONE), ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")),
         Op("-", float.__sub__, (_ONE, lambda a, b, out: -1.0), ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")),
-        Op("*", float.__mul__, (lambda a, b, out: b, lambda a, b, out: a), ("∂(ab)/∂a = b", "∂(ab)/∂b = a")),
+        Op(
+            "*",
+            float.__mul__,
+            (lambda a, b, out: b, lambda a, b, out: a),
+            ("∂(ab)/∂a = b", "∂(ab)/∂b = a"),
+        ),
         Op(
             "/",
             _div,

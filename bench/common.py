@@ -7,16 +7,18 @@ Every contender gets the same data, the same initial weights, and a
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import random
-import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 
-def two_moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[float]]:
+def two_moons(
+    n: int = 100, noise: float = 0.1, seed: int = 1
+) -> tuple[list[list[float]], list[float]]:
     """``n`` points of two interleaving half circles, labels -1.0 and +1.0 (as micrograd's demo)."""
     rng = random.Random(seed)
     xs: list[list[float]] = []
@@ -38,29 +40,25 @@ def init_weights(sizes: list[int], seed: int = 0) -> list[list[list[float]]]:
     rng = random.Random(seed)
     return [
         [[rng.uniform(-1.0, 1.0) for _ in range(nin)] + [0.0] for _ in range(nout)]
-        for nin, nout in zip(sizes, sizes[1:])
+        for nin, nout in itertools.pairwise(sizes)
     ]
 
 
-def best_time(step: Callable[[], Any], repeats: int) -> float:
-    """The fastest of ``repeats`` runs of ``step`` (seconds), collecting garbage before each."""
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def best_times(steps: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """The fastest of ``repeats`` runs of each step (seconds).
 
-
-def median_time(step: Callable[[], Any], repeats: int) -> float:
-    times = []
+    Rounds are interleaved (every contender once per round), so a slow spell of
+    a shared machine hits all contenders alike, and garbage is collected before
+    each timed run.
+    """
+    times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(repeats):
-        gc.collect()
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for name, step in steps.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - t0)
+    return {name: min(ts) for name, ts in times.items()}
 
 
 def peak_memory(build: Callable[[], Any]) -> int:

@@ -15,7 +15,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from bench.common import best_time, init_weights, peak_memory, two_moons
+from bench.common import best_times, init_weights, peak_memory, two_moons
 
 SIZES = [2, 16, 16, 1]
 LR = 0.05
@@ -116,8 +116,10 @@ def contenders(weights: list[list[list[float]]]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args(argv)
     xs, ys = two_moons(100)
     weights = init_weights(SIZES)
@@ -129,23 +131,25 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     for name, loss in losses.items():
         assert abs(loss - ref) <= 1e-9 * max(1.0, abs(ref)), f"{name} loss {loss} != {ref}"
 
-    times: dict[str, float] = {}
-    for name, m in models.items():
-        step: Callable[[], float] = lambda m=m: m.step(xs, ys)  # noqa: E731
-        times[name] = best_time(step, args.repeats)
+    steps: dict[str, Callable[[], float]] = {
+        name: (lambda m=m: m.step(xs, ys)) for name, m in models.items()
+    }
+    times = best_times(steps, args.repeats)
     mem = {
         name: peak_memory(lambda m=m: m.loss(xs, ys))
         for name, m in models.items()
         if name != "float"
     }
 
-    print(f"one training step, MLP {'-'.join(map(str, SIZES))} (ReLU, binary * and + nodes), "
-          f"100 two-moons points, best of {args.repeats}")
+    print(
+        f"one training step, MLP {'-'.join(map(str, SIZES))} (ReLU, binary * and + nodes), "
+        f"100 two-moons points, best of {args.repeats}"
+    )
     for name, t in times.items():
         print(f"  {name:10s} {t * 1e3:8.1f} ms")
     print(f"  speed-up over micrograd:       {times['micrograd'] / times['autograd']:.1f}x")
     print(f"  time relative to float code:   {times['autograd'] / times['float']:.1f}x")
-    print(f"graph memory (tracemalloc peak while building the loss graph)")
+    print("graph memory (tracemalloc peak while building the loss graph)")
     for name, b in mem.items():
         print(f"  {name:10s} {b / 2**20:8.2f} MiB")
     print(f"  autograd / micrograd memory:   {mem['autograd'] / mem['micrograd']:.2f}")
