@@ -23,7 +23,15 @@ from typing import Any, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
-__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad", "topological_order"]
+__all__ = [
+    "Value",
+    "apply",
+    "enable_grad",
+    "is_grad_enabled",
+    "linear",
+    "no_grad",
+    "topological_order",
+]
 
 Operand = Union["Value", float, int]
 
@@ -531,6 +539,35 @@ def _interior_nodes(root: Value) -> list[Value]:
     # Discovery order is already nearly descending, which the sort exploits.
     found.sort(key=_by_creation, reverse=True)
     return found
+
+
+def apply(op: Op, *operands: Operand) -> Value:
+    """Apply an `Op` (a table entry or your own) to Values and numbers.
+
+    This is how to add an operation without touching the engine: state its
+    forward rule on floats and one partial-derivative rule per operand, written
+    with ordinary arithmetic so it also works on Values (then ``grad(...,
+    create_graph=True)`` can differentiate it again):
+
+    >>> from autograd import Op, Value, apply
+    >>> square = Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ("∂(a²)/∂a = 2a",))
+    >>> x = Value(3.0)
+    >>> y = apply(square, x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (9.0, 6.0)
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"apply: expected an autograd Op, got {op!r}")
+    if op.partials and len(operands) != len(op.partials):
+        raise TypeError(
+            f"apply: {op.name!r} takes {len(op.partials)} operand(s), got {len(operands)}"
+        )
+    args = tuple(
+        x if isinstance(x, Value) else _as_float(x, f"apply({op.name!r}) operand {i}")
+        for i, x in enumerate(operands)
+    )
+    return _apply(op, args)
 
 
 def topological_order(root: Value) -> list[Value]:
