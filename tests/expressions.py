@@ -38,6 +38,11 @@ def expressions(max_leaves: int = 8) -> st.SearchStrategy[Expr]:
     return st.recursive(leaves, extend, max_leaves=max_leaves)
 
 
+# Points on a grid of 1/64: exact in binary, and away from the tiny magnitudes where
+# local derivatives like 1/x reach 1e160 and cancel catastrophically in any float engine.
+points = st.lists(st.integers(-128, 128).map(lambda k: k / 64), min_size=N_VARS, max_size=N_VARS)
+
+
 def uses_variable(expr: Expr) -> bool:
     if expr[0] == "x":
         return True

@@ -6,7 +6,6 @@ import math
 
 import pytest
 from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 from autograd import GradcheckError, Op, Value, apply, grad, gradcheck, linear, topological_order
 from tests.expressions import (
@@ -14,6 +13,7 @@ from tests.expressions import (
     N_VARS,
     evaluate,
     expressions,
+    points,
     smooth_derivative,
     uses_variable,
 )
@@ -76,8 +76,8 @@ def test_second_derivative_of_every_op(name, f, d2, points) -> None:
 
 
 def test_first_derivatives_agree_with_backward() -> None:
-    for name, f, _, points in SECOND:
-        for x in points:
+    for name, f, _, samples in SECOND:
+        for x in samples:
             v = Value(x)
             y = f(v)
             y.backward()
@@ -188,8 +188,6 @@ def test_apply_checks_arity_and_operands() -> None:
 
 
 # -- property: Hessians of random expressions vs finite differences of grad --
-
-points = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=N_VARS, max_size=N_VARS)
 
 
 @settings(max_examples=150, deadline=None)

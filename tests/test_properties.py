@@ -6,20 +6,17 @@ import math
 
 import pytest
 from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 from autograd import Value, topological_order
 from tests.expressions import (
     ARITH_ERRORS,
-    N_VARS,
     evaluate,
     expressions,
+    points,
     smooth_derivative,
     uses_variable,
     value_at,
 )
-
-points = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=N_VARS, max_size=N_VARS)
 
 
 def build(expr, point) -> tuple[list[Value], Value]:
