@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint bench clean
+.PHONY: test demo lint bench clean test-torch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis
+
+# Optional: compare first and second derivatives with PyTorch's autograd (a large install).
+test-torch: $(STAMP)
+	$(BIN)/pip install -q torch
+	$(BIN)/pytest tests/test_against_torch.py
