@@ -128,12 +128,13 @@ def _build(expression: str, at: Sequence[str]) -> tuple[Value, dict[str, Value]]
     values = _values(at)
     try:
         parsed = parse(expression)
-        unused = [name for name in values if name not in parsed.names]
-        if unused:
-            raise UsageError(f"--at {unused[0]}: the expression has no name {unused[0]!r}")
         root = parsed.build(values)
     except ExpressionError as e:
         raise UsageError(f"in the expression: {e}") from None
+    # Most likely a typo in a name: say so rather than ignore it.
+    unused = [name for name in values if name not in parsed.names]
+    if unused:
+        raise UsageError(f"--at {unused[0]}: the expression has no name {unused[0]!r}")
     leaves = {v.label: v for v in topological_order(root) if v.is_leaf and v.label}
     return root, leaves
 

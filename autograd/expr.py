@@ -110,18 +110,15 @@ def _operator_column(text: str, node: ast.BinOp) -> int:
 
 
 def _precheck(text: str) -> None:
-    """Length, characters and parenthesis depth, on the raw text, before `ast.parse` sees it."""
+    """Characters, bracket depth and length, on the raw text, before `ast.parse` sees it.
+
+    Depth is checked first (within the first MAX_LENGTH + 1 characters) so that
+    deep nesting is reported as such even when the text is also too long.
+    """
     if not isinstance(text, str):
         raise ExpressionError(f"the expression must be a str, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
-            MAX_LENGTH + 1,
-        )
-    if not text.strip():
-        raise ExpressionError("the expression is empty", 1)
     depth = 0
-    for i, ch in enumerate(text, start=1):
+    for i, ch in enumerate(text[: MAX_LENGTH + 1], start=1):
         if not ch.isprintable():
             raise ExpressionError(f"character {ch!r} is not allowed (one line of text)", i)
         if ch in "([{":
@@ -132,6 +129,13 @@ def _precheck(text: str) -> None:
                 )
         elif ch in ")]}":
             depth -= 1
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            MAX_LENGTH + 1,
+        )
+    if not text.strip():
+        raise ExpressionError("the expression is empty", 1)
 
 
 @dataclass(frozen=True)
