@@ -88,6 +88,8 @@ button { font: inherit; padding: 3px 14px; border: 1px solid #888; border-radius
          background: #f4f4f4; cursor: pointer; }
 button:disabled { opacity: 0.4; cursor: default; }
 #counter { color: #555; margin-left: 6px; }
+/* A fixed height, so that the graph below never moves when the text changes. */
+#panel { height: 10.5em; overflow-y: auto; }
 #headline { font-weight: 600; }
 #note { color: #555; }
 #math { font: 14px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
@@ -227,9 +229,11 @@ def stepper_html(
 <button id="next" type="button">Next &#9654;</button>
 <span id="counter"></span>
 </div>
+<div id="panel">
 <div id="headline"></div>
 <div id="note"></div>
 <pre id="math"></pre>
+</div>
 </header>
 <div id="graph">
 {svg}
