@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -166,14 +167,17 @@ def _explain(args: argparse.Namespace) -> int:
     if args.html:
         title = args.expression.strip()
         page = stepper_html(root, explanation, title=title, max_nodes=_MAX_NODES)
+    # Files first: a closed pipe on stdout (``| head``) must not cost the files.
+    if svg is not None:
+        write_atomically(args.svg, svg)
+    if page is not None:
+        write_atomically(args.html, page.encode("utf-8"))
     print(explanation)
     if wrt is not None:
         print(f"\nSo ∂{explanation.names[root]}/∂{args.wrt} = {explanation.grad(wrt)!r}")
     if svg is not None:
-        write_atomically(args.svg, svg)
         print(f"\nwrote the graph to {args.svg}")
     if page is not None:
-        write_atomically(args.html, page.encode("utf-8"))
         print(f"wrote the stepper to {args.html} (open it in a browser)")
     return 0
 
@@ -200,6 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "install it (apt install graphviz, brew install graphviz)",
             file=sys.stderr,
         )
+        return 1
+    except BrokenPipeError:
+        # Whoever read our output stopped (``| head``): nothing to report. Point stdout at
+        # devnull so that Python's own flush at exit does not complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

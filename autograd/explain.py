@@ -234,7 +234,7 @@ class Explanation(Sequence[Step]):
         return self.grads.get(v, 0.0)
 
     def forward_text(self) -> str:
-        """The forward pass: each node's value, inputs first, in the order computed."""
+        """The forward pass: each node's value, in the order the nodes were made."""
         width = max(len(self.names[v]) for v in self.order)
         lines = ["Forward pass:"]
         for v in self.order:

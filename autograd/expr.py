@@ -154,7 +154,10 @@ class Expression:
         overflow), pointing at the column of the operation.
         """
         bound = {unicodedata.normalize("NFKC", k): v for k, v in values.items()}
-        leaves: dict[str, Value] = {}
+        # The leaves first, in order of appearance, so a listing shows the inputs first.
+        leaves = {
+            name: Value(float(bound[name]), label=name) for name in self.names if name in bound
+        }
         # Post-order walk with an explicit stack: (node, visited-children?).
         stack: list[tuple[ast.expr, bool]] = [(self.tree, False)]
         results: list[Value | float] = []
