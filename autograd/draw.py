@@ -95,7 +95,8 @@ def _clusters(
         if len(names) == 0 or len(found) != 1:
             continue
         neurons = {m.group(1) for m in map(_NEURON.search, names) if m}
-        neuron = int(neurons.pop()) if len(neurons) == 1 else -1 - len(layers)
+        # Without one neuron number, the Σ node still gets a cluster of its own (a negative key).
+        neuron = int(neurons.pop()) if len(neurons) == 1 else -1 - index[v]
         members = [index[v]]
         users = consumers.get(v, [])
         if len(users) == 1 and len(users[0].operands) == 1:
