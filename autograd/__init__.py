@@ -9,6 +9,7 @@
 """
 
 from autograd.derivatives import GradcheckError, grad, gradcheck
+from autograd.draw import draw_graph
 from autograd.engine import (
     Value,
     apply,
@@ -18,6 +19,7 @@ from autograd.engine import (
     no_grad,
     topological_order,
 )
+from autograd.explain import explain
 from autograd.ops import Op
 
 __all__ = [
@@ -25,7 +27,9 @@ __all__ = [
     "Op",
     "Value",
     "apply",
+    "draw_graph",
     "enable_grad",
+    "explain",
     "grad",
     "gradcheck",
     "is_grad_enabled",
