@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-import graphviz  # type: ignore[import-untyped]
+import graphviz
 
 from autograd.draw import draw_graph
 from autograd.engine import Value, topological_order

@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import Value, _as_float, _interior_nodes, enable_grad, no_grad
+from autograd.engine import Value, _as_float, enable_grad, no_grad, topological_order
 
 __all__ = ["GradcheckError", "grad", "gradcheck"]
 
@@ -44,7 +44,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {x!r}")
-    order = _interior_nodes(output)
+    # A read-only walk (not backward's marking search): grad may run in several threads.
+    order = [v for v in reversed(topological_order(output)) if not v.is_leaf]
     if create_graph:
         with enable_grad():
             grads = _accumulate_symbolic(output, order)
@@ -79,7 +80,7 @@ def _accumulate_symbolic(output: Value, order: list[Value]) -> dict[Value, Any]:
     for v in order:
         g = grads[v]
         op = v._op
-        assert op is not None  # _interior_nodes yields only interior nodes
+        assert op is not None  # the order holds interior nodes only
         operands = v.operands
         for i, a in enumerate(operands):
             if isinstance(a, Value):

@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Mapping
 
-import graphviz  # type: ignore[import-untyped]
+import graphviz
 
 from autograd.engine import Value, topological_order
 from autograd.notation import constant, node_names, num, parameter_names

@@ -506,7 +506,9 @@ def _interior_nodes(root: Value) -> list[Value]:
     a plain search that collects the nodes, then a sort by creation number, gives
     reverse topological order with no recursion. Visited nodes are marked with a
     token fresh for this search rather than kept in a set: a slot store and an
-    identity test cost less than hashing every node twice.
+    identity test cost less than hashing every node twice. The marks make this
+    search, like the ``.grad`` updates of backward itself, unsafe to run from two
+    threads on overlapping graphs at once; read-only walks use `topological_order`.
     """
     if root._op is None:
         return []
@@ -575,19 +577,17 @@ def topological_order(root: Value) -> list[Value]:
 
     ``root`` is last. This is the order of the forward computation; reversed, it
     is the order in which backward visits the nodes. Iterative, for any graph size.
+    It only reads the graph (visited nodes are kept in a set, not marked), so
+    several threads may walk the same graph at once.
     """
-    token = object()
-    root._mark = token
+    seen = {root}
     stack = [root]
-    found = [root]
     while stack:
         for p in stack.pop().parents:
-            if p._mark is not token:
-                p._mark = token
+            if p not in seen:
+                seen.add(p)
                 stack.append(p)
-                found.append(p)
-    found.sort(key=_by_creation)
-    return found
+    return sorted(seen, key=_by_creation)
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -> Value:

@@ -6,7 +6,7 @@ import math
 import re
 import shutil
 
-import graphviz  # type: ignore[import-untyped]
+import graphviz
 import pytest
 
 from autograd import Value, draw_graph, linear, topological_order
