@@ -1,0 +1,17 @@
+"""Neural networks on the autograd engine: the nets of Rumelhart, Hinton & Williams (1986).
+
+>>> import nn
+>>> model = nn.MLP(2, [2, 1], seed=0)          # 2 inputs, 2 hidden sigmoid units, 1 output
+>>> y = model([1.0, 0.0])                      # a Value
+>>> loss = nn.losses.sum_squared_error(y, 1.0) # ½ (y − d)²
+>>> loss.backward()
+>>> len(model.parameters())
+9
+"""
+
+from nn import init, losses, optim
+from nn.layers import MLP, Layer, Neuron
+from nn.module import Module
+from nn.optim import SGD, Adam
+
+__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "init", "losses", "optim"]
