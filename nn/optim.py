@@ -1,0 +1,143 @@
+"""Optimizers: they change parameter values using the gradients left by ``backward()``.
+
+Updates are plain float arithmetic on ``p.data`` (no graph is recorded). Before
+changing anything, ``step()`` checks that every gradient is finite and raises
+FloatingPointError naming the parameter if not, so a diverged step never
+half-updates a model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value
+
+__all__ = ["SGD", "Adam", "Optimizer"]
+
+
+def _number(x: object, where: str, what: str, low: float, high: float = math.inf) -> float:
+    """``x`` as a float in [low, high) or a ValueError naming it."""
+    if isinstance(x, bool) or not isinstance(x, int | float) or not (low <= x < high):
+        raise ValueError(f"{where}: {what} must be a number in [{low}, {high}), got {x!r}")
+    return float(x)
+
+
+class Optimizer:
+    """The parameters and the two things every optimizer does: ``zero_grad`` and ``step``."""
+
+    def __init__(self, params: Iterable[Value], where: str) -> None:
+        if isinstance(params, Value):
+            raise TypeError(f"{where}: params must be a list of Values (model.parameters())")
+        ps = list(params)
+        if not ps:
+            raise ValueError(f"{where}: no parameters to optimize")
+        seen: set[int] = set()
+        for i, p in enumerate(ps):
+            if not isinstance(p, Value):
+                raise TypeError(f"{where}: params[{i}] is {p!r}, not a Value")
+            if id(p) in seen:
+                raise ValueError(f"{where}: params[{i}] ({p!r}) is listed twice")
+            seen.add(id(p))
+        self.params = ps
+        self._where = where
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (backward accumulates into leaves)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _check_gradients(self) -> None:
+        for i, p in enumerate(self.params):
+            if not math.isfinite(p.grad):
+                name = p.label or f"params[{i}]"
+                raise FloatingPointError(
+                    f"{self._where}.step: gradient of {name} is {p.grad!r}; "
+                    "no parameter was changed (lower the learning rate?)"
+                )
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Gradient descent with the paper's momentum: Δw(t) = −ε·∂E/∂w(t) + α·Δw(t−1).
+
+    Rumelhart, Hinton & Williams (1986), with ε = ``lr`` and α =
+    ``momentum``; then w ← w + Δw(t). Δw(0) = 0. ``weight_decay`` λ adds λ·w to
+    the gradient (L2 regularisation of E by ½λw²). With α = 0 this is plain
+    w ← w − ε·∂E/∂w.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, "SGD")
+        if isinstance(lr, bool) or not isinstance(lr, int | float) or not (0.0 < lr < math.inf):
+            raise ValueError(f"SGD: lr must be a finite number > 0, got {lr!r}")
+        self.lr = float(lr)
+        self.momentum = _number(momentum, "SGD", "momentum", 0.0, 1.0)
+        self.weight_decay = _number(weight_decay, "SGD", "weight_decay", 0.0)
+        self.deltas = [0.0] * len(self.params)
+        """Δw(t−1) of each parameter: the previous change."""
+
+    def step(self) -> None:
+        """One update of every parameter from its current ``.grad``."""
+        self._check_gradients()
+        lr, alpha, decay = self.lr, self.momentum, self.weight_decay
+        deltas = self.deltas
+        for i, p in enumerate(self.params):
+            g = p.grad + decay * p.data if decay else p.grad
+            d = -lr * g + alpha * deltas[i]
+            deltas[i] = d
+            p.data += d
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): steps scaled by running moments of the gradient.
+
+    With g = ∂E/∂w (+ λ·w if ``weight_decay``), at step t = 1, 2, ...:
+    m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+    m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  w ← w − lr·m̂/(√v̂ + eps).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, "Adam")
+        if isinstance(lr, bool) or not isinstance(lr, int | float) or not (0.0 < lr < math.inf):
+            raise ValueError(f"Adam: lr must be a finite number > 0, got {lr!r}")
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}")
+        self.lr = float(lr)
+        self.beta1 = _number(betas[0], "Adam", "betas[0]", 0.0, 1.0)
+        self.beta2 = _number(betas[1], "Adam", "betas[1]", 0.0, 1.0)
+        self.eps = _number(eps, "Adam", "eps", 0.0)
+        self.weight_decay = _number(weight_decay, "Adam", "weight_decay", 0.0)
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter from its current ``.grad``."""
+        self._check_gradients()
+        self.t += 1
+        b1, b2, decay = self.beta1, self.beta2, self.weight_decay
+        c1 = 1.0 - b1**self.t
+        c2 = 1.0 - b2**self.t
+        lr, eps = self.lr, self.eps
+        m, v = self.m, self.v
+        for i, p in enumerate(self.params):
+            g = p.grad + decay * p.data if decay else p.grad
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
