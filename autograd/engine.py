@@ -442,7 +442,14 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x);  ∂/∂x = 1 for x > 0, else 0 (so relu'(0) = 0, as in PyTorch)."""
-        return _unary(_RELU, self)
+        # Spelled out (the table's rule, checked by a test): relu is every hidden unit
+        # of a ReLU net.
+        a = self.data
+        if _recording():
+            if a > 0.0:
+                return _node1(a, self, 1.0, _RELU, None)
+            return _node1(0.0, self, 0.0, _RELU, None)
+        return _leaf(a if a > 0.0 else 0.0)
 
     # -- reverse mode --
 
@@ -497,6 +504,7 @@ _EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU = (
     OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
 )
 _by_creation = attrgetter("_id")
+_op_of = attrgetter("_op")  # truthy exactly for interior nodes
 
 
 def _interior_nodes(root: Value) -> list[Value]:
@@ -533,8 +541,10 @@ def _interior_nodes(root: Value) -> list[Value]:
                 push(b)
                 keep(b)
         else:
-            for p in v._extra[0]:
-                if p._op is not None and p._mark is not token:
+            # filter() skips the leaves at C speed: an n-ary node (a unit's Σ) has
+            # mostly leaf parents (its weights).
+            for p in filter(_op_of, v._extra[0]):
+                if p._mark is not token:
                     p._mark = token
                     push(p)
                     keep(p)
@@ -601,20 +611,36 @@ def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"linear: {n} weights but {len(inputs)} inputs")
-    if not all(isinstance(w, Value) for w in weights):
-        bad = next(w for w in weights if not isinstance(w, Value))
-        raise TypeError(f"linear: weights must be Values, got {bad!r}")
-    wd = [w.data for w in weights]
-    xd = [x.data if isinstance(x, Value) else _as_float(x, "linear input") for x in inputs]
-    bias_is_value = isinstance(bias, Value)
-    b = bias.data if bias_is_value else _as_float(bias, "linear bias")  # type: ignore[union-attr]
-    out = sum(map(mul, wd, xd), b)
-    if not _recording():
-        return _leaf(out)
-    args = (*weights, *inputs, bias)
-    n_value_inputs = sum(isinstance(x, Value) for x in inputs)
-    if bias_is_value and n_value_inputs == n:
-        return _node_n(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
-    if bias_is_value and n_value_inputs == 0:
-        return _node_n(out, (*weights, bias), (*xd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+    # The two common cases (hidden layers: Value inputs; first layer: float inputs)
+    # build their node directly, with types tested list by list at C speed
+    # (frozenset.issuperset over map(type, ...)): this makes most nodes of an MLP.
+    if type(bias) is Value and _ONLY_VALUE.issuperset(map(type, weights)):
+        wd = list(map(_get_data, weights))
+        if _ONLY_VALUE.issuperset(map(type, inputs)):
+            xd = list(map(_get_data, inputs))
+            out = sum(map(mul, wd, xd), bias.data)
+            if not _recording():
+                return _leaf(out)
+            args = (*weights, *inputs, bias)
+            return _node_n(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+        if _ONLY_FLOAT.issuperset(map(type, inputs)):
+            out = sum(map(mul, wd, inputs), bias.data)  # same order as above: bit-identical
+            if not _recording():
+                return _leaf(out)
+            local = (*inputs, 1.0)
+            return _node_n(out, (*weights, bias), local, LINEAR, (*weights, *inputs, bias))
+    # Anything else (ints, mixed inputs, subclasses, a float bias): check and convert.
+    for i, w in enumerate(weights):
+        if not isinstance(w, Value):
+            raise TypeError(f"linear: weights must be Values, got {w!r} at position {i}")
+    args = (
+        *weights,
+        *(x if isinstance(x, Value) else _as_float(x, "linear input") for x in inputs),
+        bias if isinstance(bias, Value) else _as_float(bias, "linear bias"),
+    )
     return _apply(LINEAR, args)
+
+
+_get_data = attrgetter("data")
+_ONLY_VALUE = frozenset((Value,))
+_ONLY_FLOAT = frozenset((float,))
