@@ -78,10 +78,19 @@ def _as_float(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
-        return float(x)
+        return _to_float(x, where)
     raise TypeError(
         f"{where}: expected a real number (int or float), got {x!r} ({type(x).__name__})"
     )
+
+
+def _to_float(x: numbers.Real, where: str) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        text = repr(x)
+        shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} digits)"
+        raise OverflowError(f"{where}: {shown} is too large for a float") from None
 
 
 def _operand(x: object, symbol: str, left: object, right: object) -> float:
@@ -89,7 +98,7 @@ def _operand(x: object, symbol: str, left: object, right: object) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
-        return float(x)
+        return _to_float(x, f"operand of '{symbol}'")
     raise TypeError(
         f"unsupported operand for '{symbol}': {left!r} {symbol} {right!r}; "
         "expected a Value or a real number"
@@ -156,6 +165,8 @@ def _apply(op: Op, args: tuple[Any, ...]) -> Value:
     """Apply ``op`` to Values and float constants, recording partials for the Values."""
     xs = [a.data if isinstance(a, Value) else a for a in args]
     out = op.forward(*xs)
+    if type(out) is not float:  # a custom op's forward rule may return anything
+        out = _as_float(out, f"the forward rule of {op.name!r} returned")
     if not _recording():
         return _leaf(out)
     parents: list[Value] = []
@@ -448,8 +459,8 @@ class Value:
         if _recording():
             if a > 0.0:
                 return _node1(a, self, 1.0, _RELU, None)
-            return _node1(0.0, self, 0.0, _RELU, None)
-        return _leaf(a if a > 0.0 else 0.0)
+            return _node1(0.0 if a <= 0.0 else a, self, 0.0, _RELU, None)  # nan stays nan
+        return _leaf(0.0 if a <= 0.0 else a)
 
     # -- reverse mode --
 
@@ -571,9 +582,11 @@ def apply(op: Op, *operands: Operand) -> Value:
     """
     if not isinstance(op, Op):
         raise TypeError(f"apply: expected an autograd Op, got {op!r}")
-    if op.partials and len(operands) != len(op.partials):
+    fixed_arity = type(op).partial is Op.partial  # variadic ops (Σ) override partial
+    if fixed_arity and len(operands) != len(op.partials):
         raise TypeError(
-            f"apply: {op.name!r} takes {len(op.partials)} operand(s), got {len(operands)}"
+            f"apply: {op.name!r} takes {len(op.partials)} operand(s) (one partial rule "
+            f"each), got {len(operands)}"
         )
     args = tuple(
         x if isinstance(x, Value) else _as_float(x, f"apply({op.name!r}) operand {i}")
