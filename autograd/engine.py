@@ -7,8 +7,8 @@ back to the leaves, multiplying and summing those local derivatives: the chain
 rule, and nothing hand-derived per model.
 
 The rules themselves (forward and partial derivatives) live in `autograd.ops`;
-``+ - * /`` are spelled out here as well because they are most of every graph,
-and a test checks them against the table.
+``+ - *``, negation, relu and `linear` are spelled out here as well because they
+make most nodes of most graphs, and a test checks them against the table.
 """
 
 from __future__ import annotations
@@ -161,6 +161,25 @@ def _node_n(
     return v
 
 
+def _node2(
+    data: float, a: Value, b: Value, da: Any, db: Any, op: Op, args: tuple[Any, ...] | None
+) -> Value:
+    """A node with two Value parents ``a``, ``b`` and their partials (``args`` as in `_node1`)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._op = op
+    v._a = a
+    v._da = da
+    v._b = b
+    v._db = db
+    v._extra = args
+    v._id = _next_id()
+    v._mark = None
+    return v
+
+
 def _apply(op: Op, args: tuple[Any, ...]) -> Value:
     """Apply ``op`` to Values and float constants, recording partials for the Values."""
     xs = [a.data if isinstance(a, Value) else a for a in args]
@@ -180,25 +199,6 @@ def _apply(op: Op, args: tuple[Any, ...]) -> Value:
             out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
         )
     return _node_n(out, tuple(parents), tuple(local), op, args)
-
-
-def _node2(
-    data: float, a: Value, b: Value, da: Any, db: Any, op: Op, args: tuple[Any, ...] | None
-) -> Value:
-    """A node with two Value parents ``a``, ``b`` and their partials (``args`` as in `_node1`)."""
-    v = _new(Value)
-    v.data = data
-    v.grad = 0.0
-    v.label = ""
-    v._op = op
-    v._a = a
-    v._da = da
-    v._b = b
-    v._db = db
-    v._extra = args
-    v._id = _next_id()
-    v._mark = None
-    return v
 
 
 def _unary(op: Op, x: Value) -> Value:
