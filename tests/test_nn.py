@@ -381,6 +381,21 @@ def test_a_non_finite_gradient_stops_the_step_with_nothing_changed() -> None:
     assert model.state_dict() == before
 
 
+def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = SGD([a, b], lr=0.1, momentum=0.5, weight_decay=0.1)
+    a.grad, b.grad = 1.0, 1.0
+    opt.step()
+    # An int too large for a float, poked into b: λ·w then raises OverflowError,
+    # after a's new value is known.
+    b.data = 10**400
+    state = (a.data, list(opt.deltas))
+    with pytest.raises(OverflowError):
+        opt.step()
+    assert (a.data, opt.deltas) == state
+    assert a.data == pytest.approx(1.0 - 0.1 * (1.0 + 0.1 * 1.0))  # the first step did happen
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
