@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from autograd.files import write_atomically
 
 if TYPE_CHECKING:
     from nn.module import Module
@@ -60,30 +61,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
         "parameters": params,
     }
     text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
-    write_atomically(path, text)
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either complete or untouched.
-
-    The text goes to a temporary file in the same directory, is flushed to
-    disk, and then replaces ``path`` in one `os.replace` (atomic on POSIX and
-    Windows when both are on the same file system).
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _no_constant(name: str) -> Any:

@@ -184,6 +184,16 @@ def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
     assert sorted(os.listdir(path.parent)) == ["model.json"]
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_saved_file_has_the_permissions_the_umask_gives(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        MLP(1, [1], seed=0).save(tmp_path / "model.json")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "model.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 def test_layers_and_custom_modules_save_too(tmp_path: Path) -> None:
     layer = Layer(3, 2, activation="relu", seed=1)
     layer.save(tmp_path / "layer.json")
