@@ -58,33 +58,47 @@ class Module(metaclass=_ModuleType):
         """Each parameter with its dotted name, in attribute order, each Value once.
 
         A Value reachable by two paths (a shared weight) is reported under the
-        first. The search is iterative (no recursion), like everything here.
+        first; a module, list, tuple or dict reachable twice (even through
+        itself) is searched once. Two different Values whose paths give the same
+        name (dict keys ``1`` and ``"1"``) are a ValueError naming both paths.
+        The search is iterative (no recursion), like everything here.
         """
         seen: set[int] = set()
-        stack: list[tuple[str, object]] = [("", self)]
+        # Each parameter's name → the path it was found by, as Python would spell it.
+        found: dict[str, str] = {}
+        stack: list[tuple[str, str, object]] = [("", type(self).__name__, self)]
         while stack:
-            name, obj = stack.pop()
+            name, path, obj = stack.pop()
             if isinstance(obj, Value):
                 if id(obj) not in seen:
                     seen.add(id(obj))
+                    if name in found:
+                        raise ValueError(
+                            f"{type(self).__name__}: {found[name]} and {path} are different "
+                            f"parameters with the same name {name!r}; give them distinct keys"
+                        )
+                    found[name] = path
                     yield name, obj
                 continue
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            items: list[tuple[str, str, object]]
             if isinstance(obj, Module):
-                if id(obj) in seen:
-                    continue
-                seen.add(id(obj))
-                items: list[tuple[str, object]] = [
-                    (k, v) for k, v in vars(obj).items() if not k.startswith("_")
-                ]
+                items = [(k, f".{k}", v) for k, v in vars(obj).items() if not k.startswith("_")]
             elif isinstance(obj, list | tuple):
-                items = [(str(i), v) for i, v in enumerate(obj)]
+                items = [(str(i), f"[{i}]", v) for i, v in enumerate(obj)]
             elif isinstance(obj, dict):
-                items = [(str(k), v) for k, v in obj.items()]
+                items = [(str(k), f"[{k!r}]", v) for k, v in obj.items()]
             else:
                 continue
             prefix = f"{name}." if name else ""
             # Reversed onto the stack so that they come off in attribute order.
-            stack.extend((prefix + k, v) for k, v in reversed(items) if _may_hold_values(v))
+            stack.extend(
+                (prefix + k, path + step, v)
+                for k, step, v in reversed(items)
+                if _may_hold_values(v)
+            )
 
     def parameters(self) -> list[Value]:
         """All parameters, in the order of `named_parameters`."""

@@ -94,6 +94,42 @@ def test_a_shared_parameter_is_listed_once() -> None:
     assert len(Tied().parameters()) == 2
 
 
+def test_containers_that_hold_themselves_are_searched_once() -> None:
+    class Loops(Module):
+        def __init__(self) -> None:
+            self.w = Value(1.0)
+            self.items: list[object] = [Value(2.0)]
+            self.items.append(self.items)
+            self.table: dict[str, object] = {"b": Value(3.0)}
+            self.table["again"] = self.table
+            self.pair = (self.items, self.table, Value(4.0))
+
+    net = Loops()
+    assert [(name, p.data) for name, p in net.named_parameters()] == [
+        ("w", 1.0),
+        ("items.0", 2.0),
+        ("table.b", 3.0),
+        ("pair.2", 4.0),
+    ]
+
+
+def test_two_parameters_with_one_name_are_an_error_naming_both() -> None:
+    class Clash(Module):
+        def __init__(self, table: dict[object, object]) -> None:
+            self.p = table
+
+    with pytest.raises(ValueError, match=r"Clash\.p\[1\] and Clash\.p\['1'\] .* same name 'p\.1'"):
+        Clash({1: Value(1.0), "1": Value(2.0)})
+    with pytest.raises(
+        ValueError,
+        match=r"Clash\.p\['0'\]\['w'\] and Clash\.p\['0\.w'\] .* same name 'p\.0\.w'",
+    ):
+        Clash({"0": {"w": Value(1.0)}, "0.w": Value(2.0)})
+    # One Value under two names is a shared weight, not a clash.
+    v = Value(1.0)
+    assert Clash({1: v, "1": v}).state_dict() == {"p.1": 1.0}
+
+
 def test_weighted_sum_is_one_node_with_weights_inputs_and_bias_as_parents() -> None:
     neuron = Neuron(3, "tanh", seed=0)
     x = [Value(0.5), Value(-1.0), Value(2.0)]
