@@ -95,6 +95,27 @@ def test_fit_stops_at_a_loss_threshold_or_when_the_callable_says_so() -> None:
     assert len(nn.fit(model, CASES, TARGETS, epochs=4, progress=False)) == 4
 
 
+def echo(x: list[float]) -> list[Value]:
+    """A "model" whose outputs are its inputs."""
+    return [Value(t) for t in x]
+
+
+def test_within_checks_every_output_of_every_case() -> None:
+    near = [[a + 0.05, b - 0.05] for a, b in CASES]
+    assert nn.train.within(0.1, echo, CASES, near)(1, 0.0) is True
+    near[-1][1] += 0.2
+    assert nn.train.within(0.1, echo, CASES, near)(1, 0.0) is False
+
+
+def test_within_refuses_outputs_and_targets_of_different_lengths() -> None:
+    firsts = [[a] for a, _ in CASES]  # the first output of each case matches exactly
+    stop = nn.train.within(0.1, echo, CASES, firsts)
+    with pytest.raises(ValueError, match=r"within: case 0 gives 2 outputs but has 1 targets"):
+        stop(1, 0.0)
+    with pytest.raises(ValueError, match=r"within: 5 inputs but 2 targets"):
+        nn.train.within(0.1, echo, CASES, TARGETS[:2])
+
+
 def test_progress_bar_shows_the_loss(capsys: pytest.CaptureFixture[str]) -> None:
     nn.fit(MLP(2, [2, 2], seed=0), CASES, TARGETS, epochs=2, progress=True)
     assert "loss=" in capsys.readouterr().err
