@@ -96,9 +96,7 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, "SGD")
-        if isinstance(lr, bool) or not isinstance(lr, int | float) or not (0.0 < lr < math.inf):
-            raise ValueError(f"SGD: lr must be a finite number > 0, got {lr!r}")
-        self.lr = float(lr)
+        self.lr = _number(lr, "SGD", "lr", 0.0, above=True)
         self.momentum = _number(momentum, "SGD", "momentum", 0.0, 1.0)
         self.weight_decay = _number(weight_decay, "SGD", "weight_decay", 0.0)
         self.deltas = [0.0] * len(self.params)
@@ -137,11 +135,9 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, "Adam")
-        if isinstance(lr, bool) or not isinstance(lr, int | float) or not (0.0 < lr < math.inf):
-            raise ValueError(f"Adam: lr must be a finite number > 0, got {lr!r}")
         if not isinstance(betas, tuple | list) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}")
-        self.lr = float(lr)
+        self.lr = _number(lr, "Adam", "lr", 0.0, above=True)
         self.beta1 = _number(betas[0], "Adam", "betas[0]", 0.0, 1.0)
         self.beta2 = _number(betas[1], "Adam", "betas[1]", 0.0, 1.0)
         # eps > 0 keeps √v̂ + eps > 0 for a parameter whose gradients were all 0.

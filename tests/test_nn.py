@@ -436,6 +436,9 @@ def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None
     ("make", "message"),
     [
         (lambda p: SGD(p, lr=0.0), "lr must be a finite number > 0"),
+        (lambda p: SGD(p, lr=10**400), r"SGD: lr must be a finite number > 0, got 1000"),
+        (lambda p: nn.Adam(p, lr=-(10**400)), r"Adam: lr must be a finite number > 0, got -1000"),
+        (lambda p: nn.Adam(p, lr=True), r"Adam: lr must be a finite number > 0, got True"),
         (lambda p: SGD(p, lr=0.1, momentum=1.0), "momentum must be a number in"),
         (lambda p: SGD(p, lr=0.1, weight_decay=-1.0), "weight_decay must be"),
         (lambda p: SGD([], lr=0.1), "no parameters"),
