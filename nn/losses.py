@@ -89,8 +89,8 @@ class Loss:
             )
         if len(predictions) == 0:
             raise ValueError(f"{self.name}: no cases")
-        total = _sum([self(p, t) for p, t in zip(predictions, targets)])
-        return total if self.reduction == "sum" else total * (1.0 / len(predictions))
+        cases = [self(p, t) for p, t in zip(predictions, targets)]
+        return _sum(cases) if self.reduction == "sum" else _mean(cases)
 
     def __repr__(self) -> str:
         return f"nn.losses.{self.name}"
@@ -131,13 +131,18 @@ def _sum(terms: list[Value]) -> Value:
     return total
 
 
+def _mean(terms: list[Value]) -> Value:
+    """(1/n)·Σ terms; one term is returned as it is (no extra node)."""
+    total = _sum(terms)
+    return total if len(terms) == 1 else total * (1.0 / len(terms))
+
+
 def _sse(outputs: list[Value], targets: list[float]) -> Value:
     return 0.5 * _sum([(y - d) ** 2 for y, d in zip(outputs, targets)])
 
 
 def _mse(outputs: list[Value], targets: list[float]) -> Value:
-    total = _sum([(y - d) ** 2 for y, d in zip(outputs, targets)])
-    return total if len(outputs) == 1 else total * (1.0 / len(outputs))
+    return _mean([(y - d) ** 2 for y, d in zip(outputs, targets)])
 
 
 def _clamped_log(p: Value) -> Value:
@@ -162,8 +167,7 @@ def _bce(outputs: list[Value], targets: list[float]) -> Value:
             term = t if term is None else term + t
         assert term is not None
         terms.append(-term)
-    total = _sum(terms)
-    return total if len(terms) == 1 else total * (1.0 / len(terms))
+    return _mean(terms)
 
 
 def _bce_logits(outputs: list[Value], targets: list[float]) -> Value:
@@ -171,15 +175,15 @@ def _bce_logits(outputs: list[Value], targets: list[float]) -> Value:
     for z, d in zip(outputs, targets):
         # −[d ln σ(z) + (1−d) ln(1−σ(z))] = max(z, 0) − z·d + ln(1 + e^(−|z|)):
         # e^(−|z|) <= 1, so nothing overflows and the log's argument is >= 1.
-        minus_abs = -z if z.data >= 0.0 else z
+        # At z = 0 relu' is 0, so −|z| must take the z < 0 branch (derivative +1)
+        # for the two kinks to cancel and give ∂/∂z = σ(0) − d = ½ − d.
+        minus_abs = -z if z.data > 0.0 else z
         terms.append(z.relu() - z * d + (minus_abs.exp() + 1.0).log())
-    total = _sum(terms)
-    return total if len(terms) == 1 else total * (1.0 / len(terms))
+    return _mean(terms)
 
 
 def _hinge(outputs: list[Value], targets: list[float]) -> Value:
-    total = _sum([(1.0 - d * y).relu() for y, d in zip(outputs, targets)])
-    return total if len(outputs) == 1 else total * (1.0 / len(outputs))
+    return _mean([(1.0 - d * y).relu() for y, d in zip(outputs, targets)])
 
 
 sum_squared_error = Loss("sum_squared_error", "sum", _sse)

@@ -58,33 +58,47 @@ class Module(metaclass=_ModuleType):
         """Each parameter with its dotted name, in attribute order, each Value once.
 
         A Value reachable by two paths (a shared weight) is reported under the
-        first. The search is iterative (no recursion), like everything here.
+        first; a module, list, tuple or dict reachable twice (even through
+        itself) is searched once. Two different Values whose paths give the same
+        name (dict keys ``1`` and ``"1"``) are a ValueError naming both paths.
+        The search is iterative (no recursion), like everything here.
         """
         seen: set[int] = set()
-        stack: list[tuple[str, object]] = [("", self)]
+        # Each parameter's name → the path it was found by, as Python would spell it.
+        found: dict[str, str] = {}
+        stack: list[tuple[str, str, object]] = [("", type(self).__name__, self)]
         while stack:
-            name, obj = stack.pop()
+            name, path, obj = stack.pop()
             if isinstance(obj, Value):
                 if id(obj) not in seen:
                     seen.add(id(obj))
+                    if name in found:
+                        raise ValueError(
+                            f"{type(self).__name__}: {found[name]} and {path} are different "
+                            f"parameters with the same name {name!r}; give them distinct keys"
+                        )
+                    found[name] = path
                     yield name, obj
                 continue
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            items: list[tuple[str, str, object]]
             if isinstance(obj, Module):
-                if id(obj) in seen:
-                    continue
-                seen.add(id(obj))
-                items: list[tuple[str, object]] = [
-                    (k, v) for k, v in vars(obj).items() if not k.startswith("_")
-                ]
+                items = [(k, f".{k}", v) for k, v in vars(obj).items() if not k.startswith("_")]
             elif isinstance(obj, list | tuple):
-                items = [(str(i), v) for i, v in enumerate(obj)]
+                items = [(str(i), f"[{i}]", v) for i, v in enumerate(obj)]
             elif isinstance(obj, dict):
-                items = [(str(k), v) for k, v in obj.items()]
+                items = [(str(k), f"[{k!r}]", v) for k, v in obj.items()]
             else:
                 continue
             prefix = f"{name}." if name else ""
             # Reversed onto the stack so that they come off in attribute order.
-            stack.extend((prefix + k, v) for k, v in reversed(items) if _may_hold_values(v))
+            stack.extend(
+                (prefix + k, path + step, v)
+                for k, step, v in reversed(items)
+                if _may_hold_values(v)
+            )
 
     def parameters(self) -> list[Value]:
         """All parameters, in the order of `named_parameters`."""
@@ -115,8 +129,8 @@ class Module(metaclass=_ModuleType):
         """Set every parameter from ``state`` (as made by `state_dict`).
 
         ``state`` must name exactly this module's parameters, each with a finite
-        real number. Everything is checked before anything is set, so after a
-        ValueError or TypeError the module is unchanged.
+        real number (an int must fit in a float). Everything is checked before
+        anything is set, so after a ValueError or TypeError the module is unchanged.
         """
         if not isinstance(state, Mapping):
             raise TypeError(
@@ -140,9 +154,16 @@ class Module(metaclass=_ModuleType):
             x = state[name]
             if isinstance(x, bool) or not isinstance(x, int | float):
                 raise TypeError(f"load_state_dict: {name} must be a real number, got {x!r}")
-            if not math.isfinite(x):
+            try:
+                value = float(x)
+            except OverflowError:  # an int beyond the floats; its repr may be too long to make
+                raise ValueError(
+                    f"load_state_dict: {name} is an integer too large for a float "
+                    f"({int(x).bit_length()} bits)"
+                ) from None
+            if not math.isfinite(value):
                 raise ValueError(f"load_state_dict: {name} must be finite, got {x!r}")
-            values.append((p, float(x)))
+            values.append((p, value))
         for p, x in values:
             p.data = x
 

@@ -70,14 +70,23 @@ def within(
     """A ``stop`` for `fit`: every output of every case within ``tolerance`` of its target.
 
     The paper's criterion for XOR and its other tasks (e.g. ``within(0.1, ...)``).
-    The outputs are computed without recording a graph.
+    The outputs are computed without recording a graph. A case whose number of
+    outputs differs from its number of targets is a ValueError, as is a
+    different number of inputs and targets.
     """
+    if len(inputs) != len(targets):
+        raise ValueError(f"within: {len(inputs)} inputs but {len(targets)} targets")
 
     def stop(sweep: int, loss: float) -> bool:
         with no_grad():
-            for x, d in zip(inputs, targets):
+            for c, (x, d) in enumerate(zip(inputs, targets)):
                 ys = _floats(model(x))
                 ds = [float(d)] if isinstance(d, int | float) else [float(t) for t in d]
+                if len(ys) != len(ds):
+                    raise ValueError(
+                        f"within: case {c} gives {len(ys)} outputs but has {len(ds)} targets "
+                        f"({d!r})"
+                    )
                 if any(abs(y - t) >= tolerance for y, t in zip(ys, ds)):
                     return False
         return True

@@ -94,6 +94,42 @@ def test_a_shared_parameter_is_listed_once() -> None:
     assert len(Tied().parameters()) == 2
 
 
+def test_containers_that_hold_themselves_are_searched_once() -> None:
+    class Loops(Module):
+        def __init__(self) -> None:
+            self.w = Value(1.0)
+            self.items: list[object] = [Value(2.0)]
+            self.items.append(self.items)
+            self.table: dict[str, object] = {"b": Value(3.0)}
+            self.table["again"] = self.table
+            self.pair = (self.items, self.table, Value(4.0))
+
+    net = Loops()
+    assert [(name, p.data) for name, p in net.named_parameters()] == [
+        ("w", 1.0),
+        ("items.0", 2.0),
+        ("table.b", 3.0),
+        ("pair.2", 4.0),
+    ]
+
+
+def test_two_parameters_with_one_name_are_an_error_naming_both() -> None:
+    class Clash(Module):
+        def __init__(self, table: dict[object, object]) -> None:
+            self.p = table
+
+    with pytest.raises(ValueError, match=r"Clash\.p\[1\] and Clash\.p\['1'\] .* same name 'p\.1'"):
+        Clash({1: Value(1.0), "1": Value(2.0)})
+    with pytest.raises(
+        ValueError,
+        match=r"Clash\.p\['0'\]\['w'\] and Clash\.p\['0\.w'\] .* same name 'p\.0\.w'",
+    ):
+        Clash({"0": {"w": Value(1.0)}, "0.w": Value(2.0)})
+    # One Value under two names is a shared weight, not a clash.
+    v = Value(1.0)
+    assert Clash({1: v, "1": v}).state_dict() == {"p.1": 1.0}
+
+
 def test_weighted_sum_is_one_node_with_weights_inputs_and_bias_as_parents() -> None:
     neuron = Neuron(3, "tanh", seed=0)
     x = [Value(0.5), Value(-1.0), Value(2.0)]
@@ -296,6 +332,24 @@ def test_loss_gradients_against_hand_formulas() -> None:
     assert z.grad == pytest.approx(sigmoid(3.0))
 
 
+@pytest.mark.parametrize("z", [0.0, -0.0, 1e-300, -1e-300, 0.4, -2.5, 30.0])
+@pytest.mark.parametrize("d", [0.0, 0.25, 1.0])
+def test_logits_cross_entropy_gradient_is_sigmoid_minus_target(z: float, d: float) -> None:
+    # Including z = 0 itself, where max(z, 0) and |z| both have a kink.
+    logit = Value(z)
+    losses.binary_cross_entropy_with_logits(logit, d).backward()
+    assert logit.grad == pytest.approx(sigmoid(z) - d, abs=1e-15)
+
+
+def test_logits_cross_entropy_at_a_zero_output_of_a_relu_net() -> None:
+    model = MLP(2, [4, 1], activation="relu", output_activation="linear", seed=0)
+    z = model([0.0, 0.0])
+    assert isinstance(z, Value) and z.data == 0.0
+    losses.binary_cross_entropy_with_logits(z, 0.0).backward()
+    # ∂L/∂b of the output unit is ∂L/∂z = σ(0) − 0.
+    assert model.layers[1].neurons[0].b.grad == 0.5
+
+
 def test_cross_entropy_is_finite_where_probabilities_saturate() -> None:
     for z in (-800.0, -40.0, 40.0, 800.0):
         for d in (0.0, 1.0):
@@ -363,10 +417,28 @@ def test_a_non_finite_gradient_stops_the_step_with_nothing_changed() -> None:
     assert model.state_dict() == before
 
 
+def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = SGD([a, b], lr=0.1, momentum=0.5, weight_decay=0.1)
+    a.grad, b.grad = 1.0, 1.0
+    opt.step()
+    # An int too large for a float, poked into b: λ·w then raises OverflowError,
+    # after a's new value is known.
+    b.data = 10**400
+    state = (a.data, list(opt.deltas))
+    with pytest.raises(OverflowError):
+        opt.step()
+    assert (a.data, opt.deltas) == state
+    assert a.data == pytest.approx(1.0 - 0.1 * (1.0 + 0.1 * 1.0))  # the first step did happen
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda p: SGD(p, lr=0.0), "lr must be a finite number > 0"),
+        (lambda p: SGD(p, lr=10**400), r"SGD: lr must be a finite number > 0, got 1000"),
+        (lambda p: nn.Adam(p, lr=-(10**400)), r"Adam: lr must be a finite number > 0, got -1000"),
+        (lambda p: nn.Adam(p, lr=True), r"Adam: lr must be a finite number > 0, got True"),
         (lambda p: SGD(p, lr=0.1, momentum=1.0), "momentum must be a number in"),
         (lambda p: SGD(p, lr=0.1, weight_decay=-1.0), "weight_decay must be"),
         (lambda p: SGD([], lr=0.1), "no parameters"),

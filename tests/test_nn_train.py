@@ -95,6 +95,27 @@ def test_fit_stops_at_a_loss_threshold_or_when_the_callable_says_so() -> None:
     assert len(nn.fit(model, CASES, TARGETS, epochs=4, progress=False)) == 4
 
 
+def echo(x: list[float]) -> list[Value]:
+    """A "model" whose outputs are its inputs."""
+    return [Value(t) for t in x]
+
+
+def test_within_checks_every_output_of_every_case() -> None:
+    near = [[a + 0.05, b - 0.05] for a, b in CASES]
+    assert nn.train.within(0.1, echo, CASES, near)(1, 0.0) is True
+    near[-1][1] += 0.2
+    assert nn.train.within(0.1, echo, CASES, near)(1, 0.0) is False
+
+
+def test_within_refuses_outputs_and_targets_of_different_lengths() -> None:
+    firsts = [[a] for a, _ in CASES]  # the first output of each case matches exactly
+    stop = nn.train.within(0.1, echo, CASES, firsts)
+    with pytest.raises(ValueError, match=r"within: case 0 gives 2 outputs but has 1 targets"):
+        stop(1, 0.0)
+    with pytest.raises(ValueError, match=r"within: 5 inputs but 2 targets"):
+        nn.train.within(0.1, echo, CASES, TARGETS[:2])
+
+
 def test_progress_bar_shows_the_loss(capsys: pytest.CaptureFixture[str]) -> None:
     nn.fit(MLP(2, [2, 2], seed=0), CASES, TARGETS, epochs=2, progress=True)
     assert "loss=" in capsys.readouterr().err
@@ -154,8 +175,29 @@ def test_adam_trains_a_regression_net() -> None:
     assert history[-1] < 0.05 * history[0]
 
 
+def test_adam_refuses_eps_zero_which_would_divide_zero_by_zero() -> None:
+    a, b = Value(1.0), Value(1.0)
+    with pytest.raises(ValueError, match=r"Adam: eps must be a finite number > 0, got 0\.0"):
+        Adam([a, b], lr=0.1, eps=0.0)
+
+
+def test_a_failing_adam_step_changes_neither_the_model_nor_the_moments() -> None:
+    a, b = Value(1.0), Value(1.0)
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 1.0, 0.0
+    opt.step()
+    opt.eps = 0.0  # bypassing the check: b's m̂/(√v̂ + eps) is then 0/0
+    state = (a.data, b.data, list(opt.m), list(opt.v), opt.t)
+    with pytest.raises(ZeroDivisionError):
+        opt.step()
+    assert (a.data, b.data, opt.m, opt.v, opt.t) == state
+    assert a.data == pytest.approx(0.9, abs=1e-7)  # the first step did happen
+
+
 def test_bad_adam_settings_are_clear_errors() -> None:
     params = MLP(1, [1], seed=0).parameters()
+    with pytest.raises(ValueError, match=r"eps must be a finite number > 0, got -1e-08"):
+        Adam(params, eps=-1e-8)
     with pytest.raises(ValueError, match=r"betas\[1\] must be a number in \[0.0, 1.0\)"):
         Adam(params, betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="lr must be a finite number > 0"):
