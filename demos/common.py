@@ -72,9 +72,38 @@ def positive_int(text: str) -> int:
     return n
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0 (a learning rate)."""
+    x = _float(text)
+    if not 0.0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return x
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in [0, 1) (a momentum)."""
+    x = _float(text)
+    if not 0.0 <= x < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
+    return x
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
 def sweeps(total: int, quiet: bool, desc: str = "sweeps") -> Iterator[int]:
     """``range(total)`` with a tqdm progress bar on stderr (none when ``quiet``)."""
     return iter(tqdm(range(total), desc=desc, disable=quiet, leave=False, file=sys.stderr))
+
+
+def log(message: str, quiet: bool) -> None:
+    """Print ``message`` above any progress bar (nothing when ``quiet``)."""
+    if not quiet:
+        tqdm.write(message, file=sys.stdout)
 
 
 def progress(items: Iterable[T], total: int, quiet: bool, desc: str) -> Iterator[T]:

@@ -69,8 +69,23 @@ class FamilyTreeNet(nn.Module):
         self.decoder = nn.Layer(12, 6, init=init, rng=rng)
         self.output = nn.Layer(6, len(PEOPLE), init=init, rng=rng)
 
-    def __call__(self, person: Sequence[float], relationship: Sequence[float]) -> list[Value]:
-        """The 24 output activities for a person and a relationship, each a 0/1 vector."""
+    def __call__(self, person: int, relationship: int) -> list[Value]:
+        """The 24 output activities for person number ``person`` and relationship ``relationship``.
+
+        The input is a local code: one person unit and one relationship unit on,
+        all others 0. So the total input of an encoding unit j is just
+        w_j,person + b_j; the 23 (or 11) zero inputs add exactly 0 to it and get
+        a gradient of exactly 0. Picking the one weight instead of summing 24
+        products gives bit-identical numbers (see `dense_call`) with a fraction
+        of the graph, which is most of what makes 1,500 sweeps take a minute.
+        """
+        codes = [(n.w[person] + n.b).sigmoid() for n in self.person.neurons] + [
+            (n.w[relationship] + n.b).sigmoid() for n in self.relationship.neurons
+        ]
+        return self.output(self.decoder(self.central(codes)))
+
+    def dense_call(self, person: Sequence[float], relationship: Sequence[float]) -> list[Value]:
+        """The same network fed full 0/1 input vectors through every layer (slower)."""
         codes = [*self.person(person), *self.relationship(relationship)]
         return self.output(self.decoder(self.central(codes)))
 
@@ -84,20 +99,15 @@ def one_hot(index: int, size: int) -> list[float]:
 @dataclass(frozen=True)
 class Example:
     case: Case
-    person: list[float]
-    relationship: list[float]
-    target: list[float]
+    person: int  # index of the one person unit that is on
+    relationship: int  # index of the one relationship unit that is on
+    target: list[float]  # 1.0 for each correct answer, 0.0 for the other people
 
 
 def encode(case: Case) -> Example:
-    """A case as the network's input vectors and its (multi-hot) target vector."""
+    """A case as the network's input unit numbers and its (multi-hot) target vector."""
     target = [1.0 if p in case.answers else 0.0 for p in PEOPLE]
-    return Example(
-        case,
-        one_hot(PEOPLE.index(case.person), len(PEOPLE)),
-        one_hot(RELATIONSHIPS.index(case.relationship), len(RELATIONSHIPS)),
-        target,
-    )
+    return Example(case, PEOPLE.index(case.person), RELATIONSHIPS.index(case.relationship), target)
 
 
 def split(seed: int, n_held_out: int = N_HELD_OUT) -> tuple[list[Example], list[Example]]:

@@ -1,0 +1,311 @@
+"""Exclusive-or: the first experiment of Rumelhart, Hinton & Williams (PDP Vol. 1, Ch. 8).
+
+Network A (Ch. 8, Fig. 3): 2 inputs, 1 hidden unit, and 1 output unit that
+sees the hidden unit AND both inputs directly. It is wired by hand from two
+`nn.Neuron`s: backpropagation needs no layers, only the graph. The chapter
+reports it learned in 558 sweeps with learning rate 0.5.
+
+Network B: the usual 2-2-1 net. The chapter reports that in hundreds of runs
+it stuck in a local minimum only twice (outputs near 0.5 for two patterns).
+
+Both are trained by the paper's rule: the gradient of E = ½ Σ_c (y_c − d_c)²
+summed over the four cases, then Δw(t) = −ε ∂E/∂w + α Δw(t−1). A net has
+learned when every output is within 0.1 of its target (0 or 1).
+
+    python -m demos.xor [--seed S] [--runs N] [--lr 0.5] [--momentum 0.9] [--quiet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nn
+from autograd import Value, no_grad
+from demos.common import (
+    OUT_DIR,
+    Panel,
+    ResultTable,
+    accumulate_sweep,
+    fraction,
+    make_parser,
+    plot_hinton,
+    plot_learning_curve,
+    positive_float,
+    positive_int,
+    progress,
+    spread,
+    sweeps,
+)
+
+CASES: list[tuple[list[float], float]] = [
+    ([0.0, 0.0], 0.0),
+    ([0.0, 1.0], 1.0),
+    ([1.0, 0.0], 1.0),
+    ([1.0, 1.0], 0.0),
+]
+PAPER_SWEEPS_A = 558
+LR = 0.5
+MOMENTUM = 0.9
+INIT_RANGE = 0.3
+TOLERANCE = 0.1  # learned: every output within 0.1 of its target
+DEFAULT_SEED = 1
+DEFAULT_MAX_SWEEPS = 10_000
+
+
+class ShortcutNet(nn.Module):
+    """Network A: y = σ(v₁x₁ + v₂x₂ + u·h + c) with one hidden unit h = σ(w₁x₁ + w₂x₂ + b).
+
+    Two neurons wired by hand: the output neuron's three inputs are the two
+    inputs themselves and the hidden unit.
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
+        rng = random.Random(seed)
+        init = nn.init.uniform(INIT_RANGE)
+        self.hidden = nn.Neuron(2, init=init, rng=rng)
+        self.output = nn.Neuron(3, init=init, rng=rng)
+
+    def __call__(self, x: Sequence[float | Value]) -> Value:
+        h = self.hidden(x)
+        return self.output([x[0], x[1], h])
+
+
+def network_b(seed: int) -> nn.MLP:
+    """Network B: 2 inputs, 2 hidden units, 1 output, weights uniform in [−0.3, 0.3]."""
+    return nn.MLP(2, [2, 1], init=nn.init.uniform(INIT_RANGE), seed=seed)
+
+
+Net = Callable[[Sequence[float]], Value]
+
+
+def outputs(model: Net) -> list[float]:
+    with no_grad():
+        return [model(x).data for x, _ in CASES]
+
+
+def learned(ys: Sequence[float], tolerance: float = TOLERANCE) -> bool:
+    return all(abs(y - d) < tolerance for y, (_, d) in zip(ys, CASES))
+
+
+@dataclass
+class Run:
+    seed: int
+    sweeps: int | None  # sweeps to learn, None if not learned
+    errors: list[float]
+    model: nn.Module
+
+
+def train(
+    model: nn.Module,
+    seed: int,
+    lr: float,
+    momentum: float,
+    max_sweeps: int,
+    quiet: bool = True,
+    desc: str = "xor",
+) -> Run:
+    """Full-sweep training by the paper's rule until learned or ``max_sweeps`` pass."""
+    net: Net = model  # type: ignore[assignment]
+    opt = nn.SGD(model.parameters(), lr=lr, momentum=momentum)
+    errors: list[float] = []
+    for t in sweeps(max_sweeps, quiet, desc=desc):
+        opt.zero_grad()
+        errors.append(accumulate_sweep(nn.losses.sum_squared_error(net(x), d) for x, d in CASES))
+        opt.step()
+        if learned(outputs(net)):
+            return Run(seed, t + 1, errors, model)
+    return Run(seed, None, errors, model)
+
+
+def _outputs_text(model: nn.Module) -> str:
+    ys = outputs(model)  # type: ignore[arg-type]
+    return ", ".join(f"{int(x[0])}{int(x[1])}→{y:.2f}" for y, (x, _) in zip(ys, CASES))
+
+
+def _weights_text(model: nn.Module) -> str:
+    named = list(model.named_parameters())
+    width = max(len(n) for n, _ in named)
+    return "\n".join(f"  {n.ljust(width)}  {p.data:+.3f}" for n, p in named)
+
+
+def _sweeps_text(run: Run, max_sweeps: int) -> str:
+    return f"{run.sweeps:,}" if run.sweeps else f"not learned in {max_sweeps:,}"
+
+
+def report_one(a: Run, b: Run, args: argparse.Namespace, plots: bool) -> ResultTable:
+    if not args.quiet:
+        for name, run in (
+            ("Network A (2-1-1 with direct connections)", a),
+            ("Network B (2-2-1)", b),
+        ):
+            print(
+                f"{name}: {_sweeps_text(run, args.sweeps)} sweeps; final E = {run.errors[-1]:.4f}"
+            )
+            print(f"  outputs: {_outputs_text(run.model)}")
+            print("  learned weights:")
+            print(_weights_text(run.model))
+        print()
+    t = ResultTable(
+        f"XOR, ε = {args.lr}, α = {args.momentum}, starting weights ±{INIT_RANGE} "
+        f"(seed {args.seed}); learned = every output within {TOLERANCE} of its target"
+    )
+    t.add("network A: sweeps to learn", f"{PAPER_SWEEPS_A:,}", _sweeps_text(a, args.sweeps))
+    t.add("network A: outputs 00, 01, 10, 11", None, _outputs_text(a.model))
+    t.add("network B: sweeps to learn", None, _sweeps_text(b, args.sweeps))
+    t.add("network B: outputs 00, 01, 10, 11", None, _outputs_text(b.model))
+    t.add(
+        "learning rate ε",
+        LR,
+        args.lr,
+    )
+    t.add(
+        "momentum α",
+        None,
+        args.momentum,
+        note="not stated for Fig. 3; 0.9 as in the Nature paper's runs",
+    )
+    if plots:
+        shown = [
+            plot_learning_curve(
+                {"network A (2-1-1 + direct)": a.errors, "network B (2-2-1)": b.errors},
+                "xor_error.png",
+                f"XOR: error per sweep (seed {args.seed})",
+                log_y=True,
+            ),
+            plot_network_a(a.model, args.seed),
+        ]
+        if not args.quiet:
+            for p in shown:
+                if p is not None:
+                    print(f"wrote {p}")
+    return t
+
+
+def plot_network_a(model: nn.Module, seed: int) -> Path | None:
+    assert isinstance(model, ShortcutNet)
+    h, o = model.hidden, model.output
+    return plot_hinton(
+        [
+            Panel("hidden unit", [[*(w.data for w in h.w), h.b.data]], ["x1", "x2", "bias"]),
+            Panel("output unit", [[*(w.data for w in o.w), o.b.data]], ["x1", "x2", "h", "bias"]),
+        ],
+        "xor_network_a_weights.png",
+        f"XOR network A: learned weights (seed {seed})",
+        columns=1,
+    )
+
+
+def report_runs(
+    a_runs: Sequence[Run], b_runs: Sequence[Run], args: argparse.Namespace
+) -> ResultTable:
+    seeds = f"{a_runs[0].seed}..{a_runs[-1].seed}"
+    t = ResultTable(
+        f"XOR over {len(a_runs)} seeds ({seeds}), ε = {args.lr}, α = {args.momentum}, "
+        f"at most {args.sweeps:,} sweeps; learned = every output within {TOLERANCE}"
+    )
+    for name, runs, paper_solved, paper_sweeps in (
+        ("network A", a_runs, None, f"{PAPER_SWEEPS_A:,} (one run)"),
+        ("network B", b_runs, "all but 2 of hundreds", None),
+    ):
+        done = [r.sweeps for r in runs if r.sweeps is not None]
+        t.add(
+            f"{name}: runs that learned",
+            paper_solved,
+            f"{len(done)} of {len(runs)}",
+            agrees=None if paper_solved is None else len(done) >= len(runs) - 2,
+        )
+        t.add(f"{name}: sweeps, min / median / max", paper_sweeps, spread(done))
+    return t
+
+
+# -- the gradient graph of one case, and the chain rule for one weight --
+
+
+def show_backprop(model: ShortcutNet, quiet: bool, out_dir: Path = OUT_DIR) -> None:
+    """Write the graph of E for the case 10 → 1 to out/xor_graph.svg; print ∂E/∂w step by step.
+
+    Uses `autograd.draw_graph` and `autograd.explain` when this version of the
+    library has them.
+    """
+    try:
+        from autograd import draw_graph, explain  # type: ignore[attr-defined]
+    except ImportError:
+        print(
+            "(no gradient graph or chain-rule steps: this version of autograd has no "
+            "draw_graph / explain yet)"
+        )
+        return
+    x, d = CASES[2]
+    error = nn.losses.sum_squared_error(model(x), d)
+    weight = model.hidden.w[0]
+    steps = explain(error, wrt=weight, params=model)
+    if not quiet:
+        print(f"Chain rule for ∂E/∂{weight.label} on the case 10 → 1:")
+        print(steps)
+        print()
+    try:
+        svg = draw_graph(error, params=model).pipe(format="svg")
+    except Exception as exc:  # graphviz raises its own errors when `dot` is missing
+        print(f"(no out/xor_graph.svg: {exc})")
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".xor_graph-", suffix=".svg")
+    with os.fdopen(fd, "wb") as f:
+        f.write(svg)
+    os.replace(tmp, out_dir / "xor_graph.svg")
+    if not quiet:
+        print(f"wrote {out_dir / 'xor_graph.svg'}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser.add_argument("--lr", type=positive_float, default=LR, help="learning rate ε")
+    parser.add_argument("--momentum", type=fraction, default=MOMENTUM, help="momentum α")
+    parser.add_argument(
+        "--sweeps", type=positive_int, default=DEFAULT_MAX_SWEEPS, help="most sweeps per run"
+    )
+    parser.add_argument(
+        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
+    )
+    args = parser.parse_args(argv)
+    if args.runs == 1:
+        a = train(
+            ShortcutNet(args.seed),
+            args.seed,
+            args.lr,
+            args.momentum,
+            args.sweeps,
+            args.quiet,
+            "network A",
+        )
+        b = train(
+            network_b(args.seed),
+            args.seed,
+            args.lr,
+            args.momentum,
+            args.sweeps,
+            args.quiet,
+            "network B",
+        )
+        report_one(a, b, args, not args.no_plots).print()
+        if not args.no_plots:
+            assert isinstance(a.model, ShortcutNet)
+            show_backprop(a.model, args.quiet)
+        return 0
+    seeds = range(args.seed, args.seed + args.runs)
+    a_runs, b_runs = [], []
+    for s in progress(seeds, len(seeds), args.quiet, "xor runs"):
+        a_runs.append(train(ShortcutNet(s), s, args.lr, args.momentum, args.sweeps))
+        b_runs.append(train(network_b(s), s, args.lr, args.momentum, args.sweeps))
+    report_runs(a_runs, b_runs, args).print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
