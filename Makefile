@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint bench clean
+.PHONY: test demo lint bench clean test-torch
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step
+	$(BIN)/python -m bench.nn_step
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis
+
+# Optional: compare first and second derivatives with PyTorch's autograd (a large install).
+test-torch: $(STAMP)
+	$(BIN)/pip install -q torch
+	$(BIN)/pytest tests/test_against_torch.py

@@ -8,14 +8,33 @@
 0.0707
 """
 
+from autograd.derivatives import GradcheckError, grad, gradcheck
+from autograd.draw import draw_graph
 from autograd.engine import (
     Value,
+    apply,
     enable_grad,
     is_grad_enabled,
     linear,
     no_grad,
     topological_order,
 )
+from autograd.explain import explain
+from autograd.ops import Op
 
-__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad", "topological_order"]
+__all__ = [
+    "GradcheckError",
+    "Op",
+    "Value",
+    "apply",
+    "draw_graph",
+    "enable_grad",
+    "explain",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "linear",
+    "no_grad",
+    "topological_order",
+]
 __version__ = "0.1.0"

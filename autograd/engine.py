@@ -23,7 +23,15 @@ from typing import Any, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
-__all__ = ["Value", "enable_grad", "is_grad_enabled", "linear", "no_grad", "topological_order"]
+__all__ = [
+    "Value",
+    "apply",
+    "enable_grad",
+    "is_grad_enabled",
+    "linear",
+    "no_grad",
+    "topological_order",
+]
 
 Operand = Union["Value", float, int]
 
@@ -434,7 +442,14 @@ class Value:
 
     def relu(self) -> Value:
         """max(0, x);  ∂/∂x = 1 for x > 0, else 0 (so relu'(0) = 0, as in PyTorch)."""
-        return _unary(_RELU, self)
+        # Spelled out (the table's rule, checked by a test): relu is every hidden unit
+        # of a ReLU net.
+        a = self.data
+        if _recording():
+            if a > 0.0:
+                return _node1(a, self, 1.0, _RELU, None)
+            return _node1(0.0, self, 0.0, _RELU, None)
+        return _leaf(a if a > 0.0 else 0.0)
 
     # -- reverse mode --
 
@@ -489,6 +504,7 @@ _EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU = (
     OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
 )
 _by_creation = attrgetter("_id")
+_op_of = attrgetter("_op")  # truthy exactly for interior nodes
 
 
 def _interior_nodes(root: Value) -> list[Value]:
@@ -498,7 +514,9 @@ def _interior_nodes(root: Value) -> list[Value]:
     a plain search that collects the nodes, then a sort by creation number, gives
     reverse topological order with no recursion. Visited nodes are marked with a
     token fresh for this search rather than kept in a set: a slot store and an
-    identity test cost less than hashing every node twice.
+    identity test cost less than hashing every node twice. The marks make this
+    search, like the ``.grad`` updates of backward itself, unsafe to run from two
+    threads on overlapping graphs at once; read-only walks use `topological_order`.
     """
     if root._op is None:
         return []
@@ -523,8 +541,10 @@ def _interior_nodes(root: Value) -> list[Value]:
                 push(b)
                 keep(b)
         else:
-            for p in v._extra[0]:
-                if p._op is not None and p._mark is not token:
+            # filter() skips the leaves at C speed: an n-ary node (a unit's Σ) has
+            # mostly leaf parents (its weights).
+            for p in filter(_op_of, v._extra[0]):
+                if p._mark is not token:
                     p._mark = token
                     push(p)
                     keep(p)
@@ -533,24 +553,51 @@ def _interior_nodes(root: Value) -> list[Value]:
     return found
 
 
+def apply(op: Op, *operands: Operand) -> Value:
+    """Apply an `Op` (a table entry or your own) to Values and numbers.
+
+    This is how to add an operation without touching the engine: state its
+    forward rule on floats and one partial-derivative rule per operand, written
+    with ordinary arithmetic so it also works on Values (then ``grad(...,
+    create_graph=True)`` can differentiate it again):
+
+    >>> from autograd import Op, Value, apply
+    >>> square = Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ("∂(a²)/∂a = 2a",))
+    >>> x = Value(3.0)
+    >>> y = apply(square, x)
+    >>> y.backward()
+    >>> y.data, x.grad
+    (9.0, 6.0)
+    """
+    if not isinstance(op, Op):
+        raise TypeError(f"apply: expected an autograd Op, got {op!r}")
+    if op.partials and len(operands) != len(op.partials):
+        raise TypeError(
+            f"apply: {op.name!r} takes {len(op.partials)} operand(s), got {len(operands)}"
+        )
+    args = tuple(
+        x if isinstance(x, Value) else _as_float(x, f"apply({op.name!r}) operand {i}")
+        for i, x in enumerate(operands)
+    )
+    return _apply(op, args)
+
+
 def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, leaves included, each after all of its parents.
 
     ``root`` is last. This is the order of the forward computation; reversed, it
     is the order in which backward visits the nodes. Iterative, for any graph size.
+    It only reads the graph (visited nodes are kept in a set, not marked), so
+    several threads may walk the same graph at once.
     """
-    token = object()
-    root._mark = token
+    seen = {root}
     stack = [root]
-    found = [root]
     while stack:
         for p in stack.pop().parents:
-            if p._mark is not token:
-                p._mark = token
+            if p not in seen:
+                seen.add(p)
                 stack.append(p)
-                found.append(p)
-    found.sort(key=_by_creation)
-    return found
+    return sorted(seen, key=_by_creation)
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -> Value:
@@ -564,20 +611,36 @@ def linear(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand) -
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"linear: {n} weights but {len(inputs)} inputs")
-    if not all(isinstance(w, Value) for w in weights):
-        bad = next(w for w in weights if not isinstance(w, Value))
-        raise TypeError(f"linear: weights must be Values, got {bad!r}")
-    wd = [w.data for w in weights]
-    xd = [x.data if isinstance(x, Value) else _as_float(x, "linear input") for x in inputs]
-    bias_is_value = isinstance(bias, Value)
-    b = bias.data if bias_is_value else _as_float(bias, "linear bias")  # type: ignore[union-attr]
-    out = sum(map(mul, wd, xd), b)
-    if not _recording():
-        return _leaf(out)
-    args = (*weights, *inputs, bias)
-    n_value_inputs = sum(isinstance(x, Value) for x in inputs)
-    if bias_is_value and n_value_inputs == n:
-        return _node_n(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
-    if bias_is_value and n_value_inputs == 0:
-        return _node_n(out, (*weights, bias), (*xd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+    # The two common cases (hidden layers: Value inputs; first layer: float inputs)
+    # build their node directly, with types tested list by list at C speed
+    # (frozenset.issuperset over map(type, ...)): this makes most nodes of an MLP.
+    if type(bias) is Value and _ONLY_VALUE.issuperset(map(type, weights)):
+        wd = list(map(_get_data, weights))
+        if _ONLY_VALUE.issuperset(map(type, inputs)):
+            xd = list(map(_get_data, inputs))
+            out = sum(map(mul, wd, xd), bias.data)
+            if not _recording():
+                return _leaf(out)
+            args = (*weights, *inputs, bias)
+            return _node_n(out, args, (*xd, *wd, 1.0), LINEAR, args)  # type: ignore[arg-type]
+        if _ONLY_FLOAT.issuperset(map(type, inputs)):
+            out = sum(map(mul, wd, inputs), bias.data)  # same order as above: bit-identical
+            if not _recording():
+                return _leaf(out)
+            local = (*inputs, 1.0)
+            return _node_n(out, (*weights, bias), local, LINEAR, (*weights, *inputs, bias))
+    # Anything else (ints, mixed inputs, subclasses, a float bias): check and convert.
+    for i, w in enumerate(weights):
+        if not isinstance(w, Value):
+            raise TypeError(f"linear: weights must be Values, got {w!r} at position {i}")
+    args = (
+        *weights,
+        *(x if isinstance(x, Value) else _as_float(x, "linear input") for x in inputs),
+        bias if isinstance(bias, Value) else _as_float(bias, "linear bias"),
+    )
     return _apply(LINEAR, args)
+
+
+_get_data = attrgetter("data")
+_ONLY_VALUE = frozenset((Value,))
+_ONLY_FLOAT = frozenset((float,))

@@ -9,9 +9,23 @@
 9
 """
 
-from nn import init, losses, optim
+from nn import init, losses, optim, serialize, train
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
 from nn.optim import SGD, Adam
+from nn.train import fit
 
-__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "init", "losses", "optim"]
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "Layer",
+    "Module",
+    "Neuron",
+    "fit",
+    "init",
+    "losses",
+    "optim",
+    "serialize",
+    "train",
+]

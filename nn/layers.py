@@ -86,6 +86,8 @@ def _initial(
 
 def _inputs(x: object, n: int, where: str) -> Sequence[Input]:
     """``x`` as a sequence of ``n`` inputs (a lone number or Value counts as one)."""
+    if type(x) is list and len(x) == n:  # the common case, without the ABC checks below
+        return x
     if isinstance(x, Value | numbers.Real) and not isinstance(x, bool):
         x = (x,)
     if not isinstance(x, Sequence) or isinstance(x, str):
@@ -184,7 +186,11 @@ class Layer(Module):
         return self._forward(_inputs(x, self.nin, "Layer"))
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
-        return [n._forward(x) for n in self.neurons]
+        # Neuron._forward inlined: this loop is the hot path of training.
+        f = ACTIVATIONS[self._activation]
+        if f is None:
+            return [linear(n.w, x, n.b) for n in self.neurons]
+        return [f(linear(n.w, x, n.b)) for n in self.neurons]
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self._activation}

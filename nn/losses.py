@@ -64,8 +64,12 @@ class Loss:
 
     def __call__(self, prediction: Prediction, target: Target) -> Value:
         """The loss of one case: ``prediction`` (Value or list) against ``target``."""
-        outputs = _as_values(prediction, self.name)
-        targets = _as_floats(target, self.name)
+        # One output unit and a float target is the common case: skip the general checks.
+        outputs = [prediction] if type(prediction) is Value else _as_values(prediction, self.name)
+        if type(target) is float and math.isfinite(target):
+            targets = [target]
+        else:
+            targets = _as_floats(target, self.name)
         if len(outputs) != len(targets):
             raise ValueError(
                 f"{self.name}: {len(outputs)} outputs but {len(targets)} targets ({target!r})"

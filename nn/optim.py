@@ -63,7 +63,7 @@ class Optimizer:
 class SGD(Optimizer):
     """Gradient descent with the paper's momentum: Δw(t) = −ε·∂E/∂w(t) + α·Δw(t−1).
 
-    Rumelhart, Hinton & Williams (1986), eq. 9, with ε = ``lr`` and α =
+    Rumelhart, Hinton & Williams (1986), with ε = ``lr`` and α =
     ``momentum``; then w ← w + Δw(t). Δw(0) = 0. ``weight_decay`` λ adds λ·w to
     the gradient (L2 regularisation of E by ½λw²). With α = 0 this is plain
     w ← w − ε·∂E/∂w.

@@ -1,13 +1,13 @@
-"""Make the project root importable, so tests can import `demos` and `bench`.
+"""Test configuration: a deterministic Hypothesis profile for CI."""
 
-Those two are run from the project root (``python -m demos.xor``) and are not
-installed packages; ``pytest`` puts only ``tests/`` on the path. (Equivalent to
-``pythonpath = ["."]`` in ``[tool.pytest.ini_options]``.)
-"""
+from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
 
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from hypothesis import settings
+
+# On CI the examples are derived from each test's name (derandomize), so a run can
+# be reproduced exactly; locally every run explores new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

@@ -1,0 +1,318 @@
+"""The expression language of the ``autograd`` command: a safe subset of Python arithmetic.
+
+Grammar: numbers, names, ``+ - * / **``, unary ``-`` and ``+``, parentheses,
+and calls of one argument to exp, log, sqrt, sin, cos, tanh, sigmoid, relu.
+
+The text is parsed with `ast` and the tree is walked against a whitelist of
+node types; it is never evaluated by Python (no eval, no exec, no compile), so
+``__import__('os').system(...)`` is just a rejected attribute access. Length
+and nesting are checked *before* `ast.parse`, whose recursive parser could
+otherwise exhaust the C stack; the walk itself is iterative. Every rejection
+is an `ExpressionError` carrying the 1-based column of the problem.
+
+Names become leaf Values labelled with the name (one Value per name, so
+``x * x`` uses the same ``x`` twice); numbers become constants folded into the
+operation that uses them, as the engine does for ``x * 2``. Constant
+subexpressions (``2 ** 10``) are computed with the engine's own float rules,
+so ``10 ** 10 ** 10`` is a clear overflow error and never a huge integer.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.engine import Value
+from autograd.ops import OPS
+
+__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "parse"]
+
+FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
+MAX_LENGTH = 1000  # characters
+MAX_DEPTH = 50  # nested parentheses
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+# On Values (at least one side), the engine's operators record the graph.
+_ARITHMETIC: dict[str, Callable[[Any, Any], Value]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}
+_ALLOWED = "numbers, names, + - * / **, parentheses and the functions " + ", ".join(FUNCTIONS)
+
+# What a rejected construct is called in the error message.
+_NOT_ALLOWED = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "a subscript",
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "a conditional expression",
+    ast.NamedExpr: "assignment (:=)",
+    ast.JoinedStr: "an f-string",
+    ast.Tuple: "a tuple",
+    ast.List: "a list",
+    ast.Dict: "a dict",
+    ast.Set: "a set",
+    ast.Starred: "a starred argument",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "a slice",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression the language rejects, with the 1-based ``column`` of the problem."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        where = f"column {self.column}: " if self.column is not None else ""
+        return f"{where}{self.message}"
+
+
+def _lead(text: str) -> int:
+    """How many blanks start ``text``: `ast.parse` refuses them ("unexpected indent")."""
+    return len(text) - len(text.lstrip())
+
+
+def _column(text: str, node: ast.AST, end: bool = False) -> int:
+    """The 1-based column in ``text`` of ``node`` (or just after its end).
+
+    ``ast`` counts UTF-8 bytes from 0 in the text without its leading blanks.
+    """
+    offset = getattr(node, "end_col_offset" if end else "col_offset", 0) or 0
+    source = text.lstrip().encode("utf-8")
+    return _lead(text) + len(source[:offset].decode("utf-8", errors="ignore")) + 1
+
+
+def _operator_column(text: str, node: ast.BinOp) -> int:
+    """The column of a binary operator: the first non-blank after the left operand."""
+    col = _column(text, node.left, end=True)
+    while col <= len(text) and text[col - 1] in " )":
+        col += 1
+    return col
+
+
+def _precheck(text: str) -> None:
+    """Characters, bracket depth and length, on the raw text, before `ast.parse` sees it.
+
+    Depth is checked first (within the first MAX_LENGTH + 1 characters) so that
+    deep nesting is reported as such even when the text is also too long.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be a str, got {type(text).__name__}")
+    depth = 0
+    for i, ch in enumerate(text[: MAX_LENGTH + 1], start=1):
+        if not ch.isprintable():
+            raise ExpressionError(f"character {ch!r} is not allowed (one line of text)", i)
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(
+                    f"the expression is nested too deeply (more than {MAX_DEPTH} brackets)", i
+                )
+        elif ch in ")]}":
+            depth -= 1
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            MAX_LENGTH + 1,
+        )
+    if not text.strip():
+        raise ExpressionError("the expression is empty", 1)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression: its text, its syntax tree and the names it uses (in order)."""
+
+    text: str
+    tree: ast.expr
+    names: tuple[str, ...]
+
+    def build(self, values: Mapping[str, float]) -> Value:
+        """The graph of the expression with each name bound to ``values[name]``.
+
+        Raises `ExpressionError` for a name without a value, or an operation
+        the engine refuses at these values (log of a negative number, an
+        overflow), pointing at the column of the operation.
+        """
+        bound = {unicodedata.normalize("NFKC", k): v for k, v in values.items()}
+        # The leaves first, in order of appearance, so a listing shows the inputs first.
+        leaves = {
+            name: Value(float(bound[name]), label=name) for name in self.names if name in bound
+        }
+        # Post-order walk with an explicit stack: (node, visited-children?).
+        stack: list[tuple[ast.expr, bool]] = [(self.tree, False)]
+        results: list[Value | float] = []
+        while stack:
+            node, ready = stack.pop()
+            if not ready:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(_children(node)))
+                continue
+            try:
+                results.append(self._evaluate(node, results, bound, leaves))
+            except ExpressionError:
+                raise
+            except (ArithmeticError, ValueError, TypeError) as e:
+                col = (
+                    _operator_column(self.text, node)
+                    if isinstance(node, ast.BinOp)
+                    else _column(self.text, node)
+                )
+                raise ExpressionError(str(e), col) from None
+        (out,) = results
+        return out if isinstance(out, Value) else Value(out)
+
+    def _evaluate(
+        self,
+        node: ast.expr,
+        results: list[Value | float],
+        bound: Mapping[str, float],
+        leaves: dict[str, Value],
+    ) -> Value | float:
+        """Pop ``node``'s operands from ``results`` and compute it."""
+        out: Value | float
+        if isinstance(node, ast.Constant):
+            out = _to_float(node.value)  # checked by parse: an int or float
+        elif isinstance(node, ast.Name):
+            if node.id not in leaves:
+                if node.id not in bound:
+                    raise ExpressionError(
+                        f"name {node.id!r} has no value; give one with --at {node.id}=NUMBER",
+                        _column(self.text, node),
+                    )
+                leaves[node.id] = Value(float(bound[node.id]), label=node.id)
+            out = leaves[node.id]
+        elif isinstance(node, ast.UnaryOp):
+            a = results.pop()
+            out = a if isinstance(node.op, ast.UAdd) else -a
+        elif isinstance(node, ast.BinOp):
+            b = results.pop()
+            a = results.pop()
+            symbol = _BINARY[type(node.op)]
+            if isinstance(a, Value) or isinstance(b, Value):
+                out = _ARITHMETIC[symbol](a, b)
+            else:
+                out = OPS[symbol].forward(a, b)
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            a = results.pop()
+            name = node.func.id
+            out = getattr(a, name)() if isinstance(a, Value) else OPS[name].forward(a)
+        value = out.data if isinstance(out, Value) else out
+        if not math.isfinite(value):
+            raise ExpressionError(
+                f"{ast.unparse(node)} = {value} is not a finite number",
+                _column(self.text, node),
+            )
+        return out
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    """The operand subtrees of an accepted node, in evaluation order."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _to_float(v: object) -> float:
+    """A number literal as a float; inf when an integer literal is beyond the float range."""
+    if not isinstance(v, int | float):
+        raise TypeError(f"not a number: {v!r}")
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf
+
+
+def _check(text: str, node: ast.AST) -> None:
+    """Reject ``node`` unless it is one of the whitelisted forms (children checked separately)."""
+    col = _column(text, node)
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ExpressionError(f"only numbers are allowed as constants, got {v!r}", col)
+        literal = ast.get_source_segment(text.lstrip(), node) or repr(v)
+        f = _to_float(v)
+        if not math.isfinite(f):
+            raise ExpressionError(f"number {literal} is out of the float range", col)
+    elif isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id!r} is a function; call it as {node.id}(...)", col)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.USub | ast.UAdd):
+            op = "not" if isinstance(node.op, ast.Not) else "~"
+            raise ExpressionError(
+                f"operator {op!r} is not allowed; the operators are + - * / **", col
+            )
+    elif isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            col = _operator_column(text, node)
+            op = text[col - 1 : col + 1].rstrip(" (")
+            raise ExpressionError(
+                f"operator {op!r} is not allowed; the operators are + - * / **", col
+            )
+    elif isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            _check(text, node.func)  # names the problem if it is one (``os.system(...)``)
+            raise ExpressionError(f"only the functions {', '.join(FUNCTIONS)} can be called", col)
+        if node.func.id not in FUNCTIONS:
+            raise ExpressionError(
+                f"unknown function {node.func.id!r}; the functions are {', '.join(FUNCTIONS)}",
+                col,
+            )
+        if node.keywords or len(node.args) != 1:
+            raise ExpressionError(f"{node.func.id}() takes exactly one argument", col)
+    else:
+        if isinstance(node, ast.Attribute | ast.Subscript):
+            col = _column(text, node.value, end=True)  # at the "." or "["
+        what = _NOT_ALLOWED.get(type(node), type(node).__name__)
+        raise ExpressionError(f"{what} is not allowed; the language has {_ALLOWED}", col)
+
+
+def parse(text: str) -> Expression:
+    """Check ``text`` against the expression language and return it parsed.
+
+    Raises `ExpressionError` (with a column) for anything outside the language.
+    """
+    _precheck(text)
+    try:
+        tree = ast.parse(text.lstrip(), mode="eval")
+    except SyntaxError as e:
+        # The offset counts characters of the text without its leading blanks.
+        col = (e.offset or 1) + _lead(text) if e.lineno in (None, 1) else None
+        raise ExpressionError(f"syntax error: {e.msg}", col) from None
+    except (RecursionError, MemoryError, ValueError) as e:
+        raise ExpressionError(f"the expression cannot be parsed ({type(e).__name__})") from None
+    names: dict[str, None] = {}
+    stack: list[ast.AST] = [tree.body]
+    while stack:
+        node = stack.pop()
+        _check(text, node)
+        if isinstance(node, ast.Name):
+            names[node.id] = None
+        if isinstance(node, ast.expr):
+            stack.extend(reversed(_children(node)))
+    return Expression(text=text, tree=tree.body, names=tuple(names))

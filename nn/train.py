@@ -1,0 +1,181 @@
+"""`fit`: the training loop of Rumelhart, Hinton & Williams (1986), with options.
+
+One sweep presents every case once. By default the gradient is accumulated
+case by case over the whole sweep and the weights change once at its end, as
+in the paper; each case's graph is built, differentiated and dropped before the
+next, so memory stays at one case's graph however many cases there are.
+``batch_size=k`` changes the weights after every k cases instead.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
+
+from autograd import Value, no_grad
+from nn.losses import Loss, Prediction, Target, sum_squared_error
+from nn.optim import SGD, Optimizer
+
+__all__ = ["accumulate", "fit", "within"]
+
+Stop = float | Callable[[int, float], bool]
+
+
+class Model(Protocol):
+    """What `fit` trains: something with parameters, called on one case's inputs."""
+
+    def parameters(self) -> list[Value]: ...
+
+    def __call__(self, x: Any, /) -> Prediction: ...
+
+
+def accumulate(
+    model: Callable[[Any], Prediction],
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+    loss: Loss,
+    cases: Sequence[int],
+) -> float:
+    """Add ∂L/∂w of the loss L over ``cases`` into every parameter's ``.grad``, case by case.
+
+    L = Σ_c loss_c (reduction "sum") or (1/|cases|)·Σ_c loss_c ("mean"), which
+    equals ``loss.batch`` over those cases, but only one case's graph exists at a
+    time. Returns Σ_c loss_c (unscaled). Raises FloatingPointError if a case's
+    loss is not finite.
+    """
+    scale = 1.0 if loss.reduction == "sum" else 1.0 / len(cases)
+    total = 0.0
+    for c in cases:
+        case = loss(model(inputs[c]), targets[c])
+        if not math.isfinite(case.data):
+            raise FloatingPointError(
+                f"fit: the {loss.name} of case {c} is {case.data!r} (inputs {inputs[c]!r}); "
+                "training diverged: lower the learning rate"
+            )
+        total += case.data
+        (case if scale == 1.0 else case * scale).backward()
+    return total
+
+
+def within(
+    tolerance: float,
+    model: Callable[[Any], Prediction],
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+) -> Callable[[int, float], bool]:
+    """A ``stop`` for `fit`: every output of every case within ``tolerance`` of its target.
+
+    The paper's criterion for XOR and its other tasks (e.g. ``within(0.1, ...)``).
+    The outputs are computed without recording a graph.
+    """
+
+    def stop(sweep: int, loss: float) -> bool:
+        with no_grad():
+            for x, d in zip(inputs, targets):
+                ys = _floats(model(x))
+                ds = [float(d)] if isinstance(d, int | float) else [float(t) for t in d]
+                if any(abs(y - t) >= tolerance for y, t in zip(ys, ds)):
+                    return False
+        return True
+
+    return stop
+
+
+def _floats(prediction: Prediction) -> list[float]:
+    if isinstance(prediction, Value):
+        return [prediction.data]
+    if isinstance(prediction, int | float):
+        return [float(prediction)]
+    return [y.data if isinstance(y, Value) else float(y) for y in prediction]
+
+
+def fit(
+    model: Model,
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+    loss: Loss = sum_squared_error,
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    stop: Stop | None = None,
+    progress: bool = True,
+    shuffle: bool = False,
+    seed: int | None = None,
+) -> list[float]:
+    """Train ``model`` on ``inputs`` → ``targets``; return the loss of each sweep.
+
+    Args:
+        model: a Module called on one case's inputs (e.g. an `MLP`).
+        inputs, targets: the cases; a target is a number or a list of numbers.
+        loss: a `nn.losses.Loss`; default the paper's E = ½ Σ_c Σ_j (y − d)².
+        optimizer: default ``SGD(model.parameters(), lr=0.1)``.
+        epochs: the largest number of sweeps.
+        batch_size: None (default) changes the weights once per sweep, with the
+            gradient of all cases; k changes them after every k cases.
+        stop: end early when the sweep's loss is <= this number, or when
+            ``stop(sweep, loss)`` returns True (see `within`); checked after
+            the sweep's weight change.
+        progress: show a tqdm progress bar with the loss (on stderr).
+        shuffle, seed: present the cases in a fresh random order each sweep,
+            from a private generator seeded with ``seed``.
+
+    The loss of a sweep is that of its cases as they were presented (Σ or mean
+    by ``loss.reduction``), i.e. before the sweep's final weight change.
+    """
+    n = _check(inputs, targets, loss, epochs, batch_size, stop)
+    opt = SGD(model.parameters(), lr=0.1) if optimizer is None else optimizer
+    size = n if batch_size is None else min(batch_size, n)
+    order = list(range(n))
+    rng = random.Random(seed)
+    history: list[float] = []
+    bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
+    try:
+        for sweep in bar:
+            if shuffle:
+                rng.shuffle(order)
+            total = 0.0
+            for start in range(0, n, size):
+                opt.zero_grad()
+                total += accumulate(model, inputs, targets, loss, order[start : start + size])
+                opt.step()
+            history.append(total if loss.reduction == "sum" else total / n)
+            bar.set_postfix(loss=f"{history[-1]:.6g}", refresh=False)
+            if stop is not None and (
+                history[-1] <= stop if isinstance(stop, int | float) else stop(sweep, history[-1])
+            ):
+                break
+    finally:
+        bar.close()
+    return history
+
+
+def _check(
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+    loss: Loss,
+    epochs: int,
+    batch_size: int | None,
+    stop: Stop | None,
+) -> int:
+    if not isinstance(inputs, Sequence) or not isinstance(targets, Sequence):
+        raise TypeError("fit: inputs and targets must be sequences (lists) of cases")
+    if len(inputs) != len(targets):
+        raise ValueError(f"fit: {len(inputs)} inputs but {len(targets)} targets")
+    if len(inputs) == 0:
+        raise ValueError("fit: no cases to train on")
+    if not isinstance(loss, Loss):
+        raise TypeError(f"fit: loss must be one of nn.losses (a Loss), got {loss!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be an integer >= 1, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(f"fit: batch_size must be None or an integer >= 1, got {batch_size!r}")
+    if stop is not None and not callable(stop):
+        if isinstance(stop, bool) or not isinstance(stop, int | float) or math.isnan(stop):
+            raise TypeError(f"fit: stop must be a number or a callable, got {stop!r}")
+    return len(inputs)

@@ -1,0 +1,123 @@
+"""Random expression graphs over every engine op, for property tests.
+
+An expression is a nested tuple: ``("x", i)`` is variable i, ``("c", value)`` a
+constant, ``(op, child, ...)`` an operation. `evaluate` builds it from Values, so
+the same tree gives the engine's gradient and, by re-evaluation at shifted
+points, a finite-difference estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hypothesis import strategies as st
+
+from autograd import Value, no_grad
+
+N_VARS = 3
+UNARY = ["neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"]
+BINARY = ["+", "-", "*", "/", "**"]
+
+Expr = tuple[Any, ...]
+
+
+def expressions(max_leaves: int = 8) -> st.SearchStrategy[Expr]:
+    leaves = st.one_of(
+        st.tuples(st.just("x"), st.integers(0, N_VARS - 1)),
+        st.tuples(st.just("c"), st.floats(-3.0, 3.0, allow_nan=False).map(lambda c: round(c, 2))),
+    )
+
+    def extend(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
+        return st.one_of(
+            st.tuples(st.sampled_from(UNARY), children),
+            st.tuples(st.sampled_from(BINARY), children, children),
+        )
+
+    return st.recursive(leaves, extend, max_leaves=max_leaves)
+
+
+# Points on a grid of 1/64: exact in binary, and away from the tiny magnitudes where
+# local derivatives like 1/x reach 1e160 and cancel catastrophically in any float engine.
+points = st.lists(st.integers(-128, 128).map(lambda k: k / 64), min_size=N_VARS, max_size=N_VARS)
+
+
+def uses_variable(expr: Expr) -> bool:
+    if expr[0] == "x":
+        return True
+    if expr[0] == "c":
+        return False
+    return any(uses_variable(child) for child in expr[1:])
+
+
+def evaluate(expr: Expr, xs: Sequence[Value]) -> Value | float:
+    """The expression on Values ``xs`` (constants stay plain floats, as users write them)."""
+    kind = expr[0]
+    if kind == "x":
+        return xs[expr[1]]
+    if kind == "c":
+        return float(expr[1])
+    args = [evaluate(child, xs) for child in expr[1:]]
+    if kind in BINARY:
+        a, b = args
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            a = Value(a)  # keep the graph rooted in Values
+        return _BINARY[kind](a, b)
+    (a,) = args
+    if not isinstance(a, Value):
+        a = Value(a)
+    return -a if kind == "neg" else getattr(a, kind)()
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a**b,
+}
+
+ARITH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+
+
+def value_at(expr: Expr, point: Sequence[float]) -> float:
+    with no_grad():
+        out = evaluate(expr, [Value(p) for p in point])
+    return out.data if isinstance(out, Value) else out
+
+
+def central_difference(
+    f: Callable[[list[float]], float], point: Sequence[float], i: int, h: float
+) -> float:
+    up = list(point)
+    down = list(point)
+    up[i] += h
+    down[i] -= h
+    return (f(up) - f(down)) / (2 * h)
+
+
+def smooth_derivative(
+    f: Callable[[list[float]], float], point: Sequence[float], i: int
+) -> float | None:
+    """A finite-difference ∂f/∂x_i, or None where f is not smooth enough to estimate it.
+
+    Two step sizes, and the one-sided slopes on either side, must agree: near a
+    kink (relu at 0), a pole or a domain edge they do not, and the point is
+    skipped rather than compared.
+    """
+    h = 1e-6
+    try:
+        d1 = central_difference(f, point, i, 1e-5)
+        d2 = central_difference(f, point, i, h)
+        here = f(list(point))
+        right = (f([*point[:i], point[i] + h, *point[i + 1 :]]) - here) / h
+        left = (here - f([*point[:i], point[i] - h, *point[i + 1 :]])) / h
+    except ARITH_ERRORS:
+        return None
+    estimates = (d1, d2, left, right)
+    if not all(math.isfinite(d) for d in estimates):
+        return None
+    if max(estimates) - min(estimates) > 1e-3 * max(1.0, abs(d2)):
+        return None
+    return d2

@@ -1,0 +1,246 @@
+"""draw_graph: what the Graphviz source contains, clusters for nn graphs, limits, rendering."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+
+import graphviz
+import pytest
+
+from autograd import Value, draw_graph, linear, topological_order
+
+HAVE_DOT = shutil.which("dot") is not None
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def neuron() -> tuple[Value, Value, Value, Value]:
+    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+    return (w * x + b).sigmoid(), w, x, b
+
+
+def node_statements(g: graphviz.Digraph) -> dict[str, str]:
+    """Node id → its attribute text, for every node statement of the source."""
+    found = {}
+    for line in g.body:
+        m = re.match(r"\s*(\w+) \[(.*)\]\s*$", line, re.DOTALL)
+        if m and "->" not in line:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def edge_statements(g: graphviz.Digraph) -> list[tuple[str, str]]:
+    return re.findall(r"^\s*(\w+) -> (\w+)", "".join(g.body), re.MULTILINE)
+
+
+def test_values_and_operations_are_nodes_with_name_data_and_grad() -> None:
+    y, w, x, _ = neuron()
+    y.backward()
+    g = draw_graph(y)
+    nodes = node_statements(g)
+    # 6 values (w, x, w*x, b, w*x+b, y) and 3 operations (*, +, sigmoid).
+    order = topological_order(y)
+    assert len(order) == 6
+    assert sorted(nodes) == sorted(
+        [f"v{i}" for i in range(6)] + [f"v{i}_op" for i, v in enumerate(order) if not v.is_leaf]
+    )
+    s = sigmoid(0.3)
+    local = s * (1 - s)  # σ'(z) = σ(z)(1 − σ(z))
+    w_node = nodes[f"v{order.index(w)}"]
+    assert "<B>w</B>" in w_node
+    assert "data 0.5000" in w_node
+    assert f"grad {local * 1.0:#.4g}" in w_node  # ∂y/∂w = σ'(z)·x
+    assert f"grad {local * 0.5:#.4g}" in nodes[f"v{order.index(x)}"]  # ∂y/∂x = σ'(z)·w
+    root = nodes[f"v{order.index(y)}"]
+    assert f"data {s:#.4g}" in root and "grad 1.000" in root
+    assert 'BORDER="2"' in root  # the output stands out
+    # Every op node sits between its operands and its result.
+    edges = edge_statements(g)
+    i = order.index(y)
+    assert (f"v{i}_op", f"v{i}") in edges
+    assert (f"v{i - 1}", f"v{i}_op") in edges
+    assert len(edges) == 2 + 2 + 1 + 3  # operands into *, + and sigmoid, then 3 results
+
+
+def test_constants_are_small_nodes_of_their_own() -> None:
+    x = Value(3.0, label="x")
+    y = 2 * x - 0.5
+    g = draw_graph(y)
+    nodes = node_statements(g)
+    consts = {k: v for k, v in nodes.items() if k.startswith("c")}
+    assert len(consts) == 2
+    labels = sorted(re.search(r"label=(\S+)", v).group(1) for v in consts.values())  # type: ignore[union-attr]
+    assert labels == ["0.5", "2"]
+    assert all("dashed" in v for v in consts.values())
+    # Subtraction is ordered: its edges say which operand is a and which is b.
+    assert re.search(r"v1 -> v2_op \[[^\]]*label=a", "".join(g.body))
+    assert re.search(r"c2_1 -> v2_op \[[^\]]*label=b", "".join(g.body))
+
+
+def test_parameters_inputs_and_interior_nodes_look_different() -> None:
+    y, w, x, b = neuron()
+    order = topological_order(y)
+    nodes = node_statements(draw_graph(y, params=[w, b]))
+
+    def fill(v: Value) -> str:
+        return re.search(r'BGCOLOR="(#\w+)"', nodes[f"v{order.index(v)}"]).group(1)  # type: ignore[union-attr]
+
+    assert fill(w) == fill(b)
+    interior = next(v for v in order if not v.is_leaf)
+    assert len({fill(w), fill(x), fill(interior)}) == 3  # parameter, input, interior
+
+
+def test_named_parameters_give_names_and_dotted_labels_mean_parameters() -> None:
+    w = Value(0.5)
+    x = Value(2.0, label="x")
+    y = w * x
+
+    class Model:
+        def named_parameters(self) -> list[tuple[str, Value]]:
+            return [("layers.0.neurons.0.w.0", w)]
+
+    nodes = node_statements(draw_graph(y, params=Model()))
+    assert "<B>layers.0.neurons.0.w.0</B>" in nodes["v0"]
+    # Without params, a dotted label marks a parameter (as nn labels them).
+    w.label = "layers.0.neurons.0.w.0"
+    default = node_statements(draw_graph(y))
+    assert default["v0"] == nodes["v0"]
+    assert 'BGCOLOR="#cfe5f7"' in default["v1"]  # x stays an input
+    with pytest.raises(TypeError, match="params"):
+        draw_graph(y, params=[w, 3.0])
+
+
+def test_unlabelled_nodes_get_names_that_match_explain() -> None:
+    from autograd import explain
+
+    y, *_ = neuron()
+    nodes = node_statements(draw_graph(y))
+    steps = explain(y)
+    for step in steps:
+        i = topological_order(y).index(step.node)
+        assert f"<B>{step.name}</B>" in nodes[f"v{i}"]
+
+
+def test_show_and_rankdir_and_grads_override() -> None:
+    y, w, *_ = neuron()
+    assert "data" not in "".join(draw_graph(y, show="grad").body)
+    assert "grad" not in "".join(draw_graph(y, show="data").body)
+    body = "".join(draw_graph(y, show="").body)
+    assert "data" not in body and "grad" not in body and "<B>w</B>" in body
+    assert "rankdir=TB" in draw_graph(y, rankdir="TB").source
+    with pytest.raises(ValueError, match="show"):
+        draw_graph(y, show="data,hessian")
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_graph(y, rankdir="up")
+    assert "grad 42.00" in "".join(draw_graph(y, grads={w: 42.0}).body)
+    assert w.grad == 0.0
+
+
+def test_labels_are_escaped() -> None:
+    x = Value(1.0, label='<b>&"x"</b>\n')
+    body = "".join(draw_graph(x * 2).body)
+    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\n" in body
+    assert "<b>" not in body
+
+
+def nn_221() -> tuple[Value, list[list[Value]], list[Value]]:
+    """A 2-2-1 sigmoid network labelled as nn labels its parameters; returns E, Σ nodes, acts."""
+    xs = [Value(1.0, label="x1"), Value(0.5, label="x2")]
+    sums: list[list[Value]] = [[], []]
+    acts: list[Value] = []
+    inputs: list[Value] = xs
+    for layer, n_out in ((0, 2), (1, 1)):
+        outs = []
+        for j in range(n_out):
+            ws = [
+                Value(0.1 * (i + 1) - 0.2 * j, label=f"layers.{layer}.neurons.{j}.w.{i}")
+                for i in range(len(inputs))
+            ]
+            b = Value(0.05, label=f"layers.{layer}.neurons.{j}.b")
+            s = linear(ws, inputs, b)
+            sums[layer].append(s)
+            outs.append(s.sigmoid())
+        acts += outs
+        inputs = outs
+    e = 0.5 * (inputs[0] - 1.0) ** 2
+    return e, sums, acts
+
+
+def cluster_body(source: str, name: str) -> str:
+    start = source.index(f"subgraph {name} {{")
+    return source[start : source.index("}", start)]
+
+
+def test_nn_graph_groups_each_neuron_in_a_cluster_per_layer() -> None:
+    e, sums, acts = nn_221()
+    order = topological_order(e)
+    source = draw_graph(e).source
+    assert source.count("subgraph cluster_layer_") == 2 + 3  # 2 layers, 3 neurons
+    for layer, neurons in enumerate(sums):
+        assert f'label="layer {layer}"' in source
+        for j, s in enumerate(neurons):
+            body = cluster_body(source, f"cluster_layer_{layer}_neuron_{j}")
+            act = next(a for a in acts if a.parents == (s,))
+            for v in (s, act):
+                i = order.index(v)
+                assert re.search(rf"^\s*v{i} \[", body, re.MULTILINE)
+                assert re.search(rf"^\s*v{i}_op \[", body, re.MULTILINE)
+            # Nothing else is in the neuron's cluster.
+            assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4
+
+
+def test_too_many_nodes_says_how_to_draw_a_part() -> None:
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(600):
+        y = y * 1.001
+    with pytest.raises(ValueError, match=r"601 values.*max_nodes=500.*interior node"):
+        draw_graph(y)
+    part = y
+    for _ in range(500):
+        part = part.parents[0]  # walk back to an interior node 100 ops above x
+    assert len(node_statements(draw_graph(part))) == 101 + 100 + 100  # values, ops, constants
+    assert len(node_statements(draw_graph(y, max_nodes=601))) == 601 + 600 + 600
+
+
+def test_deep_graph_needs_no_recursion() -> None:
+    y = Value(0.5, label="x")
+    for _ in range(2000):  # twice Python's recursion limit
+        y = y + 1.0
+    g = draw_graph(y, max_nodes=10_000)
+    assert len(edge_statements(g)) == 3 * 2000
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_renders_svg_with_ids_and_numbers() -> None:
+    y, *_ = neuron()
+    y.backward()
+    svg = draw_graph(y).pipe(format="svg", encoding="utf-8")
+    assert "<svg" in svg
+    for i in range(6):
+        assert f'id="v{i}"' in svg
+    assert f"data {sigmoid(0.3):#.4g}" in svg
+    assert 'id="o5"' in svg and 'id="e5_0"' in svg
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_hostile_labels_render() -> None:
+    x = Value(1.0, label="</text><script>alert(1)</script> & \x00")
+    svg = draw_graph(x * 2).pipe(format="svg", encoding="utf-8")
+    assert "<script" not in svg
+    assert "&lt;/text&gt;&lt;script&gt;" in svg
+
+
+def test_without_dot_building_works_and_rendering_raises_graphvizs_error(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    y, *_ = neuron()
+    g = draw_graph(y)
+    assert "sigmoid" in g.source
+    with pytest.raises(graphviz.ExecutableNotFound):
+        g.pipe(format="svg")

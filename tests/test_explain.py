@@ -1,0 +1,298 @@
+"""explain: the chain rule step by step, checked against the paper's equations worked by hand."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, explain, linear, topological_order
+from autograd.ops import OPS
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# A 2-2-1 sigmoid network, E = ½(y − d)², written out in floats in the notation of
+# Rumelhart, Hinton & Williams (1986): x_j total input, y_j output, w_ji weight from i to j.
+X = (1.0, 0.5)
+W_HIDDEN = ((0.15, -0.25), (0.3, 0.4))  # w_ji: hidden unit j, input i
+B_HIDDEN = (0.05, -0.1)
+W_OUT = (0.6, -0.45)  # w_j from hidden unit j to the output
+B_OUT = 0.2
+D = 1.0  # desired output
+
+
+class Net:
+    """The same network as Values; weights labelled as the nn package labels them."""
+
+    def __init__(self, x: tuple[float, float] = X) -> None:
+        self.x = [Value(x[0], label="x1"), Value(x[1], label="x2")]
+        self.w = [
+            [Value(W_HIDDEN[j][i], label=f"layers.0.neurons.{j}.w.{i}") for i in range(2)]
+            for j in range(2)
+        ]
+        self.b = [Value(B_HIDDEN[j], label=f"layers.0.neurons.{j}.b") for j in range(2)]
+        self.sum_hidden = [linear(self.w[j], self.x, self.b[j]) for j in range(2)]
+        self.y_hidden = [s.sigmoid() for s in self.sum_hidden]
+        self.w_out = [Value(W_OUT[j], label=f"layers.1.neurons.0.w.{j}") for j in range(2)]
+        self.b_out = Value(B_OUT, label="layers.1.neurons.0.b")
+        self.sum_out = linear(self.w_out, self.y_hidden, self.b_out)
+        self.y_out = self.sum_out.sigmoid()
+        self.e = 0.5 * (self.y_out - D) ** 2
+        self.e.label = "E"
+
+
+def by_hand(x: tuple[float, float] = X) -> dict[str, object]:
+    """The backward pass of the paper, step by step, on floats."""
+    x_hidden = [sum(W_HIDDEN[j][i] * x[i] for i in range(2)) + B_HIDDEN[j] for j in range(2)]
+    y_hidden = [sigmoid(v) for v in x_hidden]
+    x_out = sum(W_OUT[j] * y_hidden[j] for j in range(2)) + B_OUT
+    y_out = sigmoid(x_out)
+    # Output unit: ∂E/∂y = y − d, δ = ∂E/∂x = (y − d)·y(1 − y).
+    de_dy_out = y_out - D
+    delta_out = de_dy_out * y_out * (1 - y_out)
+    # Hidden units: ∂E/∂y_j = δ·w_j (one path each), δ_j = ∂E/∂y_j · y_j(1 − y_j).
+    de_dy_hidden = [delta_out * W_OUT[j] for j in range(2)]
+    delta_hidden = [de_dy_hidden[j] * y_hidden[j] * (1 - y_hidden[j]) for j in range(2)]
+    return {
+        "E": 0.5 * (y_out - D) ** 2,
+        "dE/dy_out": de_dy_out,
+        "delta_out": delta_out,
+        "dE/dw_out": [delta_out * y_hidden[j] for j in range(2)],  # δ·y_j
+        "dE/db_out": delta_out,
+        "dE/dy_hidden": de_dy_hidden,
+        "delta_hidden": delta_hidden,
+        "dE/dw_hidden": [[delta_hidden[j] * x[i] for i in range(2)] for j in range(2)],  # δ_j·y_i
+        "dE/db_hidden": delta_hidden,
+        # Each input feeds both hidden units: ∂E/∂y_i = Σ_j δ_j w_ji, the sum over paths.
+        "dE/dx": [sum(delta_hidden[j] * W_HIDDEN[j][i] for j in range(2)) for i in range(2)],
+        "y_out": y_out,
+        "y_hidden": y_hidden,
+    }
+
+
+def shown(x: float) -> str:
+    """A number as the listing shows it inside a formula: 4 digits, negatives in parentheses."""
+    return f"({x:#.4g})" if x < 0 else f"{x:#.4g}"
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_221_network_gradients_are_the_papers() -> None:
+    net, hand = Net(), by_hand()
+    ex = explain(net.e)
+    assert close(net.e.data, hand["E"])  # type: ignore[arg-type]
+    assert close(ex.grad(net.y_out), hand["dE/dy_out"])  # type: ignore[arg-type]
+    assert close(ex.grad(net.sum_out), hand["delta_out"])  # type: ignore[arg-type]
+    assert close(ex.grad(net.b_out), hand["dE/db_out"])  # type: ignore[arg-type]
+    for j in range(2):
+        assert close(ex.grad(net.w_out[j]), hand["dE/dw_out"][j])  # type: ignore[index]
+        assert close(ex.grad(net.y_hidden[j]), hand["dE/dy_hidden"][j])  # type: ignore[index]
+        assert close(ex.grad(net.sum_hidden[j]), hand["delta_hidden"][j])  # type: ignore[index]
+        assert close(ex.grad(net.b[j]), hand["dE/db_hidden"][j])  # type: ignore[index]
+        for i in range(2):
+            assert close(ex.grad(net.w[j][i]), hand["dE/dw_hidden"][j][i])  # type: ignore[index]
+    for i in range(2):
+        assert close(ex.grad(net.x[i]), hand["dE/dx"][i])  # type: ignore[index]
+
+
+def test_each_step_is_upstream_times_local_summed_over_paths() -> None:
+    net, hand = Net(), by_hand()
+    ex = explain(net.e)
+    step = {s.node: s for s in ex}
+    delta_h = hand["delta_hidden"]
+
+    # The output unit's total input: one path, through the sigmoid, local y(1 − y).
+    s_out = step[net.sum_out]
+    (t,) = s_out.terms
+    y = hand["y_out"]
+    assert t.consumer is net.y_out
+    assert close(t.upstream, hand["dE/dy_out"])  # type: ignore[arg-type]
+    assert close(t.local, y * (1 - y))  # type: ignore[operator]
+    assert t.formula == "∂σ(x)/∂x = y(1 − y)"
+    assert t.worked == f"{y:#.4g}·(1 − {y:#.4g})"
+    assert close(t.product, hand["delta_out"])  # type: ignore[arg-type]
+
+    # A hidden unit's output: ∂E/∂y_j = ∂E/∂x_out · ∂x_out/∂y_j = δ·w_j.
+    for j in range(2):
+        (t,) = step[net.y_hidden[j]].terms
+        assert t.consumer is net.sum_out
+        assert t.formula == "∂x_j/∂y_i = w_ji"
+        assert close(t.local, W_OUT[j])
+        assert t.worked == f"layers.1.neurons.0.w.{j}"
+
+    # An input feeds both hidden units: ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji, two terms.
+    for i in range(2):
+        s = step[net.x[i]]
+        assert [t.consumer for t in s.terms] == [net.sum_hidden[1], net.sum_hidden[0]]
+        for t in s.terms:
+            j = net.sum_hidden.index(t.consumer)
+            assert close(t.upstream, delta_h[j])  # type: ignore[index]
+            assert close(t.local, W_HIDDEN[j][i])
+            assert t.product == t.upstream * t.local
+        assert s.grad == s.terms[0].product + s.terms[1].product
+        assert "sum over" in s.note()
+        assert s.equation() == (f"∂E/∂x{i + 1} = ∂E/∂n2 · ∂n2/∂x{i + 1} + ∂E/∂n1 · ∂n1/∂x{i + 1}")
+        expected_sum = " + ".join(shown(t.product) for t in s.terms)
+        assert f" = {expected_sum} = {s.grad:#.4g}" in s.arithmetic()
+
+    # A weight into a hidden unit: ∂E/∂w_ji = δ_j · y_i, local y_i named.
+    t = step[net.w[0][1]].terms[0]
+    assert t.formula == "∂x_j/∂w_ji = y_i" and t.worked == "x2"
+    assert close(t.local, X[1])
+
+
+def test_steps_follow_backward_order_and_number_every_node_once() -> None:
+    net = Net()
+    ex = explain(net.e)
+    order = topological_order(net.e)
+    assert [s.node for s in ex] == order[::-1]
+    assert [s.number for s in ex] == list(range(1, len(order) + 1))
+    assert ex[0].node is net.e and ex[0].grad == 1.0 and ex[0].terms == ()
+    position = {s.node: k for k, s in enumerate(ex)}
+    for s in ex:  # a node's gradient is explained only after all its consumers'
+        assert all(position[t.consumer] < position[s.node] for t in s.terms)
+    kinds = {s.node: s.kind for s in ex}
+    assert kinds[net.e] == "output"
+    assert kinds[net.w[0][0]] == "parameter" and kinds[net.x[0]] == "input"
+    assert kinds[net.sum_out] == "operation"
+
+
+def test_text_listing_reads_as_the_chain_rule() -> None:
+    net = Net()
+    text = str(explain(net.e))
+    assert text.startswith("Forward pass:")
+    assert "Backward pass" in text
+    y = by_hand()["y_out"]
+    assert f"y(1 − y) = {y:#.4g}·(1 − {y:#.4g}) = {y * (1 - y):#.4g}" in text  # type: ignore[operator]
+    assert f"1. E = 0.5 * n8 = {by_hand()['E']:#.4g}\n" in text
+    assert "∂E/∂E = 1: backward starts here." in text
+
+
+def test_never_touches_grad_and_ignores_accumulated_leaf_grads() -> None:
+    net = Net()
+    net.e.backward()
+    net.e.backward()  # leaf grads now hold two passes
+    before = {v: v.grad for v in topological_order(net.e)}
+    ex = explain(net.e)
+    assert {v: v.grad for v in topological_order(net.e)} == before
+    hand = by_hand()
+    assert close(ex.grad(net.b_out), hand["dE/db_out"])  # type: ignore[arg-type]
+    assert close(net.b_out.grad, 2 * hand["dE/db_out"])  # type: ignore[operator]
+
+
+def test_gradients_equal_a_fresh_backward_bit_for_bit() -> None:
+    net = Net()
+    ex = explain(net.e)
+    net.e.backward()
+    assert all(v.grad == ex.grad(v) for v in topological_order(net.e))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-2.0, 2.0), min_size=3, max_size=3), st.integers(0, 2**31))
+def test_random_graphs_match_backward(xs: list[float], seed: int) -> None:
+    rng = random.Random(seed)
+    leaves = [Value(x, label=f"a{i}") for i, x in enumerate(xs)]
+    pool: list[Value] = list(leaves)
+    for _ in range(12):
+        a, b = rng.choice(pool), rng.choice(pool)
+        kind = rng.randrange(6)
+        if kind == 0:
+            v = a + b
+        elif kind == 1:
+            v = a * b
+        elif kind == 2:
+            v = a - 2.0 * b
+        elif kind == 3:
+            v = a.tanh()
+        elif kind == 4:
+            v = a.sigmoid() * 3.0
+        else:
+            v = linear([a, b], [b, 1.5], a)
+        pool.append(v)
+    root = pool[-1]
+    ex = explain(root)
+    root.backward()
+    for v in topological_order(root):
+        assert v.grad == ex.grad(v)
+        step = next(s for s in ex if s.node is v)
+        assert step.grad == ex.grad(v)
+
+
+def test_wrt_keeps_only_the_paths_to_it() -> None:
+    net, hand = Net(), by_hand()
+    w = net.w[1][0]
+    ex = explain(net.e, wrt=w)
+    nodes = [s.node for s in ex]
+    assert nodes == [
+        net.e,
+        net.e.parents[0],  # (y − d)²
+        net.e.parents[0].parents[0],  # y − d
+        net.y_out,
+        net.sum_out,
+        net.y_hidden[1],
+        net.sum_hidden[1],
+        w,
+    ]
+    assert close(ex[-1].grad, hand["dE/dw_hidden"][1][0])  # type: ignore[index]
+    with pytest.raises(ValueError, match="not part of the graph"):
+        explain(net.e, wrt=Value(1.0))
+
+
+def test_every_op_gives_its_table_formula_and_recorded_local_derivative() -> None:
+    x = Value(0.7, label="x")
+    for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"):
+        y = getattr(x, name)()
+        (t,) = explain(y)[1].terms
+        assert t.formula == OPS[name].formulas[0]
+        assert t.local == y.local_grads[0]
+        assert t.local_text().endswith(f"{y.local_grads[0]:#.4g}")
+    a, b = Value(1.5, label="a"), Value(-2.0, label="b")
+    for op in ("+", "-", "*", "/"):
+        y = {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[op]
+        ex = explain(y)
+        for k, leaf in enumerate((a, b)):
+            (t,) = next(s for s in ex if s.node is leaf).terms
+            assert t.formula == OPS[op].formulas[k]
+            assert t.local == y.local_grads[k]
+    y = a**2.0
+    (t,) = explain(y)[1].terms
+    assert t.worked == "2.000·1.500^1.000" and t.local == 3.0
+
+
+def test_leaf_root_and_names() -> None:
+    x = Value(2.0)
+    (step,) = explain(x)
+    assert step.grad == 1.0 and step.name == "f"
+    # Generated names step around labels; a duplicate label gets a prime.
+    n1 = Value(1.0, label="n1")
+    other = Value(2.0, label="n1")
+    y = (n1 * other) + n1
+    names = [s.name for s in explain(y)]
+    assert sorted(names) == sorted(["n1", "n1′", "n2", "f"])
+
+
+def test_steps_as_data_are_json_ready() -> None:
+    ex = explain(Net().e)
+    data = json.loads(json.dumps([s.as_dict() for s in ex]))
+    assert data[0]["name"] == "E"
+    assert data[-1]["terms"][0]["local_text"]
+
+
+def test_deep_graph_needs_no_recursion() -> None:
+    y = Value(0.1, label="x")
+    for _ in range(3000):
+        y = y * 1.0001
+    ex = explain(y)
+    assert len(ex) == 3001
+    assert close(ex[-1].grad, 1.0001**3000)

@@ -1,0 +1,206 @@
+"""Tests of saving and loading models (nn.serialize)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import nn
+from nn import MLP, Layer, Module
+from nn.serialize import ModelFileError, read_parameters
+
+INPUTS = [[0.1, 0.2], [-1.0, 3.0], [2.5, -0.5]]
+
+
+def outputs(model: MLP) -> list[float]:
+    return [model(x).data for x in INPUTS]  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[MLP, Path]:
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=11)
+    path = tmp_path / "model.json"
+    model.save(path)
+    return model, path
+
+
+def test_round_trip_gives_identical_outputs(saved: tuple[MLP, Path]) -> None:
+    model, path = saved
+    for loaded in (MLP.load(path), Module.load(path)):
+        assert isinstance(loaded, MLP)
+        assert loaded.config() == model.config()
+        assert loaded.state_dict() == model.state_dict()  # bit for bit
+        assert outputs(loaded) == outputs(model)
+        assert loaded.parameters()[0].label == "layers.0.neurons.0.w.0"
+
+
+def test_the_file_is_readable_json_with_names(saved: tuple[MLP, Path]) -> None:
+    model, path = saved
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "autograd-1986/nn" and doc["version"] == 1
+    assert doc["class"] == "nn.layers.MLP"
+    assert doc["config"]["output_activation"] == "sigmoid"
+    assert doc["parameters"]["layers.1.neurons.0.b"] == model.layers[1].neurons[0].b.data
+
+
+def test_load_state_dict_round_trip_into_a_fresh_model(saved: tuple[MLP, Path]) -> None:
+    model, path = saved
+    other = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=99)
+    assert outputs(other) != outputs(model)
+    other.load_state_dict(read_parameters(path))
+    assert outputs(other) == outputs(model)
+
+
+def rewrite(path: Path, change: object) -> None:
+    doc = json.loads(path.read_text())
+    change(doc)  # type: ignore[operator]
+    path.write_text(json.dumps(doc))
+
+
+def set_param(name: str, value: object) -> object:
+    return lambda doc: doc["parameters"].__setitem__(name, value)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_text(p.read_text()[:200]), "truncated or malformed JSON"),
+        (lambda p: p.write_text(""), "truncated or malformed JSON"),
+        (lambda p: p.write_bytes(b"\xff\xfe\x00"), "not UTF-8"),
+        (lambda p: p.write_text("[1, 2]"), "not a model file"),
+        (lambda p: rewrite(p, lambda d: d.__setitem__("version", 2)), "version 2; this library"),
+        (lambda p: rewrite(p, lambda d: d.pop("parameters")), "missing field"),
+        (lambda p: rewrite(p, set_param("layers.0.neurons.2.b", "0.5")), "'0.5', not a number"),
+        (lambda p: rewrite(p, set_param("layers.0.neurons.2.b", True)), "True, not a number"),
+        (
+            lambda p: p.write_text(
+                p.read_text().replace('"layers.1.neurons.0.b": ', '"x": NaN, "y": ')
+            ),
+            "NaN is not a number",
+        ),
+        (
+            lambda p: rewrite(p, lambda d: d["parameters"].pop("layers.1.neurons.0.w.2")),
+            r"missing 1 \(layers\.1\.neurons\.0\.w\.2\)",
+        ),
+        (
+            lambda p: rewrite(p, set_param("layers.2.neurons.0.b", 0.0)),
+            r"unexpected 1 \(layers\.2\.neurons\.0\.b\)",
+        ),
+        (
+            lambda p: rewrite(p, lambda d: d["config"].__setitem__("nouts", [4, 1])),
+            "does not fit this MLP",
+        ),
+        (
+            lambda p: rewrite(p, lambda d: d["config"].__setitem__("activation", "swish")),
+            "unknown activation 'swish'",
+        ),
+        (
+            lambda p: rewrite(p, lambda d: d["config"].__setitem__("layers", 3)),
+            "unexpected keyword argument 'layers'",
+        ),
+        (lambda p: rewrite(p, lambda d: d.__setitem__("class", "os.system")), "not a Module class"),
+        (lambda p: rewrite(p, lambda d: d.__setitem__("class", "nn.layers.Layer")), "not a"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_clear_error(
+    saved: tuple[MLP, Path], damage: object, message: str
+) -> None:
+    _, path = saved
+    damage(path)  # type: ignore[operator]
+    with pytest.raises(ModelFileError, match=message):
+        MLP.load(path)
+
+
+def test_infinite_and_duplicated_numbers_in_the_file_are_rejected(
+    saved: tuple[MLP, Path],
+) -> None:
+    _, path = saved
+    text = path.read_text()
+    name = '"layers.1.neurons.0.b": '
+    value = re.search(re.escape(name) + r"(\S+)\n", text)
+    assert value is not None
+    path.write_text(text.replace(name + value.group(1), name + "1e999"))
+    with pytest.raises(ModelFileError, match=r"layers\.1\.neurons\.0\.b is inf, not finite"):
+        MLP.load(path)
+    path.write_text(text.replace(name, f"{name}0.0, {name}"))
+    with pytest.raises(ModelFileError, match=r"key 'layers\.1\.neurons\.0\.b' appears twice"):
+        MLP.load(path)
+
+
+def test_a_failed_load_leaves_the_model_unchanged(saved: tuple[MLP, Path]) -> None:
+    _, path = saved
+    other = MLP(2, [3, 1], seed=5)
+    before = other.state_dict()
+    # Every parameter fits except the last, which is not finite: nothing may be set.
+    state = dict(read_parameters(path))
+    state["layers.1.neurons.0.b"] = math.inf
+    with pytest.raises(ValueError, match=r"layers\.1\.neurons\.0\.b must be finite, got inf"):
+        other.load_state_dict(state)
+    assert other.state_dict() == before
+    with pytest.raises(TypeError, match=r"must be a real number, got 'x'"):
+        other.load_state_dict(read_parameters(path) | {"layers.1.neurons.0.b": "x"})
+    assert other.state_dict() == before
+    # A truncated file, or one of another shape, never reaches the model either.
+    path.write_text(path.read_text()[:-30])
+    with pytest.raises(ModelFileError):
+        other.load_state_dict(read_parameters(path))
+    assert other.state_dict() == before
+    wrong = MLP(2, [4, 1], seed=0)
+    wrong_path = path.with_name("wrong.json")
+    wrong.save(wrong_path)
+    with pytest.raises(ValueError, match="does not fit this MLP"):
+        other.load_state_dict(read_parameters(wrong_path))
+    assert other.state_dict() == before
+
+
+def test_save_refuses_non_finite_weights_and_keeps_the_old_file(saved: tuple[MLP, Path]) -> None:
+    model, path = saved
+    old = path.read_bytes()
+    model.layers[0].neurons[1].w[0].data = math.nan
+    with pytest.raises(ValueError, match=r"layers\.0\.neurons\.1\.w\.0 is nan"):
+        model.save(path)
+    assert path.read_bytes() == old
+    assert sorted(os.listdir(path.parent)) == ["model.json"]
+
+
+def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
+    saved: tuple[MLP, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = saved
+    old = path.read_bytes()
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk gone"):
+        MLP(2, [5, 1], seed=0).save(path)
+    assert path.read_bytes() == old
+    assert sorted(os.listdir(path.parent)) == ["model.json"]
+
+
+def test_layers_and_custom_modules_save_too(tmp_path: Path) -> None:
+    layer = Layer(3, 2, activation="relu", seed=1)
+    layer.save(tmp_path / "layer.json")
+    loaded = Layer.load(tmp_path / "layer.json")
+    assert loaded.state_dict() == layer.state_dict()
+    assert loaded([1.0, 2.0, 3.0])[1].data == layer([1.0, 2.0, 3.0])[1].data
+
+    class Pair(Module):
+        def __init__(self) -> None:
+            self.a = Layer(1, 1, seed=0)
+            self.b = Layer(1, 1, seed=1)
+
+    pair = Pair()
+    pair.save(tmp_path / "pair.json")
+    with pytest.raises(ModelFileError, match="holds no architecture"):
+        Module.load(tmp_path / "pair.json")
+    fresh = Pair()
+    fresh.b.neurons[0].b.data = 123.0
+    fresh.load_state_dict(nn.serialize.read_parameters(tmp_path / "pair.json"))
+    assert fresh.state_dict() == pair.state_dict()
