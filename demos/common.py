@@ -355,8 +355,10 @@ def plot_hinton(
         hinton_diagram(ax, panel.matrix, biggest, (height, width))
         ax.set_title(panel.title, fontsize=9)
         if panel.col_labels is not None:
+            # Short labels fit upright; long ones (names) are turned on their side.
+            upright = max(len(c) for c in panel.col_labels) <= 4
             ax.set_xticks(range(len(panel.col_labels)))
-            ax.set_xticklabels(panel.col_labels, rotation=90, fontsize=7)
+            ax.set_xticklabels(panel.col_labels, rotation=0 if upright else 90, fontsize=7)
         if panel.row_labels is not None:
             ax.set_yticks(range(len(panel.row_labels)))
             ax.set_yticklabels(panel.row_labels, fontsize=7)

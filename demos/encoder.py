@@ -28,7 +28,6 @@ from autograd import no_grad
 from demos.common import (
     Panel,
     ResultTable,
-    accumulate_sweep,
     format_matrix,
     fraction,
     make_parser,
@@ -38,7 +37,6 @@ from demos.common import (
     positive_int,
     progress,
     spread,
-    sweeps,
 )
 
 N = 8
@@ -80,20 +78,21 @@ class Run:
 
 
 def train(seed: int, lr: float, momentum: float, max_sweeps: int, quiet: bool = True) -> Run:
+    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps`` pass."""
     model = build(seed)
-    opt = nn.SGD(model.parameters(), lr=lr, momentum=momentum)
     cases = patterns()
-    errors: list[float] = []
-    for t in sweeps(max_sweeps, quiet, desc="encoder"):
-        opt.zero_grad()
-        errors.append(
-            accumulate_sweep(nn.losses.sum_squared_error(model(x), x) for x in cases)  # type: ignore[arg-type]
-        )
-        opt.step()
-        ys = outputs(model)
-        if all(abs(y - d) < TOLERANCE for row, x in zip(ys, cases) for y, d in zip(row, x)):
-            return Run(seed, t + 1, errors, model)
-    return Run(seed, None, errors, model)
+    done = nn.train.within(TOLERANCE, model, cases, cases)
+    errors = nn.fit(
+        model,
+        cases,
+        cases,
+        optimizer=nn.SGD(model.parameters(), lr=lr, momentum=momentum),
+        epochs=max_sweeps,
+        stop=done,
+        progress=not quiet,
+    )
+    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    return Run(seed, learned_at, errors, model)
 
 
 @dataclass

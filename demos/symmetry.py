@@ -26,7 +26,6 @@ from autograd import no_grad
 from demos.common import (
     Panel,
     ResultTable,
-    accumulate_sweep,
     format_matrix,
     make_parser,
     plot_hinton,
@@ -34,7 +33,6 @@ from demos.common import (
     positive_int,
     progress,
     spread,
-    sweeps,
 )
 
 PAPER_SWEEPS = 1425
@@ -77,28 +75,30 @@ class Run:
 
 
 def train(seed: int, max_sweeps: int, quiet: bool = True) -> Run:
-    """Full-sweep backprop with momentum until the criterion holds or ``max_sweeps`` pass."""
+    """Full-sweep backprop with momentum (`nn.fit`) until learned or ``max_sweeps`` pass."""
     cases = patterns()
+    inputs = [x for x, _ in cases]
+    targets = [d for _, d in cases]
     model = build(seed)
-    params = model.parameters()
-    opt = nn.SGD(params, lr=LR, momentum=MOMENTUM)
-    errors: list[float] = []
-    half: int | None = None
-    tol: int | None = None
-    for t in sweeps(max_sweeps, quiet, desc=f"symmetry seed {seed}"):
-        opt.zero_grad()
-        errors.append(
-            accumulate_sweep(nn.losses.sum_squared_error(model(x), [d]) for x, d in cases)
-        )
-        opt.step()
-        ys = outputs(model, cases)
-        gaps = [abs(y - d) for y, (_, d) in zip(ys, cases)]
-        if half is None and max(gaps) < 0.5:
-            half = t + 1
-        if max(gaps) < TOLERANCE:
-            tol = t + 1
-            break
-    return Run(seed, tol, half, len(errors), errors, model)
+    half: list[int] = []
+
+    def done(sweep: int, error: float) -> bool:
+        gaps = [abs(y - d) for y, d in zip(outputs(model, cases), targets)]
+        if not half and max(gaps) < 0.5:
+            half.append(sweep)
+        return max(gaps) < TOLERANCE
+
+    errors = nn.fit(
+        model,
+        inputs,
+        targets,
+        optimizer=nn.SGD(model.parameters(), lr=LR, momentum=MOMENTUM),
+        epochs=max_sweeps,
+        stop=done,
+        progress=not quiet,
+    )
+    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    return Run(seed, learned_at, half[0] if half else None, len(errors), errors, model)
 
 
 @dataclass

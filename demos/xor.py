@@ -29,18 +29,16 @@ import nn
 from autograd import Value, no_grad
 from demos.common import (
     OUT_DIR,
-    Panel,
     ResultTable,
-    accumulate_sweep,
     fraction,
     make_parser,
-    plot_hinton,
     plot_learning_curve,
     positive_float,
     positive_int,
     progress,
+    pyplot,
+    save_figure,
     spread,
-    sweeps,
 )
 
 CASES: list[tuple[list[float], float]] = [
@@ -108,19 +106,22 @@ def train(
     momentum: float,
     max_sweeps: int,
     quiet: bool = True,
-    desc: str = "xor",
 ) -> Run:
-    """Full-sweep training by the paper's rule until learned or ``max_sweeps`` pass."""
-    net: Net = model  # type: ignore[assignment]
-    opt = nn.SGD(model.parameters(), lr=lr, momentum=momentum)
-    errors: list[float] = []
-    for t in sweeps(max_sweeps, quiet, desc=desc):
-        opt.zero_grad()
-        errors.append(accumulate_sweep(nn.losses.sum_squared_error(net(x), d) for x, d in CASES))
-        opt.step()
-        if learned(outputs(net)):
-            return Run(seed, t + 1, errors, model)
-    return Run(seed, None, errors, model)
+    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps`` pass."""
+    inputs = [x for x, _ in CASES]
+    targets = [d for _, d in CASES]
+    done = nn.train.within(TOLERANCE, model, inputs, targets)  # type: ignore[arg-type]
+    errors = nn.fit(
+        model,  # type: ignore[arg-type]
+        inputs,
+        targets,
+        optimizer=nn.SGD(model.parameters(), lr=lr, momentum=momentum),
+        epochs=max_sweeps,
+        stop=done,
+        progress=not quiet,
+    )
+    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    return Run(seed, learned_at, errors, model)
 
 
 def _outputs_text(model: nn.Module) -> str:
@@ -187,18 +188,52 @@ def report_one(a: Run, b: Run, args: argparse.Namespace, plots: bool) -> ResultT
     return t
 
 
-def plot_network_a(model: nn.Module, seed: int) -> Path | None:
+def plot_network_a(model: nn.Module, seed: int, out_dir: Path = OUT_DIR) -> Path | None:
+    """Network A drawn as in PDP Ch. 8, Fig. 3: units as circles with their bias inside,
+    each connection labelled with its learned weight. None without matplotlib."""
+    plt = pyplot()
+    if plt is None:
+        return None
     assert isinstance(model, ShortcutNet)
     h, o = model.hidden, model.output
-    return plot_hinton(
-        [
-            Panel("hidden unit", [[*(w.data for w in h.w), h.b.data]], ["x1", "x2", "bias"]),
-            Panel("output unit", [[*(w.data for w in o.w), o.b.data]], ["x1", "x2", "h", "bias"]),
-        ],
-        "xor_network_a_weights.png",
-        f"XOR network A: learned weights (seed {seed})",
-        columns=1,
-    )
+    pos = {"x1": (0.0, 0.0), "x2": (2.0, 0.0), "h": (1.0, 1.0), "y": (1.0, 2.0)}
+    edges = [
+        ("x1", "h", h.w[0].data),
+        ("x2", "h", h.w[1].data),
+        ("x1", "y", o.w[0].data),
+        ("x2", "y", o.w[1].data),
+        ("h", "y", o.w[2].data),
+    ]
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    for a, b, w in edges:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops={"arrowstyle": "-|>", "lw": 1.0, "shrinkA": 17, "shrinkB": 17},
+        )
+        t = 0.42 if b == "y" and a != "h" else 0.5
+        ax.text(
+            x0 + t * (x1 - x0),
+            y0 + t * (y1 - y0),
+            f"{w:+.1f}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+    for name, (x, y) in pos.items():
+        ax.add_patch(plt.Circle((x, y), 0.22, facecolor="#eeeeee", edgecolor="k"))
+        bias = {"h": h.b.data, "y": o.b.data}.get(name)
+        label = name if bias is None else f"{name}\n{bias:+.1f}"
+        ax.text(x, y, label, ha="center", va="center", fontsize=9)
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(-0.5, 2.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"XOR network A after learning (seed {seed})\nbias inside each unit", fontsize=10)
+    return save_figure(fig, "xor_network_a.png", out_dir)
 
 
 def report_runs(
@@ -282,7 +317,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.momentum,
             args.sweeps,
             args.quiet,
-            "network A",
         )
         b = train(
             network_b(args.seed),
@@ -291,7 +325,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.momentum,
             args.sweeps,
             args.quiet,
-            "network B",
         )
         report_one(a, b, args, not args.no_plots).print()
         if not args.no_plots:

@@ -306,7 +306,7 @@ def test_demos_write_pictures_when_matplotlib_is_there(
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     for name in (
         "xor_error.png",
-        "xor_network_a_weights.png",
+        "xor_network_a.png",
         "symmetry_weights.png",
         "symmetry_error.png",
     ):
