@@ -25,8 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import graphviz
+
 import nn
-from autograd import Value, no_grad
+from autograd import Value, draw_graph, explain, no_grad
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -256,44 +258,46 @@ def report_runs(
             agrees=None if paper_solved is None else len(done) >= len(runs) - 2,
         )
         t.add(f"{name}: sweeps, min / median / max", paper_sweeps, spread(done))
+    stuck = [(n, r) for n, runs in (("A", a_runs), ("B", b_runs)) for r in runs if r.sweeps is None]
+    if stuck and not args.quiet:
+        print("Runs that did not learn (network, seed: outputs for 00, 01, 10, 11):")
+        for n, r in stuck:
+            print(f"  {n}, seed {r.seed}: {_outputs_text(r.model)}")
+        print()
     return t
 
 
 # -- the gradient graph of one case, and the chain rule for one weight --
 
 
-def show_backprop(model: ShortcutNet, quiet: bool, out_dir: Path = OUT_DIR) -> None:
-    """Write the graph of E for the case 10 → 1 to out/xor_graph.svg; print ∂E/∂w step by step.
-
-    Uses `autograd.draw_graph` and `autograd.explain` when this version of the
-    library has them.
-    """
-    try:
-        from autograd import draw_graph, explain  # type: ignore[attr-defined]
-    except ImportError:
-        print(
-            "(no gradient graph or chain-rule steps: this version of autograd has no "
-            "draw_graph / explain yet)"
-        )
-        return
-    x, d = CASES[2]
-    error = nn.losses.sum_squared_error(model(x), d)
+def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OUT_DIR) -> None:
+    """Print ∂E/∂w for one weight step by step (`autograd.explain`) on the case 10 → 1, and
+    write the gradient graph of that case to out/xor_graph.svg (`autograd.draw_graph`)."""
+    inputs = [Value(1.0, label="x1"), Value(0.0, label="x2")]
+    error = nn.losses.sum_squared_error(model(inputs), 1.0)
     weight = model.hidden.w[0]
-    steps = explain(error, wrt=weight, params=model)
     if not quiet:
-        print(f"Chain rule for ∂E/∂{weight.label} on the case 10 → 1:")
-        print(steps)
+        print(f"The chain rule for ∂E/∂{weight.label} on the case x1 = 1, x2 = 0 → 1:")
+        print(explain(error, wrt=weight, params=model))
         print()
+    if not svg:
+        return
+    model.zero_grad()  # so the drawing shows this case's gradients, not the last sweep's sum
+    error.backward()
     try:
-        svg = draw_graph(error, params=model).pipe(format="svg")
-    except Exception as exc:  # graphviz raises its own errors when `dot` is missing
+        picture = draw_graph(error, params=model).pipe(format="svg")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
         print(f"(no out/xor_graph.svg: {exc})")
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".xor_graph-", suffix=".svg")
-    with os.fdopen(fd, "wb") as f:
-        f.write(svg)
-    os.replace(tmp, out_dir / "xor_graph.svg")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(picture)
+        os.replace(tmp, out_dir / "xor_graph.svg")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     if not quiet:
         print(f"wrote {out_dir / 'xor_graph.svg'}")
 
@@ -327,9 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.quiet,
         )
         report_one(a, b, args, not args.no_plots).print()
-        if not args.no_plots:
-            assert isinstance(a.model, ShortcutNet)
-            show_backprop(a.model, args.quiet)
+        assert isinstance(a.model, ShortcutNet)
+        show_backprop(a.model, args.quiet, svg=not args.no_plots)
         return 0
     seeds = range(args.seed, args.seed + args.runs)
     a_runs, b_runs = [], []
