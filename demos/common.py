@@ -314,6 +314,7 @@ class Panel(NamedTuple):
     matrix: Sequence[Sequence[float]]
     col_labels: Sequence[str] | None = None
     row_labels: Sequence[str] | None = None
+    scale: float | None = None  # |w| drawn full size; None: the figure's largest weight
 
 
 def plot_hinton(
@@ -325,8 +326,9 @@ def plot_hinton(
 ) -> Path | None:
     """Hinton diagrams of several weight matrices on one shared scale; None without matplotlib.
 
-    All panels share the largest |w| as the full-size square, so sizes compare
-    across panels. ``columns`` panels per row (default: all in one row).
+    Panels share the largest |w| as the full-size square, so sizes compare
+    across panels, unless a panel sets its own ``scale`` (e.g. 1.0 for unit
+    activities). ``columns`` panels per row (default: all in one row).
     """
     plt = pyplot()
     if plt is None:
@@ -346,13 +348,15 @@ def plot_hinton(
         ),
         squeeze=False,
     )
-    biggest = max(abs(w) for p in panels for r in p.matrix for w in r)
+    biggest = max(
+        (abs(w) for p in panels if p.scale is None for r in p.matrix for w in r), default=1.0
+    )
     for k, ax in enumerate(axes.flat):
         if k >= n:
             ax.axis("off")
             continue
         panel = panels[k]
-        hinton_diagram(ax, panel.matrix, biggest, (height, width))
+        hinton_diagram(ax, panel.matrix, panel.scale or biggest, (height, width))
         ax.set_title(panel.title, fontsize=9)
         if panel.col_labels is not None:
             # Short labels fit upright; long ones (names) are turned on their side.

@@ -153,16 +153,17 @@ def report(run: Run, args: argparse.Namespace) -> ResultTable:
             plot_hinton(
                 [
                     Panel(
-                        "hidden activity per pattern",
+                        "hidden activities (0 to 1)",
                         codes,
                         ["h1", "h2", "h3"],
-                        [f"p{i + 1}" for i in range(N)],
+                        [f"pattern {i + 1}" for i in range(N)],
+                        scale=1.0,
                     ),
                     Panel(
                         "input → hidden weights",
-                        [[w.data for w in n.w] for n in run.model.layers[0].neurons],
-                        [f"x{i + 1}" for i in range(N)],
+                        [[n.w[i].data for n in run.model.layers[0].neurons] for i in range(N)],
                         ["h1", "h2", "h3"],
+                        [f"x{i + 1}" for i in range(N)],
                     ),
                 ],
                 "encoder_codes.png",

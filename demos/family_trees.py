@@ -34,9 +34,11 @@ from demos.common import (
     Panel,
     ResultTable,
     accumulate_sweep,
+    fraction,
     make_parser,
     plot_hinton,
     plot_learning_curve,
+    positive_float,
     positive_int,
     sweeps,
 )
@@ -60,9 +62,9 @@ class FamilyTreeNet(nn.Module):
     (12 → 6), ``central`` (6 + 6 → 12), ``decoder`` (12 → 6), ``output`` (6 → 24).
     """
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, init_range: float = INIT_RANGE) -> None:
         rng = random.Random(seed)
-        init = nn.init.uniform(INIT_RANGE)
+        init = nn.init.uniform(init_range)
         self.person = nn.Layer(len(PEOPLE), 6, init=init, rng=rng)
         self.relationship = nn.Layer(len(RELATIONSHIPS), 6, init=init, rng=rng)
         self.central = nn.Layer(12, 12, init=init, rng=rng)
@@ -162,13 +164,19 @@ class Result:
     test: list[Example]
 
 
-def train(seed: int, n_sweeps: int = PAPER_SWEEPS, quiet: bool = True) -> Result:
+def train(
+    seed: int,
+    n_sweeps: int = PAPER_SWEEPS,
+    quiet: bool = True,
+    init_range: float = INIT_RANGE,
+    decay: float = DECAY,
+) -> Result:
     """The paper's schedule: 20 gentle sweeps, then faster ones, weight decay after each."""
     train_set, test_set = split(seed)
-    model = FamilyTreeNet(seed)
+    model = FamilyTreeNet(seed, init_range)
     params = model.parameters()
     opt = nn.SGD(params, lr=WARMUP_LR, momentum=WARMUP_MOMENTUM)
-    keep = 1.0 - DECAY
+    keep = 1.0 - decay
     errors = []
     start = time.perf_counter()
     for t in sweeps(n_sweeps, quiet, desc="family trees"):
@@ -249,7 +257,15 @@ def _answer(outputs: Sequence[float]) -> list[str]:
     return [p for p, y in zip(PEOPLE, outputs) if y > 0.5]
 
 
-def report(result: Result, n_sweeps: int, quiet: bool, plots: bool, seed: int) -> ResultTable:
+def report(
+    result: Result,
+    n_sweeps: int,
+    quiet: bool,
+    plots: bool,
+    seed: int,
+    init_range: float = INIT_RANGE,
+    decay: float = DECAY,
+) -> ResultTable:
     model = result.model
     train_ok = [is_correct(predict(model, e), e.target) for e in result.train]
     test_out = [predict(model, e) for e in result.test]
@@ -258,9 +274,9 @@ def report(result: Result, n_sweeps: int, quiet: bool, plots: bool, seed: int) -
         print(f"Trained {n_sweeps:,} sweeps in {result.seconds:.1f} s")
         wrong = [e.case for e, ok in zip(result.train, train_ok) if not ok]
         if wrong:
-            print("Training cases still wrong:")
-            for c in wrong:
-                print(f"  {c.person}'s {c.relationship}")
+            shown = ", ".join(f"{c.person}'s {c.relationship}" for c in wrong[:8])
+            more = f" and {len(wrong) - 8} more" if len(wrong) > 8 else ""
+            print(f"Training cases still wrong: {shown}{more}")
         print("Held-out cases:")
         for e, y, ok in zip(result.test, test_out, test_ok):
             c = e.case
@@ -272,7 +288,10 @@ def report(result: Result, n_sweeps: int, quiet: bool, plots: bool, seed: int) -
             )
         print()
     features = person_features(model)
-    t = ResultTable(f"Family trees, 24-6 / 12-6 → 12 → 6 → 24 (seed {seed})")
+    t = ResultTable(
+        f"Family trees, 24-6 / 12-6 → 12 → 6 → 24, starting weights ±{init_range}, "
+        f"decay {decay:.1%} per change (seed {seed})"
+    )
     t.add("sweeps", f"{PAPER_SWEEPS:,}", f"{n_sweeps:,}")
     t.add("final error E (after the margins)", None, f"{result.errors[-1]:.3f}")
     n_train = sum(train_ok)
@@ -286,6 +305,13 @@ def report(result: Result, n_sweeps: int, quiet: bool, plots: bool, seed: int) -
         "held-out cases correct",
         f"{N_HELD_OUT} of {N_HELD_OUT}",
         f"{n_test} of {len(result.test)}",
+    )
+    spread_ = output_spread(model)
+    t.add(
+        "largest change of an output unit across cases",
+        None,
+        f"{spread_:.2f}",
+        note="the net ignores its input: stuck on a plateau" if spread_ < 0.1 else "",
     )
     for f in features:
         t.add(
@@ -311,6 +337,16 @@ def report(result: Result, n_sweeps: int, quiet: bool, plots: bool, seed: int) -
                 if p is not None:
                     print(f"wrote {p}")
     return t
+
+
+def output_spread(model: FamilyTreeNet) -> float:
+    """max over output units of (max − min of its activity over all 104 cases).
+
+    Near 0 means every case gets the same answer: the net has not (yet) left
+    the plateau where each output just sits at its average.
+    """
+    outs = [predict(model, encode(c)) for c in kinship.cases()]
+    return max(max(col) - min(col) for col in zip(*outs))
 
 
 def plot_person_encoding(model: FamilyTreeNet, seed: int) -> object:
@@ -346,9 +382,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sweeps", type=positive_int, default=PAPER_SWEEPS, help="sweeps through the 100 cases"
     )
+    parser.add_argument(
+        "--init-range",
+        type=positive_float,
+        default=INIT_RANGE,
+        help="starting weights uniform in ±this (the paper gives no range for this net)",
+    )
+    parser.add_argument(
+        "--decay",
+        type=fraction,
+        default=DECAY,
+        help="fraction by which every weight shrinks after each change (paper: 0.002)",
+    )
     args: argparse.Namespace = parser.parse_args(argv)
-    result = train(args.seed, args.sweeps, args.quiet)
-    report(result, args.sweeps, args.quiet, not args.no_plots, args.seed).print()
+    result = train(args.seed, args.sweeps, args.quiet, args.init_range, args.decay)
+    report(
+        result, args.sweeps, args.quiet, not args.no_plots, args.seed, args.init_range, args.decay
+    ).print()
     return 0
 
 
