@@ -356,24 +356,22 @@ def plot_person_encoding(model: FamilyTreeNet, seed: int) -> object:
     their Italian counterparts in the same positions.
     """
     n = len(kinship.ENGLISH.people)
-    panels = []
-    for u, neuron in enumerate(model.person.neurons):
-        w = [x.data for x in neuron.w]
-        panels.append(
-            Panel(
-                f"unit {u + 1}",
-                [w[:n], w[n:]],
-                col_labels=[
-                    f"{e}/{i}" for e, i in zip(kinship.ENGLISH.people, kinship.ITALIAN.people)
-                ],
-                row_labels=["English", "Italian"],
-            )
+    names = [f"{e}/{i}" for e, i in zip(kinship.ENGLISH.people, kinship.ITALIAN.people)]
+    neurons = model.person.neurons
+    panels = [
+        Panel(
+            f"unit {u + 1}",
+            [[x.data for x in neuron.w[:n]], [x.data for x in neuron.w[n:]]],
+            col_labels=names if u == len(neurons) - 1 else None,
+            row_labels=["English", "Italian"],
         )
+        for u, neuron in enumerate(neurons)
+    ]
     return plot_hinton(
         panels,
         "family_trees_person_units.png",
         f"Family trees: weights from the 24 people to the 6 person units (seed {seed})",
-        columns=2,
+        columns=1,
     )
 
 
