@@ -35,6 +35,7 @@ __all__ = [
     "save_figure",
     "spread",
     "sweeps",
+    "write_atomically",
 ]
 
 OUT_DIR = Path("out")
@@ -215,6 +216,32 @@ def pyplot() -> Any | None:
     return plt
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _replace(tmp: str, target: Path) -> None:
+    """Give ``tmp`` the usual file permissions (mkstemp makes it private), then rename it."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
+
+
+def write_atomically(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` via a temporary file and a rename: never half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        _replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
 def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
     """Write ``fig`` to ``out_dir/name`` atomically (temporary file, then rename) and close it."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -223,7 +250,7 @@ def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, target)
+        _replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -18,9 +18,7 @@ learned when every output is within 0.1 of its target (0 or 1).
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +39,7 @@ from demos.common import (
     pyplot,
     save_figure,
     spread,
+    write_atomically,
 )
 
 CASES: list[tuple[list[float], float]] = [
@@ -306,15 +305,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
         print(f"(no out/xor_graph.svg: {exc})")
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".xor_graph-", suffix=".svg")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(picture)
-        os.replace(tmp, out_dir / "xor_graph.svg")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(out_dir / "xor_graph.svg", picture)
     if not quiet:
         print(f"wrote {out_dir / 'xor_graph.svg'}")
 

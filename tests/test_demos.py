@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -303,16 +304,23 @@ def test_demos_write_pictures_when_matplotlib_is_there(
     monkeypatch.chdir(tmp_path)
     assert xor.main(["--sweeps", "30", "--quiet"]) == 0
     assert symmetry.main(["--sweeps", "3", "--quiet"]) == 0
+    assert (tmp_path / "out" / "xor_graph.svg").read_text().lstrip().startswith("<?xml")
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     for name in (
         "xor_error.png",
         "xor_network_a.png",
+        "xor_graph.svg",
         "symmetry_weights.png",
         "symmetry_error.png",
     ):
         assert name in written
-        assert (tmp_path / "out" / name).read_bytes().startswith(b"\x89PNG")
+        if name.endswith(".png"):
+            assert (tmp_path / "out" / name).read_bytes().startswith(b"\x89PNG")
     assert not [n for n in written if n.startswith(".")]  # no temporary files left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in written:  # ordinary permissions, not mkstemp's private 0600
+        assert (tmp_path / "out" / name).stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 @pytest.mark.parametrize("bad", [["--sweeps", "0"], ["--lr", "-1"], ["--momentum", "1.5"]])
