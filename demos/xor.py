@@ -291,6 +291,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
     write the gradient graph of that case to out/xor_graph.svg (`autograd.draw_graph`)."""
     inputs = [Value(1.0, label="x1"), Value(0.0, label="x2")]
     error = nn.losses.sum_squared_error(model(inputs), 1.0)
+    error.label = "E"
     weight = model.hidden.w[0]
     if not quiet:
         print(f"The chain rule for ∂E/∂{weight.label} on the case x1 = 1, x2 = 0 → 1:")
