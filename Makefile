@@ -33,5 +33,5 @@ clean:
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install).
 test-torch: $(STAMP)
-	$(BIN)/pip install -q torch
+	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py

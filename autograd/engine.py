@@ -7,8 +7,8 @@ back to the leaves, multiplying and summing those local derivatives: the chain
 rule, and nothing hand-derived per model.
 
 The rules themselves (forward and partial derivatives) live in `autograd.ops`;
-``+ - * /`` are spelled out here as well because they are most of every graph,
-and a test checks them against the table.
+``+ - *``, negation, relu and `linear` are spelled out here as well because they
+make most nodes of most graphs, and a test checks them against the table.
 """
 
 from __future__ import annotations
@@ -78,10 +78,19 @@ def _as_float(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
-        return float(x)
+        return _to_float(x, where)
     raise TypeError(
         f"{where}: expected a real number (int or float), got {x!r} ({type(x).__name__})"
     )
+
+
+def _to_float(x: numbers.Real, where: str) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        text = repr(x)
+        shown = text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} digits)"
+        raise OverflowError(f"{where}: {shown} is too large for a float") from None
 
 
 def _operand(x: object, symbol: str, left: object, right: object) -> float:
@@ -89,7 +98,7 @@ def _operand(x: object, symbol: str, left: object, right: object) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real):
-        return float(x)
+        return _to_float(x, f"operand of '{symbol}'")
     raise TypeError(
         f"unsupported operand for '{symbol}': {left!r} {symbol} {right!r}; "
         "expected a Value or a real number"
@@ -152,25 +161,6 @@ def _node_n(
     return v
 
 
-def _apply(op: Op, args: tuple[Any, ...]) -> Value:
-    """Apply ``op`` to Values and float constants, recording partials for the Values."""
-    xs = [a.data if isinstance(a, Value) else a for a in args]
-    out = op.forward(*xs)
-    if not _recording():
-        return _leaf(out)
-    parents: list[Value] = []
-    local: list[Any] = []
-    for i, a in enumerate(args):
-        if isinstance(a, Value):
-            parents.append(a)
-            local.append(op.partial(i, xs, out))
-    if len(parents) == 2:
-        return _node2(
-            out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
-        )
-    return _node_n(out, tuple(parents), tuple(local), op, args)
-
-
 def _node2(
     data: float, a: Value, b: Value, da: Any, db: Any, op: Op, args: tuple[Any, ...] | None
 ) -> Value:
@@ -188,6 +178,27 @@ def _node2(
     v._id = _next_id()
     v._mark = None
     return v
+
+
+def _apply(op: Op, args: tuple[Any, ...]) -> Value:
+    """Apply ``op`` to Values and float constants, recording partials for the Values."""
+    xs = [a.data if isinstance(a, Value) else a for a in args]
+    out = op.forward(*xs)
+    if type(out) is not float:  # a custom op's forward rule may return anything
+        out = _as_float(out, f"the forward rule of {op.name!r} returned")
+    if not _recording():
+        return _leaf(out)
+    parents: list[Value] = []
+    local: list[Any] = []
+    for i, a in enumerate(args):
+        if isinstance(a, Value):
+            parents.append(a)
+            local.append(op.partial(i, xs, out))
+    if len(parents) == 2:
+        return _node2(
+            out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
+        )
+    return _node_n(out, tuple(parents), tuple(local), op, args)
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -448,8 +459,8 @@ class Value:
         if _recording():
             if a > 0.0:
                 return _node1(a, self, 1.0, _RELU, None)
-            return _node1(0.0, self, 0.0, _RELU, None)
-        return _leaf(a if a > 0.0 else 0.0)
+            return _node1(0.0 if a <= 0.0 else a, self, 0.0, _RELU, None)  # nan stays nan
+        return _leaf(0.0 if a <= 0.0 else a)
 
     # -- reverse mode --
 
@@ -571,9 +582,11 @@ def apply(op: Op, *operands: Operand) -> Value:
     """
     if not isinstance(op, Op):
         raise TypeError(f"apply: expected an autograd Op, got {op!r}")
-    if op.partials and len(operands) != len(op.partials):
+    fixed_arity = type(op).partial is Op.partial  # variadic ops (Σ) override partial
+    if fixed_arity and len(operands) != len(op.partials):
         raise TypeError(
-            f"apply: {op.name!r} takes {len(op.partials)} operand(s), got {len(operands)}"
+            f"apply: {op.name!r} takes {len(op.partials)} operand(s) (one partial rule "
+            f"each), got {len(operands)}"
         )
     args = tuple(
         x if isinstance(x, Value) else _as_float(x, f"apply({op.name!r}) operand {i}")

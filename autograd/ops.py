@@ -109,11 +109,27 @@ def _sigmoid(a: float) -> float:
 
 def _pow_dbase(a: Num, b: Num, out: Num) -> Num:
     """∂(a**b)/∂a = b·a^(b−1), with the limits at a = 0 that PyTorch uses."""
-    if _real(a) == 0.0:
+    ra = _real(a)
+    if ra == 0.0:
         rb = _real(b)
-        # 0**b is constant (b=0), linear (b=1), flat (b>1) or infinitely steep (0<b<1).
-        return 0.0 if rb == 0.0 or rb > 1.0 else (1.0 if rb == 1.0 else math.inf)
+        # a^(b−1) has no value at a = 0 for b < 1: 0**b is constant there for b = 0
+        # and infinitely steep for 0 < b < 1 (b < 0 failed in the forward rule).
+        if rb == 0.0:
+            return 0.0
+        if rb < 1.0:
+            return math.inf
+    if isinstance(a, float | int) and isinstance(b, float | int):
+        return b * _float_pow(a, b - 1)
     return b * a ** (b - 1)
+
+
+def _float_pow(a: float, e: float) -> float:
+    """a**e on floats, ±inf where it overflows (as float * and / do) instead of raising."""
+    try:
+        return float(a**e)
+    except OverflowError:
+        negative = a < 0.0 and float(e).is_integer() and int(e) % 2 == 1
+        return -math.inf if negative else math.inf
 
 
 def _pow_dexp(a: Num, b: Num, out: Num) -> Num:
@@ -206,7 +222,8 @@ OPS: dict[str, Op] = {
         Op("cos", _trig("cos"), (lambda a, out: -_call("sin", a),), ("∂cos x/∂x = −sin x",)),
         Op("tanh", math.tanh, (lambda a, out: 1.0 - out * out,), ("∂tanh x/∂x = 1 − y²",)),
         Op("sigmoid", _sigmoid, (lambda a, out: out * (1.0 - out),), ("∂σ(x)/∂x = y(1 − y)",)),
-        Op("relu", lambda a: a if a > 0.0 else 0.0, (_relu_d,), ("∂relu(x)/∂x = [x > 0]",)),
+        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0".
+        Op("relu", lambda a: 0.0 if a <= 0.0 else a, (_relu_d,), ("∂relu(x)/∂x = [x > 0]",)),
         LINEAR,
     )
 }

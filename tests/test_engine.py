@@ -103,6 +103,11 @@ def test_fast_path_partials_match_the_op_table() -> None:
         (a + 2.0, (1.25, 2.0)),
         (2.0 - a, (2.0, 1.25)),
         (3.0 * a, (3.0, 1.25)),
+        (a - 2.0, (1.25, 2.0)),
+        (a * 3.0, (1.25, 3.0)),
+        (2.0 + a, (2.0, 1.25)),
+        (linear([a, b], [b, a], a), (1.25, -0.75, -0.75, 1.25, 1.25)),  # Value inputs
+        (linear([a, b], [0.5, 2.0], b), (1.25, -0.75, 0.5, 2.0, -0.75)),  # float inputs
     ]:
         op = OPS[node.op]
         value_positions = [i for i, x in enumerate(node.operands) if isinstance(x, Value)]
@@ -336,6 +341,27 @@ def test_bad_operand_is_a_type_error(expr) -> None:
 def test_domain_errors_name_the_op_and_value(f, error, pattern) -> None:
     with pytest.raises(error, match=pattern):
         f()
+
+
+def test_derivatives_that_overflow_are_infinite_like_float_arithmetic() -> None:
+    # The value 1e200 is fine; its slope -1/x² = -1e400 is not a float: -inf, as
+    # 1/Value(tiny) also gives, rather than an error from inside the derivative.
+    y = Value(1e-200) ** -1.0
+    assert y.data == pytest.approx(1e200) and y.local_grads == (-math.inf,)
+    assert (Value(-1e-100) ** -3.0).local_grads == (-math.inf,)
+
+
+def test_huge_integers_are_an_overflow_error_naming_the_place() -> None:
+    with pytest.raises(OverflowError, match=r"Value: 1000.*\(401 digits\) is too large"):
+        Value(10**400)
+    with pytest.raises(OverflowError, match=r"operand of '\+': 1000.*too large"):
+        Value(2.0) + 10**400
+
+
+def test_relu_of_nan_is_nan_as_in_pytorch() -> None:
+    assert math.isnan(Value(math.nan).relu().data)
+    with no_grad():
+        assert math.isnan(Value(math.nan).relu().data)
 
 
 def test_pow_with_negative_base_and_integer_exponent_is_fine() -> None:

@@ -85,6 +85,15 @@ def test_first_derivatives_agree_with_backward() -> None:
             assert g.data == pytest.approx(v.grad, rel=1e-12), name
 
 
+def test_higher_derivatives_of_powers_at_zero() -> None:
+    # the special cases at a = 0 must not cut the graph for b >= 1
+    assert derivatives(lambda v: v**2, 0.0, 3) == [0.0, 0.0, 2.0, 0.0]
+    assert derivatives(lambda v: v**3, 0.0, 3) == [0.0, 0.0, 0.0, 6.0]
+    assert derivatives(lambda v: v**1, 0.0, 2) == [0.0, 1.0, 0.0]
+    assert derivatives(lambda v: v**0.5, 0.0, 1) == [0.0, math.inf]
+    assert derivatives(lambda v: v**0, 0.0, 2) == [1.0, 0.0, 0.0]
+
+
 def test_third_derivative() -> None:
     assert derivatives(lambda v: v**4, 1.5, 3) == pytest.approx(
         [1.5**4, 4 * 1.5**3, 12 * 1.5**2, 24 * 1.5]
@@ -185,6 +194,12 @@ def test_apply_checks_arity_and_operands() -> None:
         apply(square, Value(1.0), Value(2.0))
     with pytest.raises(TypeError, match="operand 0"):
         apply(square, "x")  # type: ignore[arg-type]
+    no_rule = Op("no rule", lambda a: a, (), ())
+    with pytest.raises(TypeError, match="'no rule' takes 0 operand"):
+        apply(no_rule, Value(1.0))
+    text = Op("text", lambda a: "x", (lambda a, out: 1.0,), ("",))
+    with pytest.raises(TypeError, match=r"forward rule of 'text' returned.*'x'"):
+        apply(text, Value(1.0))
 
 
 # -- property: Hessians of random expressions vs finite differences of grad --
