@@ -171,7 +171,9 @@ def _bce_logits(outputs: list[Value], targets: list[float]) -> Value:
     for z, d in zip(outputs, targets):
         # −[d ln σ(z) + (1−d) ln(1−σ(z))] = max(z, 0) − z·d + ln(1 + e^(−|z|)):
         # e^(−|z|) <= 1, so nothing overflows and the log's argument is >= 1.
-        minus_abs = -z if z.data >= 0.0 else z
+        # At z = 0 relu' is 0, so −|z| must take the z < 0 branch (derivative +1)
+        # for the two kinks to cancel and give ∂/∂z = σ(0) − d = ½ − d.
+        minus_abs = -z if z.data > 0.0 else z
         terms.append(z.relu() - z * d + (minus_abs.exp() + 1.0).log())
     total = _sum(terms)
     return total if len(terms) == 1 else total * (1.0 / len(terms))

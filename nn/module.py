@@ -115,8 +115,8 @@ class Module(metaclass=_ModuleType):
         """Set every parameter from ``state`` (as made by `state_dict`).
 
         ``state`` must name exactly this module's parameters, each with a finite
-        real number. Everything is checked before anything is set, so after a
-        ValueError or TypeError the module is unchanged.
+        real number (an int must fit in a float). Everything is checked before
+        anything is set, so after a ValueError or TypeError the module is unchanged.
         """
         if not isinstance(state, Mapping):
             raise TypeError(
@@ -140,9 +140,16 @@ class Module(metaclass=_ModuleType):
             x = state[name]
             if isinstance(x, bool) or not isinstance(x, int | float):
                 raise TypeError(f"load_state_dict: {name} must be a real number, got {x!r}")
-            if not math.isfinite(x):
+            try:
+                value = float(x)
+            except OverflowError:  # an int beyond the floats; its repr may be too long to make
+                raise ValueError(
+                    f"load_state_dict: {name} is an integer too large for a float "
+                    f"({int(x).bit_length()} bits)"
+                ) from None
+            if not math.isfinite(value):
                 raise ValueError(f"load_state_dict: {name} must be finite, got {x!r}")
-            values.append((p, float(x)))
+            values.append((p, value))
         for p, x in values:
             p.data = x
 

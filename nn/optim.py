@@ -2,8 +2,9 @@
 
 Updates are plain float arithmetic on ``p.data`` (no graph is recorded). Before
 changing anything, ``step()`` checks that every gradient is finite and raises
-FloatingPointError naming the parameter if not, so a diverged step never
-half-updates a model.
+FloatingPointError naming the parameter if not. It then computes every new
+value and only afterwards assigns them, so a step that fails for any reason
+never half-updates a model (or the optimizer's own state).
 """
 
 from __future__ import annotations
@@ -16,11 +17,29 @@ from autograd import Value
 __all__ = ["SGD", "Adam", "Optimizer"]
 
 
-def _number(x: object, where: str, what: str, low: float, high: float = math.inf) -> float:
-    """``x`` as a float in [low, high) or a ValueError naming it."""
-    if isinstance(x, bool) or not isinstance(x, int | float) or not (low <= x < high):
-        raise ValueError(f"{where}: {what} must be a number in [{low}, {high}), got {x!r}")
-    return float(x)
+def _number(
+    x: object,
+    where: str,
+    what: str,
+    low: float,
+    high: float = math.inf,
+    *,
+    above: bool = False,
+) -> float:
+    """``x`` as a float in [low, high), or in (low, high) if ``above``; else a ValueError."""
+    value = math.nan  # fails every comparison below
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        try:
+            value = float(x)
+        except OverflowError:  # an int beyond the floats
+            value = math.inf
+    if not ((low < value if above else low <= value) and value < high):
+        if high == math.inf:
+            rule = f"a finite number {'>' if above else '>='} {low:g}"
+        else:
+            rule = f"a number in {'(' if above else '['}{low}, {high})"
+        raise ValueError(f"{where}: {what} must be {rule}, got {x!r}")
+    return value
 
 
 class Optimizer:
@@ -89,12 +108,16 @@ class SGD(Optimizer):
         """One update of every parameter from its current ``.grad``."""
         self._check_gradients()
         lr, alpha, decay = self.lr, self.momentum, self.weight_decay
-        deltas = self.deltas
-        for i, p in enumerate(self.params):
+        params, deltas = self.params, self.deltas
+        new_deltas = []
+        for p, previous in zip(params, deltas):
             g = p.grad + decay * p.data if decay else p.grad
-            d = -lr * g + alpha * deltas[i]
-            deltas[i] = d
-            p.data += d
+            new_deltas.append(-lr * g + alpha * previous)
+        new_values = [p.data + d for p, d in zip(params, new_deltas)]
+        # Nothing above changed any state; from here on nothing can fail.
+        for p, x in zip(params, new_values):
+            p.data = x
+        deltas[:] = new_deltas
 
 
 class Adam(Optimizer):
@@ -121,7 +144,8 @@ class Adam(Optimizer):
         self.lr = float(lr)
         self.beta1 = _number(betas[0], "Adam", "betas[0]", 0.0, 1.0)
         self.beta2 = _number(betas[1], "Adam", "betas[1]", 0.0, 1.0)
-        self.eps = _number(eps, "Adam", "eps", 0.0)
+        # eps > 0 keeps √v̂ + eps > 0 for a parameter whose gradients were all 0.
+        self.eps = _number(eps, "Adam", "eps", 0.0, above=True)
         self.weight_decay = _number(weight_decay, "Adam", "weight_decay", 0.0)
         self.t = 0
         self.m = [0.0] * len(self.params)
@@ -130,14 +154,23 @@ class Adam(Optimizer):
     def step(self) -> None:
         """One update of every parameter from its current ``.grad``."""
         self._check_gradients()
-        self.t += 1
+        t = self.t + 1
         b1, b2, decay = self.beta1, self.beta2, self.weight_decay
-        c1 = 1.0 - b1**self.t
-        c2 = 1.0 - b2**self.t
+        c1 = 1.0 - b1**t
+        c2 = 1.0 - b2**t
         lr, eps = self.lr, self.eps
-        m, v = self.m, self.v
-        for i, p in enumerate(self.params):
+        params = self.params
+        new_m, new_v, new_values = [], [], []
+        for p, m, v in zip(params, self.m, self.v):
             g = p.grad + decay * p.data if decay else p.grad
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+            m = b1 * m + (1.0 - b1) * g
+            v = b2 * v + (1.0 - b2) * g * g
+            new_m.append(m)
+            new_v.append(v)
+            new_values.append(p.data - lr * (m / c1) / (math.sqrt(v / c2) + eps))
+        # Nothing above changed any state; from here on nothing can fail.
+        for p, x in zip(params, new_values):
+            p.data = x
+        self.m[:] = new_m
+        self.v[:] = new_v
+        self.t = t

@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from autograd.files import write_atomically
 
 if TYPE_CHECKING:
     from nn.module import Module
@@ -60,34 +61,22 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
         "parameters": params,
     }
     text = json.dumps(doc, indent=1, allow_nan=False) + "\n"
-    write_atomically(path, text)
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is either complete or untouched.
-
-    The text goes to a temporary file in the same directory, is flushed to
-    disk, and then replaces ``path`` in one `os.replace` (atomic on POSIX and
-    Windows when both are on the same file system).
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _no_constant(name: str) -> Any:
     raise ModelFileError(f"{name} is not a number a model file may hold")
+
+
+def _integer(digits: str) -> int:
+    # Python will not convert more than sys.get_int_max_str_digits() digits (a
+    # ValueError without the file's name); no model file holds such a number.
+    try:
+        return int(digits)
+    except ValueError:
+        raise ModelFileError(
+            f"an integer of {len(digits.lstrip('-'))} digits is not a number a model file may hold"
+        ) from None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -103,21 +92,29 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The checked contents of a model file (see the module docstring).
 
     Raises `ModelFileError` naming the file and the problem: not UTF-8 JSON
-    (e.g. truncated), another format or version, or a field of the wrong kind,
-    including any parameter that is not a finite number.
+    (e.g. truncated), nested too deeply to read, another format or version, or a
+    field of the wrong kind, including any parameter that is not a finite number
+    (or is an integer too large for a float).
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise ModelFileError(f"{path}: not a model file (not UTF-8 text: {e})") from None
     try:
-        doc = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+        doc = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_int=_integer,
+            object_pairs_hook=_unique_keys,
+        )
     except json.JSONDecodeError as e:
         raise ModelFileError(
             f"{path}: truncated or malformed JSON ({e.msg} at line {e.lineno}, column {e.colno})"
         ) from None
     except ModelFileError as e:
         raise ModelFileError(f"{path}: {e}") from None
+    except RecursionError:
+        raise ModelFileError(f"{path}: not a model file (JSON nested too deeply)") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ModelFileError(f'{path}: not a model file (no "format": {FORMAT!r})')
     version = doc.get("version")
@@ -138,7 +135,14 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     for name, x in params.items():
         if isinstance(x, bool) or not isinstance(x, int | float):
             raise ModelFileError(f"{path}: parameter {name} is {x!r}, not a number")
-        if not math.isfinite(x):
+        try:
+            value = float(x)
+        except OverflowError:  # an int beyond the floats; its repr may be too long to make
+            raise ModelFileError(
+                f"{path}: parameter {name} is an integer too large for a float "
+                f"({int(x).bit_length()} bits)"
+            ) from None
+        if not math.isfinite(value):
             raise ModelFileError(f"{path}: parameter {name} is {x!r}, not finite")
     return doc
 

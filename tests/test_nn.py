@@ -296,6 +296,24 @@ def test_loss_gradients_against_hand_formulas() -> None:
     assert z.grad == pytest.approx(sigmoid(3.0))
 
 
+@pytest.mark.parametrize("z", [0.0, -0.0, 1e-300, -1e-300, 0.4, -2.5, 30.0])
+@pytest.mark.parametrize("d", [0.0, 0.25, 1.0])
+def test_logits_cross_entropy_gradient_is_sigmoid_minus_target(z: float, d: float) -> None:
+    # Including z = 0 itself, where max(z, 0) and |z| both have a kink.
+    logit = Value(z)
+    losses.binary_cross_entropy_with_logits(logit, d).backward()
+    assert logit.grad == pytest.approx(sigmoid(z) - d, abs=1e-15)
+
+
+def test_logits_cross_entropy_at_a_zero_output_of_a_relu_net() -> None:
+    model = MLP(2, [4, 1], activation="relu", output_activation="linear", seed=0)
+    z = model([0.0, 0.0])
+    assert isinstance(z, Value) and z.data == 0.0
+    losses.binary_cross_entropy_with_logits(z, 0.0).backward()
+    # ∂L/∂b of the output unit is ∂L/∂z = σ(0) − 0.
+    assert model.layers[1].neurons[0].b.grad == 0.5
+
+
 def test_cross_entropy_is_finite_where_probabilities_saturate() -> None:
     for z in (-800.0, -40.0, 40.0, 800.0):
         for d in (0.0, 1.0):
@@ -361,6 +379,21 @@ def test_a_non_finite_gradient_stops_the_step_with_nothing_changed() -> None:
     with pytest.raises(FloatingPointError, match=r"layers\.1\.neurons\.0\.w\.1 is nan"):
         opt.step()
     assert model.state_dict() == before
+
+
+def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = SGD([a, b], lr=0.1, momentum=0.5, weight_decay=0.1)
+    a.grad, b.grad = 1.0, 1.0
+    opt.step()
+    # An int too large for a float, poked into b: λ·w then raises OverflowError,
+    # after a's new value is known.
+    b.data = 10**400
+    state = (a.data, list(opt.deltas))
+    with pytest.raises(OverflowError):
+        opt.step()
+    assert (a.data, opt.deltas) == state
+    assert a.data == pytest.approx(1.0 - 0.1 * (1.0 + 0.1 * 1.0))  # the first step did happen
 
 
 @pytest.mark.parametrize(

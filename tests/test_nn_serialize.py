@@ -132,6 +132,58 @@ def test_infinite_and_duplicated_numbers_in_the_file_are_rejected(
         MLP.load(path)
 
 
+def replace_bias(path: Path, number: str) -> None:
+    """Write ``number`` (JSON text) as the value of the output unit's bias."""
+    text = path.read_text()
+    name = '"layers.1.neurons.0.b": '
+    value = re.search(re.escape(name) + r"(\S+)\n", text)
+    assert value is not None
+    path.write_text(text.replace(name + value.group(1), name + number))
+
+
+def test_an_integer_parameter_is_read_as_a_float(saved: tuple[MLP, Path]) -> None:
+    _, path = saved
+    replace_bias(path, "-2")
+    loaded = MLP.load(path)
+    assert loaded.layers[1].neurons[0].b.data == -2.0
+    assert type(read_parameters(path)["layers.1.neurons.0.b"]) is float
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (
+            "1" + "0" * 400,
+            r"parameter layers\.1\.neurons\.0\.b is an integer too large for a float",
+        ),
+        (
+            "-" + "9" * 400,
+            r"parameter layers\.1\.neurons\.0\.b is an integer too large for a float",
+        ),
+        ("7" * 5000, r"an integer of 5000 digits is not a number a model file may hold"),
+    ],
+    ids=["400 digits", "minus 400 digits", "5000 digits"],
+)
+def test_integers_beyond_the_floats_are_model_file_errors(
+    saved: tuple[MLP, Path], number: str, message: str
+) -> None:
+    _, path = saved
+    replace_bias(path, number)
+    for read in (MLP.load, Module.load, read_parameters):
+        with pytest.raises(ModelFileError, match=f"^{re.escape(str(path))}: {message}"):
+            read(path)
+
+
+def test_deeply_nested_json_is_a_model_file_error(saved: tuple[MLP, Path]) -> None:
+    _, path = saved
+    doc = path.read_text()
+    start = doc.index('"config": ') + len('"config": ')
+    end = doc.index('"parameters"')
+    path.write_text(doc[:start] + "[" * 100_000 + "]" * 100_000 + ",\n " + doc[end:])
+    with pytest.raises(ModelFileError, match="nested too deeply"):
+        MLP.load(path)
+
+
 def test_a_failed_load_leaves_the_model_unchanged(saved: tuple[MLP, Path]) -> None:
     _, path = saved
     other = MLP(2, [3, 1], seed=5)
@@ -145,6 +197,12 @@ def test_a_failed_load_leaves_the_model_unchanged(saved: tuple[MLP, Path]) -> No
     with pytest.raises(TypeError, match=r"must be a real number, got 'x'"):
         other.load_state_dict(read_parameters(path) | {"layers.1.neurons.0.b": "x"})
     assert other.state_dict() == before
+    for huge in (10**400, -(10**5000)):
+        with pytest.raises(
+            ValueError, match=r"layers\.1\.neurons\.0\.b is an integer too large for a float"
+        ):
+            other.load_state_dict(read_parameters(path) | {"layers.1.neurons.0.b": huge})
+        assert other.state_dict() == before
     # A truncated file, or one of another shape, never reaches the model either.
     path.write_text(path.read_text()[:-30])
     with pytest.raises(ModelFileError):
@@ -182,6 +240,16 @@ def test_a_crash_while_saving_leaves_the_old_file_and_no_temporary(
         MLP(2, [5, 1], seed=0).save(path)
     assert path.read_bytes() == old
     assert sorted(os.listdir(path.parent)) == ["model.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_saved_file_has_the_permissions_the_umask_gives(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        MLP(1, [1], seed=0).save(tmp_path / "model.json")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "model.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_layers_and_custom_modules_save_too(tmp_path: Path) -> None:

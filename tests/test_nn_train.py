@@ -154,8 +154,29 @@ def test_adam_trains_a_regression_net() -> None:
     assert history[-1] < 0.05 * history[0]
 
 
+def test_adam_refuses_eps_zero_which_would_divide_zero_by_zero() -> None:
+    a, b = Value(1.0), Value(1.0)
+    with pytest.raises(ValueError, match=r"Adam: eps must be a finite number > 0, got 0\.0"):
+        Adam([a, b], lr=0.1, eps=0.0)
+
+
+def test_a_failing_adam_step_changes_neither_the_model_nor_the_moments() -> None:
+    a, b = Value(1.0), Value(1.0)
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 1.0, 0.0
+    opt.step()
+    opt.eps = 0.0  # bypassing the check: b's m̂/(√v̂ + eps) is then 0/0
+    state = (a.data, b.data, list(opt.m), list(opt.v), opt.t)
+    with pytest.raises(ZeroDivisionError):
+        opt.step()
+    assert (a.data, b.data, opt.m, opt.v, opt.t) == state
+    assert a.data == pytest.approx(0.9, abs=1e-7)  # the first step did happen
+
+
 def test_bad_adam_settings_are_clear_errors() -> None:
     params = MLP(1, [1], seed=0).parameters()
+    with pytest.raises(ValueError, match=r"eps must be a finite number > 0, got -1e-08"):
+        Adam(params, eps=-1e-8)
     with pytest.raises(ValueError, match=r"betas\[1\] must be a number in \[0.0, 1.0\)"):
         Adam(params, betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="lr must be a finite number > 0"):
