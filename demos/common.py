@@ -9,10 +9,9 @@ installed (the ``plot`` extra); without it a demo still trains and prints.
 from __future__ import annotations
 
 import argparse
-import os
+import io
 import statistics
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
 from autograd import Value
+from autograd.files import write_atomically
 
 __all__ = [
     "OUT_DIR",
@@ -35,7 +35,6 @@ __all__ = [
     "save_figure",
     "spread",
     "sweeps",
-    "write_atomically",
 ]
 
 OUT_DIR = Path("out")
@@ -216,49 +215,18 @@ def pyplot() -> Any | None:
     return plt
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _replace(tmp: str, target: Path) -> None:
-    """Give ``tmp`` the usual file permissions (mkstemp makes it private), then rename it."""
-    os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, target)
-
-
-def write_atomically(target: Path, data: bytes) -> Path:
-    """Write ``data`` to ``target`` via a temporary file and a rename: never half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        _replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
-    """Write ``fig`` to ``out_dir/name`` atomically (temporary file, then rename) and close it."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / name
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{target.stem}-", suffix=target.suffix)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        _replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        fig.clf()
-        import matplotlib.pyplot as plt
+    """Write ``fig`` to ``out_dir/name`` atomically (no half-written file) and close it."""
+    import matplotlib.pyplot as plt
 
+    target = out_dir / name
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format=target.suffix.lstrip(".") or "png", dpi=110, bbox_inches="tight")
+    finally:
         plt.close(fig)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, buffer.getvalue())
     return target
 
 

@@ -27,6 +27,7 @@ import graphviz
 
 import nn
 from autograd import Value, draw_graph, explain, no_grad
+from autograd.files import write_atomically
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -39,7 +40,6 @@ from demos.common import (
     pyplot,
     save_figure,
     spread,
-    write_atomically,
 )
 
 CASES: list[tuple[list[float], float]] = [
@@ -306,6 +306,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
         print(f"(no out/xor_graph.svg: {exc})")
         return
+    out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(out_dir / "xor_graph.svg", picture)
     if not quiet:
         print(f"wrote {out_dir / 'xor_graph.svg'}")
