@@ -346,7 +346,8 @@ def output_spread(model: FamilyTreeNet) -> float:
     the plateau where each output just sits at its average.
     """
     outs = [predict(model, encode(c)) for c in kinship.cases()]
-    return max(max(col) - min(col) for col in zip(*outs))
+    columns: list[tuple[float, ...]] = list(zip(*outs))
+    return max(max(col) - min(col) for col in columns)
 
 
 def plot_person_encoding(model: FamilyTreeNet, seed: int) -> object:
