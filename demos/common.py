@@ -46,10 +46,15 @@ T = TypeVar("T")
 # -- command line --
 
 
-def make_parser(description: str, seed: int) -> argparse.ArgumentParser:
-    """A parser with the flags every demo has: ``--seed`` (default ``seed``) and ``--quiet``."""
+def make_parser(module: str, description: str, seed: int) -> argparse.ArgumentParser:
+    """A parser for ``python -m <module>`` with the flags every demo has.
+
+    ``--seed`` (default ``seed``), ``--quiet`` and ``--no-plots``.
+    """
     parser = argparse.ArgumentParser(
-        description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        prog=f"python -m {module}",
+        description=description,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--seed", type=int, default=seed, help="seed of the initial weights")
     parser.add_argument(

@@ -198,7 +198,7 @@ def report_runs(runs: Sequence[Run], args: argparse.Namespace) -> ResultTable:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser = make_parser("demos.encoder", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument("--lr", type=positive_float, default=LR, help="learning rate ε")
     parser.add_argument("--momentum", type=fraction, default=MOMENTUM, help="momentum α")
     parser.add_argument(

@@ -377,7 +377,7 @@ def plot_person_encoding(model: FamilyTreeNet, seed: int) -> object:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser = make_parser("demos.family_trees", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument(
         "--sweeps", type=positive_int, default=PAPER_SWEEPS, help="sweeps through the 100 cases"
     )

@@ -123,7 +123,7 @@ def plot_boundary(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser = make_parser("demos.moons", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument("--data-seed", type=int, default=1, help="seed of the 100 points")
     parser.add_argument("--steps", type=positive_int, default=STEPS, help="gradient steps")
     args: argparse.Namespace = parser.parse_args(argv)

@@ -281,7 +281,7 @@ def report_runs(runs: Sequence[Run], max_sweeps: int) -> ResultTable:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser = make_parser("demos.symmetry", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument(
         "--sweeps", type=positive_int, default=DEFAULT_MAX_SWEEPS, help="most sweeps per run"
     )

@@ -313,7 +313,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser(__doc__.splitlines()[0], DEFAULT_SEED)
+    parser = make_parser("demos.xor", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument("--lr", type=positive_float, default=LR, help="learning rate ε")
     parser.add_argument("--momentum", type=fraction, default=MOMENTUM, help="momentum α")
     parser.add_argument(
