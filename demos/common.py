@@ -1,0 +1,389 @@
+"""What every demo shares: the command line, the paper-vs-run table, progress bars, pictures.
+
+Each demo prints one `ResultTable`: a row per reported quantity, with the
+paper's figure in the column "paper", this run's in "this run", and a note
+wherever the two differ. Pictures go to ``out/`` only when matplotlib is
+installed (the ``plot`` extra); without it a demo still trains and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
+
+from autograd import Value
+from autograd.files import write_atomically
+
+__all__ = [
+    "OUT_DIR",
+    "Panel",
+    "ResultTable",
+    "accumulate_sweep",
+    "hinton_diagram",
+    "make_parser",
+    "plot_hinton",
+    "plot_learning_curve",
+    "pyplot",
+    "save_figure",
+    "spread",
+    "sweeps",
+]
+
+OUT_DIR = Path("out")
+NOT_REPORTED = "—"
+
+T = TypeVar("T")
+
+
+# -- command line --
+
+
+def make_parser(module: str, description: str, seed: int) -> argparse.ArgumentParser:
+    """A parser for ``python -m <module>`` with the flags every demo has.
+
+    ``--seed`` (default ``seed``), ``--quiet`` and ``--no-plots``.
+    """
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {module}",
+        description=description,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--seed", type=int, default=seed, help="seed of the initial weights")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no details: only the table"
+    )
+    parser.add_argument(
+        "--no-plots", action="store_true", help="do not write pictures to out/ even if possible"
+    )
+    return parser
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer >= 1, else a clear error naming the value."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {n}")
+    return n
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0 (a learning rate)."""
+    x = _float(text)
+    if not 0.0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return x
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in [0, 1) (a momentum)."""
+    x = _float(text)
+    if not 0.0 <= x < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
+    return x
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def sweeps(total: int, quiet: bool, desc: str = "sweeps") -> Iterator[int]:
+    """``range(total)`` with a tqdm progress bar on stderr (none when ``quiet``)."""
+    return iter(tqdm(range(total), desc=desc, disable=quiet, leave=False, file=sys.stderr))
+
+
+def log(message: str, quiet: bool) -> None:
+    """Print ``message`` above any progress bar (nothing when ``quiet``)."""
+    if not quiet:
+        tqdm.write(message, file=sys.stdout)
+
+
+def progress(items: Iterable[T], total: int, quiet: bool, desc: str) -> Iterator[T]:
+    """``items`` with a tqdm progress bar (none when ``quiet``)."""
+    return iter(tqdm(items, total=total, desc=desc, disable=quiet, leave=False, file=sys.stderr))
+
+
+# -- the result table --
+
+
+@dataclass
+class _Row:
+    quantity: str
+    paper: str
+    this_run: str
+    note: str
+
+
+@dataclass
+class ResultTable:
+    """The paper's figures next to this run's, one row per quantity.
+
+    ``add(quantity, paper, this_run, note, agrees=None)``: ``paper`` is None
+    (shown as "—") when the paper reports nothing for that quantity. Whether the
+    run agrees with the paper is ``agrees`` when given (for rows whose run value
+    carries details, such as "yes (0.001)"), else the two texts are compared.
+    A disagreeing row gets the note "differs from the paper" unless it has its
+    own note, so a difference is never silent.
+    """
+
+    title: str
+    rows: list[_Row] = field(default_factory=list)
+
+    def add(
+        self,
+        quantity: str,
+        paper: object,
+        this_run: object,
+        note: str = "",
+        agrees: bool | None = None,
+    ) -> None:
+        paper_text = NOT_REPORTED if paper is None else str(paper)
+        run_text = str(this_run)
+        if agrees is None:
+            agrees = paper_text in (NOT_REPORTED, run_text)
+        if not agrees and not note:
+            note = "differs from the paper"
+        self.rows.append(_Row(quantity, paper_text, run_text, note))
+
+    def render(self) -> str:
+        header = _Row("", "paper", "this run", "note")
+        rows = [header, *self.rows]
+        widths = [
+            max(len(r.quantity) for r in rows),
+            max(len(r.paper) for r in rows),
+            max(len(r.this_run) for r in rows),
+        ]
+
+        def line(r: _Row) -> str:
+            cells = (
+                r.quantity.ljust(widths[0]),
+                r.paper.ljust(widths[1]),
+                r.this_run.ljust(widths[2]),
+                r.note,
+            )
+            return "  ".join(cells).rstrip()
+
+        rule = "-" * max(len(line(r)) for r in rows)
+        out = [self.title, rule, line(header), rule]
+        out += [line(r) for r in self.rows]
+        out.append(rule)
+        return "\n".join(out)
+
+    def print(self) -> None:
+        print(self.render(), flush=True)
+
+
+def spread(values: Sequence[float]) -> str:
+    """``"min / median / max"`` of ``values`` (``"none"`` when empty)."""
+    if not values:
+        return "none"
+    med = statistics.median(values)
+    med_text = f"{med:g}" if med == int(med) else f"{med:.1f}"
+    return f"{min(values):g} / {med_text} / {max(values):g}"
+
+
+def format_matrix(rows: Sequence[Sequence[float]], names: Sequence[str] | None = None) -> str:
+    """Rows of numbers, right-aligned to 2 decimals, each optionally led by a name."""
+    label_width = max((len(n) for n in names), default=0) if names else 0
+    lines = []
+    for i, row in enumerate(rows):
+        label = names[i].ljust(label_width) + "  " if names else ""
+        lines.append(label + " ".join(f"{x:6.2f}" for x in row))
+    return "\n".join(lines)
+
+
+# -- pictures (optional: only with matplotlib) --
+
+
+def pyplot() -> Any | None:
+    """``matplotlib.pyplot`` on the file-only Agg backend, or None when matplotlib is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
+    """Write ``fig`` to ``out_dir/name`` atomically (no half-written file) and close it."""
+    import matplotlib.pyplot as plt
+
+    target = out_dir / name
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format=target.suffix.lstrip(".") or "png", dpi=110, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, buffer.getvalue())
+    return target
+
+
+def plot_learning_curve(
+    curves: dict[str, Sequence[float]],
+    name: str,
+    title: str,
+    ylabel: str = "error E",
+    xlabel: str = "sweep",
+    log_y: bool = False,
+    out_dir: Path = OUT_DIR,
+) -> Path | None:
+    """One line per entry of ``curves`` (label → value per sweep); None without matplotlib."""
+    plt = pyplot()
+    if plt is None:
+        return None
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    for label, ys in curves.items():
+        ax.plot(range(1, len(ys) + 1), ys, label=label, linewidth=1.2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if log_y:
+        ax.set_yscale("log")
+    if len(curves) > 1:
+        ax.legend()
+    ax.grid(alpha=0.3)
+    return save_figure(fig, name, out_dir)
+
+
+def hinton_diagram(
+    ax: Any,
+    matrix: Sequence[Sequence[float]],
+    max_weight: float | None = None,
+    shape: tuple[int, int] | None = None,
+) -> None:
+    """Draw ``matrix`` as a Hinton diagram on ``ax``.
+
+    Each entry is a square whose area is proportional to |w| (side ∝ √(|w|/max)),
+    white for a positive weight and black for a negative one, on a grey ground,
+    as in the figures of Rumelhart, Hinton & Williams (1986). Row 0 is drawn at
+    the top. ``shape`` (rows, columns) makes the axes that big, so diagrams of
+    different sizes side by side use the same square size; the grey ground
+    covers only the matrix.
+    """
+    from matplotlib.patches import Rectangle
+
+    flat = [abs(w) for row in matrix for w in row]
+    biggest = max_weight if max_weight is not None else max(flat, default=0.0)
+    n_rows = len(matrix)
+    n_cols = max((len(r) for r in matrix), default=0)
+    box_rows, box_cols = shape if shape is not None else (n_rows, n_cols)
+    ax.set_aspect("equal", "box")
+    ax.set_xlim(-0.5, box_cols - 0.5)
+    ax.set_ylim(box_rows - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.add_patch(Rectangle((-0.5, -0.5), n_cols, n_rows, facecolor="#808080", edgecolor="none"))
+    if biggest <= 0.0:
+        return
+    for i, row in enumerate(matrix):
+        for j, w in enumerate(row):
+            side = 0.95 * min(1.0, abs(w) / biggest) ** 0.5
+            if side == 0.0:
+                continue
+            color = "white" if w > 0 else "black"
+            ax.add_patch(
+                Rectangle(
+                    (j - side / 2, i - side / 2), side, side, facecolor=color, edgecolor=color
+                )
+            )
+
+
+class Panel(NamedTuple):
+    """One Hinton diagram of a figure: a title, a weight matrix, optional axis labels."""
+
+    title: str
+    matrix: Sequence[Sequence[float]]
+    col_labels: Sequence[str] | None = None
+    row_labels: Sequence[str] | None = None
+    scale: float | None = None  # |w| drawn full size; None: the figure's largest weight
+
+
+def plot_hinton(
+    panels: Sequence[Panel],
+    name: str,
+    title: str,
+    columns: int | None = None,
+    out_dir: Path = OUT_DIR,
+) -> Path | None:
+    """Hinton diagrams of several weight matrices on one shared scale; None without matplotlib.
+
+    Panels share the largest |w| as the full-size square, so sizes compare
+    across panels, unless a panel sets its own ``scale`` (e.g. 1.0 for unit
+    activities). ``columns`` panels per row (default: all in one row).
+    """
+    plt = pyplot()
+    if plt is None:
+        return None
+    n = len(panels)
+    cols = columns or n
+    rows = (n + cols - 1) // cols
+    width = max(len(r) for p in panels for r in p.matrix)
+    height = max(len(p.matrix) for p in panels)
+    cell = 0.34
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(
+            max(3.0, cols * (width * cell + 1.0)),
+            max(1.8, rows * (height * cell + 1.1)),
+        ),
+        squeeze=False,
+    )
+    biggest = max(
+        (abs(w) for p in panels if p.scale is None for r in p.matrix for w in r), default=1.0
+    )
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.axis("off")
+            continue
+        panel = panels[k]
+        hinton_diagram(ax, panel.matrix, panel.scale or biggest, (height, width))
+        ax.set_title(panel.title, fontsize=9)
+        if panel.col_labels is not None:
+            # Short labels fit upright; long ones (names) are turned on their side.
+            upright = max(len(c) for c in panel.col_labels) <= 4
+            ax.set_xticks(range(len(panel.col_labels)))
+            ax.set_xticklabels(panel.col_labels, rotation=0 if upright else 90, fontsize=7)
+        if panel.row_labels is not None:
+            ax.set_yticks(range(len(panel.row_labels)))
+            ax.set_yticklabels(panel.row_labels, fontsize=7)
+    fig.suptitle(f"{title}\n(white +, black −; area ∝ |w|, largest = {biggest:.2f})", fontsize=10)
+    fig.tight_layout()
+    return save_figure(fig, name, out_dir)
+
+
+# -- training by the paper's rule --
+
+
+def accumulate_sweep(errors: Iterable[Value]) -> float:
+    """Run backward on each case's error in turn and return their sum, Σ_c E_c.
+
+    Leaf gradients accumulate across ``backward`` calls, so afterwards every
+    weight holds ∂E/∂w summed over the whole sweep, as in the paper, while only
+    one case's graph is alive at a time. ``errors`` should be a generator that
+    builds each case's graph when asked.
+    """
+    total = 0.0
+    for e in errors:
+        e.backward()
+        total += e.data
+    return total
