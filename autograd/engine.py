@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from operator import attrgetter, mul
@@ -209,7 +209,10 @@ def _unary(op: Op, x: Value) -> Value:
     return _node1(out, x, op.partials[0](a, out), op, None)
 
 
-def _binary(symbol: str) -> tuple[Any, Any]:
+_BinaryMethod = Callable[["Value", Operand], "Value"]
+
+
+def _binary(symbol: str) -> tuple[_BinaryMethod, _BinaryMethod]:
     """The forward and reflected operator for a table op, written once.
 
     (The same idea as ``fractions.Fraction._operator_fallbacks``.)

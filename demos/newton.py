@@ -7,16 +7,20 @@ graph. Two functions:
 - 1-D: f(x) = x⁴ − 3x³ + 2, from x = 4 (minimum at x = 9/4).
 - 2-D: Rosenbrock's f(a, b) = (1 − a)² + 100(b − a²)², from (−1.2, 1) (minimum at (1, 1)).
 
-    python -m demos.newton [--tol 1e-8] [--gd-lr 0.001] [--max-gd 100000] [--quiet]
+    python -m demos.newton [--tol 1e-8] [--gd-lr 0.001] [--max-gd 100000] [--quiet] [--no-plots]
+
+(The methods are deterministic: ``--seed`` is accepted, like every demo's, and unused.)
 """
 
 from __future__ import annotations
 
-import argparse
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from autograd import Value, grad
+from demos.common import OUT_DIR, make_parser, positive_float, positive_int, pyplot, save_figure
 
 Objective = Callable[..., Value]
 
@@ -111,17 +115,11 @@ def table(rows: list[tuple[str, Run]]) -> str:
     return "\n".join(lines)
 
 
-def plot(runs: list[Run], path: str) -> str | None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+def plot(runs: list[Run], out_dir: Path) -> Path | None:
+    """Both methods' paths on Rosenbrock's contours, to ``out_dir/newton_rosenbrock.png``."""
+    plt = pyplot()
+    if plt is None:
         return None
-    import math
-    import os
-
     fig, ax = plt.subplots(figsize=(6, 5))
     every = [p for run in runs for p in run.path]
     a_lo, a_hi = min(-1.6, *(p[0] for p in every)), max(1.6, *(p[0] for p in every))
@@ -139,33 +137,29 @@ def plot(runs: list[Run], path: str) -> str | None:
     ax.set_ylabel("b")
     ax.set_title("Rosenbrock: Newton vs gradient descent")
     ax.legend(fontsize=8, loc="lower right")
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    os.replace(tmp, path)
-    return path
+    return save_figure(fig, "newton_rosenbrock.png", out_dir)
 
 
 def main(argv: list[str] | None = None) -> list[tuple[str, Run]]:
-    parser = argparse.ArgumentParser(
-        prog="python -m demos.newton",
-        description="Newton's method with exact Hessians vs gradient descent.",
+    parser = make_parser(
+        "demos.newton", "Newton's method with exact Hessians vs gradient descent.", seed=0
     )
-    parser.add_argument("--tol", type=float, default=1e-8, help="stop when every |∂f/∂x_i| < tol")
-    parser.add_argument("--gd-lr", type=float, default=1e-3, help="gradient descent step size")
     parser.add_argument(
-        "--max-gd", type=int, default=100_000, help="gradient descent iteration cap"
+        "--tol", type=positive_float, default=1e-8, help="stop when |∂f/∂x_i| < tol"
     )
-    parser.add_argument("--quiet", action="store_true", help="print only the table")
-    parser.add_argument("--out", default="out", help="folder for the picture")
+    parser.add_argument("--gd-lr", type=positive_float, default=1e-3, help="descent step size")
+    parser.add_argument(
+        "--max-gd", type=positive_int, default=100_000, help="descent iteration cap"
+    )
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the picture")
     args = parser.parse_args(argv)
 
     rows: list[tuple[str, Run]] = []
-    for name, f, start, lr in [
+    problems: list[tuple[str, Objective, list[float], float]] = [
         ("x⁴ − 3x³ + 2", quartic, [4.0], 0.01),
         ("Rosenbrock", rosenbrock, [-1.2, 1.0], args.gd_lr),
-    ]:
+    ]
+    for name, f, start, lr in problems:
         rows.append((name, newton(f, start, args.tol)))
         rows.append((name, gradient_descent(f, start, lr, args.tol, args.max_gd)))
 
@@ -178,7 +172,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, Run]]:
         )
         print()
     print(table(rows))
-    picture = plot([rows[2][1], rows[3][1]], f"{args.out}/newton_rosenbrock.png")
+    picture = None if args.no_plots else plot([rows[2][1], rows[3][1]], args.out)
     if picture and not args.quiet:
         print(f"\npaths drawn in {picture}")
     return rows
