@@ -22,10 +22,11 @@ Its parameters are named "hidden.neurons.0.w.1", "out.neurons.0.b", ...
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from autograd import Value, linear
 from nn.init import DEFAULTS, Initializer
@@ -97,6 +98,10 @@ def _inputs(x: object, n: int, where: str) -> Sequence[Input]:
     return x
 
 
+def _is_size(n: object) -> TypeGuard[int]:
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 1
+
+
 def _short(x: Sequence[Any]) -> str:
     return repr(list(x)) if len(x) <= 6 else f"[{x[0]!r}, {x[1]!r}, ..., {x[-1]!r}]"
 
@@ -151,6 +156,11 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self._activation}
 
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int | None:
+        nin = config.get("nin")
+        return nin + 1 if _is_size(nin) else None
+
 
 class Layer(Module):
     """``nout`` units that all see the same ``nin`` inputs; returns a list of ``nout`` Values.
@@ -194,6 +204,11 @@ class Layer(Module):
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self._activation}
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int | None:
+        nin, nout = config.get("nin"), config.get("nout")
+        return nout * (nin + 1) if _is_size(nin) and _is_size(nout) else None
 
 
 class MLP(Module):
@@ -264,3 +279,11 @@ class MLP(Module):
             "activation": self._activation,
             "output_activation": self._output_activation,
         }
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int | None:
+        nin, nouts = config.get("nin"), config.get("nouts")
+        if not (_is_size(nin) and isinstance(nouts, list) and all(map(_is_size, nouts))):
+            return None
+        sizes: list[int] = [nin, *nouts]
+        return sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(sizes))

@@ -178,6 +178,15 @@ class Module(metaclass=_ModuleType):
         """
         return None
 
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int | None:
+        """How many parameters ``cls(**config)`` has, or None if unknown without building it.
+
+        `load` compares it with the file's parameters BEFORE building, so a file
+        whose config asks for a huge network is rejected instead of hanging.
+        """
+        return None
+
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write architecture and weights to ``path`` as JSON, atomically.
 

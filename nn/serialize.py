@@ -175,6 +175,15 @@ def load(cls: type[M], path: str | os.PathLike[str]) -> M:
             f"{path}: holds no architecture (config is null); build the {doc['class']} yourself "
             "and call model.load_state_dict(nn.serialize.read_parameters(path))"
         )
+    # A config asking for far more parameters than the file holds is refused before
+    # building it (a hostile "nin": 10**9 would otherwise hang); a near miss is built
+    # and load_state_dict names exactly which parameters are missing.
+    expected = found.parameter_count(config)
+    if expected is not None and expected > len(doc["parameters"]) + 1000:
+        raise ModelFileError(
+            f"{path}: the config describes a {doc['class']} with {expected} parameters, "
+            f"but the file holds {len(doc['parameters'])}"
+        )
     try:
         module = found(**config)
     except (TypeError, ValueError) as e:

@@ -272,3 +272,30 @@ def test_layers_and_custom_modules_save_too(tmp_path: Path) -> None:
     fresh.b.neurons[0].b.data = 123.0
     fresh.load_state_dict(nn.serialize.read_parameters(tmp_path / "pair.json"))
     assert fresh.state_dict() == pair.state_dict()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"nin": 10**9, "nouts": [3, 1]},  # would build a billion weights before any check
+        {"nin": 2, "nouts": [10**6, 1]},
+    ],
+)
+def test_a_config_far_bigger_than_its_parameters_is_rejected_before_building(
+    saved: tuple[MLP, Path], config: dict[str, object]
+) -> None:
+    _model, path = saved
+    doc = json.loads(path.read_text())
+    doc["config"].update(config)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(
+        ModelFileError, match=r"describes a nn.layers.MLP with \d+ parameters, but the file holds"
+    ):
+        MLP.load(path)
+
+
+def test_parameter_counts_match_the_built_modules() -> None:
+    for module in (MLP(3, [4, 2, 1], seed=0), Layer(5, 2, seed=0), nn.Neuron(4, seed=0)):
+        config = module.config()
+        assert config is not None
+        assert type(module).parameter_count(config) == len(module.parameters())
