@@ -57,4 +57,6 @@ def test_backward_is_idempotent_on_interior_and_additive_on_leaves(expr, point) 
     out.backward()
     for g1, x in zip(first, xs):
         if math.isfinite(g1):
-            assert x.grad == pytest.approx(2 * g1, rel=1e-12, abs=1e-300)
+            # Not bit-exact: with terms that cancel (x**x - x**x), adding them onto a
+            # non-zero .grad rounds differently. Double counting would be off by ~|terms|.
+            assert x.grad == pytest.approx(2 * g1, rel=1e-12, abs=1e-9)
