@@ -111,6 +111,8 @@ HOSTILE = [
     ("x" * 10_000, f"limit is {MAX_LENGTH}"),
     ("(" * 500 + "x" + ")" * 500, "nested too deeply"),
     ("10**10**10", "overflows"),
+    # Non-finite at the top of a long flat chain: a deep tree, reported without recursion.
+    ("x*1e308" + "*1" * 490 + "*10", "= inf is not a finite number"),
     ("exp(1000 * x)", "overflows"),
     ("log(x - 1)", "log"),
     ("x % 2", "operator '%'"),
@@ -155,6 +157,18 @@ def test_errors_point_at_the_column() -> None:
     with pytest.raises(ExpressionError) as e:
         parse("1 + x // 2").build({"x": 1.0})
     assert e.value.column == 7
+
+
+def test_a_non_finite_result_is_cited_by_its_source_at_any_depth() -> None:
+    chain = "x" + "*1" * 497 + "*10"  # a left-leaning tree 498 operations deep
+    with pytest.raises(ExpressionError) as e:
+        parse(chain).build({"x": 1e308})
+    assert e.value.column == len(chain) - 2  # the last "*", which overflows
+    assert e.value.message == f"{chain[:26]}…{chain[-13:]} = inf is not a finite number"
+    with pytest.raises(ExpressionError) as e:
+        parse(" (x - 2*x) * 1e308").build({"x": 10.0})
+    assert e.value.message == "(x - 2*x) * 1e308 = -inf is not a finite number"
+    assert e.value.column == 12
 
 
 def test_the_language_builds_the_right_graph() -> None:
