@@ -225,6 +225,59 @@ def test_without_dot_rendering_fails_cleanly(
     assert not (tmp_path / "g.svg").exists()
 
 
+@needs_dot
+def test_a_long_sum_of_one_input_draws_without_hanging(tmp_path: Path) -> None:
+    # dot's layout of x + x + … + x grows faster than quadratically: 100 terms took more
+    # than ten minutes with its defaults. The timeout here only stops a hang.
+    terms = 100
+    argv = ["draw", "+".join(["x"] * terms), "--at", "x=1", "-o", "g.svg"]
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    svg = (tmp_path / "g.svg").read_text()
+    assert svg.count('class="node"') == 1 + 2 * (terms - 1)  # x, then a + and a value each
+    assert f"grad {float(terms):#.4g}" in svg  # ∂f/∂x = the number of terms
+
+
+@pytest.mark.parametrize(
+    ("script", "complaint"),
+    [
+        ("exec sleep 30", "did not finish laying out the graph in 0.5 s"),
+        ("cat >/dev/null; echo 'Error: out of memory' >&2; exit 1", "out of memory"),
+    ],
+)
+@pytest.mark.parametrize(
+    "outputs",
+    [["draw", "-o", "g.svg"], ["explain", "--svg", "g.svg"], ["explain", "--html", "s.html"]],
+)
+def test_a_slow_or_failing_dot_exits_1_with_one_line_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    script: str,
+    complaint: str,
+    outputs: list[str],
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "dot").write_text(f"#!/bin/sh\n{script}\n")
+    (fake / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(cli, "_DOT_TIMEOUT", 0.5)
+    monkeypatch.chdir(tmp_path)
+    command, *files = outputs
+    status, out, err = run(capsys, command, "sigmoid(w*x + b)", "--at", "w=1", "x=2", "b=3", *files)
+    assert status == 1 and out == ""
+    assert err.startswith("autograd: error: Graphviz's dot ") and err.count("\n") == 1, err
+    assert complaint in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
 def test_a_failed_write_leaves_no_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
