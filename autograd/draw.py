@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import graphviz
 
 from autograd.engine import Value, topological_order
-from autograd.notation import constant, node_names, num, parameter_names
+from autograd.notation import constant, node_names, num, parameter_names, printable
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -157,6 +157,13 @@ def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIM
     return out
 
 
+def _op_label(op: str) -> str:
+    """An operation's symbol as a plain-text label: a custom `autograd.Op` may be called
+    anything, but "<…>" must not be read as markup, nor ``\\N`` as a Graphviz escape."""
+    label: str = graphviz.nohtml(printable(_OP_SYMBOL.get(op, op), limit=20).replace("\\", "\\\\"))
+    return label
+
+
 def _clusters(
     order: list[Value], index: dict[Value, int], params: Mapping[Value, str]
 ) -> dict[int, dict[int, list[int]]]:
@@ -280,7 +287,7 @@ def draw_graph(
         if not v.is_leaf:
             target.node(
                 f"{node_id(i)}_op",
-                label=_OP_SYMBOL.get(v.op, v.op),
+                label=_op_label(v.op),
                 shape="circle" if len(v.op) <= 2 else "ellipse",
                 width="0.3",
                 height="0.3",

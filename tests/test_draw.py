@@ -11,7 +11,7 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from autograd import Value, draw_graph, linear, topological_order
+from autograd import Op, Value, apply, draw_graph, linear, topological_order
 from autograd.draw import RenderError, _virtual_nodes, render
 
 HAVE_DOT = shutil.which("dot") is not None
@@ -148,6 +148,29 @@ def test_labels_are_escaped() -> None:
     body = "".join(draw_graph(x * 2).body)
     assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\n" in body
     assert "<b>" not in body
+
+
+def square_named(name: str) -> Op:
+    return Op(name, lambda a: a * a, (lambda a, out: 2 * a,), ("",))
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_custom_op_names_are_text_not_markup() -> None:
+    x = Value(3.0, label="x")
+    bad = apply(square_named("<a<>"), x)  # an HTML-like label that dot cannot parse
+    assert '\tv1_op [label="<a<>"' in draw_graph(bad).source
+    svg = render(draw_graph(bad), "svg").decode("utf-8")
+    assert ">&lt;a&lt;&gt;</text>" in svg
+    bold = apply(square_named("<<B>sq</B>>"), x)
+    svg = render(draw_graph(bold), "svg").decode("utf-8")
+    op_node = re.search(r'<g id="v1_op".*?</g>', svg, re.DOTALL)
+    assert op_node is not None
+    assert ">&lt;&lt;B&gt;sq&lt;/B&gt;&gt;</text>" in op_node.group()
+    assert "bold" not in op_node.group()
+    # Graphviz escapes (\\N: the node's name) and quotes stay literal text too.
+    odd = apply(square_named('a\\N"\\'), x)
+    svg = render(draw_graph(odd), "svg").decode("utf-8")
+    assert ">a\\N&quot;\\</text>" in svg
 
 
 def nn_221() -> tuple[Value, list[list[Value]], list[Value]]:
