@@ -13,6 +13,7 @@ when the work itself fails (Graphviz missing, failing or taking more than
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import sys
@@ -196,6 +197,21 @@ def _draw(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
+    # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
+    # (PYTHONIOENCODING=ascii, LANG=C on old systems) they are written as \u2202 escapes
+    # rather than failing; so are undecodable bytes of file names. Restored on return.
+    streams = [s for s in (sys.stdout, sys.stderr) if isinstance(s, io.TextIOWrapper)]
+    errors = [s.errors for s in streams]
+    for s in streams:
+        s.reconfigure(errors="backslashreplace")
+    try:
+        return _main(argv)
+    finally:
+        for s, e in zip(streams, errors):
+            s.reconfigure(errors=e)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
         return _explain(args) if args.command == "explain" else _draw(args)

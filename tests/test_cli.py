@@ -311,3 +311,26 @@ def test_real_processes_python_m_and_console_script(tmp_path: Path) -> None:
         timeout=60,
     )
     assert good.returncode == 0 and "Backward pass" in good.stdout
+
+
+def test_output_survives_a_terminal_that_cannot_encode_it(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "explain", "x*y", "--at", "x=1", "y=2", "--wrt", "x"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    out = done.stdout.decode("ascii")  # nothing but ASCII reached the pipe
+    assert out.rstrip().endswith("So \\u2202f/\\u2202x = 2.0")  # ∂f/∂x = y
+    assert "\\u2202(ab)/\\u2202a = b = y = 2.000" in out
+    bad = subprocess.run(
+        [sys.executable, "-m", "autograd", "explain", "x ∂ y", "--at", "x=1", "y=2"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and bad.stdout == b""
+    err = bad.stderr.decode("ascii")
+    assert err.startswith("autograd: error: ") and err.count("\n") == 1 and "Traceback" not in err
