@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.engine import Value, topological_order
-from autograd.notation import definition, node_names, num, parameter_names
+from autograd.notation import definition, linear_role, node_names, num, parameter_names
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 
@@ -317,10 +317,8 @@ def _kind(v: Value, root: Value, params: set[Value]) -> str:
 def _formula(consumer: Value, position: int) -> str:
     op = consumer._op
     assert op is not None
-    if op.name == "Σ":
-        # Operands are (w_1..w_n, y_1..y_n, b): one formula per role.
-        n = (len(consumer.operands) - 1) // 2
-        return op.formulas[0 if position < n else (1 if position < 2 * n else 2)]
+    if op.name == "Σ":  # one formula per role: weight, input, bias
+        return op.formulas[linear_role(position, len(consumer.operands))[0]]
     return op.formulas[position]
 
 
@@ -330,11 +328,8 @@ def _other_operand(consumer: Value, position: int) -> object:
     if consumer.op == "*":
         return operands[1 - position]
     if consumer.op == "Σ":
-        n = (len(operands) - 1) // 2
-        if position < n:
-            return operands[n + position]  # ∂x_j/∂w_ji = y_i
-        if position < 2 * n:
-            return operands[position - n]  # ∂x_j/∂y_i = w_ji
+        partner = linear_role(position, len(operands))[1]  # ∂x_j/∂w_ji = y_i, ∂x_j/∂y_i = w_ji
+        return None if partner is None else operands[partner]
     return None
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, explain, linear, topological_order
 from autograd.explain import Step
+from autograd.notation import linear_role
 from autograd.ops import OPS
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -354,3 +355,22 @@ def test_sums_that_go_non_finite_are_explained() -> None:
     dn = step_of(ex, "n1")  # ∂f/∂n1 = 1 · 10 is fine; ∂f/∂y = 10 · 1e308 + 1 overflows
     assert dn.not_finite() == []
     assert step_of(ex, "y").not_finite() == ["10.00 × 1.000e+308 overflows the float range."]
+
+
+def test_linear_roles_match_the_engines_local_derivatives() -> None:
+    ws = [Value(float(i + 2), label=f"w{i}") for i in range(3)]
+    ys = [Value(float(10 * (i + 1)), label=f"y{i}") for i in range(3)]
+    b = Value(-1.0, label="b")
+    s = linear(ws, ys, b)
+    count = len(s.operands)
+    assert [linear_role(i, count) for i in range(count)] == [
+        (0, 3), (0, 4), (0, 5), (1, 0), (1, 1), (1, 2), (2, None)
+    ]  # fmt: skip
+    values = [p.data for p in s.parents]  # all operands are Values here: parents = operands
+    for i, local in enumerate(s.local_grads):
+        partner = linear_role(i, count)[1]
+        assert local == (1.0 if partner is None else values[partner])
+    terms = {t.symbol: t for st in explain(s) for t in st.terms}
+    assert terms["∂f/∂w1"].worked == "y1" and terms["∂f/∂w1"].formula == "∂x_j/∂w_ji = y_i"
+    assert terms["∂f/∂y2"].worked == "w2" and terms["∂f/∂y2"].formula == "∂x_j/∂y_i = w_ji"
+    assert terms["∂f/∂b"].worked == "" and terms["∂f/∂b"].formula == "∂x_j/∂b_j = 1"
