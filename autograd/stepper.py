@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from typing import Any
@@ -30,9 +31,21 @@ from autograd.notation import num
 __all__ = ["stepper_html", "write_stepper"]
 
 
+def _finite(data: object) -> object:
+    """``data`` with inf and nan as the strings "inf", "-inf", "nan": JSON has no such
+    numbers, and the browser's JSON.parse rejects the ``NaN`` Python would write."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return str(data)
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def _json_for_script(data: object) -> str:
     """JSON that cannot end its ``<script>`` element or open a comment, whatever it holds."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
