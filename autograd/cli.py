@@ -6,12 +6,14 @@
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
-when the work itself fails (Graphviz missing, a file that cannot be written).
+when the work itself fails (Graphviz missing, failing or taking more than
+30 seconds, a file that cannot be written).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import sys
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import graphviz
 
-from autograd.draw import draw_graph
+from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
 from autograd.explain import Explanation, explain
 from autograd.expr import ExpressionError, parse
@@ -34,6 +36,8 @@ __all__ = ["main"]
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 # Expressions are at most 1000 characters, so a few thousand nodes at most; draw them all.
 _MAX_NODES = 5000
+# Seconds one run of Graphviz's dot may take; past that the command gives up (exit 1).
+_DOT_TIMEOUT = RENDER_TIMEOUT
 
 
 class UsageError(Exception):
@@ -145,8 +149,7 @@ def _render(root: Value, explanation: Explanation, fmt: str) -> bytes:
     graph = draw_graph(root, max_nodes=_MAX_NODES, grads=explanation.grads)
     if fmt == "dot":
         return str(graph.source).encode("utf-8")
-    data: bytes = graph.pipe(format=fmt)
-    return data
+    return render(graph, fmt, timeout=_DOT_TIMEOUT)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -166,7 +169,9 @@ def _explain(args: argparse.Namespace) -> int:
     page = None
     if args.html:
         title = args.expression.strip()
-        page = stepper_html(root, explanation, title=title, max_nodes=_MAX_NODES)
+        page = stepper_html(
+            root, explanation, title=title, max_nodes=_MAX_NODES, timeout=_DOT_TIMEOUT
+        )
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:
         write_atomically(args.svg, svg)
@@ -192,6 +197,21 @@ def _draw(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
+    # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
+    # (PYTHONIOENCODING=ascii, LANG=C on old systems) they are written as \u2202 escapes
+    # rather than failing; so are undecodable bytes of file names. Restored on return.
+    streams = [s for s in (sys.stdout, sys.stderr) if isinstance(s, io.TextIOWrapper)]
+    errors = [s.errors for s in streams]
+    for s in streams:
+        s.reconfigure(errors="backslashreplace")
+    try:
+        return _main(argv)
+    finally:
+        for s, e in zip(streams, errors):
+            s.reconfigure(errors=e)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
         return _explain(args) if args.command == "explain" else _draw(args)
@@ -204,6 +224,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "install it (apt install graphviz, brew install graphviz)",
             file=sys.stderr,
         )
+        return 1
+    except RenderError as e:
+        print(f"autograd: error: {e}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Whoever read our output stopped (``| head``): nothing to report. Point stdout at

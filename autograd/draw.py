@@ -9,20 +9,31 @@ a heavy border.
 Rendering needs the Graphviz program ``dot`` (``apt install graphviz``,
 ``brew install graphviz``); building the `graphviz.Digraph` does not, and
 without ``dot`` graphviz raises its own ``ExecutableNotFound`` on rendering.
+`render` runs ``dot`` with a time limit, for programs that must not hang.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 from collections.abc import Mapping
 
 import graphviz
 
 from autograd.engine import Value, topological_order
-from autograd.notation import constant, node_names, num, parameter_names
+from autograd.notation import constant, node_names, num, parameter_names, printable
 
-__all__ = ["draw_graph", "edge_id", "node_id", "op_edge_id"]
+__all__ = [
+    "RENDER_TIMEOUT",
+    "RenderError",
+    "draw_graph",
+    "edge_id",
+    "node_id",
+    "op_edge_id",
+    "render",
+]
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
 _SHOWABLE = ("data", "grad")
@@ -34,6 +45,21 @@ _OP_SYMBOL = {"neg": "−", "-": "−", "*": "×", "**": "^"}
 # Operations whose operand order matters: their edges say which operand is a and which b,
 # as in the derivative formulas (∂(a/b)/∂b = −a/b²).
 _ORDERED = {"-", "/", "**"}
+
+# dot lays out an edge that spans k ranks as a chain of k virtual nodes, and its network
+# simplex (Graphviz 2.43) slows down faster than quadratically with them: a leaf used all
+# along a long chain (x + x + … + x, 100 terms: ~10^4 virtual nodes) took over ten minutes.
+# Past this many, the layout passes are capped (nslimit: iterations per real node of the
+# x-coordinate pass, nslimit1 of the ranking pass; mclimit scales the crossing-minimisation
+# passes) and edges are straight lines (routing splines around ~10^5 virtual nodes took
+# longer than the layout). Smaller graphs keep dot's defaults: their drawings stay as they were.
+_VIRTUAL_NODES_LIMIT = 1000
+_CAPPED_LAYOUT = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.2", "splines": "line"}
+RENDER_TIMEOUT = 30.0  # seconds: `render`'s default limit on one run of dot
+
+
+class RenderError(RuntimeError):
+    """Graphviz's ``dot`` failed or ran out of time; the message says which, in one line."""
 
 
 def node_id(index: int) -> str:
@@ -71,6 +97,71 @@ def _value_label(name: str, cells: list[str], fill: str, border: int) -> str:
         f'BGCOLOR="{fill}">'
         f"<TR>{''.join(tds)}</TR></TABLE>>"
     )
+
+
+def _virtual_nodes(order: list[Value]) -> int:
+    """About how many virtual nodes dot will make for the edges of this graph.
+
+    Ranks as dot would roughly give them: an operation one rank after its
+    latest operand, its result one rank after it, and a leaf just before its
+    first use. Every rank an edge skips costs one virtual node.
+    """
+    rank: dict[Value, int] = {}
+    uses: dict[Value, list[int]] = {}
+    for v in order:
+        if v.is_leaf:
+            continue
+        op_rank = 1 + max(rank.get(p, 0) for p in v.parents) if v.parents else 1
+        rank[v] = op_rank + 1
+        for p in v.parents:
+            uses.setdefault(p, []).append(op_rank)
+    total = 0
+    for v, ranks in uses.items():
+        start = rank[v] if v in rank else min(ranks) - 1
+        total += sum(r - start - 1 for r in ranks)
+    return total
+
+
+def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIMEOUT) -> bytes:
+    """``graph`` rendered by ``dot`` in format ``fmt`` ("svg", "png", "pdf"), as bytes.
+
+    Like ``graph.pipe(format=fmt)``, but ``dot`` is stopped after ``timeout``
+    seconds (None: no limit). Raises `RenderError` when ``dot`` fails or runs out
+    of time, and graphviz's ``ExecutableNotFound`` when there is no ``dot``.
+    """
+    if not fmt.isalnum():
+        raise ValueError(f"render: fmt must be a Graphviz format such as 'svg', got {fmt!r}")
+    dot = shutil.which("dot")
+    if dot is None:
+        raise graphviz.ExecutableNotFound(["dot"])
+    try:
+        done = subprocess.run(
+            [dot, f"-T{fmt}"],
+            input=graph.source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Graphviz's dot did not finish laying out the graph in {timeout:g} s: "
+            "it is too big or too tangled to draw; draw a smaller graph"
+        ) from None
+    except subprocess.CalledProcessError as e:
+        said = e.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise RenderError(
+            f"Graphviz's dot failed (exit status {e.returncode})"
+            + (f": {said[0].strip()}" if said else "")
+        ) from None
+    out: bytes = done.stdout
+    return out
+
+
+def _op_label(op: str) -> str:
+    """An operation's symbol as a plain-text label: a custom `autograd.Op` may be called
+    anything, but "<…>" must not be read as markup, nor ``\\N`` as a Graphviz escape."""
+    label: str = graphviz.nohtml(printable(_OP_SYMBOL.get(op, op), limit=20).replace("\\", "\\\\"))
+    return label
 
 
 def _clusters(
@@ -159,9 +250,12 @@ def draw_graph(
     named = parameter_names(params, order)
     names = node_names(order, named)
 
+    graph_attr = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}
+    if _virtual_nodes(order) > _VIRTUAL_NODES_LIMIT:
+        graph_attr.update(_CAPPED_LAYOUT)
     g = graphviz.Digraph(
         name="autograd",
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "12"},
         edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9"},
     )
@@ -193,7 +287,7 @@ def draw_graph(
         if not v.is_leaf:
             target.node(
                 f"{node_id(i)}_op",
-                label=_OP_SYMBOL.get(v.op, v.op),
+                label=_op_label(v.op),
                 shape="circle" if len(v.op) <= 2 else "ellipse",
                 width="0.3",
                 height="0.3",

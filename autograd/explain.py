@@ -21,12 +21,13 @@ steps always show ∂root/∂node of one pass).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.engine import Value, topological_order
-from autograd.notation import definition, node_names, num, parameter_names
+from autograd.notation import definition, linear_role, node_names, num, parameter_names
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 
@@ -86,6 +87,11 @@ class Term:
         return f"{self.symbol}: {' = '.join(parts)}"
 
 
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _states(text: str, value: float) -> bool:
     """Whether ``text`` is a plain number equal to ``value`` (``"1"``, ``"−1"``)."""
     try:
@@ -138,9 +144,12 @@ class Step:
         return "= " + " = ".join(parts)
 
     def note(self) -> str:
-        """Why the step looks the way it does, in words."""
+        """Why the step looks the way it does, in words (and why a number is inf or nan)."""
         if not self.terms:
             return "Backward starts at the output: its gradient with respect to itself is 1."
+        return " ".join([self._paths_note(), *self.not_finite()])
+
+    def _paths_note(self) -> str:
         if len(self.terms) == 1:
             return (
                 f"{self.name} is used once (by {self.terms[0].consumer_name}): its gradient is "
@@ -151,13 +160,50 @@ class Step:
             "those paths (in the paper: ∂E/∂y_i = Σ_j ∂E/∂x_j · ∂x_j/∂y_i)."
         )
 
+    def not_finite(self) -> list[str]:
+        """Why a local derivative, a path or the gradient of this step is inf or nan.
+
+        One sentence per reason; none when every number of the step is finite.
+        """
+        undefined = [t.symbol for t in self.terms if math.isnan(t.local)]
+        infinite = [t.symbol for t in self.terms if math.isinf(t.local)]
+        why: list[str] = []
+        if undefined:
+            why.append(
+                f"{_and(undefined)} {'is' if len(undefined) == 1 else 'are'} nan: the "
+                "derivative is undefined at these values (PyTorch gives nan too)."
+            )
+        if infinite:
+            why.append(
+                f"{_and(infinite)} {'is' if len(infinite) == 1 else 'are'} infinite: the "
+                "function is vertical here, or its slope is too big for a float "
+                "(PyTorch gives inf too)."
+            )
+        for t in self.terms:
+            if not math.isfinite(t.local):
+                continue  # said above
+            upstream = f"∂{self.output}/∂{t.consumer_name}"
+            if math.isinf(t.upstream) and t.local == 0.0:
+                why.append(f"{upstream} is {num(t.upstream)}, and inf × 0 is nan in floats.")
+            elif not math.isfinite(t.upstream):
+                why.append(f"{upstream} is {num(t.upstream)}, so its path gives {num(t.product)}.")
+            elif not math.isfinite(t.product):
+                why.append(f"{num(t.upstream)} × {num(t.local)} overflows the float range.")
+        products = [t.product for t in self.terms]
+        if math.isnan(self.grad) and not any(map(math.isnan, products)):
+            why.append("The paths add up inf and −inf, and inf − inf is nan in floats.")
+        elif math.isinf(self.grad) and all(map(math.isfinite, products)):
+            why.append("The sum over the paths overflows the float range.")
+        return why
+
     def lines(self) -> list[str]:
         """The step as lines of text (without its number)."""
         if not self.terms:
             return [self.headline(), f"{self.equation()}: backward starts here."]
         out = [self.headline()]
         if len(self.terms) > 1:
-            out.append(self.note())
+            out.append(self._paths_note())
+        out += self.not_finite()
         out += [self.equation(), " " * len(self.symbol) + " " + self.arithmetic()]
         for i, t in enumerate(self.terms):
             out.append(f"{'  where' if i == 0 else '       '} {t.local_text()}")
@@ -271,10 +317,8 @@ def _kind(v: Value, root: Value, params: set[Value]) -> str:
 def _formula(consumer: Value, position: int) -> str:
     op = consumer._op
     assert op is not None
-    if op.name == "Σ":
-        # Operands are (w_1..w_n, y_1..y_n, b): one formula per role.
-        n = (len(consumer.operands) - 1) // 2
-        return op.formulas[0 if position < n else (1 if position < 2 * n else 2)]
+    if op.name == "Σ":  # one formula per role: weight, input, bias
+        return op.formulas[linear_role(position, len(consumer.operands))[0]]
     return op.formulas[position]
 
 
@@ -284,11 +328,8 @@ def _other_operand(consumer: Value, position: int) -> object:
     if consumer.op == "*":
         return operands[1 - position]
     if consumer.op == "Σ":
-        n = (len(operands) - 1) // 2
-        if position < n:
-            return operands[n + position]  # ∂x_j/∂w_ji = y_i
-        if position < 2 * n:
-            return operands[position - n]  # ∂x_j/∂y_i = w_ji
+        partner = linear_role(position, len(operands))[1]  # ∂x_j/∂w_ji = y_i, ∂x_j/∂y_i = w_ji
+        return None if partner is None else operands[partner]
     return None
 
 

@@ -219,11 +219,28 @@ class Expression:
             out = getattr(a, name)() if isinstance(a, Value) else OPS[name].forward(a)
         value = out.data if isinstance(out, Value) else out
         if not math.isfinite(value):
+            col = (
+                _operator_column(self.text, node)
+                if isinstance(node, ast.BinOp)
+                else _column(self.text, node)
+            )
             raise ExpressionError(
-                f"{ast.unparse(node)} = {value} is not a finite number",
-                _column(self.text, node),
+                f"{_excerpt(self.text, node)} = {value} is not a finite number", col
             )
         return out
+
+
+def _excerpt(text: str, node: ast.expr, limit: int = 40) -> str:
+    """The source text of ``node``, its middle elided beyond ``limit`` characters.
+
+    Sliced from the text, not rebuilt with `ast.unparse`: that recurses on the
+    tree, and a long flat chain (``x*1*1*…*1``) is a deep tree.
+    """
+    segment = ast.get_source_segment(text.lstrip(), node) or "the result"
+    if len(segment) <= limit:
+        return segment
+    head = limit * 2 // 3
+    return f"{segment[:head]}…{segment[head - limit + 1 :]}"
 
 
 def _children(node: ast.expr) -> list[ast.expr]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from typing import Any
 
-from autograd.draw import draw_graph, edge_id, node_id, op_edge_id
+from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, node_id, op_edge_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
@@ -30,9 +31,21 @@ from autograd.notation import num
 __all__ = ["stepper_html", "write_stepper"]
 
 
+def _finite(data: object) -> object:
+    """``data`` with inf and nan as the strings "inf", "-inf", "nan": JSON has no such
+    numbers, and the browser's JSON.parse rejects the ``NaN`` Python would write."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return str(data)
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def _json_for_script(data: object) -> str:
     """JSON that cannot end its ``<script>`` element or open a comment, whatever it holds."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -43,12 +56,17 @@ def _json_for_script(data: object) -> str:
 
 
 def _svg(
-    root: Value, explanation: Explanation, params: object, rankdir: str, max_nodes: int
+    root: Value,
+    explanation: Explanation,
+    params: object,
+    rankdir: str,
+    max_nodes: int,
+    timeout: float | None,
 ) -> str:
     graph = draw_graph(
         root, rankdir=rankdir, max_nodes=max_nodes, params=params, grads=explanation.grads
     )
-    svg: str = graph.pipe(format="svg", encoding="utf-8")
+    svg = render(graph, "svg", timeout).decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: this is inline SVG
     # Graphviz titles every node with its id, which browsers show as a tooltip: noise here.
     return re.sub(r"<title>[^<]*</title>\n?", "", svg)
@@ -196,19 +214,21 @@ def stepper_html(
     params: object = None,
     rankdir: str = "LR",
     max_nodes: int = 500,
+    timeout: float | None = RENDER_TIMEOUT,
 ) -> str:
     """The stepper page for ``root`` as a string (see the module docstring).
 
     ``explanation`` defaults to ``explain(root, params=params)``; pass one made
     with ``wrt=`` to step only through the paths to some Values. ``title`` is
     shown at the top (plain text, escaped). Needs Graphviz's ``dot`` to lay out
-    the graph.
+    the graph, and raises `autograd.draw.RenderError` if it fails or takes more
+    than ``timeout`` seconds (None: no limit).
     """
     if explanation is None:
         explanation = explain(root, params=params)
     elif explanation.root is not root:
         raise ValueError("stepper_html: the explanation is of another root")
-    svg = _svg(root, explanation, params, rankdir, max_nodes)
+    svg = _svg(root, explanation, params, rankdir, max_nodes, timeout)
     steps_json = _json_for_script(_page_data(explanation))
     heading = "Backpropagation, step by step"
     if title:

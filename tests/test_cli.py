@@ -111,6 +111,8 @@ HOSTILE = [
     ("x" * 10_000, f"limit is {MAX_LENGTH}"),
     ("(" * 500 + "x" + ")" * 500, "nested too deeply"),
     ("10**10**10", "overflows"),
+    # Non-finite at the top of a long flat chain: a deep tree, reported without recursion.
+    ("x*1e308" + "*1" * 490 + "*10", "= inf is not a finite number"),
     ("exp(1000 * x)", "overflows"),
     ("log(x - 1)", "log"),
     ("x % 2", "operator '%'"),
@@ -155,6 +157,18 @@ def test_errors_point_at_the_column() -> None:
     with pytest.raises(ExpressionError) as e:
         parse("1 + x // 2").build({"x": 1.0})
     assert e.value.column == 7
+
+
+def test_a_non_finite_result_is_cited_by_its_source_at_any_depth() -> None:
+    chain = "x" + "*1" * 497 + "*10"  # a left-leaning tree 498 operations deep
+    with pytest.raises(ExpressionError) as e:
+        parse(chain).build({"x": 1e308})
+    assert e.value.column == len(chain) - 2  # the last "*", which overflows
+    assert e.value.message == f"{chain[:26]}…{chain[-13:]} = inf is not a finite number"
+    with pytest.raises(ExpressionError) as e:
+        parse(" (x - 2*x) * 1e308").build({"x": 10.0})
+    assert e.value.message == "(x - 2*x) * 1e308 = -inf is not a finite number"
+    assert e.value.column == 12
 
 
 def test_the_language_builds_the_right_graph() -> None:
@@ -211,6 +225,59 @@ def test_without_dot_rendering_fails_cleanly(
     assert not (tmp_path / "g.svg").exists()
 
 
+@needs_dot
+def test_a_long_sum_of_one_input_draws_without_hanging(tmp_path: Path) -> None:
+    # dot's layout of x + x + … + x grows faster than quadratically: 100 terms took more
+    # than ten minutes with its defaults. The timeout here only stops a hang.
+    terms = 100
+    argv = ["draw", "+".join(["x"] * terms), "--at", "x=1", "-o", "g.svg"]
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    svg = (tmp_path / "g.svg").read_text()
+    assert svg.count('class="node"') == 1 + 2 * (terms - 1)  # x, then a + and a value each
+    assert f"grad {float(terms):#.4g}" in svg  # ∂f/∂x = the number of terms
+
+
+@pytest.mark.parametrize(
+    ("script", "complaint"),
+    [
+        ("exec sleep 30", "did not finish laying out the graph in 0.5 s"),
+        ("cat >/dev/null; echo 'Error: out of memory' >&2; exit 1", "out of memory"),
+    ],
+)
+@pytest.mark.parametrize(
+    "outputs",
+    [["draw", "-o", "g.svg"], ["explain", "--svg", "g.svg"], ["explain", "--html", "s.html"]],
+)
+def test_a_slow_or_failing_dot_exits_1_with_one_line_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    script: str,
+    complaint: str,
+    outputs: list[str],
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "dot").write_text(f"#!/bin/sh\n{script}\n")
+    (fake / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(cli, "_DOT_TIMEOUT", 0.5)
+    monkeypatch.chdir(tmp_path)
+    command, *files = outputs
+    status, out, err = run(capsys, command, "sigmoid(w*x + b)", "--at", "w=1", "x=2", "b=3", *files)
+    assert status == 1 and out == ""
+    assert err.startswith("autograd: error: Graphviz's dot ") and err.count("\n") == 1, err
+    assert complaint in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
 def test_a_failed_write_leaves_no_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,3 +311,26 @@ def test_real_processes_python_m_and_console_script(tmp_path: Path) -> None:
         timeout=60,
     )
     assert good.returncode == 0 and "Backward pass" in good.stdout
+
+
+def test_output_survives_a_terminal_that_cannot_encode_it(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "explain", "x*y", "--at", "x=1", "y=2", "--wrt", "x"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    out = done.stdout.decode("ascii")  # nothing but ASCII reached the pipe
+    assert out.rstrip().endswith("So \\u2202f/\\u2202x = 2.0")  # ∂f/∂x = y
+    assert "\\u2202(ab)/\\u2202a = b = y = 2.000" in out
+    bad = subprocess.run(
+        [sys.executable, "-m", "autograd", "explain", "x ∂ y", "--at", "x=1", "y=2"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and bad.stdout == b""
+    err = bad.stderr.decode("ascii")
+    assert err.startswith("autograd: error: ") and err.count("\n") == 1 and "Traceback" not in err

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
+from pathlib import Path
 
 import graphviz
 import pytest
 
-from autograd import Value, draw_graph, linear, topological_order
+from autograd import Op, Value, apply, draw_graph, linear, topological_order
+from autograd.draw import RenderError, _virtual_nodes, render
 
 HAVE_DOT = shutil.which("dot") is not None
 
@@ -147,6 +150,29 @@ def test_labels_are_escaped() -> None:
     assert "<b>" not in body
 
 
+def square_named(name: str) -> Op:
+    return Op(name, lambda a: a * a, (lambda a, out: 2 * a,), ("",))
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_custom_op_names_are_text_not_markup() -> None:
+    x = Value(3.0, label="x")
+    bad = apply(square_named("<a<>"), x)  # an HTML-like label that dot cannot parse
+    assert '\tv1_op [label="<a<>"' in draw_graph(bad).source
+    svg = render(draw_graph(bad), "svg").decode("utf-8")
+    assert ">&lt;a&lt;&gt;</text>" in svg
+    bold = apply(square_named("<<B>sq</B>>"), x)
+    svg = render(draw_graph(bold), "svg").decode("utf-8")
+    op_node = re.search(r'<g id="v1_op".*?</g>', svg, re.DOTALL)
+    assert op_node is not None
+    assert ">&lt;&lt;B&gt;sq&lt;/B&gt;&gt;</text>" in op_node.group()
+    assert "bold" not in op_node.group()
+    # Graphviz escapes (\\N: the node's name) and quotes stay literal text too.
+    odd = apply(square_named('a\\N"\\'), x)
+    svg = render(draw_graph(odd), "svg").decode("utf-8")
+    assert ">a\\N&quot;\\</text>" in svg
+
+
 def nn_221() -> tuple[Value, list[list[Value]], list[Value]]:
     """A 2-2-1 sigmoid network labelled as nn labels its parameters; returns E, Σ nodes, acts."""
     xs = [Value(1.0, label="x1"), Value(0.5, label="x2")]
@@ -244,3 +270,61 @@ def test_without_dot_building_works_and_rendering_raises_graphvizs_error(
     assert "sigmoid" in g.source
     with pytest.raises(graphviz.ExecutableNotFound):
         g.pipe(format="svg")
+
+
+def sum_of(n: int) -> Value:
+    """x + x + … + x with n additions: one input feeding every + of a long chain."""
+    x = Value(1.0, label="x")
+    y = x + x
+    for _ in range(n - 1):
+        y = y + x
+    return y
+
+
+def test_long_edges_cap_the_layout_and_small_graphs_keep_dots_defaults() -> None:
+    # x feeds the k-th + at rank 2k-1 from rank 0: 2k-2 virtual nodes, n(n-1) in all.
+    assert _virtual_nodes(topological_order(sum_of(100))) == 100 * 99
+    assert _virtual_nodes(topological_order(sum_of(20))) == 20 * 19
+    assert _virtual_nodes(topological_order(neuron()[0])) == 0
+    capped = draw_graph(sum_of(100), max_nodes=1000).source
+    for attr in ("nslimit=1", "nslimit1=1", "mclimit=0.2", "splines=line"):
+        assert attr in capped
+    for small in (neuron()[0], sum_of(20)):
+        source = draw_graph(small).source
+        assert "nslimit" not in source and "mclimit" not in source and "splines" not in source
+
+
+def fake_dot(directory: Path, script: str) -> None:
+    """A ``dot`` on PATH that runs ``script`` (sh) instead of Graphviz."""
+    directory.mkdir(exist_ok=True)
+    dot = directory / "dot"
+    dot.write_text(f"#!/bin/sh\n{script}\n")
+    dot.chmod(0o755)
+
+
+def test_render_stops_a_slow_dot_and_reports_a_failing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = draw_graph(neuron()[0])
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    fake_dot(tmp_path / "bin", "exec sleep 30")
+    with pytest.raises(RenderError, match=r"^Graphviz's dot did not finish .* in 0.2 s: "):
+        render(g, "svg", timeout=0.2)
+    fake_dot(tmp_path / "bin", "cat >/dev/null; echo 'Error: <stdin>: syntax error' >&2; exit 3")
+    with pytest.raises(RenderError) as e:
+        render(g, "svg")
+    assert str(e.value) == "Graphviz's dot failed (exit status 3): Error: <stdin>: syntax error"
+    (tmp_path / "bin" / "dot").unlink()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    with pytest.raises(graphviz.ExecutableNotFound):
+        render(g, "svg")
+    with pytest.raises(ValueError, match="Graphviz format"):
+        render(g, "svg -o /tmp/x")
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_render_gives_dots_output() -> None:
+    y, *_ = neuron()
+    svg = render(draw_graph(y), "svg").decode("utf-8")
+    assert "<svg" in svg and 'id="v5"' in svg and f"data {sigmoid(0.3):#.4g}" in svg
+    assert render(draw_graph(y), "png").startswith(b"\x89PNG")

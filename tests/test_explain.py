@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, explain, linear, topological_order
+from autograd.explain import Step
+from autograd.notation import linear_role
 from autograd.ops import OPS
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -296,3 +299,78 @@ def test_deep_graph_needs_no_recursion() -> None:
     ex = explain(y)
     assert len(ex) == 3001
     assert close(ex[-1].grad, 1.0001**3000)
+
+
+def step_of(ex: Sequence[Step], name: str) -> Step:
+    return next(s for s in ex if s.name == name)
+
+
+def test_a_finite_explanation_has_no_caution() -> None:
+    ex = explain(Net().e)
+    assert all(s.not_finite() == [] for s in ex)
+    assert not any("nan" in str(s) or "inf" in str(s) for s in ex)
+
+
+def test_an_undefined_local_derivative_is_said_to_be_one() -> None:
+    x, y = Value(-2.0, label="x"), Value(2.0, label="y")
+    ex = explain(x**y)  # ∂(xʸ)/∂y = xʸ·ln x: ln of a negative number
+    dy = step_of(ex, "y")
+    assert math.isnan(dy.grad) and math.isnan(dy.terms[0].local)
+    reason = "∂f/∂y is nan: the derivative is undefined at these values (PyTorch gives nan too)."
+    assert dy.not_finite() == [reason]
+    assert str(dy).splitlines()[1] == f"   {reason}"
+    assert dy.note().endswith(reason) and dy.as_dict()["note"] == dy.note()
+    dx = step_of(ex, "x")  # ∂(xʸ)/∂x = y·xʸ⁻¹ = -4 is fine
+    assert dx.grad == -4.0 and dx.not_finite() == [] and "nan" not in dx.note()
+
+
+def test_an_infinite_slope_and_inf_times_zero_are_explained() -> None:
+    x = Value(-1.0, label="x")
+    r = x.relu()
+    ex = explain(r**0.5)  # d(r^½)/dr = ½·r^-½ = inf at r = 0; then inf × relu'(-1) = inf × 0
+    assert step_of(ex, "n1").grad == math.inf
+    assert step_of(ex, "n1").not_finite() == [
+        "df/dn1 is infinite: the function is vertical here, or its slope is too big for a "
+        "float (PyTorch gives inf too)."
+    ]
+    dx = step_of(ex, "x")
+    assert math.isnan(dx.grad)
+    assert dx.not_finite() == ["∂f/∂n1 is inf, and inf × 0 is nan in floats."]
+
+
+def test_sums_that_go_non_finite_are_explained() -> None:
+    x = Value(0.0, label="x")
+    ex = explain(x.sqrt() - x.sqrt())  # (−1)·inf + 1·inf
+    dx = step_of(ex, "x")
+    assert math.isnan(dx.grad)
+    assert dx.not_finite()[-1] == "The paths add up inf and −inf, and inf − inf is nan in floats."
+    assert dx.not_finite()[0].startswith("dn2/dx and dn1/dx are infinite: ")
+    h = Value(0.5, label="h")
+    ex = explain(h * 1e308 + h * 1e308)  # f = 1e308; ∂f/∂h = 1e308 + 1e308 overflows
+    dh = step_of(ex, "h")
+    assert dh.grad == math.inf and all(t.product == 1e308 for t in dh.terms)
+    assert dh.not_finite() == ["The sum over the paths overflows the float range."]
+    y = Value(1.5, label="y")
+    ex = explain((y * 1e308) * 10.0 + y)
+    dn = step_of(ex, "n1")  # ∂f/∂n1 = 1 · 10 is fine; ∂f/∂y = 10 · 1e308 + 1 overflows
+    assert dn.not_finite() == []
+    assert step_of(ex, "y").not_finite() == ["10.00 × 1.000e+308 overflows the float range."]
+
+
+def test_linear_roles_match_the_engines_local_derivatives() -> None:
+    ws = [Value(float(i + 2), label=f"w{i}") for i in range(3)]
+    ys = [Value(float(10 * (i + 1)), label=f"y{i}") for i in range(3)]
+    b = Value(-1.0, label="b")
+    s = linear(ws, ys, b)
+    count = len(s.operands)
+    assert [linear_role(i, count) for i in range(count)] == [
+        (0, 3), (0, 4), (0, 5), (1, 0), (1, 1), (1, 2), (2, None)
+    ]  # fmt: skip
+    values = [p.data for p in s.parents]  # all operands are Values here: parents = operands
+    for i, local in enumerate(s.local_grads):
+        partner = linear_role(i, count)[1]
+        assert local == (1.0 if partner is None else values[partner])
+    terms = {t.symbol: t for st in explain(s) for t in st.terms}
+    assert terms["∂f/∂w1"].worked == "y1" and terms["∂f/∂w1"].formula == "∂x_j/∂w_ji = y_i"
+    assert terms["∂f/∂y2"].worked == "w2" and terms["∂f/∂y2"].formula == "∂x_j/∂y_i = w_ji"
+    assert terms["∂f/∂b"].worked == "" and terms["∂f/∂b"].formula == "∂x_j/∂b_j = 1"

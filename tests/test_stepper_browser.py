@@ -149,6 +149,27 @@ def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
     assert layout(page) == start
 
 
+def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_path: Path) -> None:
+    x = Value(0.0, label="x")
+    root = x.sqrt() - x.sqrt()  # ∂f/∂x = (−1)·inf + 1·inf = nan
+    path = tmp_path / "nan.html"
+    write_stepper(path, root)
+    pg = browser.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.goto(path.as_uri())
+    ex = explain(root)
+    for _ in range(len(ex)):
+        pg.keyboard.press("ArrowRight")
+    assert pg.text_content("#counter") == f"step {len(ex)} of {len(ex)}"
+    assert current(pg) == (f"v{topological_order(root).index(x)}", "grad nan")
+    assert pg.text_content("#note") == ex[-1].note()
+    assert "inf − inf is nan" in pg.text_content("#note")
+    assert "= (-inf) + inf = nan" in pg.text_content("#math")
+    pg.close()
+    assert problems == []
+
+
 def test_labels_are_text_never_markup(page: Any) -> None:
     root, _, hs = graph()
     ex = explain(root)
