@@ -6,6 +6,7 @@ Every contender gets the same data, the same initial weights, and a
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import math
@@ -72,3 +73,33 @@ def peak_memory(build: Callable[[], Any]) -> int:
         tracemalloc.stop()
     del kept
     return peak
+
+
+def measure(
+    models: dict[str, Any],
+    xs: list[list[float]],
+    ys: list[float],
+    repeats: int,
+    checked_steps: int = 1,
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Best step times of every model and graph memory of all but "float", in one run.
+
+    Each model has ``step(xs, ys) -> loss`` and (except "float") ``loss(xs, ys)``
+    building the graph. First ``checked_steps`` steps must give the same loss for
+    every model as for "float": the same graph, or no timing counts.
+    """
+    for _ in range(checked_steps):
+        losses = {name: m.step(xs, ys) for name, m in models.items()}
+        ref = losses["float"]
+        for name, loss in losses.items():
+            assert abs(loss - ref) <= 1e-9 * max(1.0, abs(ref)), f"{name} loss {loss} != {ref}"
+    steps: dict[str, Callable[[], Any]] = {
+        name: functools.partial(m.step, xs, ys) for name, m in models.items()
+    }
+    times = best_times(steps, repeats)
+    memory = {
+        name: peak_memory(functools.partial(m.loss, xs, ys))
+        for name, m in models.items()
+        if name != "float"
+    }
+    return times, memory

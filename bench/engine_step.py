@@ -12,10 +12,9 @@ same forward and backward pass hand-written on plain floats.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
-from bench.common import best_times, init_weights, peak_memory, two_moons
+from bench.common import init_weights, measure, two_moons
 
 SIZES = [2, 16, 16, 1]
 LR = 0.05
@@ -125,21 +124,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     weights = init_weights(SIZES)
     models = contenders(weights)
 
-    # The same graph must give the same loss everywhere before any timing counts.
-    losses = {name: m.step(xs, ys) for name, m in models.items()}
-    ref = losses["float"]
-    for name, loss in losses.items():
-        assert abs(loss - ref) <= 1e-9 * max(1.0, abs(ref)), f"{name} loss {loss} != {ref}"
-
-    steps: dict[str, Callable[[], float]] = {
-        name: (lambda m=m: m.step(xs, ys)) for name, m in models.items()
-    }
-    times = best_times(steps, args.repeats)
-    mem = {
-        name: peak_memory(lambda m=m: m.loss(xs, ys))
-        for name, m in models.items()
-        if name != "float"
-    }
+    times, mem = measure(models, xs, ys, args.repeats)
 
     print(
         f"one training step, MLP {'-'.join(map(str, SIZES))} (ReLU, binary * and + nodes), "

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections.abc import Callable
 from typing import Any
 
 import nn
-from bench.common import best_times, init_weights, peak_memory, two_moons
+from bench.common import init_weights, measure, two_moons
 from bench.engine_step import LR, FloatMLP
 
 SIZES = [2, 16, 16, 1]
@@ -121,21 +120,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     }
 
     # Same losses for two steps (so the updates agree too) before any timing counts.
-    for _ in range(2):
-        losses = {name: m.step(xs, ys) for name, m in models.items()}
-        ref = losses["float"]
-        for name, loss in losses.items():
-            assert abs(loss - ref) <= 1e-9 * max(1.0, abs(ref)), f"{name} loss {loss} != {ref}"
-
-    steps: dict[str, Callable[[], float]] = {
-        name: (lambda m=m: m.step(xs, ys)) for name, m in models.items()
-    }
-    times = best_times(steps, args.repeats)
-    mem = {
-        name: peak_memory(lambda m=m: m.loss(xs, ys))
-        for name, m in models.items()
-        if name != "float"
-    }
+    times, mem = measure(models, xs, ys, args.repeats, checked_steps=2)
 
     print(
         f"one full-batch training step, MLP {'-'.join(map(str, SIZES))} (ReLU, linear output), "

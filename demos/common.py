@@ -235,6 +235,14 @@ def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
     return target
 
 
+def report_written(paths: Iterable[object], quiet: bool) -> None:
+    """Say which pictures were written (a None is one that could not be: no matplotlib)."""
+    if not quiet:
+        for p in paths:
+            if p is not None:
+                print(f"wrote {p}")
+
+
 def plot_learning_curve(
     curves: dict[str, Sequence[float]],
     name: str,

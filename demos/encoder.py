@@ -36,6 +36,7 @@ from demos.common import (
     positive_float,
     positive_int,
     progress,
+    report_written,
     spread,
 )
 
@@ -176,10 +177,7 @@ def report(run: Run, args: argparse.Namespace) -> ResultTable:
                 log_y=True,
             ),
         ]
-        if not args.quiet:
-            for p in shown:
-                if p is not None:
-                    print(f"wrote {p}")
+        report_written(shown, args.quiet)
     return t
 
 

@@ -40,6 +40,7 @@ from demos.common import (
     plot_learning_curve,
     positive_float,
     positive_int,
+    report_written,
     sweeps,
 )
 from demos.kinship import PEOPLE, RELATIONSHIPS, Case
@@ -332,10 +333,7 @@ def report(
                 log_y=True,
             ),
         ]
-        if not quiet:
-            for p in paths:
-                if p is not None:
-                    print(f"wrote {p}")
+        report_written(paths, quiet)
     return t
 
 

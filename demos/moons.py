@@ -31,6 +31,7 @@ from demos.common import (
     make_parser,
     positive_int,
     pyplot,
+    report_written,
     save_figure,
     sweeps,
 )
@@ -148,9 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{run.seconds:.1f} s ({run.seconds / args.steps * 1000:.0f} ms per step)",
     )
     if not args.no_plots:
-        p = plot_boundary(run.model, xs, ys, args.seed)
-        if p is not None and not args.quiet:
-            print(f"wrote {p}")
+        report_written([plot_boundary(run.model, xs, ys, args.seed)], args.quiet)
     t.print()
     return 0
 

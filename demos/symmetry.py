@@ -32,6 +32,7 @@ from demos.common import (
     plot_learning_curve,
     positive_int,
     progress,
+    report_written,
     spread,
 )
 
@@ -258,10 +259,7 @@ def report_one(run: Run, max_sweeps: int, quiet: bool, plots: bool) -> ResultTab
                 log_y=True,
             ),
         ]
-        if not quiet:
-            for p in paths:
-                if p is not None:
-                    print(f"wrote {p}")
+        report_written(paths, quiet)
     return t
 
 

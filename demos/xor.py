@@ -38,6 +38,7 @@ from demos.common import (
     positive_int,
     progress,
     pyplot,
+    report_written,
     save_figure,
     spread,
 )
@@ -188,10 +189,7 @@ def report_one(a: Run, b: Run, args: argparse.Namespace, plots: bool) -> ResultT
             ),
             plot_network_a(a.model, args.seed),
         ]
-        if not args.quiet:
-            for p in shown:
-                if p is not None:
-                    print(f"wrote {p}")
+        report_written(shown, args.quiet)
     return t
 
 
