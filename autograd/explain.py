@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.engine import Value, topological_order
-from autograd.notation import definition, linear_role, node_names, num, parameter_names
+from autograd.notation import definition, node_names, num, parameter_names
+from autograd.ops import linear_role
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 

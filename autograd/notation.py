@@ -23,7 +23,6 @@ __all__ = [
     "OUTPUT_NAME",
     "constant",
     "definition",
-    "linear_role",
     "node_names",
     "num",
     "parameter_names",
@@ -101,23 +100,6 @@ def node_names(
         used.add(name)
         names[v] = name
     return names
-
-
-def linear_role(position: int, count: int) -> tuple[int, int | None]:
-    """The role of operand ``position`` among the ``count`` operands of a Σ node.
-
-    A Σ node (`autograd.linear`) holds Σ_i w_i·y_i + b as operands laid out
-    (w_1..w_n, y_1..y_n, b). Returns the role, 0 for a weight, 1 for an input,
-    2 for the bias (also the index of its formula in the op's ``formulas``), and
-    the position of the operand it is multiplied by (y_i for w_i, w_i for y_i,
-    None for b), which is its local derivative: ∂/∂w_i = y_i, ∂/∂y_i = w_i, ∂/∂b = 1.
-    """
-    n = (count - 1) // 2
-    if position < n:
-        return 0, n + position
-    if position < 2 * n:
-        return 1, position - n
-    return 2, None
 
 
 def _operand(x: object, names: Mapping[Value, str]) -> str:

@@ -167,6 +167,23 @@ class Op:
         return self.partials[i](*args, out)
 
 
+def linear_role(position: int, count: int) -> tuple[int, int | None]:
+    """The role of operand ``position`` among the ``count`` operands of a Σ node.
+
+    A Σ node (`autograd.linear`) holds Σ_i w_i·y_i + b as operands laid out
+    (w_1..w_n, y_1..y_n, b). Returns the role, 0 for a weight, 1 for an input,
+    2 for the bias (also the index of its formula in the op's ``formulas``), and
+    the position of the operand it is multiplied by (y_i for w_i, w_i for y_i,
+    None for b), which is its local derivative: ∂/∂w_i = y_i, ∂/∂y_i = w_i, ∂/∂b = 1.
+    """
+    n = (count - 1) // 2
+    if position < n:
+        return 0, n + position
+    if position < 2 * n:
+        return 1, position - n
+    return 2, None
+
+
 class _Linear(Op):
     """Σ_i w_i·x_i + b over operands laid out as (w_1..w_n, x_1..x_n, b).
 
@@ -177,12 +194,8 @@ class _Linear(Op):
     __slots__ = ()
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
-        n = (len(args) - 1) // 2
-        if i < n:
-            return args[n + i]
-        if i < 2 * n:
-            return args[i - n]
-        return 1.0
+        partner = linear_role(i, len(args))[1]
+        return 1.0 if partner is None else args[partner]
 
 
 def _linear_forward(*args: float) -> float:

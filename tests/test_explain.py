@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, explain, linear, topological_order
 from autograd.explain import Step
-from autograd.notation import linear_role
-from autograd.ops import OPS
+from autograd.ops import OPS, linear_role
 
 pytestmark = pytest.mark.filterwarnings("error")
 
