@@ -475,7 +475,10 @@ class Value:
         call, so their ``.grad`` holds the gradient of the latest pass and a
         second ``backward()`` adds exactly one more ∂self/∂leaf to each leaf.
 
-        Iterative (no recursion), so graph size is bounded only by memory.
+        Iterative (no recursion), so graph size is bounded only by memory. It writes
+        ``.grad`` (and marks nodes while it searches), so do not run two backward
+        passes over shared nodes from two threads at once; `grad` and
+        `topological_order` only read the graph and may.
         """
         if self._op is None:
             self.grad += 1.0
