@@ -45,6 +45,25 @@ class _ModuleType(type):
         return module
 
 
+def parameter_value(x: object, what: str) -> float:
+    """A parameter's stored value ``x`` as a finite float, or an error that starts with ``what``.
+
+    TypeError for anything but an int or float (bools included); ValueError for an
+    int beyond the floats or a value that is not finite.
+    """
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise TypeError(f"{what} is {x!r}, not a number")
+    try:
+        value = float(x)
+    except OverflowError:  # an int beyond the floats; its repr may be too long to make
+        raise ValueError(
+            f"{what} is an integer too large for a float ({int(x).bit_length()} bits)"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what} is {x!r}, not finite")
+    return value
+
+
 class Module(metaclass=_ModuleType):
     """Base class of models and their parts: parameters, gradients, state, files."""
 
@@ -151,19 +170,7 @@ class Module(metaclass=_ModuleType):
             )
         values: list[tuple[Value, float]] = []
         for name, p in params.items():
-            x = state[name]
-            if isinstance(x, bool) or not isinstance(x, int | float):
-                raise TypeError(f"load_state_dict: {name} must be a real number, got {x!r}")
-            try:
-                value = float(x)
-            except OverflowError:  # an int beyond the floats; its repr may be too long to make
-                raise ValueError(
-                    f"load_state_dict: {name} is an integer too large for a float "
-                    f"({int(x).bit_length()} bits)"
-                ) from None
-            if not math.isfinite(value):
-                raise ValueError(f"load_state_dict: {name} must be finite, got {x!r}")
-            values.append((p, value))
+            values.append((p, parameter_value(state[name], f"load_state_dict: {name}")))
         for p, x in values:
             p.data = x
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd.files import write_atomically
+from nn.module import parameter_value
 
 if TYPE_CHECKING:
     from nn.module import Module
@@ -133,17 +134,10 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise ModelFileError(f'{path}: "parameters" must be an object of name: number')
     for name, x in params.items():
-        if isinstance(x, bool) or not isinstance(x, int | float):
-            raise ModelFileError(f"{path}: parameter {name} is {x!r}, not a number")
         try:
-            value = float(x)
-        except OverflowError:  # an int beyond the floats; its repr may be too long to make
-            raise ModelFileError(
-                f"{path}: parameter {name} is an integer too large for a float "
-                f"({int(x).bit_length()} bits)"
-            ) from None
-        if not math.isfinite(value):
-            raise ModelFileError(f"{path}: parameter {name} is {x!r}, not finite")
+            parameter_value(x, f"{path}: parameter {name}")
+        except (TypeError, ValueError) as e:
+            raise ModelFileError(str(e)) from None
     return doc
 
 
