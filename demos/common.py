@@ -66,6 +66,26 @@ def make_parser(module: str, description: str, seed: int) -> argparse.ArgumentPa
     return parser
 
 
+def add_training_flags(
+    parser: argparse.ArgumentParser,
+    max_sweeps: int,
+    lr: float | None = None,
+    momentum: float | None = None,
+) -> None:
+    """``--sweeps`` and ``--runs`` (train seeds seed, seed+1, ...), and, when given
+    defaults for them, ``--lr`` (ε) and ``--momentum`` (α)."""
+    if lr is not None:
+        parser.add_argument("--lr", type=positive_float, default=lr, help="learning rate ε")
+    if momentum is not None:
+        parser.add_argument("--momentum", type=fraction, default=momentum, help="momentum α")
+    parser.add_argument(
+        "--sweeps", type=positive_int, default=max_sweeps, help="most sweeps per run"
+    )
+    parser.add_argument(
+        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
+    )
+
+
 def positive_int(text: str) -> int:
     """An argparse type: an integer >= 1, else a clear error naming the value."""
     try:

@@ -28,13 +28,11 @@ from autograd import no_grad
 from demos.common import (
     Panel,
     ResultTable,
+    add_training_flags,
     format_matrix,
-    fraction,
     make_parser,
     plot_hinton,
     plot_learning_curve,
-    positive_float,
-    positive_int,
     progress,
     report_written,
     spread,
@@ -197,14 +195,7 @@ def report_runs(runs: Sequence[Run], args: argparse.Namespace) -> ResultTable:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.encoder", __doc__.splitlines()[0], DEFAULT_SEED)
-    parser.add_argument("--lr", type=positive_float, default=LR, help="learning rate ε")
-    parser.add_argument("--momentum", type=fraction, default=MOMENTUM, help="momentum α")
-    parser.add_argument(
-        "--sweeps", type=positive_int, default=DEFAULT_MAX_SWEEPS, help="most sweeps"
-    )
-    parser.add_argument(
-        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
-    )
+    add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
     args = parser.parse_args(argv)
     if args.runs > 1:
         seeds = range(args.seed, args.seed + args.runs)

@@ -26,11 +26,11 @@ from autograd import no_grad
 from demos.common import (
     Panel,
     ResultTable,
+    add_training_flags,
     format_matrix,
     make_parser,
     plot_hinton,
     plot_learning_curve,
-    positive_int,
     progress,
     report_written,
     spread,
@@ -280,12 +280,7 @@ def report_runs(runs: Sequence[Run], max_sweeps: int) -> ResultTable:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.symmetry", __doc__.splitlines()[0], DEFAULT_SEED)
-    parser.add_argument(
-        "--sweeps", type=positive_int, default=DEFAULT_MAX_SWEEPS, help="most sweeps per run"
-    )
-    parser.add_argument(
-        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
-    )
+    add_training_flags(parser, DEFAULT_MAX_SWEEPS)
     args: argparse.Namespace = parser.parse_args(argv)
     plots = not args.no_plots
     if args.runs == 1:

@@ -31,11 +31,9 @@ from autograd.files import write_atomically
 from demos.common import (
     OUT_DIR,
     ResultTable,
-    fraction,
+    add_training_flags,
     make_parser,
     plot_learning_curve,
-    positive_float,
-    positive_int,
     progress,
     pyplot,
     report_written,
@@ -312,14 +310,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.xor", __doc__.splitlines()[0], DEFAULT_SEED)
-    parser.add_argument("--lr", type=positive_float, default=LR, help="learning rate ε")
-    parser.add_argument("--momentum", type=fraction, default=MOMENTUM, help="momentum α")
-    parser.add_argument(
-        "--sweeps", type=positive_int, default=DEFAULT_MAX_SWEEPS, help="most sweeps per run"
-    )
-    parser.add_argument(
-        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
-    )
+    add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
     args = parser.parse_args(argv)
     if args.runs == 1:
         a = train(
