@@ -12,13 +12,14 @@ import argparse
 import io
 import statistics
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
+import nn
 from autograd import Value
 from autograd.files import write_atomically
 
@@ -27,6 +28,8 @@ __all__ = [
     "Panel",
     "ResultTable",
     "accumulate_sweep",
+    "add_training_flags",
+    "fit_until",
     "hinton_diagram",
     "make_parser",
     "plot_hinton",
@@ -400,6 +403,31 @@ def plot_hinton(
 
 
 # -- training by the paper's rule --
+
+
+def fit_until(
+    model: Any,
+    inputs: Sequence[Any],
+    targets: Sequence[Any],
+    done: Callable[[int, float], bool],
+    lr: float,
+    momentum: float,
+    max_sweeps: int,
+    quiet: bool,
+) -> tuple[list[float], int | None]:
+    """Full-sweep training by the paper's rule (`nn.fit` with SGD and momentum) until
+    ``done`` holds or ``max_sweeps`` pass: the error of every sweep, and the sweep
+    count at which ``done`` held (None if it never did)."""
+    errors = nn.fit(
+        model,
+        inputs,
+        targets,
+        optimizer=nn.SGD(model.parameters(), lr=lr, momentum=momentum),
+        epochs=max_sweeps,
+        stop=done,
+        progress=not quiet,
+    )
+    return errors, len(errors) if done(len(errors), errors[-1]) else None
 
 
 def accumulate_sweep(errors: Iterable[Value]) -> float:

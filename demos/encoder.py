@@ -29,6 +29,7 @@ from demos.common import (
     Panel,
     ResultTable,
     add_training_flags,
+    fit_until,
     format_matrix,
     make_parser,
     plot_hinton,
@@ -81,16 +82,7 @@ def train(seed: int, lr: float, momentum: float, max_sweeps: int, quiet: bool = 
     model = build(seed)
     cases = patterns()
     done = nn.train.within(TOLERANCE, model, cases, cases)
-    errors = nn.fit(
-        model,
-        cases,
-        cases,
-        optimizer=nn.SGD(model.parameters(), lr=lr, momentum=momentum),
-        epochs=max_sweeps,
-        stop=done,
-        progress=not quiet,
-    )
-    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    errors, learned_at = fit_until(model, cases, cases, done, lr, momentum, max_sweeps, quiet)
     return Run(seed, learned_at, errors, model)
 
 

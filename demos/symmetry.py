@@ -27,6 +27,7 @@ from demos.common import (
     Panel,
     ResultTable,
     add_training_flags,
+    fit_until,
     format_matrix,
     make_parser,
     plot_hinton,
@@ -89,16 +90,7 @@ def train(seed: int, max_sweeps: int, quiet: bool = True) -> Run:
             half.append(sweep)
         return max(gaps) < TOLERANCE
 
-    errors = nn.fit(
-        model,
-        inputs,
-        targets,
-        optimizer=nn.SGD(model.parameters(), lr=LR, momentum=MOMENTUM),
-        epochs=max_sweeps,
-        stop=done,
-        progress=not quiet,
-    )
-    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    errors, learned_at = fit_until(model, inputs, targets, done, LR, MOMENTUM, max_sweeps, quiet)
     return Run(seed, learned_at, half[0] if half else None, len(errors), errors, model)
 
 

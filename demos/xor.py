@@ -32,6 +32,7 @@ from demos.common import (
     OUT_DIR,
     ResultTable,
     add_training_flags,
+    fit_until,
     make_parser,
     plot_learning_curve,
     progress,
@@ -111,16 +112,7 @@ def train(
     inputs = [x for x, _ in CASES]
     targets = [d for _, d in CASES]
     done = nn.train.within(TOLERANCE, model, inputs, targets)  # type: ignore[arg-type]
-    errors = nn.fit(
-        model,  # type: ignore[arg-type]
-        inputs,
-        targets,
-        optimizer=nn.SGD(model.parameters(), lr=lr, momentum=momentum),
-        epochs=max_sweeps,
-        stop=done,
-        progress=not quiet,
-    )
-    learned_at = len(errors) if done(len(errors), errors[-1]) else None
+    errors, learned_at = fit_until(model, inputs, targets, done, lr, momentum, max_sweeps, quiet)
     return Run(seed, learned_at, errors, model)
 
 
