@@ -22,7 +22,7 @@ steps always show ∂root/∂node of one pass).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -90,7 +90,9 @@ class Term:
     def contribution_text(self) -> str:
         """``upstream × local = contribution`` in numbers: ``1.000 × 0.2445 = 0.2445``."""
         checks = _same_printed(_printed(self.upstream) * _printed(self.local), self.product)
-        return f"{_p(self.upstream)} × {_p(self.local)} {'=' if checks else '≈'} {num(self.product)}"
+        return (
+            f"{_p(self.upstream)} × {_p(self.local)} {'=' if checks else '≈'} {num(self.product)}"
+        )
 
 
 def _and(items: list[str]) -> str:
@@ -189,7 +191,9 @@ class Step:
         """
         symbols = [t.symbol for t in self.terms]
         # Two consumers can have the same expression (sqrt(x) twice): then say which use.
-        said = [s if symbols.count(s) == 1 else f"{s} ({t.use})" for s, t in zip(symbols, self.terms)]
+        said = [
+            s if symbols.count(s) == 1 else f"{s} ({t.use})" for s, t in zip(symbols, self.terms)
+        ]
         undefined = [s for s, t in zip(said, self.terms) if math.isnan(t.local)]
         infinite = [s for s, t in zip(said, self.terms) if math.isinf(t.local)]
         why: list[str] = []
@@ -208,7 +212,9 @@ class Step:
             if not math.isfinite(t.local):
                 continue  # said above
             if math.isinf(t.upstream) and t.local == 0.0:
-                why.append(f"{t.upstream_symbol} is {num(t.upstream)}, and inf × 0 is nan in floats.")
+                why.append(
+                    f"{t.upstream_symbol} is {num(t.upstream)}, and inf × 0 is nan in floats."
+                )
             elif not math.isfinite(t.upstream):
                 why.append(
                     f"{t.upstream_symbol} is {num(t.upstream)}, so its path gives {num(t.product)}."
@@ -334,7 +340,7 @@ class Explanation(Sequence[Step]):
         out = delimited(self.names[self.root])
         example = next((t.symbol for step in self.steps for t in step.terms), None)
         local = (
-            f", while {example}, with one operation's own expression on top, is the local "
+            f", while\n{example}, with one operation's own expression on top, is the local "
             "derivative of that operation alone"
             if example
             else ""
@@ -388,7 +394,9 @@ def _local(consumer: Value, position: int, names: dict[Value, str]) -> tuple[str
     if template is None:
         rule = op.formulas[position] if position < len(op.formulas) else ""
         return "", "", rule, True
-    by_name = template.format(*(_written(x, names) for x in operands), out=_written(consumer, names))
+    by_name = template.format(
+        *(_written(x, names) for x in operands), out=_written(consumer, names)
+    )
     printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
     by_number = template.format(
         *(_p(p) if isinstance(x, Value) else _written(x, names) for x, p in zip(operands, printed)),

@@ -185,7 +185,9 @@ class Op:
 
     def expression(self, operands: Sequence[str]) -> str:
         """The operation written over ``operands`` (already written): ``(x·y)``, ``tanh(n)``."""
-        template = self.shows or f"{self.name}({', '.join(f'{{{i}}}' for i in range(len(operands)))})"
+        template = (
+            self.shows or f"{self.name}({', '.join(f'{{{i}}}' for i in range(len(operands)))})"
+        )
         return template.format(*operands)
 
     def local_rule(self, i: int, count: int) -> str | None:

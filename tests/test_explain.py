@@ -147,7 +147,9 @@ def test_each_step_is_upstream_times_local_summed_over_paths() -> None:
         w = "[layers.0.neurons.{}.w.{}]"
         n2 = f"({w.format(1, 0)}·x1 + {w.format(1, 1)}·x2 + [layers.0.neurons.1.b])"
         n1 = f"({w.format(0, 0)}·x1 + {w.format(0, 1)}·x2 + [layers.0.neurons.0.b])"
-        assert s.equation() == (f"∂E/∂x{i + 1} = ∂E/∂n2 · ∂{n2}/∂x{i + 1} + ∂E/∂n1 · ∂{n1}/∂x{i + 1}")
+        assert s.equation() == (
+            f"∂E/∂x{i + 1} = ∂E/∂n2 · ∂{n2}/∂x{i + 1} + ∂E/∂n1 · ∂{n1}/∂x{i + 1}"
+        )
         expected_sum = " + ".join(shown(t.product) for t in s.terms)
         assert f" = {expected_sum} = {s.grad:#.4g}" in s.arithmetic()
 
@@ -319,7 +321,9 @@ def test_an_undefined_local_derivative_is_said_to_be_one() -> None:
     ex = explain(x**y)  # ∂(xʸ)/∂y = xʸ·ln x: ln of a negative number
     dy = step_of(ex, "y")
     assert math.isnan(dy.grad) and math.isnan(dy.terms[0].local)
-    reason = "∂(x**y)/∂y is nan: the derivative is undefined at these values (PyTorch gives nan too)."
+    reason = (
+        "∂(x**y)/∂y is nan: the derivative is undefined at these values (PyTorch gives nan too)."
+    )
     assert dy.not_finite() == [reason]
     assert str(dy).splitlines()[1] == f"   {reason}"
     assert dy.note().endswith(reason) and dy.as_dict()["note"] == dy.note()
