@@ -228,11 +228,11 @@ class Step:
             why.append("The sum over the paths overflows the float range.")
         return why
 
-    def lines(self) -> list[str]:
-        """The step as lines of text (without its number)."""
+    def chain_lines(self) -> list[str]:
+        """The chain rule of this step: the equation, each use's factors, the sum."""
         if not self.terms:
-            return [self.headline(), f"{self.equation()}: backward starts here."]
-        out = [self.headline(), *self.not_finite(), self.equation()]
+            return [f"{self.equation()}: backward starts here."]
+        out = [self.equation()]
         for i, t in enumerate(self.terms, start=1):
             if len(self.terms) > 1:
                 out.append(f"use {i} of {len(self.terms)}, {t.use}:")
@@ -243,6 +243,10 @@ class Step:
             ]
         out.append(self.total_text())
         return out
+
+    def lines(self) -> list[str]:
+        """The step as lines of text (without its number)."""
+        return [self.headline(), *self.not_finite(), *self.chain_lines()]
 
     def __str__(self) -> str:
         head, *rest = self.lines()
@@ -263,7 +267,7 @@ class Step:
             "note": self.note(),
             "equation": self.equation(),
             "arithmetic": self.arithmetic(),
-            "lines": self.lines()[1:],
+            "lines": self.chain_lines(),
             "terms": [
                 {
                     "consumer": t.consumer_name,

@@ -397,3 +397,22 @@ def test_notation_invariants_on_random_expressions(
         for t in s.terms:
             if " = " in t.contribution_text():
                 assert num(float(num(t.upstream)) * float(num(t.local))) == num(t.product)
+
+
+class Printer:
+    """What IPython's pretty printer offers ``_repr_pretty_``: ``text()``."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def text(self, s: str) -> None:
+        self.out.append(s)
+
+
+def test_a_notebook_shows_the_listing_not_the_repr() -> None:
+    ex = explain(x_y_a())
+    printer = Printer()
+    ex._repr_pretty_(printer, False)
+    assert "".join(printer.out) == str(ex) == XY_AA.rstrip("\n")
+    assert repr(ex) == "<Explanation of 6 steps for f>"
+    assert not hasattr(ex, "_repr_html_")  # the stepper draws the HTML view
