@@ -416,3 +416,26 @@ def test_a_notebook_shows_the_listing_not_the_repr() -> None:
     assert "".join(printer.out) == str(ex) == XY_AA.rstrip("\n")
     assert repr(ex) == "<Explanation of 6 steps for f>"
     assert not hasattr(ex, "_repr_html_")  # the stepper draws the HTML view
+
+
+def test_custom_ops_teach_from_their_own_table_entry() -> None:
+    from autograd import Op, apply
+
+    x = Value(1.5, label="x")
+    templated = Op(
+        "cube",
+        lambda a: a**3,
+        (lambda a, out: 3 * a * a,),
+        shows="{0}³",
+        local_rules=("3·{0}²",),
+    )
+    assert templated.formulas == ("∂x³/∂x = 3·x²",)  # the generic rule, from the template
+    (t,) = explain(apply(templated, x))[1].terms
+    assert t.local_text() == f"∂x³/∂x = 3·x² = 3·1.500² = {3 * 1.5**2:#.4g}"
+    # Only a rule in words (as before templates): shown as a rule, apart from the names.
+    worded = Op("cube", lambda a: a**3, (lambda a, out: 3 * a * a,), ("∂(a³)/∂a = 3a²",))
+    (t,) = explain(apply(worded, x))[1].terms
+    assert t.local_text() == "∂cube(x)/∂x = 6.750 (rule: ∂(a³)/∂a = 3a²)"
+    bare = Op("cube", lambda a: a**3, (lambda a, out: 3 * a * a,))
+    (t,) = explain(apply(bare, x))[1].terms
+    assert t.local_text() == "∂cube(x)/∂x = 6.750"
