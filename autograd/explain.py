@@ -4,12 +4,21 @@
 to the leaves, and records one `Step` per node: how that node's gradient is
 formed. For a node v used by the nodes c_1 … c_m (its consumers),
 
-    ∂f/∂v = Σ_j ∂f/∂c_j · ∂c_j/∂v
+    ∂f/∂v = Σ_j ∂f/∂c_j · ∂(c_j's own expression)/∂v
 
-the upstream gradient ∂f/∂c_j times the local derivative ∂c_j/∂v, summed over
-the paths from v to the output. For a unit's output y_i feeding units x_j
-through weights w_ji this is the equation of Rumelhart, Hinton & Williams (1986),
-∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji.
+the upstream gradient ∂f/∂c_j times the local derivative of c_j's operation
+(∂(x·v)/∂v, ∂σ(v)/∂v), summed over the uses of v. For a unit's output y_i
+feeding units x_j through weights w_ji this is the equation of Rumelhart,
+Hinton & Williams (1986), ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji.
+
+Notation: ∂f/∂v, with a node's name on top, is always a total gradient of the
+output; a ∂ of an expression (in parentheses, or a function call) is always a
+local derivative, so the two can never be the same string. Each operation's
+expression and local rule come from the op table (`Op.shows`,
+`Op.local_rules`), filled with the graph's names and then with the numbers; a
+name that is not a plain identifier is written in brackets (`delimited`).
+Printed numbers multiply out at the printed precision, or the result is
+marked ≈.
 
 Gradients and user state: `explain` never reads or writes ``.grad``. It runs
 its own backward pass into a dictionary, summing in exactly the order
