@@ -287,6 +287,7 @@ class Step:
                     "local_symbol": t.symbol,
                     "local": t.local,
                     "product": t.product,
+                    "contribution": t.product,
                     "local_text": t.local_text(),
                     "contribution_text": t.contribution_text(),
                 }

@@ -504,3 +504,16 @@ def test_long_values_are_shortened_in_every_message(
     status, _, err = run(capsys, *argv)
     assert status == 2 and err.count("\n") == 1
     assert len(err) < 300 and "…" in err, err
+
+
+@needs_dot
+def test_params_are_drawn_as_parameters_in_the_stepper(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def parameter_fills(*params: str) -> int:
+        page = tmp_path / "steps.html"
+        argv = [*LECTURE, "--html", str(page)] + (["--params", *params] if params else [])
+        assert run(capsys, *argv)[0] == 0
+        return page.read_text().count('fill="#fddcb5"')  # the parameter colour
+
+    assert parameter_fills("w1", "w2", "b") == parameter_fills() + 3
