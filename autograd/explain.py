@@ -31,7 +31,7 @@ steps always show ∂root/∂node of one pass).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -387,19 +387,21 @@ def _kind(v: Value, root: Value, params: set[Value]) -> str:
     return "parameter" if v in params else "input"
 
 
-def _written(x: object, names: dict[Value, str]) -> str:
+def _written(x: object, shown: Mapping[Value, str]) -> str:
     """An operand inside a formula: a node's delimited name, or a constant as written."""
     if isinstance(x, Value):
-        return delimited(names[x])
+        return shown[x]
     c = constant(float(x))  # type: ignore[arg-type]
     return f"({c})" if c.startswith("-") else c
 
 
-def _local(consumer: Value, position: int, names: dict[Value, str]) -> tuple[str, str, str, bool]:
+def _local(
+    consumer: Value, position: int, local: float, shown: Mapping[Value, str]
+) -> tuple[str, str, str, bool]:
     """The consumer's rule for ∂consumer/∂operand ``position``, from the op table.
 
     Returns the rule in names, in numbers, the generic rule (only for an op
-    without a template) and whether the numbers as printed give the printed value.
+    without a template) and whether the numbers as printed give ``local`` as printed.
     """
     op = consumer._op
     assert op is not None
@@ -408,27 +410,22 @@ def _local(consumer: Value, position: int, names: dict[Value, str]) -> tuple[str
     if template is None:
         rule = op.formulas[position] if position < len(op.formulas) else ""
         return "", "", rule, True
-    by_name = template.format(
-        *(_written(x, names) for x in operands), out=_written(consumer, names)
-    )
+    by_name = template.format(*(_written(x, shown) for x in operands), out=shown[consumer])
     printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
     by_number = template.format(
-        *(_p(p) if isinstance(x, Value) else _written(x, names) for x, p in zip(operands, printed)),
+        *(_p(p) if isinstance(x, Value) else _written(x, shown) for x, p in zip(operands, printed)),
         out=_p(_printed(consumer.data)),
     )
     try:
-        again = float(op.partial(position, printed, _printed(consumer.data)))
-        checks = _same_printed(again, float(op.partial(position, _data(operands), consumer.data)))
+        checks = _same_printed(float(op.partial(position, printed, _printed(consumer.data))), local)
     except (ArithmeticError, ValueError):
         checks = False
     return by_name, by_number, "", checks
 
 
-def _data(operands: Sequence[object]) -> list[float]:
-    return [x.data if isinstance(x, Value) else float(x) for x in operands]  # type: ignore[arg-type]
-
-
-def _use(consumer: Value, position: int, node: Value, names: dict[Value, str]) -> tuple[str, str]:
+def _use(
+    consumer: Value, position: int, node: Value, shown: Mapping[Value, str]
+) -> tuple[str, str]:
     """The local derivative's symbol, ∂(x·y)/∂y, and which use of ``node`` it is.
 
     When the consumer uses ``node`` at several positions (``a*a``) the symbol
@@ -437,9 +434,8 @@ def _use(consumer: Value, position: int, node: Value, names: dict[Value, str]) -
     operands = consumer.operands
     op = consumer._op
     assert op is not None
-    name = delimited(names[node])
-    symbol = f"∂{op.expression([_written(x, names) for x in operands])}/∂{name}"
-    shown = {v: delimited(n) for v, n in names.items()}
+    name = shown[node]
+    symbol = f"∂{op.expression([_written(x, shown) for x in operands])}/∂{name}"
     use = f"by {shown[consumer]} = {definition(consumer, shown)}"
     if sum(x is node for x in operands) > 1:
         which = ("left", "right")[position] if len(operands) == 2 else f"operand {position + 1}"
@@ -473,6 +469,7 @@ def explain(
     order = topological_order(root)
     named = parameter_names(params, order)
     names = node_names(order, named)
+    shown = {v: delimited(names[v]) for v in order}  # names as formulas write them
 
     # The backward pass, as Value.backward does it: nodes in reverse creation order,
     # each adding upstream · local to its parents in operand order. Summing the same
@@ -489,8 +486,8 @@ def explain(
             local = float(d)
             product = g * local
             grads[p] += product
-            symbol, use = _use(c, pos, p, names)
-            formula, worked, rule, checks = _local(c, pos, names)
+            symbol, use = _use(c, pos, p, shown)
+            formula, worked, rule, checks = _local(c, pos, local, shown)
             terms[p].append(
                 Term(
                     consumer=c,
@@ -502,7 +499,7 @@ def explain(
                     symbol=symbol,
                     formula=formula,
                     worked=worked,
-                    upstream_symbol=f"∂{delimited(names[root])}/∂{delimited(names[c])}",
+                    upstream_symbol=f"∂{shown[root]}/∂{shown[c]}",
                     use=use,
                     rule=rule,
                     local_checks=checks,
@@ -525,7 +522,6 @@ def explain(
                 keep.add(v)
 
     params_set = set(named)
-    shown = {v: delimited(names[v]) for v in order}
     steps: list[Step] = []
     for v in reversed(order):
         if keep is not None and v not in keep:
