@@ -169,7 +169,7 @@ def _format(path: str, allowed: Sequence[str]) -> str:
 def _build(
     expression: str, at: Sequence[str], params: Sequence[str] = ()
 ) -> tuple[Value, dict[str, Value], list[Value]]:
-    """The graph of ``expression``, its leaves by name and the parameters among them.
+    """The graph of ``expression``, its named nodes by name and the parameters among them.
 
     UsageError for anything rejected.
     """
@@ -190,16 +190,17 @@ def _build(
     if unused:
         name = printable(unused[0])
         raise UsageError(f"--at {name}: the expression has no name {name!r}")
-    leaves = {v.label: v for v in topological_order(root) if v.is_leaf and v.label}
+    # Inputs and the nodes the statements named (n = ...): --wrt may pick any of them.
+    named = {v.label: v for v in topological_order(root) if v.label}
     chosen: list[Value] = []
     for name in params:
         key = unicodedata.normalize("NFKC", name)
-        if key not in leaves:
+        if key not in named or not named[key].is_leaf:
             raise UsageError(
                 f"--params {printable(name)}: the expression has no input {printable(name)!r}"
             )
-        chosen.append(leaves[key])
-    return root, leaves, chosen
+        chosen.append(named[key])
+    return root, named, chosen
 
 
 def _render(root: Value, explanation: Explanation, fmt: str, params: object = None) -> bytes:
@@ -215,15 +216,15 @@ def _explain(args: argparse.Namespace) -> int:
     if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html {args.html!r}: use a name ending in .html")
     expression = _expression(args)
-    root, leaves, chosen = _build(expression, args.at, args.params)
+    root, named, chosen = _build(expression, args.at, args.params)
     params = chosen or None
     wrt = None
     if args.wrt is not None:
         name = unicodedata.normalize("NFKC", args.wrt)
-        if name not in leaves:
+        if name not in named:
             shown = printable(args.wrt)
             raise UsageError(f"--wrt {shown}: the expression has no name {shown!r}")
-        wrt = leaves[name]
+        wrt = named[name]
     explanation = explain(root, wrt=wrt, params=params)
     # Everything is computed (and rendered) before anything is written or printed.
     svg = _render(root, explanation, svg_fmt, params) if svg_fmt else None

@@ -517,3 +517,12 @@ def test_params_are_drawn_as_parameters_in_the_stepper(
         return page.read_text().count('fill="#fddcb5"')  # the parameter colour
 
     assert parameter_fills("w1", "w2", "b") == parameter_fills() + 3
+
+
+def test_wrt_a_named_node(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *LECTURE, "--wrt", "n")
+    o = math.tanh(2.0 * -3.0 + 6.8813735870195432)
+    assert status == 0 and out.rstrip().endswith(f"So ∂o/∂n = {1 - o * o!r}")
+    assert "∂o/∂w1" not in out  # only the paths from n to o
+    status, _, err = run(capsys, *LECTURE, "--params", "n")
+    assert status == 2 and "--params n: the expression has no input 'n'" in err
