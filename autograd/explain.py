@@ -76,7 +76,7 @@ class Term:
     formula: str  # the op table's rule in the graph's names, e.g. "f·(1 − f)"; may be ""
     worked: str  # the rule with numbers put in, e.g. "0.5744·(1 − 0.5744)"; may be ""
     upstream_symbol: str = ""  # the upstream gradient: "∂f/∂n2"
-    use: str = ""  # which use this is when a node has several: "by n2, left operand"
+    use: str = ""  # which use this is: "by n2 = a * a, left operand"
     rule: str = ""  # the op's generic rule, shown only when it has no template (custom ops)
     local_checks: bool = True  # whether the worked numbers give the printed local as printed
 
