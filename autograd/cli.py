@@ -1,8 +1,12 @@
 """The ``autograd`` command (also ``python -m autograd``): explain and draw an expression.
 
     autograd explain "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 [--wrt w]
-                     [--svg graph.svg] [--html steps.html]
+                     [--params w b] [--svg graph.svg] [--html steps.html]
+    autograd explain "n = x1*w1 + x2*w2 + b; o = tanh(n)" --at x1=2 x2=0 w1=-3 w2=1 b=6.88
     autograd draw "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 -o graph.svg
+
+Options may come before or after the expression. No Python warning reaches the
+terminal, and values echoed in a message are shortened.
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
@@ -14,10 +18,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import math
 import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,8 +30,9 @@ import graphviz
 from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
 from autograd.explain import Explanation, explain
-from autograd.expr import ExpressionError, parse
+from autograd.expr import ExpressionError, parse, parse_number
 from autograd.files import write_atomically
+from autograd.notation import printable
 from autograd.stepper import stepper_html
 
 __all__ = ["main"]
@@ -57,20 +62,32 @@ def _parser() -> argparse.ArgumentParser:
         description="See backpropagation: explain and draw the gradient graph of an expression.",
         epilog=(
             "Expressions use numbers, names, + - * / **, parentheses and "
-            "exp log sqrt sin cos tanh sigmoid relu. An expression that starts with '-' "
+            "exp log sqrt sin cos tanh sigmoid relu; 'n = w*x + b; o = tanh(n)' names "
+            "nodes (the last statement is the output). An expression that starts with '-' "
             "must be quoted with a leading space or parentheses: ' -x' or '(-x)'."
         ),
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw}")
 
     def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument("expression", help='e.g. "sigmoid(w*x + b)"')
+        q.add_argument(
+            "expression",
+            nargs="?",
+            help='e.g. "sigmoid(w*x + b)" or "n = w*x + b; o = tanh(n)"',
+        )
         q.add_argument(
             "--at",
             nargs="+",
             default=[],
             metavar="NAME=VALUE",
             help="the value of each name, e.g. --at w=0.5 x=1 b=-0.2",
+        )
+        q.add_argument(
+            "--params",
+            nargs="+",
+            default=[],
+            metavar="NAME",
+            help="which names are parameters (drawn as parameters), e.g. --params w b",
         )
 
     e = sub.add_parser(
@@ -99,6 +116,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _expression(args: argparse.Namespace) -> str:
+    """The expression, wherever it stands among the options.
+
+    ``--at`` and ``--params`` take several words, so an expression written after
+    them (``--at x=1 "x*x"``) lands in their list: it is the one word there that
+    is not NAME=VALUE (for --at) or not a name (for --params).
+    """
+    strays = [w for w in args.at if "=" not in w] + [
+        w for w in args.params if not unicodedata.normalize("NFKC", w).isidentifier()
+    ]
+    if args.expression is None and len(strays) == 1:
+        args.at = [w for w in args.at if w not in strays]
+        args.params = [w for w in args.params if w not in strays]
+        return str(strays[0])
+    if args.expression is None:
+        raise UsageError(
+            "the following arguments are required: expression"
+            if not strays
+            else f"which is the expression: {', '.join(repr(printable(w)) for w in strays)}?"
+        )
+    return str(args.expression)
+
+
 def _values(pairs: Sequence[str]) -> dict[str, float]:
     """``["w=0.5", "x=1"]`` → ``{"w": 0.5, "x": 1.0}``, or a UsageError naming the bad pair."""
     values: dict[str, float] = {}
@@ -106,15 +146,13 @@ def _values(pairs: Sequence[str]) -> dict[str, float]:
         name, eq, text = pair.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())
         if not eq or not name.isidentifier():
-            raise UsageError(f"--at {pair!r}: expected NAME=NUMBER, e.g. x=1.5")
+            raise UsageError(f"--at {printable(pair)!r}: expected NAME=NUMBER, e.g. x=1.5")
         try:
-            value = float(text)
-        except ValueError:
-            raise UsageError(f"--at {pair!r}: {text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise UsageError(f"--at {pair!r}: the value must be a finite number")
+            value = parse_number(text)
+        except ValueError as e:
+            raise UsageError(f"--at {printable(name)}: {e}") from None
         if name in values:
-            raise UsageError(f"--at: {name} is given twice")
+            raise UsageError(f"--at: {printable(name)} is given twice")
         values[name] = value
     return values
 
@@ -128,25 +166,46 @@ def _format(path: str, allowed: Sequence[str]) -> str:
     return fmt
 
 
-def _build(expression: str, at: Sequence[str]) -> tuple[Value, dict[str, Value]]:
-    """The graph of ``expression`` and its leaves by name; UsageError for anything rejected."""
+def _build(
+    expression: str, at: Sequence[str], params: Sequence[str] = ()
+) -> tuple[Value, dict[str, Value], list[Value]]:
+    """The graph of ``expression``, its named nodes by name and the parameters among them.
+
+    UsageError for anything rejected.
+    """
     values = _values(at)
     try:
         parsed = parse(expression)
+    except ExpressionError as e:
+        raise UsageError(f"in the expression: {e}") from None
+    for name in values:
+        if name in dict(parsed.named) or name == parsed.output:
+            raise UsageError(f"--at {printable(name)}: {name} is computed by the expression")
+    try:
         root = parsed.build(values)
     except ExpressionError as e:
         raise UsageError(f"in the expression: {e}") from None
     # Most likely a typo in a name: say so rather than ignore it.
     unused = [name for name in values if name not in parsed.names]
     if unused:
-        raise UsageError(f"--at {unused[0]}: the expression has no name {unused[0]!r}")
-    leaves = {v.label: v for v in topological_order(root) if v.is_leaf and v.label}
-    return root, leaves
+        name = printable(unused[0])
+        raise UsageError(f"--at {name}: the expression has no name {name!r}")
+    # Inputs and the nodes the statements named (n = ...): --wrt may pick any of them.
+    named = {v.label: v for v in topological_order(root) if v.label}
+    chosen: list[Value] = []
+    for name in params:
+        key = unicodedata.normalize("NFKC", name)
+        if key not in named or not named[key].is_leaf:
+            raise UsageError(
+                f"--params {printable(name)}: the expression has no input {printable(name)!r}"
+            )
+        chosen.append(named[key])
+    return root, named, chosen
 
 
-def _render(root: Value, explanation: Explanation, fmt: str) -> bytes:
+def _render(root: Value, explanation: Explanation, fmt: str, params: object = None) -> bytes:
     """The graph drawn with the explanation's gradients, in format ``fmt``, as bytes."""
-    graph = draw_graph(root, max_nodes=_MAX_NODES, grads=explanation.grads)
+    graph = draw_graph(root, max_nodes=_MAX_NODES, grads=explanation.grads, params=params)
     if fmt == "dot":
         return str(graph.source).encode("utf-8")
     return render(graph, fmt, timeout=_DOT_TIMEOUT)
@@ -156,21 +215,29 @@ def _explain(args: argparse.Namespace) -> int:
     svg_fmt = _format(args.svg, [".svg"]) if args.svg else None
     if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html {args.html!r}: use a name ending in .html")
-    root, leaves = _build(args.expression, args.at)
+    expression = _expression(args)
+    root, named, chosen = _build(expression, args.at, args.params)
+    params = chosen or None
     wrt = None
     if args.wrt is not None:
         name = unicodedata.normalize("NFKC", args.wrt)
-        if name not in leaves:
-            raise UsageError(f"--wrt {args.wrt}: the expression has no name {args.wrt!r}")
-        wrt = leaves[name]
-    explanation = explain(root, wrt=wrt)
+        if name not in named:
+            shown = printable(args.wrt)
+            raise UsageError(f"--wrt {shown}: the expression has no name {shown!r}")
+        wrt = named[name]
+    explanation = explain(root, wrt=wrt, params=params)
     # Everything is computed (and rendered) before anything is written or printed.
-    svg = _render(root, explanation, svg_fmt) if svg_fmt else None
+    svg = _render(root, explanation, svg_fmt, params) if svg_fmt else None
     page = None
     if args.html:
-        title = args.expression.strip()
+        title = expression.strip()
         page = stepper_html(
-            root, explanation, title=title, max_nodes=_MAX_NODES, timeout=_DOT_TIMEOUT
+            root,
+            explanation,
+            title=title,
+            max_nodes=_MAX_NODES,
+            timeout=_DOT_TIMEOUT,
+            params=params,
         )
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:
@@ -179,7 +246,8 @@ def _explain(args: argparse.Namespace) -> int:
         write_atomically(args.html, page.encode("utf-8"))
     print(explanation)
     if wrt is not None:
-        print(f"\nSo ∂{explanation.names[root]}/∂{args.wrt} = {explanation.grad(wrt)!r}")
+        symbol = next(step.symbol for step in explanation if step.node is wrt)
+        print(f"\nSo {symbol} = {explanation.grad(wrt)!r}")
     if svg is not None:
         print(f"\nwrote the graph to {args.svg}")
     if page is not None:
@@ -189,8 +257,9 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace) -> int:
     fmt = _format(args.output, list(FORMATS))
-    root, _ = _build(args.expression, args.at)
-    write_atomically(args.output, _render(root, explain(root), fmt))
+    root, _, chosen = _build(_expression(args), args.at, args.params)
+    params = chosen or None
+    write_atomically(args.output, _render(root, explain(root, params=params), fmt, params))
     print(f"wrote the graph to {args.output}")
     return 0
 
@@ -205,7 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for s in streams:
         s.reconfigure(errors="backslashreplace")
     try:
-        return _main(argv)
+        # A Python warning (from ast, graphviz, ...) is not for the user of a command:
+        # every problem is reported as one line of its own.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _main(argv)
     finally:
         for s, e in zip(streams, errors):
             s.reconfigure(errors=e)

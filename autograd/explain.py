@@ -4,12 +4,21 @@
 to the leaves, and records one `Step` per node: how that node's gradient is
 formed. For a node v used by the nodes c_1 … c_m (its consumers),
 
-    ∂f/∂v = Σ_j ∂f/∂c_j · ∂c_j/∂v
+    ∂f/∂v = Σ_j ∂f/∂c_j · ∂(c_j's own expression)/∂v
 
-the upstream gradient ∂f/∂c_j times the local derivative ∂c_j/∂v, summed over
-the paths from v to the output. For a unit's output y_i feeding units x_j
-through weights w_ji this is the equation of Rumelhart, Hinton & Williams (1986),
-∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji.
+the upstream gradient ∂f/∂c_j times the local derivative of c_j's operation
+(∂(x·v)/∂v, ∂σ(v)/∂v), summed over the uses of v. For a unit's output y_i
+feeding units x_j through weights w_ji this is the equation of Rumelhart,
+Hinton & Williams (1986), ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji.
+
+Notation: ∂f/∂v, with a node's name on top, is always a total gradient of the
+output; a ∂ of an expression (in parentheses, or a function call) is always a
+local derivative, so the two can never be the same string. Each operation's
+expression and local rule come from the op table (`Op.shows`,
+`Op.local_rules`), filled with the graph's names and then with the numbers; a
+name that is not a plain identifier is written in brackets (`delimited`).
+Printed numbers multiply out at the printed precision, or the result is
+marked ≈.
 
 Gradients and user state: `explain` never reads or writes ``.grad``. It runs
 its own backward pass into a dictionary, summing in exactly the order
@@ -22,13 +31,12 @@ steps always show ∂root/∂node of one pass).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.engine import Value, topological_order
-from autograd.notation import definition, node_names, num, parameter_names
-from autograd.ops import linear_role
+from autograd.notation import constant, definition, delimited, node_names, num, parameter_names
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 
@@ -39,33 +47,23 @@ def _p(x: float) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
-# Each local derivative worked out with the numbers put in, by operation and operand
-# position: (operands, result) → text. The formula itself comes from the op table
-# (``Op.formulas``); the number shown after it is always the engine's own.
-_Worked = Callable[[Sequence[float], float], str]
-_WORKED: dict[str, tuple[_Worked, ...]] = {
-    "/": (lambda a, y: f"1/{_p(a[1])}", lambda a, y: f"−{_p(a[0])}/{_p(a[1])}²"),
-    "**": (
-        lambda a, y: f"{_p(a[1])}·{_p(a[0])}^{_p(a[1] - 1.0)}",
-        lambda a, y: f"{_p(y)}·ln {_p(a[0])}",
-    ),
-    "exp": (lambda a, y: f"e^{_p(a[0])}",),
-    "log": (lambda a, y: f"1/{_p(a[0])}",),
-    "sqrt": (lambda a, y: f"1/(2·{_p(y)})",),
-    "sin": (lambda a, y: f"cos {_p(a[0])}",),
-    "cos": (lambda a, y: f"−sin {_p(a[0])}",),
-    "tanh": (lambda a, y: f"1 − {_p(y)}²",),
-    "sigmoid": (lambda a, y: f"{_p(y)}·(1 − {_p(y)})",),
-    "relu": (lambda a, y: f"[{_p(a[0])} > 0]",),
-}
+def _printed(x: float) -> float:
+    """``x`` as a reader sees it: rounded to the digits `num` prints."""
+    return float(num(x))
+
+
+def _same_printed(x: float, y: float) -> bool:
+    """Whether ``x`` and ``y`` print the same (so ``=`` between them is true as printed)."""
+    return num(x) == num(y)
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One path out of a node: through ``consumer``, which used it as operand ``position``.
+    """One use of a node: by ``consumer``, as its operand ``position``.
 
-    Its contribution to the node's gradient is ``upstream · local``
-    (∂f/∂consumer · ∂consumer/∂node).
+    Its contribution to the node's gradient is ``upstream · local``: the
+    upstream gradient ∂f/∂consumer times the local derivative of the consumer's
+    own operation with respect to this operand, e.g. ∂(x·y)/∂y.
     """
 
     consumer: Value
@@ -74,18 +72,36 @@ class Term:
     upstream: float
     local: float
     product: float
-    symbol: str  # the local derivative's symbol: "∂n1/∂w", or "dy/dx" for a one-input consumer
-    formula: str  # from the op table, e.g. "∂σ(x)/∂x = y(1 − y)"
-    worked: str  # the formula with numbers put in, e.g. "0.5744·(1 − 0.5744)"; may be ""
+    symbol: str  # the local derivative: "∂(x·y)/∂y", "∂(a·a)/∂a (left a)", "∂σ(n2)/∂n2"
+    formula: str  # the op table's rule in the graph's names, e.g. "f·(1 − f)"; may be ""
+    worked: str  # the rule with numbers put in, e.g. "0.5744·(1 − 0.5744)"; may be ""
+    upstream_symbol: str = ""  # the upstream gradient: "∂f/∂n2"
+    use: str = ""  # which use this is: "by n2 = a * a, left operand"
+    rule: str = ""  # the op's generic rule, shown only when it has no template (custom ops)
+    local_checks: bool = True  # whether the worked numbers give the printed local as printed
 
     def local_text(self) -> str:
-        """``dy/dx: ∂σ(x)/∂x = y(1 − y) = 0.5744·(1 − 0.5744) = 0.2445``."""
-        parts = [self.formula]
-        if self.worked:
+        """``∂σ(n2)/∂n2 = f·(1 − f) = 0.5744·(1 − 0.5744) = 0.2445``."""
+        parts = [self.symbol]
+        if self.formula:
+            parts.append(self.formula)
+        if self.worked and self.worked != self.formula:
             parts.append(self.worked)
-        if not _states(parts[-1].rsplit("= ", 1)[-1], self.local):
-            parts.append(num(self.local))
-        return f"{self.symbol}: {' = '.join(parts)}"
+        if len(parts) > 1 and parts[-1].startswith("(") and _states(parts[-1], self.local):
+            parts[-1] = num(self.local)  # "(-1.000)" is the value itself: no brackets
+        text = " = ".join(parts)
+        if len(parts) == 1 or not _states(parts[-1], self.local):
+            text += f" {'=' if self.local_checks else '≈'} {num(self.local)}"
+        if self.rule:
+            text += f" (rule: {self.rule})"
+        return text
+
+    def contribution_text(self) -> str:
+        """``upstream × local = contribution`` in numbers: ``1.000 × 0.2445 = 0.2445``."""
+        checks = _same_printed(_printed(self.upstream) * _printed(self.local), self.product)
+        return (
+            f"{_p(self.upstream)} × {_p(self.local)} {'=' if checks else '≈'} {num(self.product)}"
+        )
 
 
 def _and(items: list[str]) -> str:
@@ -94,9 +110,9 @@ def _and(items: list[str]) -> str:
 
 
 def _states(text: str, value: float) -> bool:
-    """Whether ``text`` is a plain number equal to ``value`` (``"1"``, ``"−1"``)."""
+    """Whether ``text`` is the number ``value`` as printed (``"1"``, ``"−1"``, ``"3.000"``)."""
     try:
-        return float(text.replace("−", "-")) == value
+        return float(text.replace("−", "-").strip("()")) == value or text.strip("()") == num(value)
     except ValueError:
         return False
 
@@ -117,20 +133,21 @@ class Step:
 
     @property
     def symbol(self) -> str:
-        """``∂f/∂w``."""
-        return f"∂{self.output}/∂{self.name}"
+        """``∂f/∂w``: the total gradient of the output with respect to this node."""
+        return f"∂{delimited(self.output)}/∂{delimited(self.name)}"
 
     def headline(self) -> str:
         """``n2 = n1 + b = 0.3000`` (with the role of a leaf)."""
+        name = delimited(self.name)
         if self.definition:
-            return f"{self.name} = {self.definition} = {num(self.data)}"
-        return f"{self.name} = {num(self.data)} ({self.kind})"
+            return f"{name} = {self.definition} = {num(self.data)}"
+        return f"{name} = {num(self.data)} ({self.kind})"
 
     def equation(self) -> str:
-        """The chain rule for this node in symbols: ``∂f/∂x = ∂f/∂n1 · ∂n1/∂x + …``."""
+        """The chain rule for this node in symbols: ``∂f/∂x = ∂f/∂n1 · ∂(w·x)/∂x + …``."""
         if not self.terms:
             return f"{self.symbol} = 1"
-        paths = [f"∂{self.output}/∂{t.consumer_name} · {t.symbol}" for t in self.terms]
+        paths = [f"{t.upstream_symbol} · {t.symbol}" for t in self.terms]
         return f"{self.symbol} = {' + '.join(paths)}"
 
     def arithmetic(self) -> str:
@@ -141,8 +158,21 @@ class Step:
         parts = [" + ".join(products)]
         if len(self.terms) > 1:
             parts.append(" + ".join(_p(t.product) for t in self.terms))
-        parts.append(num(self.grad))
-        return "= " + " = ".join(parts)
+        return "= " + " = ".join(parts) + f" {'=' if self._checks() else '≈'} {num(self.grad)}"
+
+    def _checks(self) -> bool:
+        """Whether the printed contributions add (or multiply) up to the printed gradient."""
+        if len(self.terms) == 1:
+            t = self.terms[0]
+            return _same_printed(_printed(t.upstream) * _printed(t.local), self.grad)
+        return _same_printed(sum(_printed(t.product) for t in self.terms), self.grad)
+
+    def total_text(self) -> str:
+        """``∂f/∂a = 2.000 + 2.000 = 4.000``: the gradient, the sum of the contributions."""
+        if len(self.terms) == 1:
+            return f"{self.symbol} = {num(self.grad)}"
+        total = " + ".join(_p(t.product) for t in self.terms)
+        return f"{self.symbol} = {total} {'=' if self._checks() else '≈'} {num(self.grad)}"
 
     def note(self) -> str:
         """Why the step looks the way it does, in words (and why a number is inf or nan)."""
@@ -151,14 +181,16 @@ class Step:
         return " ".join([self._paths_note(), *self.not_finite()])
 
     def _paths_note(self) -> str:
+        name = delimited(self.name)
         if len(self.terms) == 1:
             return (
-                f"{self.name} is used once (by {self.terms[0].consumer_name}): its gradient is "
-                "the upstream gradient times the local derivative."
+                f"{name} is used once (by {delimited(self.terms[0].consumer_name)}): its "
+                "gradient is the upstream gradient times the local derivative."
             )
         return (
-            f"{self.name} is used {len(self.terms)} times, so its gradient is the sum over "
-            "those paths (in the paper: ∂E/∂y_i = Σ_j ∂E/∂x_j · ∂x_j/∂y_i)."
+            f"{name} is used {len(self.terms)} times, so its gradient is the sum of "
+            f"{len(self.terms)} contributions, each upstream gradient × local derivative "
+            "(in the paper: ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji)."
         )
 
     def not_finite(self) -> list[str]:
@@ -166,8 +198,13 @@ class Step:
 
         One sentence per reason; none when every number of the step is finite.
         """
-        undefined = [t.symbol for t in self.terms if math.isnan(t.local)]
-        infinite = [t.symbol for t in self.terms if math.isinf(t.local)]
+        symbols = [t.symbol for t in self.terms]
+        # Two consumers can have the same expression (sqrt(x) twice): then say which use.
+        said = [
+            s if symbols.count(s) == 1 else f"{s} ({t.use})" for s, t in zip(symbols, self.terms)
+        ]
+        undefined = [s for s, t in zip(said, self.terms) if math.isnan(t.local)]
+        infinite = [s for s, t in zip(said, self.terms) if math.isinf(t.local)]
         why: list[str] = []
         if undefined:
             why.append(
@@ -183,11 +220,14 @@ class Step:
         for t in self.terms:
             if not math.isfinite(t.local):
                 continue  # said above
-            upstream = f"∂{self.output}/∂{t.consumer_name}"
             if math.isinf(t.upstream) and t.local == 0.0:
-                why.append(f"{upstream} is {num(t.upstream)}, and inf × 0 is nan in floats.")
+                why.append(
+                    f"{t.upstream_symbol} is {num(t.upstream)}, and inf × 0 is nan in floats."
+                )
             elif not math.isfinite(t.upstream):
-                why.append(f"{upstream} is {num(t.upstream)}, so its path gives {num(t.product)}.")
+                why.append(
+                    f"{t.upstream_symbol} is {num(t.upstream)}, so its path gives {num(t.product)}."
+                )
             elif not math.isfinite(t.product):
                 why.append(f"{num(t.upstream)} × {num(t.local)} overflows the float range.")
         products = [t.product for t in self.terms]
@@ -197,28 +237,37 @@ class Step:
             why.append("The sum over the paths overflows the float range.")
         return why
 
+    def chain_lines(self) -> list[str]:
+        """The chain rule of this step: the equation, each use's factors, the sum."""
+        if not self.terms:
+            return [f"{self.equation()}: backward starts here."]
+        out = [self.equation()]
+        for i, t in enumerate(self.terms, start=1):
+            if len(self.terms) > 1:
+                out.append(f"use {i} of {len(self.terms)}, {t.use}:")
+            out += [
+                f"  upstream gradient  {t.upstream_symbol} = {num(t.upstream)}",
+                f"  local derivative   {t.local_text()}",
+                f"  contribution       {t.contribution_text()}",
+            ]
+        out.append(self.total_text())
+        return out
+
     def lines(self) -> list[str]:
         """The step as lines of text (without its number)."""
-        if not self.terms:
-            return [self.headline(), f"{self.equation()}: backward starts here."]
-        out = [self.headline()]
-        if len(self.terms) > 1:
-            out.append(self._paths_note())
-        out += self.not_finite()
-        out += [self.equation(), " " * len(self.symbol) + " " + self.arithmetic()]
-        for i, t in enumerate(self.terms):
-            out.append(f"{'  where' if i == 0 else '       '} {t.local_text()}")
-        return out
+        return [self.headline(), *self.not_finite(), *self.chain_lines()]
 
     def __str__(self) -> str:
         head, *rest = self.lines()
-        return "\n".join([f"{self.number}. {head}", *("   " + line for line in rest)])
+        margin = " " * (len(str(self.number)) + 2)
+        return "\n".join([f"{self.number}. {head}", *(margin + line for line in rest)])
 
     def as_dict(self) -> dict[str, Any]:
         """The step as plain data (JSON-ready), for notebooks and the HTML stepper."""
         return {
             "number": self.number,
             "name": self.name,
+            "symbol": self.symbol,
             "kind": self.kind,
             "definition": self.definition,
             "data": self.data,
@@ -227,14 +276,20 @@ class Step:
             "note": self.note(),
             "equation": self.equation(),
             "arithmetic": self.arithmetic(),
+            "lines": self.chain_lines(),
             "terms": [
                 {
                     "consumer": t.consumer_name,
                     "position": t.position,
+                    "use": t.use,
+                    "upstream_symbol": t.upstream_symbol,
                     "upstream": t.upstream,
+                    "local_symbol": t.symbol,
                     "local": t.local,
                     "product": t.product,
+                    "contribution": t.product,
                     "local_text": t.local_text(),
+                    "contribution_text": t.contribution_text(),
                 }
                 for t in self.terms
             ],
@@ -282,11 +337,12 @@ class Explanation(Sequence[Step]):
 
     def forward_text(self) -> str:
         """The forward pass: each node's value, in the order the nodes were made."""
-        width = max(len(self.names[v]) for v in self.order)
+        shown = {v: delimited(self.names[v]) for v in self.order}
+        width = max(len(shown[v]) for v in self.order)
         lines = ["Forward pass:"]
         for v in self.order:
-            name = self.names[v].ljust(width)
-            d = definition(v, self.names)
+            name = shown[v].ljust(width)
+            d = definition(v, shown)
             if d:
                 lines.append(f"  {name} = {d} = {num(v.data)}")
             else:
@@ -295,13 +351,29 @@ class Explanation(Sequence[Step]):
 
     def backward_text(self) -> str:
         """The backward pass: every step."""
-        out = self.names[self.root]
-        lines = [f"Backward pass (chain rule, from {out} back to the inputs, ∂{out}/∂node):"]
+        out = delimited(self.names[self.root])
+        example = next((t.symbol for step in self.steps for t in step.terms), None)
+        local = (
+            f", while\n{example}, with one operation's own expression on top, is the local "
+            "derivative of that operation alone"
+            if example
+            else ""
+        )
+        lines = [
+            f"Backward pass, from {out} back to the inputs (the chain rule).\n"
+            f"∂{out}/∂v is the gradient of the output {out} with respect to a node v{local}.\n"
+            f"Each use of v contributes upstream gradient × local derivative; "
+            f"∂{out}/∂v is the sum of the contributions."
+        ]
         lines += [str(step) for step in self.steps]
         return "\n\n".join(lines)
 
     def __str__(self) -> str:
         return f"{self.forward_text()}\n\n{self.backward_text()}"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython and Jupyter show the listing, not the repr, for ``explain(y)`` on its own."""
+        p.text(str(self))
 
     def __repr__(self) -> str:
         return f"<Explanation of {len(self.steps)} steps for {self.names[self.root]}>"
@@ -315,35 +387,61 @@ def _kind(v: Value, root: Value, params: set[Value]) -> str:
     return "parameter" if v in params else "input"
 
 
-def _formula(consumer: Value, position: int) -> str:
+def _written(x: object, shown: Mapping[Value, str]) -> str:
+    """An operand inside a formula: a node's delimited name, or a constant as written."""
+    if isinstance(x, Value):
+        return shown[x]
+    c = constant(float(x))  # type: ignore[arg-type]
+    return f"({c})" if c.startswith("-") else c
+
+
+def _local(
+    consumer: Value, position: int, local: float, shown: Mapping[Value, str]
+) -> tuple[str, str, str, bool]:
+    """The consumer's rule for ∂consumer/∂operand ``position``, from the op table.
+
+    Returns the rule in names, in numbers, the generic rule (only for an op
+    without a template) and whether the numbers as printed give ``local`` as printed.
+    """
     op = consumer._op
     assert op is not None
-    if op.name == "Σ":  # one formula per role: weight, input, bias
-        return op.formulas[linear_role(position, len(consumer.operands))[0]]
-    return op.formulas[position]
-
-
-def _other_operand(consumer: Value, position: int) -> object:
-    """For ``*`` and ``Σ``, the operand that is the local derivative (∂(ab)/∂a = b); else None."""
     operands = consumer.operands
-    if consumer.op == "*":
-        return operands[1 - position]
-    if consumer.op == "Σ":
-        partner = linear_role(position, len(operands))[1]  # ∂x_j/∂w_ji = y_i, ∂x_j/∂y_i = w_ji
-        return None if partner is None else operands[partner]
-    return None
+    template = op.local_rule(position, len(operands))
+    if template is None:
+        rule = op.formulas[position] if position < len(op.formulas) else ""
+        return "", "", rule, True
+    by_name = template.format(*(_written(x, shown) for x in operands), out=shown[consumer])
+    printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
+    by_number = template.format(
+        *(_p(p) if isinstance(x, Value) else _written(x, shown) for x, p in zip(operands, printed)),
+        out=_p(_printed(consumer.data)),
+    )
+    try:
+        checks = _same_printed(float(op.partial(position, printed, _printed(consumer.data))), local)
+    except (ArithmeticError, ValueError):
+        checks = False
+    return by_name, by_number, "", checks
 
 
-def _worked(consumer: Value, position: int, names: dict[Value, str]) -> str:
-    """The local derivative's formula with names or numbers put in ("" when nothing to add)."""
-    if consumer.op in ("*", "Σ"):
-        other = _other_operand(consumer, position)
-        return names[other] if isinstance(other, Value) else ""
-    rules = _WORKED.get(consumer.op)
-    if rules is None:
-        return ""
-    values = [x.data if isinstance(x, Value) else float(x) for x in consumer.operands]
-    return rules[position](values, consumer.data)
+def _use(
+    consumer: Value, position: int, node: Value, shown: Mapping[Value, str]
+) -> tuple[str, str]:
+    """The local derivative's symbol, ∂(x·y)/∂y, and which use of ``node`` it is.
+
+    When the consumer uses ``node`` at several positions (``a*a``) the symbol
+    says which one, so that two uses never read alike.
+    """
+    operands = consumer.operands
+    op = consumer._op
+    assert op is not None
+    name = shown[node]
+    symbol = f"∂{op.expression([_written(x, shown) for x in operands])}/∂{name}"
+    use = f"by {shown[consumer]} = {definition(consumer, shown)}"
+    if sum(x is node for x in operands) > 1:
+        which = ("left", "right")[position] if len(operands) == 2 else f"operand {position + 1}"
+        symbol += f" ({which} {name})"
+        use += f", {which} operand"
+    return symbol, use
 
 
 def explain(
@@ -371,6 +469,7 @@ def explain(
     order = topological_order(root)
     named = parameter_names(params, order)
     names = node_names(order, named)
+    shown = {v: delimited(names[v]) for v in order}  # names as formulas write them
 
     # The backward pass, as Value.backward does it: nodes in reverse creation order,
     # each adding upstream · local to its parents in operand order. Summing the same
@@ -383,12 +482,12 @@ def explain(
             continue
         g = grads[c]
         positions = [i for i, x in enumerate(c.operands) if isinstance(x, Value)]
-        one_input = len(positions) == 1
         for p, d, pos in zip(c.parents, c.local_grads, positions):
             local = float(d)
             product = g * local
             grads[p] += product
-            symbol = f"d{names[c]}/d{names[p]}" if one_input else f"∂{names[c]}/∂{names[p]}"
+            symbol, use = _use(c, pos, p, shown)
+            formula, worked, rule, checks = _local(c, pos, local, shown)
             terms[p].append(
                 Term(
                     consumer=c,
@@ -398,8 +497,12 @@ def explain(
                     local=local,
                     product=product,
                     symbol=symbol,
-                    formula=_formula(c, pos),
-                    worked=_worked(c, pos, names),
+                    formula=formula,
+                    worked=worked,
+                    upstream_symbol=f"∂{shown[root]}/∂{shown[c]}",
+                    use=use,
+                    rule=rule,
+                    local_checks=checks,
                 )
             )
 
@@ -429,7 +532,7 @@ def explain(
                 node=v,
                 name=names[v],
                 kind=_kind(v, root, params_set),
-                definition=definition(v, names),
+                definition=definition(v, shown),
                 data=v.data,
                 grad=grads[v],
                 terms=tuple(terms[v]),

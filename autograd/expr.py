@@ -1,7 +1,19 @@
 """The expression language of the ``autograd`` command: a safe subset of Python arithmetic.
 
-Grammar: numbers, names, ``+ - * / **``, unary ``-`` and ``+``, parentheses,
-and calls of one argument to exp, log, sqrt, sin, cos, tanh, sigmoid, relu.
+Grammar (one line of text)::
+
+    program    := [NAME "=" expression ";"]... [NAME "="] expression
+    expression := numbers, names, + - * / **, unary - and +, parentheses,
+                  and calls of one argument to exp log sqrt sin cos tanh sigmoid relu
+    number     := decimal digits 0-9 with an optional fraction and exponent:
+                  3, 0.5, .5, 1e-3 (no 0x10, 1_000, 1j; the same for --at values)
+    NAME       := a Python identifier (Unicode letters allowed, compared after NFKC
+                  normalisation, as Python does)
+
+``n = w*x + b; o = tanh(n)`` names the intermediate node ``n`` and the output
+``o``: the last statement is the output, and each named node must be used
+later. There are no comments (``#``), strings, comparisons or conditionals.
+``^`` and ``2x`` are refused with a hint (``**``, ``2*x``).
 
 The text is parsed with `ast` and the tree is walked against a whitelist of
 node types; it is never evaluated by Python (no eval, no exec, no compile), so
@@ -22,15 +34,26 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from autograd.engine import Value
+from autograd.notation import printable
 from autograd.ops import OPS
 
-__all__ = ["FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "parse"]
+__all__ = [
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Expression",
+    "ExpressionError",
+    "parse",
+    "parse_number",
+]
 
 FUNCTIONS = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
 MAX_LENGTH = 1000  # characters
@@ -45,6 +68,21 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Value]] = {
     "/": operator.truediv,
     "**": operator.pow,
 }
+# A number as the language writes it: ASCII decimal digits, optional fraction and exponent.
+_DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Operators Python has and the language has not, with what to write instead.
+_OTHER_OPERATORS: dict[type[ast.operator], tuple[str, str]] = {
+    ast.BitXor: ("^", "; use ** for powers, e.g. x**2"),
+    ast.FloorDiv: ("//", "; use / for division"),
+    ast.Mod: ("%", ""),
+    ast.MatMult: ("@", ""),
+    ast.BitOr: ("|", ""),
+    ast.BitAnd: ("&", ""),
+    ast.LShift: ("<<", ""),
+    ast.RShift: (">>", ""),
+}
+# A number written against a name, ``2x``: Python's "invalid decimal literal".
+_JUXTAPOSED = re.compile(r"(?<![\w.])([0-9]+\.?[0-9]*)([^\W\d]\w*)")
 _ALLOWED = "numbers, names, + - * / **, parentheses and the functions " + ", ".join(FUNCTIONS)
 
 # What a rejected construct is called in the error message.
@@ -136,15 +174,46 @@ def _precheck(text: str) -> None:
         )
     if not text.strip():
         raise ExpressionError("the expression is empty", 1)
+    if "#" in text:
+        raise ExpressionError(
+            "'#' is not allowed: the language has no comments", text.index("#") + 1
+        )
+
+
+def parse_number(text: str) -> float:
+    """A number of the language (``3``, ``-0.5``, ``1e-3``), for ``--at`` values.
+
+    Raises ValueError, naming the text shortened, for anything else: the same
+    grammar as numbers in an expression (no ``1_000``, ``0x10``, ``inf``, ``１``).
+    """
+    body = text.strip()
+    if body[:1] in "+-":
+        body = body[1:]
+    if not _DECIMAL.fullmatch(body):
+        raise ValueError(
+            f"{printable(text)!r} is not a number (write digits 0-9, like 1.5, -2 or 1e-3)"
+        )
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{printable(text)!r} is beyond the float range")
+    return value
 
 
 @dataclass(frozen=True)
 class Expression:
-    """A checked expression: its text, its syntax tree and the names it uses (in order)."""
+    """A checked expression: its text, its syntax tree and the names it uses (in order).
+
+    ``tree`` is the last statement's expression, the output; ``named`` are the
+    statements before it, ``(name, expression)``, and ``output`` the output's
+    name when the last statement is ``name = ...``. ``names`` are the names that
+    need a value (the inputs), not the named nodes.
+    """
 
     text: str
     tree: ast.expr
     names: tuple[str, ...]
+    named: tuple[tuple[str, ast.expr], ...] = ()
+    output: str | None = None
 
     def build(self, values: Mapping[str, float]) -> Value:
         """The graph of the expression with each name bound to ``values[name]``.
@@ -158,8 +227,28 @@ class Expression:
         leaves = {
             name: Value(float(bound[name]), label=name) for name in self.names if name in bound
         }
-        # Post-order walk with an explicit stack: (node, visited-children?).
-        stack: list[tuple[ast.expr, bool]] = [(self.tree, False)]
+        statements = [*self.named, (self.output, self.tree)]
+        out: Value | float = 0.0
+        for name, tree in statements:
+            out = self._run(tree, bound, leaves)
+            if name is None:
+                continue
+            if not isinstance(out, Value) or out.label:
+                what = "a constant" if not isinstance(out, Value) else f"already {out.label!r}"
+                raise ExpressionError(
+                    f"{printable(name)} = {_excerpt(self.text, tree)} is {what}: "
+                    "name only a computed node (write constants inline, inputs with --at)",
+                    _column(self.text, tree),
+                )
+            out.label = name
+            leaves[name] = out
+        return out if isinstance(out, Value) else Value(out)
+
+    def _run(
+        self, tree: ast.expr, bound: Mapping[str, float], leaves: dict[str, Value]
+    ) -> Value | float:
+        """One expression's value, by a post-order walk with an explicit stack."""
+        stack: list[tuple[ast.expr, bool]] = [(tree, False)]
         results: list[Value | float] = []
         while stack:
             node, ready = stack.pop()
@@ -179,7 +268,7 @@ class Expression:
                 )
                 raise ExpressionError(str(e), col) from None
         (out,) = results
-        return out if isinstance(out, Value) else Value(out)
+        return out
 
     def _evaluate(
         self,
@@ -195,8 +284,9 @@ class Expression:
         elif isinstance(node, ast.Name):
             if node.id not in leaves:
                 if node.id not in bound:
+                    name = printable(node.id)
                     raise ExpressionError(
-                        f"name {node.id!r} has no value; give one with --at {node.id}=NUMBER",
+                        f"name {name!r} has no value; give one with --at {name}=NUMBER",
                         _column(self.text, node),
                     )
                 leaves[node.id] = Value(float(bound[node.id]), label=node.id)
@@ -269,12 +359,20 @@ def _check(text: str, node: ast.AST) -> None:
     col = _column(text, node)
     if isinstance(node, ast.Constant):
         v = node.value
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ExpressionError(f"only numbers are allowed as constants, got {v!r}", col)
         literal = ast.get_source_segment(text.lstrip(), node) or repr(v)
+        if isinstance(v, bool) or not isinstance(v, int | float | complex):
+            raise ExpressionError(
+                f"only numbers are allowed as constants, got {printable(repr(v))}", col
+            )
+        if not _DECIMAL.fullmatch(literal):
+            raise ExpressionError(
+                f"number {printable(literal)} is not allowed; write numbers in decimal "
+                "digits, like 16, 0.5 or 1e-3",
+                col,
+            )
         f = _to_float(v)
         if not math.isfinite(f):
-            raise ExpressionError(f"number {literal} is out of the float range", col)
+            raise ExpressionError(f"number {printable(literal)} is out of the float range", col)
     elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{node.id!r} is a function; call it as {node.id}(...)", col)
@@ -287,9 +385,9 @@ def _check(text: str, node: ast.AST) -> None:
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             col = _operator_column(text, node)
-            op = text[col - 1 : col + 1].rstrip(" (")
+            op, hint = _OTHER_OPERATORS.get(type(node.op), ("?", ""))
             raise ExpressionError(
-                f"operator {op!r} is not allowed; the operators are + - * / **", col
+                f"operator {op!r} is not allowed; the operators are + - * / **{hint}", col
             )
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -297,7 +395,8 @@ def _check(text: str, node: ast.AST) -> None:
             raise ExpressionError(f"only the functions {', '.join(FUNCTIONS)} can be called", col)
         if node.func.id not in FUNCTIONS:
             raise ExpressionError(
-                f"unknown function {node.func.id!r}; the functions are {', '.join(FUNCTIONS)}",
+                f"unknown function {printable(node.func.id)!r}; "
+                f"the functions are {', '.join(FUNCTIONS)}",
                 col,
             )
         if node.keywords or len(node.args) != 1:
@@ -309,27 +408,105 @@ def _check(text: str, node: ast.AST) -> None:
         raise ExpressionError(f"{what} is not allowed; the language has {_ALLOWED}", col)
 
 
+def _syntax(text: str) -> ast.Module:
+    """``text`` parsed by `ast`, or an ExpressionError with the column and a hint."""
+    try:
+        # Python warns about some texts it still parses (``1if x else 2``: "invalid decimal
+        # literal"); the whitelist below names what is wrong with them, so no warning is shown.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text.lstrip(), mode="exec")
+    except SyntaxError as e:
+        # The offset counts characters of the text without its leading blanks.
+        col = (e.offset or 1) + _lead(text) if e.lineno in (None, 1) else None
+        message = f"syntax error: {e.msg}"
+        juxtaposed = _JUXTAPOSED.search(text)
+        if "decimal literal" in e.msg and juxtaposed:
+            number, name = juxtaposed.groups()
+            message += f"; write {printable(number)}*{printable(name)} to multiply"
+        elif e.msg.startswith("invalid character") and any(
+            unicodedata.category(ch) == "Nd" and not ch.isascii() for ch in text
+        ):
+            message += "; write numbers with the digits 0-9"
+        elif e.msg.startswith("cannot assign") or "'=='" in e.msg:
+            message += "; a statement is NAME = expression"
+        raise ExpressionError(message, col) from None
+    except (RecursionError, MemoryError, ValueError) as e:
+        raise ExpressionError(f"the expression cannot be parsed ({type(e).__name__})") from None
+
+
+def _statements(text: str, module: ast.Module) -> list[tuple[str | None, ast.expr]]:
+    """``[(name or None, expression)]``, one per statement; only the last may be unnamed."""
+    out: list[tuple[str | None, ast.expr]] = []
+    for i, stmt in enumerate(module.body):
+        last = i == len(module.body) - 1
+        if isinstance(stmt, ast.Expr) and last:
+            out.append((None, stmt.value))
+        elif (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            out.append((stmt.targets[0].id, stmt.value))
+        elif isinstance(stmt, ast.Expr):
+            raise ExpressionError(
+                "only the last statement is the output; name the others: n = ...",
+                _column(text, stmt),
+            )
+        else:
+            raise ExpressionError(
+                "only statements NAME = expression are allowed, separated by ';'",
+                _column(text, stmt),
+            )
+    if not out:
+        raise ExpressionError("the expression is empty", 1)
+    return out
+
+
 def parse(text: str) -> Expression:
     """Check ``text`` against the expression language and return it parsed.
 
     Raises `ExpressionError` (with a column) for anything outside the language.
     """
     _precheck(text)
-    try:
-        tree = ast.parse(text.lstrip(), mode="eval")
-    except SyntaxError as e:
-        # The offset counts characters of the text without its leading blanks.
-        col = (e.offset or 1) + _lead(text) if e.lineno in (None, 1) else None
-        raise ExpressionError(f"syntax error: {e.msg}", col) from None
-    except (RecursionError, MemoryError, ValueError) as e:
-        raise ExpressionError(f"the expression cannot be parsed ({type(e).__name__})") from None
+    statements = _statements(text, _syntax(text))
+    assigned = {name: k for k, (name, _) in enumerate(statements) if name is not None}
     names: dict[str, None] = {}
-    stack: list[ast.AST] = [tree.body]
-    while stack:
-        node = stack.pop()
-        _check(text, node)
-        if isinstance(node, ast.Name):
-            names[node.id] = None
-        if isinstance(node, ast.expr):
-            stack.extend(reversed(_children(node)))
-    return Expression(text=text, tree=tree.body, names=tuple(names))
+    used: set[str] = set()
+    for k, (target, tree) in enumerate(statements):
+        if target is not None:
+            if target in FUNCTIONS:
+                raise ExpressionError(f"{target!r} is a function and cannot be a name", 1)
+            if assigned[target] != k:
+                raise ExpressionError(f"{printable(target)!r} is named twice", 1)
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            _check(text, node)
+            if isinstance(node, ast.Name):
+                if node.id in assigned and assigned[node.id] >= k:
+                    raise ExpressionError(
+                        f"{printable(node.id)!r} is used before it is computed",
+                        _column(text, node),
+                    )
+                if node.id in assigned:
+                    used.add(node.id)
+                else:
+                    names[node.id] = None
+            if isinstance(node, ast.expr):
+                stack.extend(reversed(_children(node)))
+    for target, _ in statements[:-1]:
+        if target not in used:
+            raise ExpressionError(
+                f"{printable(str(target))!r} is computed but never used (the last statement "
+                "is the output)",
+                1,
+            )
+    *named, (output, tree) = statements
+    return Expression(
+        text=text,
+        tree=tree,
+        names=tuple(names),
+        named=tuple((str(n), t) for n, t in named),
+        output=output,
+    )

@@ -5,7 +5,8 @@ HTML stepper all name nodes the same way, so a learner can match a line of the
 explanation to a box in the picture:
 
 * a Value with a label is called by its label;
-* an unlabelled output (the root) is called ``f``;
+* an unlabelled output (the root) is called ``f``, or ``out`` (``out1``, …) when a
+  label is already ``f``: never a prime, which would read as a derivative;
 * other unlabelled nodes are ``n1, n2, ...`` in the order they were computed;
 * a name used twice gets primes (``x``, ``x′``) so every name is unique.
 """
@@ -23,6 +24,7 @@ __all__ = [
     "OUTPUT_NAME",
     "constant",
     "definition",
+    "delimited",
     "node_names",
     "num",
     "parameter_names",
@@ -30,6 +32,8 @@ __all__ = [
 ]
 
 OUTPUT_NAME = "f"
+# When a label is already ``f``: out, then out1, out2, ...
+_SPARE_OUTPUT_NAME = "out"
 
 # A parameter name as the nn package writes it: dotted, e.g. "layers.0.neurons.1.w.2".
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+")
@@ -82,9 +86,11 @@ def node_names(
         if not name:
             # Generated names step around every label, so a label is never renamed for them.
             if v is root:
-                name = OUTPUT_NAME
+                name = OUTPUT_NAME if OUTPUT_NAME not in taken else _SPARE_OUTPUT_NAME
+                spare = 0
                 while name in taken:
-                    name += "′"
+                    spare += 1
+                    name = f"{_SPARE_OUTPUT_NAME}{spare}"
             else:
                 counter += 1
                 while f"n{counter}" in taken:
@@ -100,6 +106,15 @@ def node_names(
         used.add(name)
         names[v] = name
     return names
+
+
+def delimited(name: str) -> str:
+    """``name`` as it is written inside a formula: in brackets unless it is a plain identifier.
+
+    A label such as ``x1*w1 + x2*w2`` would otherwise read as part of the formula
+    (``∂o/∂x1*w1 + x2*w2``); ``∂o/∂[x1*w1 + x2*w2]`` cannot.
+    """
+    return name if name.isidentifier() else f"[{name}]"
 
 
 def _operand(x: object, names: Mapping[Value, str]) -> str:

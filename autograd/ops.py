@@ -154,17 +154,45 @@ def _relu_d(a: Num, out: Num) -> float:
 class Op:
     """One operation: its name, its float forward rule and one partial rule per operand.
 
-    ``formulas`` holds each partial in words, used by `explain` when teaching.
+    For teaching (`explain`), ``shows`` writes the operation over operand slots
+    (``"({0}·{1})"``) and ``local_rules`` writes each partial over the same slots
+    and ``{out}``, the result (``"{out}·(1 − {out})"``): explain fills the slots
+    with the graph's names, then with the numbers. ``formulas`` holds each partial
+    as a generic rule in words; when only ``local_rules`` is given it is that rule
+    with the placeholder operands a, b (x for one operand) and result y, so the
+    rule is written once.
     """
 
     name: str
     forward: Callable[..., float]
     partials: tuple[Callable[..., Num], ...]
-    formulas: tuple[str, ...]
+    formulas: tuple[str, ...] = ()
+    shows: str = ""
+    local_rules: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.formulas and self.local_rules:
+            slots = ["x"] if len(self.local_rules) == 1 else ["a", "b"]
+            generic = tuple(
+                f"∂{self.expression(slots)}/∂{slot} = {rule.format(*slots, out='y')}"
+                for slot, rule in zip(slots, self.local_rules)
+            )
+            object.__setattr__(self, "formulas", generic)
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
         """∂out/∂args[i], evaluated on floats or on Values."""
         return self.partials[i](*args, out)
+
+    def expression(self, operands: Sequence[str]) -> str:
+        """The operation written over ``operands`` (already written): ``(x·y)``, ``tanh(n)``."""
+        template = (
+            self.shows or f"{self.name}({', '.join(f'{{{i}}}' for i in range(len(operands)))})"
+        )
+        return template.format(*operands)
+
+    def local_rule(self, i: int, count: int) -> str | None:
+        """The template of ∂out/∂operand ``i`` of ``count``, or None when the op has none."""
+        return self.local_rules[i] if i < len(self.local_rules) else None
 
 
 def linear_role(position: int, count: int) -> tuple[int, int | None]:
@@ -197,6 +225,18 @@ class _Linear(Op):
         partner = linear_role(i, len(args))[1]
         return 1.0 if partner is None else args[partner]
 
+    def expression(self, operands: Sequence[str]) -> str:
+        """``(w1·y1 + w2·y2 + b)``, eliding the middle products beyond three."""
+        n = (len(operands) - 1) // 2
+        products = [f"{operands[i]}·{operands[n + i]}" for i in range(n)]
+        if n > 3:
+            products = [*products[:2], "…", products[-1]]
+        return f"({' + '.join([*products, operands[-1]])})"
+
+    def local_rule(self, i: int, count: int) -> str | None:
+        partner = linear_role(i, count)[1]
+        return "1" if partner is None else f"{{{partner}}}"
+
 
 def _linear_forward(*args: float) -> float:
     n = (len(args) - 1) // 2
@@ -212,31 +252,105 @@ _ONE = lambda *_: 1.0  # noqa: E731 - the derivative of a sum with respect to ea
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Op("+", float.__add__, (_ONE, _ONE), ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")),
-        Op("-", float.__sub__, (_ONE, lambda a, b, out: -1.0), ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")),
+        Op(
+            "+",
+            float.__add__,
+            (_ONE, _ONE),
+            shows="({0} + {1})",
+            local_rules=("1", "1"),
+        ),
+        Op(
+            "-",
+            float.__sub__,
+            (_ONE, lambda a, b, out: -1.0),
+            shows="({0} − {1})",
+            local_rules=("1", "−1"),
+        ),
         Op(
             "*",
             float.__mul__,
             (lambda a, b, out: b, lambda a, b, out: a),
-            ("∂(ab)/∂a = b", "∂(ab)/∂b = a"),
+            shows="({0}·{1})",
+            local_rules=("{1}", "{0}"),
         ),
         Op(
             "/",
             _div,
             (lambda a, b, out: 1.0 / b, lambda a, b, out: -out / b),
-            ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b²"),
+            shows="({0}/{1})",
+            local_rules=("1/{1}", "−{0}/{1}²"),
         ),
-        Op("**", _pow, (_pow_dbase, _pow_dexp), ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a")),
-        Op("neg", float.__neg__, (lambda a, out: -1.0,), ("∂(−a)/∂a = −1",)),
-        Op("exp", _exp, (lambda a, out: out,), ("∂eˣ/∂x = eˣ",)),
-        Op("log", _log, (lambda a, out: 1.0 / a,), ("∂ln x/∂x = 1/x",)),
-        Op("sqrt", _sqrt, (_sqrt_d,), ("∂√x/∂x = 1/(2√x)",)),
-        Op("sin", _trig("sin"), (lambda a, out: _call("cos", a),), ("∂sin x/∂x = cos x",)),
-        Op("cos", _trig("cos"), (lambda a, out: -_call("sin", a),), ("∂cos x/∂x = −sin x",)),
-        Op("tanh", math.tanh, (lambda a, out: 1.0 - out * out,), ("∂tanh x/∂x = 1 − y²",)),
-        Op("sigmoid", _sigmoid, (lambda a, out: out * (1.0 - out),), ("∂σ(x)/∂x = y(1 − y)",)),
+        Op(
+            "**",
+            _pow,
+            (_pow_dbase, _pow_dexp),
+            shows="({0}**{1})",
+            local_rules=("{1}·{0}**({1} − 1)", "{out}·log({0})"),
+        ),
+        Op(
+            "neg",
+            float.__neg__,
+            (lambda a, out: -1.0,),
+            shows="(−{0})",
+            local_rules=("−1",),
+        ),
+        Op(
+            "exp",
+            _exp,
+            (lambda a, out: out,),
+            shows="exp({0})",
+            local_rules=("{out}",),
+        ),
+        Op(
+            "log",
+            _log,
+            (lambda a, out: 1.0 / a,),
+            shows="log({0})",
+            local_rules=("1/{0}",),
+        ),
+        Op(
+            "sqrt",
+            _sqrt,
+            (_sqrt_d,),
+            shows="sqrt({0})",
+            local_rules=("1/(2·{out})",),
+        ),
+        Op(
+            "sin",
+            _trig("sin"),
+            (lambda a, out: _call("cos", a),),
+            shows="sin({0})",
+            local_rules=("cos({0})",),
+        ),
+        Op(
+            "cos",
+            _trig("cos"),
+            (lambda a, out: -_call("sin", a),),
+            shows="cos({0})",
+            local_rules=("−sin({0})",),
+        ),
+        Op(
+            "tanh",
+            math.tanh,
+            (lambda a, out: 1.0 - out * out,),
+            shows="tanh({0})",
+            local_rules=("1 − {out}²",),
+        ),
+        Op(
+            "sigmoid",
+            _sigmoid,
+            (lambda a, out: out * (1.0 - out),),
+            shows="σ({0})",
+            local_rules=("{out}·(1 − {out})",),
+        ),
         # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0".
-        Op("relu", lambda a: 0.0 if a <= 0.0 else a, (_relu_d,), ("∂relu(x)/∂x = [x > 0]",)),
+        Op(
+            "relu",
+            lambda a: 0.0 if a <= 0.0 else a,
+            (_relu_d,),
+            shows="relu({0})",
+            local_rules=("(1 if {0} > 0 else 0)",),
+        ),
         LINEAR,
     )
 }

@@ -171,12 +171,7 @@ _JS = """
       set("counter", "step " + s.number + " of " + steps.length);
       set("headline", s.headline);
       set("note", s.note);
-      var lines = [s.equation];
-      if (s.terms.length) {
-        lines.push(" ".repeat(s.equation.indexOf(" = ") + 1) + s.arithmetic);
-        s.terms.forEach(function (t, i) { lines.push((i ? "      " : "where ") + t.local_text); });
-      }
-      set("math", lines.join("\\n"));
+      set("math", s.lines.join("\\n"));
     }
     byId("prev").disabled = current < 0;
     byId("next").disabled = current >= steps.length - 1;

@@ -28,6 +28,7 @@ import graphviz
 import nn
 from autograd import Value, draw_graph, explain, no_grad
 from autograd.files import write_atomically
+from autograd.notation import delimited
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -282,7 +283,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
     error.label = "E"
     weight = model.hidden.w[0]
     if not quiet:
-        print(f"The chain rule for ∂E/∂{weight.label} on the case x1 = 1, x2 = 0 → 1:")
+        print(f"The chain rule for ∂E/∂{delimited(weight.label)} on the case x1 = 1, x2 = 0 → 1:")
         print(explain(error, wrt=weight, params=model))
         print()
     if not svg:

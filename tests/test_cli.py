@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -41,10 +42,11 @@ def test_explain_prints_forward_values_and_backward_steps(
     local = s * (1 - s)
     assert "Forward pass:" in out
     assert f"f  = sigmoid(n2) = {s:#.4g}" in out
-    assert f"∂σ(x)/∂x = y(1 − y) = {s:#.4g}·(1 − {s:#.4g}) = {local:#.4g}" in out
+    assert f"∂σ(n2)/∂n2 = f·(1 − f) = {s:#.4g}·(1 − {s:#.4g}) = {local:#.4g}" in out
     # ∂f/∂w = σ'(z)·x, ∂f/∂x = σ'(z)·w
-    assert f"∂f/∂w = ∂f/∂n1 · ∂n1/∂w\n         = {local:#.4g} × 1.000 = {local:#.4g}" in out
-    assert f"= {local:#.4g} × 0.5000 = {local * 0.5:#.4g}" in out
+    assert "∂f/∂w = ∂f/∂n1 · ∂(w·x)/∂w\n" in out
+    assert f"contribution       {local:#.4g} × 1.000 = {local:#.4g}\n   ∂f/∂w = {local:#.4g}" in out
+    assert f"contribution       {local:#.4g} × 0.5000 = {local * 0.5:#.4g}" in out
 
 
 def test_explain_wrt_ends_with_the_full_precision_gradient(
@@ -188,7 +190,7 @@ def test_the_language_builds_the_right_graph() -> None:
     [
         (["explain", "x", "--at", "x"], "expected NAME=NUMBER"),
         (["explain", "x", "--at", "x=abc"], "is not a number"),
-        (["explain", "x", "--at", "x=nan"], "finite"),
+        (["explain", "x", "--at", "x=nan"], "'nan' is not a number"),
         (["explain", "x", "--at", "x=1", "x=2"], "given twice"),
         (["explain", "x", "--at", "x=1", "z=2"], "no name 'z'"),
         (["explain", "x", "--at", "x=1", "--wrt", "q"], "no name 'q'"),
@@ -324,7 +326,7 @@ def test_output_survives_a_terminal_that_cannot_encode_it(tmp_path: Path) -> Non
     assert done.returncode == 0 and done.stderr == b"", done.stderr
     out = done.stdout.decode("ascii")  # nothing but ASCII reached the pipe
     assert out.rstrip().endswith("So \\u2202f/\\u2202x = 2.0")  # ∂f/∂x = y
-    assert "\\u2202(ab)/\\u2202a = b = y = 2.000" in out
+    assert "\\u2202(x\\xb7y)/\\u2202x = y = 2.000" in out
     bad = subprocess.run(
         [sys.executable, "-m", "autograd", "explain", "x ∂ y", "--at", "x=1", "y=2"],
         capture_output=True,
@@ -334,3 +336,193 @@ def test_output_survives_a_terminal_that_cannot_encode_it(tmp_path: Path) -> Non
     assert bad.returncode == 2 and bad.stdout == b""
     err = bad.stderr.decode("ascii")
     assert err.startswith("autograd: error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+LECTURE = (
+    "explain",
+    "n = x1*w1 + x2*w2 + b; o = tanh(n)",
+    "--at",
+    "x1=2",
+    "x2=0",
+    "w1=-3",
+    "w2=1",
+    "b=6.8813735870195432",
+)
+
+
+def test_statements_name_the_intermediate_node_and_the_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(capsys, *LECTURE)
+    assert status == 0 and err == ""
+    n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
+    o = math.tanh(n)
+    assert f"  n  = n3 + b = {n:#.4g}\n  o  = tanh(n) = {o:#.4g}\n" in out
+    assert f"∂tanh(n)/∂n = 1 − o² = 1 − {o:#.4g}² = {1 - o * o:#.4g}" in out
+    assert f"∂o/∂w1 = {(1 - o * o) * 2.0:#.4g}" in out
+    # The same graph as one expression: only the names differ.
+    status, plain, _ = run(capsys, "explain", "tanh(x1*w1 + x2*w2 + b)", *LECTURE[2:])
+    assert status == 0 and plain.count("\n") == out.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("program", "complaint"),
+    [
+        ("n = x*2; x*3", "'n' is computed but never used"),
+        ("o = n*2; n = x*3", "'n' is used before it is computed"),
+        ("n = x*2; n = x*3; n", "'n' is named twice"),
+        ("n = x; n*2", "n = x is already 'x'"),
+        ("n = 2; n*x", "n = 2 is a constant"),
+        ("x*2; x*3", "only the last statement is the output"),
+        ("import os", "only statements NAME = expression"),
+        ("x += 1", "only statements NAME = expression"),
+        ("tanh = x*2; tanh", "is a function"),
+    ],
+)
+def test_statements_that_cannot_name_a_node(
+    capsys: pytest.CaptureFixture[str], program: str, complaint: str
+) -> None:
+    status, out, err = run(capsys, "explain", program, "--at", "x=1")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and complaint in err, err
+
+
+def test_a_named_node_cannot_be_given_a_value(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "explain", "n = x*2; o = n + 1", "--at", "x=1", "n=3")
+    assert status == 2 and "--at n: n is computed by the expression" in err
+
+
+def test_params_mark_leaves_as_parameters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, _ = run(capsys, *LECTURE, "--params", "w1", "w2", "b")
+    assert status == 0
+    assert "w1 = -3.000 (parameter)" in out and "x1 = 2.000 (input)" in out
+    target = tmp_path / "g.dot"
+    argv = ["draw", "x*w + b", "--at", "x=1", "w=2", "b=3", "--params", "w", "b"]
+    assert run(capsys, *argv, "-o", str(target))[0] == 0
+    source = target.read_text()
+    fills = {name: re.search(rf'BGCOLOR="(#\w+)"><TR><TD><B>{name}</B>', source) for name in "xwb"}
+    colours = {name: m.group(1) if m else None for name, m in fills.items()}
+    assert colours["w"] == colours["b"] != colours["x"], source
+    status, _, err = run(capsys, *LECTURE, "--params", "w9")
+    assert status == 2 and "--params w9: the expression has no input 'w9'" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explain", "x*x", "--at", "x=3"],
+        ["explain", "--at", "x=3", "x*x"],
+        ["explain", "--at", "x=3", "--params", "x", "x*x"],
+        ["explain", "--params", "x", "x*x", "--at", "x=3"],
+        ["explain", "--wrt", "x", "--at", "x=3", "x*x"],
+    ],
+)
+def test_options_before_or_after_the_expression(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, out, err = run(capsys, *argv)
+    assert status == 0 and err == "", err
+    assert f"∂f/∂x = 3.000 + 3.000 = {2 * 3.0:#.4g}" in out
+
+
+def test_two_candidate_expressions_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "explain", "--at", "x=3", "x*x", "x+x")
+    assert status == 2 and "which is the expression: 'x*x', 'x+x'?" in err
+
+
+@pytest.mark.parametrize(
+    ("expression", "hint"),
+    [
+        ("x^2", "operator '^' is not allowed; the operators are + - * / **; use ** for powers"),
+        ("2x + 1", "write 2*x to multiply"),
+        ("3.5x", "write 3.5*x to multiply"),
+        ("x // 2", "use / for division"),
+        ("x # a comment", "column 3: '#' is not allowed: the language has no comments"),
+        ("0x10 * x", "number 0x10 is not allowed; write numbers in decimal digits"),
+        ("1_000 * x", "number 1_000 is not allowed"),
+        ("1j * x", "number 1j is not allowed"),
+        ("１ + x", "write numbers with the digits 0-9"),
+    ],
+)
+def test_hints_and_the_one_grammar(
+    capsys: pytest.CaptureFixture[str], expression: str, hint: str
+) -> None:
+    status, out, err = run(capsys, "explain", expression, "--at", "x=1")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and hint in err, err
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        ("１", "'１' is not a number"),
+        ("1_000", "'1_000' is not a number"),
+        ("0x10", "'0x10' is not a number"),
+        ("inf", "'inf' is not a number"),
+        (" 1e400", "is beyond the float range"),
+    ],
+)
+def test_at_values_follow_the_same_number_grammar(
+    capsys: pytest.CaptureFixture[str], value: str, complaint: str
+) -> None:
+    status, _, err = run(capsys, "explain", "x*2", "--at", f"x={value}")
+    assert status == 2 and complaint in err, err
+    assert run(capsys, "explain", "x*2", "--at", "x=-.5e+1")[0] == 0
+
+
+def test_no_python_warning_reaches_the_terminal() -> None:
+    # Python itself warns "invalid decimal literal" for 1if: a separate process shows stderr
+    # exactly as a terminal would, warnings filters and all.
+    for expression in ("1if x else 2", "x*1if x else 2", "0x1for x in y"):
+        done = subprocess.run(
+            [sys.executable, "-W", "default", "-m", "autograd", "explain", expression],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.count("\n") == 1 and "Warning" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explain", "x", "--at", "x=" + "1" * 100_000],
+        ["explain", "x*" + "9" * 990, "--at", "x=1"],
+        ["explain", "y" * 900, "--at", "x=1"],
+        ["explain", "x", "--at", "x=1", "--wrt", "q" * 5000],
+        ["explain", "x", "--at", "x=1", "--params", "p" * 5000],
+        ["explain", "x", "--at", "x=1", "q" * 5000 + "=1"],
+        ["explain", "x", "--at", "x=1" + "z" * 5000],
+    ],
+)
+def test_long_values_are_shortened_in_every_message(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, _, err = run(capsys, *argv)
+    assert status == 2 and err.count("\n") == 1
+    assert len(err) < 300 and "…" in err, err
+
+
+@needs_dot
+def test_params_are_drawn_as_parameters_in_the_stepper(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def parameter_fills(*params: str) -> int:
+        page = tmp_path / "steps.html"
+        argv = [*LECTURE, "--html", str(page)] + (["--params", *params] if params else [])
+        assert run(capsys, *argv)[0] == 0
+        return page.read_text().count('fill="#fddcb5"')  # the parameter colour
+
+    assert parameter_fills("w1", "w2", "b") == parameter_fills() + 3
+
+
+def test_wrt_a_named_node(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, *LECTURE, "--wrt", "n")
+    o = math.tanh(2.0 * -3.0 + 6.8813735870195432)
+    assert status == 0 and out.rstrip().endswith(f"So ∂o/∂n = {1 - o * o!r}")
+    assert "∂o/∂w1" not in out  # only the paths from n to o
+    status, _, err = run(capsys, *LECTURE, "--params", "n")
+    assert status == 2 and "--params n: the expression has no input 'n'" in err
