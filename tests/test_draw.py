@@ -146,7 +146,8 @@ def test_show_and_rankdir_and_grads_override() -> None:
 def test_labels_are_escaped() -> None:
     x = Value(1.0, label='<b>&"x"</b>\n')
     body = "".join(draw_graph(x * 2).body)
-    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\n" in body
+    # The newline is spelled out, and its backslash doubled: dot reads \\n as an escape.
+    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\\\n" in body
     assert "<b>" not in body
 
 
@@ -215,8 +216,16 @@ def test_nn_graph_groups_each_neuron_in_a_cluster_per_layer() -> None:
                 i = order.index(v)
                 assert re.search(rf"^\s*v{i} \[", body, re.MULTILINE)
                 assert re.search(rf"^\s*v{i}_op \[", body, re.MULTILINE)
-            # Nothing else is in the neuron's cluster.
-            assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4
+            # Its parameters are in it too, by short name, with the full name as tooltip,
+            # weights in index order and then the bias; nothing else is.
+            params = [p for p in s.parents if p.is_leaf and p.label.startswith("layers.")]
+            assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4 + len(params)
+            shown = re.findall(r"<B>([^<]*)</B>.*?tooltip=\"([^\"]*)\"", body)
+            n = len(params) - 1
+            assert shown == [
+                *((f"w[{k}]", f"layers.{layer}.neurons.{j}.w.{k}") for k in range(n)),
+                ("b", f"layers.{layer}.neurons.{j}.b"),
+            ]
 
 
 def test_too_many_nodes_says_how_to_draw_a_part() -> None:
