@@ -264,7 +264,7 @@ class _Drawing:
         inputs: Sequence[str] | None,
         wrt: Value | Iterable[Value] | None,
     ) -> None:
-        self.root, self.order = root, order
+        self.root, self.order, self.rankdir = root, order, rankdir
         self.index = {v: i for i, v in enumerate(order)}
         self.named = parameter_names(params, order)
         self.names = node_names(order, self.named)
@@ -424,7 +424,9 @@ class _Drawing:
                             style="rounded,dashed",
                             color="#bbbbbb",
                         )
-                        for p in owned.get((layer, neuron), []):
+                        params = owned.get((layer, neuron), [])
+                        # dot places them in reverse, which LR's rotation puts right again.
+                        for p in params if self.rankdir in ("LR", "RL") else params[::-1]:
                             self.value(nc, p, _short_name(self.named[p]))
                         for i in clusters[layer][neuron]:
                             self.value(nc, self.order[i])
@@ -433,6 +435,11 @@ class _Drawing:
                 self.edges(v, f"{node_id(i)}_op")
                 self.g.edge(f"{node_id(i)}_op", node_id(i), id=op_edge_id(i),
                             **({"color": _DIM_LINE} if self.dim(v) else {}))
+        if clusters:
+            # dot's second crossing-minimisation pass (run when there are clusters) shuffles
+            # the nodes of a neuron that no crossing constrains: its parameters. Without it,
+            # they keep the order they are written in, w[0], w[1], ..., b.
+            self.g.graph_attr["remincross"] = "false"
 
     def neurons_view(self) -> None:
         """One box per unit (a Σ node and its activation) with the unit's output data and
