@@ -248,6 +248,9 @@ def _on_paths(order: list[Value], targets: set[Value]) -> set[Value]:
 
 
 _VIEWS = ("values", "neurons")
+_NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.")
+# Where a unit's edges leave and enter its box, by rankdir: its sides along the flow.
+_PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
 
 
 class _Drawing:
@@ -473,13 +476,20 @@ class _Drawing:
                 layer, neuron = layer_of[total]
                 by_layer.setdefault(layer, []).append((neuron, total))
             else:
-                self.unit(self.g, total, units[total], inside)
+                self.unit(self.g, total, units[total], inside, summarised=False)
+        # Room between the layers for the fan of edges (a 16-16 layer pair has 256).
+        self.g.graph_attr["ranksep"] = "1.1"
         for layer in sorted(by_layer):
+            members = [total for _, total in sorted(by_layer[layer], key=lambda pair: pair[0])]
+            summaries = {_summary(total, units[total]) for total in members}
+            # One summary for the whole layer when its units are alike (as an MLP's are).
+            label = f"layer {layer}"
+            if len(summaries) == 1:
+                label += f": {len(members)} × {summaries.pop()}"
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(label=f"layer {layer}", style="rounded", color="#999999",
-                        fontname="Helvetica")
-                for _, total in sorted(by_layer[layer], key=lambda pair: pair[0]):
-                    self.unit(lc, total, units[total], inside)
+                lc.attr(label=label, style="rounded", color="#999999", fontname="Helvetica")
+                for total in members:
+                    self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
             if not v.is_leaf and v not in inside:
                 self.edges(v, f"{node_id(i)}_op")
@@ -487,23 +497,26 @@ class _Drawing:
                             **({"color": _DIM_LINE} if self.dim(v) else {}))
 
     def unit(
-        self, target: graphviz.Digraph, total: Value, out: Value, inside: Mapping[Value, Value]
+        self,
+        target: graphviz.Digraph,
+        total: Value,
+        out: Value,
+        inside: Mapping[Value, Value],
+        summarised: bool,
     ) -> None:
-        """A unit's box, and the edges of its inputs (and of any parameter shared with
-        another unit) straight into it."""
-        n = (len(total.operands) - 1) // 2
-        summary = f"Σ {n}w+b" + ("" if out is total else f" → {out.op}")
+        """A unit's box (with what it computes, unless its layer's label says it), and the
+        edges of its inputs (and of any parameter shared with another unit) into it."""
+        summary = _summary(total, out)
         kind = "output" if out is self.root else "operation"
         node = self.where[out]
-        prefixes = {
-            self.named[p].rsplit(".", 2)[0] for p in total.parents if p in self.named
-        }
-        tooltip = prefixes.pop() if len(prefixes) == 1 else self.names[total]
+        prefixes = {m.group(1) for p in total.parents if p in self.named
+                    for m in [_NEURON_PREFIX.match(self.named[p])] if m}
+        tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
         target.node(
             node,
             label=_value_label(
                 self.names[out],
-                [summary, *self.numbers(out)],
+                ([] if summarised else [summary]) + self.numbers(out),
                 _FILL[kind],
                 2 if kind == "output" else 0,
                 self.dim(out),
@@ -513,11 +526,21 @@ class _Drawing:
             tooltip=_tooltip(tooltip),
         )
         i = self.index[total]
+        tail, head = _PORTS[self.rankdir]
         for pos, x in enumerate(total.operands):
             if isinstance(x, Value) and inside.get(x) is total:
                 continue
             start, extra = self.operand(total, pos, x)
-            self.g.edge(start, node, id=edge_id(i, pos), **extra)
+            # Thin grey edges that leave and enter boxes at their sides, not over their text.
+            extra.setdefault("color", "#8c8c8c")
+            self.g.edge(f"{start}:{tail}", f"{node}:{head}", id=edge_id(i, pos),
+                        penwidth="0.7", arrowsize="0.4", **extra)
+
+
+def _summary(total: Value, out: Value) -> str:
+    """What a unit computes: ``sigmoid(Σ 16w+b)``."""
+    n = (len(total.operands) - 1) // 2
+    return f"Σ {n}w+b" if out is total else f"{out.op}(Σ {n}w+b)"
 
 
 def _tooltip(text: str) -> str:

@@ -160,8 +160,8 @@ _CSS = """
 .ag-stepper .ag-zoom { display: flex; gap: 4px; align-items: center; }
 .ag-stepper .ag-zoom button { padding: 3px 9px; }
 .ag-stepper .ag-scale { color: #555; min-width: 3.2em; text-align: right; font-size: 13px; }
-/* The panel grows with its text (up to 40 % of the window, then it scrolls): no line is cut. */
-.ag-stepper .ag-panel { margin-top: 6px; min-height: 6.5em; max-height: 40vh; overflow: auto; }
+/* The panel grows with its text (up to 30 % of the window, then it scrolls): no line is cut. */
+.ag-stepper .ag-panel { margin-top: 6px; min-height: 6.5em; max-height: 30vh; overflow: auto; }
 .ag-stepper .ag-headline { font-weight: 600; overflow-wrap: anywhere; }
 .ag-stepper .ag-note { color: #555; }
 .ag-stepper .ag-math { font: 14px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
