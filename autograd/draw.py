@@ -396,6 +396,12 @@ class _Drawing:
                 extra["label"] = "ab"[pos]
             self.g.edge(start, into, id=edge_id(i, pos), **extra)
 
+    def placed(self, nodes: list[Value]) -> list[Value]:
+        """``nodes`` in the order to write them so that dot draws them in this order, top to
+        bottom (LR) or left to right (TB): dot places them in reverse, which LR's rotation
+        puts right again."""
+        return nodes if self.rankdir in ("LR", "RL") else nodes[::-1]
+
     def values_view(self) -> None:
         clusters = _clusters(self.order, self.index, self.named)
         home: dict[Value, tuple[int, int]] = {
@@ -427,9 +433,7 @@ class _Drawing:
                             style="rounded,dashed",
                             color="#bbbbbb",
                         )
-                        params = owned.get((layer, neuron), [])
-                        # dot places them in reverse, which LR's rotation puts right again.
-                        for p in params if self.rankdir in ("LR", "RL") else params[::-1]:
+                        for p in self.placed(owned.get((layer, neuron), [])):
                             self.value(nc, p, _short_name(self.named[p]))
                         for i in clusters[layer][neuron]:
                             self.value(nc, self.order[i])
@@ -440,8 +444,8 @@ class _Drawing:
                             **({"color": _DIM_LINE} if self.dim(v) else {}))
         if clusters:
             # dot's second crossing-minimisation pass (run when there are clusters) shuffles
-            # the nodes of a neuron that no crossing constrains: its parameters. Without it,
-            # they keep the order they are written in, w[0], w[1], ..., b.
+            # the nodes that no crossing constrains: a neuron's parameters. Without it, they
+            # keep the order they are written in, w[0], w[1], ..., b.
             self.g.graph_attr["remincross"] = "false"
 
     def neurons_view(self) -> None:
@@ -477,8 +481,11 @@ class _Drawing:
                 by_layer.setdefault(layer, []).append((neuron, total))
             else:
                 self.unit(self.g, total, units[total], inside, summarised=False)
-        # Room between the layers for the fan of edges (a 16-16 layer pair has 256).
-        self.g.graph_attr["ranksep"] = "1.1"
+        # Room between the layers for the fan of edges (a 16-16 layer pair has 256), and
+        # the units of a layer kept in neuron order: between fully connected layers every
+        # order has the same crossings, and dot's crossing minimisation would only rotate
+        # them (unit 12 on top), so it is all but switched off (mclimit scales its passes).
+        self.g.graph_attr.update(ranksep="1.1", remincross="false", mclimit="0.0001")
         for layer in sorted(by_layer):
             members = [total for _, total in sorted(by_layer[layer], key=lambda pair: pair[0])]
             summaries = {_summary(total, units[total]) for total in members}
@@ -488,7 +495,7 @@ class _Drawing:
                 label += f": {len(members)} × {summaries.pop()}"
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
                 lc.attr(label=label, style="rounded", color="#999999", fontname="Helvetica")
-                for total in members:
+                for total in self.placed(members):
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
             if not v.is_leaf and v not in inside:

@@ -464,3 +464,21 @@ def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     width, height = sizes["neurons"]
     assert width <= 1920 and height <= 1080  # a full-HD screen at 100 %, text 16 px
     assert sizes["values"][1] > 5 * 1080  # where every Value is drawn, it does not
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
+    model, y = mlp([16, 16, 1])
+    g = draw_graph(y, params=model, view="neurons", rankdir=rankdir)
+    found = re.findall(
+        r'xlink:title="layers\.(\d+)\.neurons\.(\d+):[^"]*">.*?<text[^>]*x="([-\d.]+)" '
+        r'y="([-\d.]+)"',
+        render(g, "svg").decode("utf-8"),
+        re.S,
+    )
+    for layer in ("0", "1"):
+        # Top to bottom (LR), or left to right (TB).
+        placed = sorted((float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found
+                        if k == layer)
+        assert [n for _, n in placed] == list(range(16))
