@@ -1,7 +1,7 @@
 """Make the README's pictures of the stepper and of the neuron view.
 
 * docs/stepper.png: the HTML stepper of a 2-2-1 sigmoid MLP, a few steps into backward,
-  in a 1366×768 window (a common laptop screen), as a learner first sees it.
+  in a 1366×768 window (a common laptop screen), after pressing Fit.
 * docs/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
 
 Run from the top of the repository: ``.venv/bin/python docs/make_stepper_screenshot.py``.
@@ -41,10 +41,13 @@ def shoot(out: Path) -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(page_path.as_uri())
-            page.focus(".ag-stepper")
+            page.hover(".ag-view")  # keys go to the stepper under the pointer
             for _ in range(STEPS):
                 page.keyboard.press("ArrowRight")
+            page.click(".ag-fit")  # the whole network in the window (here at 66 %)
+            page.mouse.move(0, 0)
             page.screenshot(path=str(out))
+            print("stepper.png at zoom", page.text_content(".ag-scale"))
             browser.close()
 
 
