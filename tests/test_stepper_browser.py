@@ -409,3 +409,29 @@ def test_page_is_self_contained() -> None:
         'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
     assert "https://" not in text
+
+
+def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> None:
+    model = MLP(2, [3, 1], seed=2)
+    y = model([0.5, -1.0])
+    ex = explain(y, params=model)
+    path = tmp_path / "units.html"
+    write_stepper(path, y, params=model, view="neurons")
+    pg, problems = open_page(browser, path)
+    prefix = pg.eval_on_selector(".ag-stepper", "e => e.dataset.prefix")
+    # A unit's box is its activation's node; its Σ and its own parameters step inside it.
+    unit = next(v for v in ex.order if v.op == "sigmoid" and v is not y)
+    total = unit.parents[0]
+    box = f"v{ex.order.index(unit)}"
+    weight = next(p for p in total.parents if p.is_leaf)
+    pg.click(f"[id='{prefix}{box}']")
+    assert step_of(pg) == next(s.number for s in ex if s.node is unit)
+    assert current(pg) == (box, f"grad {ex.grad(unit):#.4g}")
+    pg.keyboard.press("End")
+    while step_of(pg) != next(s.number for s in ex if s.node is weight):
+        pg.keyboard.press("ArrowLeft")
+    assert current(pg)[0] == box  # the weight's step lights up its unit
+    name = next(n for n, p in model.named_parameters() if p is weight)
+    assert pg.text_content(".ag-headline").startswith(f"{name} = ")
+    pg.close()
+    assert problems == []
