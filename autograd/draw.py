@@ -30,7 +30,6 @@ __all__ = [
     "RENDER_TIMEOUT",
     "RenderError",
     "draw_graph",
-    "draw_with_ids",
     "edge_id",
     "node_id",
     "op_edge_id",
@@ -555,8 +554,6 @@ def _tooltip(text: str) -> str:
     return text.replace("\\", "\\\\")
 
 
-
-
 def draw_graph(
     root: Value,
     rankdir: str = "LR",
@@ -568,6 +565,7 @@ def draw_graph(
     view: str = "values",
     inputs: Sequence[str] | None = None,
     wrt: Value | Iterable[Value] | None = None,
+    ids: dict[Value, str] | None = None,
 ) -> graphviz.Digraph:
     """The graph of everything ``root`` depends on, as a `graphviz.Digraph`.
 
@@ -596,6 +594,9 @@ def draw_graph(
             first layer), by position; by default x1, x2, ...
         wrt: a Value or Values: nodes not on a path from them to ``root`` are
             drawn greyed out (what ``autograd explain --wrt`` steps through).
+        ids: a dict to fill with the id of the box that shows each Value (in
+            the "neurons" view, a unit's box shows its Σ node, its activation
+            and the parameters only it uses): how the HTML stepper finds them.
 
     Node ids in the Graphviz source (and in SVG output) are `node_id` for
     Values, ``node_id + "_op"`` for operations, and `edge_id`/`op_edge_id` for
@@ -605,26 +606,6 @@ def draw_graph(
     The returned object renders inline in Jupyter, with ``.render()`` to a file,
     or ``.pipe(format="svg")`` to bytes; those need Graphviz's ``dot``.
     """
-    graph, _ = draw_with_ids(
-        root, rankdir, show, max_nodes, params, grads=grads, view=view, inputs=inputs, wrt=wrt
-    )
-    return graph
-
-
-def draw_with_ids(
-    root: Value,
-    rankdir: str = "LR",
-    show: str = "data,grad",
-    max_nodes: int = 500,
-    params: object = None,
-    *,
-    grads: Mapping[Value, float] | None = None,
-    view: str = "values",
-    inputs: Sequence[str] | None = None,
-    wrt: Value | Iterable[Value] | None = None,
-) -> tuple[graphviz.Digraph, dict[Value, str]]:
-    """`draw_graph`, and the id of the box that shows each Value (in the "neurons" view, a
-    unit's box shows its Σ node, its activation and the parameters only it uses)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {root!r}")
     if rankdir not in _RANKDIRS:
@@ -652,4 +633,6 @@ def draw_with_ids(
         drawing.neurons_view()
     else:
         drawing.values_view()
-    return drawing.g, drawing.where
+    if ids is not None:
+        ids.update(drawing.where)
+    return drawing.g

@@ -30,7 +30,7 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from autograd.draw import RENDER_TIMEOUT, draw_with_ids, edge_id, op_edge_id, render
+from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, op_edge_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
@@ -92,7 +92,8 @@ def _svg(
 ) -> tuple[str, dict[Value, str]]:
     """The graph as inline SVG, every id prefixed; and the (unprefixed) id of the box
     that shows each Value."""
-    graph, where = draw_with_ids(
+    where: dict[Value, str] = {}
+    graph = draw_graph(
         root,
         rankdir=rankdir,
         max_nodes=max_nodes,
@@ -101,6 +102,7 @@ def _svg(
         view=view,
         inputs=inputs,
         wrt=stepped_nodes(explanation),
+        ids=where,
     )
     svg = render(graph, "svg", timeout).decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: this is inline SVG
@@ -453,8 +455,15 @@ def stepper_fragment(
 ) -> str:
     """The stepper for ``root`` as an HTML fragment, to put into any page (or notebook).
 
-    Options as `stepper_html`. Its ids all start with a prefix of its own, so a page
-    may hold any number of steppers.
+    Its ids all start with a prefix of its own, so a page may hold any number of
+    steppers. ``explanation`` defaults to ``explain(root, params=params)``; pass
+    one made with ``wrt=`` to step only through the paths to some Values (the
+    other nodes are greyed out). ``title`` is shown at the top (plain text,
+    escaped). ``view``, ``inputs``, ``params`` and ``rankdir`` are as
+    `autograd.draw_graph`'s (``view="neurons"``: one box per unit of an MLP);
+    ``page`` makes it fill the window (`stepper_html`). Needs Graphviz's ``dot``
+    to lay out the graph, and raises `autograd.draw.RenderError` if it fails or
+    takes more than ``timeout`` seconds (None: no limit).
     """
     if explanation is None:
         explanation = explain(root, params=params)
@@ -507,40 +516,11 @@ aria-label="step (0 is the forward pass)">
 """
 
 
-def stepper_html(
-    root: Value,
-    explanation: Explanation | None = None,
-    *,
-    title: str | None = None,
-    params: object = None,
-    rankdir: str = "LR",
-    max_nodes: int = 500,
-    timeout: float | None = RENDER_TIMEOUT,
-    view: str = "values",
-    inputs: Sequence[str] | None = None,
-) -> str:
-    """The stepper page for ``root`` as a string (see the module docstring).
-
-    ``explanation`` defaults to ``explain(root, params=params)``; pass one made
-    with ``wrt=`` to step only through the paths to some Values (the other nodes
-    are greyed out). ``title`` is shown at the top (plain text, escaped).
-    ``view``, ``inputs`` and ``params`` are as `autograd.draw_graph`'s
-    (``view="neurons"``: one box per unit of an MLP). Needs Graphviz's ``dot`` to
-    lay out the graph, and raises `autograd.draw.RenderError` if it fails or
-    takes more than ``timeout`` seconds (None: no limit).
-    """
-    fragment = stepper_fragment(
-        root,
-        explanation,
-        title=title,
-        params=params,
-        rankdir=rankdir,
-        max_nodes=max_nodes,
-        timeout=timeout,
-        view=view,
-        inputs=inputs,
-        page=True,
-    )
+def stepper_html(root: Value, explanation: Explanation | None = None, **options: Any) -> str:
+    """The stepper as a page of its own, as a string (options as `stepper_fragment`);
+    the graph fills the window below the panel."""
+    fragment = stepper_fragment(root, explanation, page=True, **options)
+    title = options.get("title")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
