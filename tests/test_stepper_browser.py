@@ -302,6 +302,25 @@ def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     assert moved[0] == pytest.approx(scroll[0] + 60, abs=2)
     assert moved[1] == pytest.approx(scroll[1] + 40, abs=2)
     assert step_of(pg) == 0  # a drag is not a click on a node
+    # Two fingers moving apart from 100 px to 200 px double the zoom (touch pointer events,
+    # as a phone sends them; playwright has no multi-touch of its own).
+    pg.click(".ag-fit")
+    before = width()
+    pg.eval_on_selector(
+        ".ag-view",
+        """(v) => {
+        const r = v.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+        const send = (type, id, dx) => v.dispatchEvent(new PointerEvent(type, {
+            bubbles: true, pointerId: id, pointerType: "touch", clientX: x + dx, clientY: y}));
+        send("pointerdown", 11, -50);
+        send("pointerdown", 12, 50);
+        send("pointermove", 12, 100);
+        send("pointermove", 11, -100);
+        send("pointerup", 11, -100);
+        send("pointerup", 12, 100);
+    }""",
+    )
+    assert width() == pytest.approx(before * 2, rel=0.01)
 
     pg.click(".ag-play")
     assert pg.get_attribute(".ag-play", "aria-pressed") == "true"
