@@ -6,7 +6,8 @@ JSON, and a little JavaScript that, on Next/Prev, the keys, the slider, a click
 on a node or autoplay, highlights the current node and the edges its gradient
 comes through, shows its gradient in its box, and prints that step's chain rule
 with numbers. The graph is shown at its natural size (Graphviz's 12 pt node text
-is 16 CSS px at 100 %), with pan and zoom. No network, no external files: it opens from ``file://``.
+is 16 CSS px at 100 %), with pan and zoom. No network, no external files: it
+opens from ``file://``.
 
 The same stepper is also an HTML fragment (`stepper_fragment`, `show_steps` in
 Jupyter): every id in it carries a prefix of its own, its style is scoped to its
