@@ -175,6 +175,8 @@ _CSS = """
 .ag-stepper .ag-view svg { display: block; max-width: none; }
 .ag-stepper .ag-legend { font-size: 13px; color: #555; padding: 6px 14px 10px;
   border-top: 1px solid #eee; }
+.ag-stepper .ag-keys { margin-top: 2px; }
+.ag-stepper .ag-keys summary { cursor: pointer; }
 .ag-stepper .ag-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #999;
   vertical-align: -1px; margin: 0 3px 0 12px; }
 .ag-stepper .ag-sr { position: absolute; width: 1px; height: 1px; overflow: hidden;
@@ -435,9 +437,11 @@ _LEGEND = (
     '<span class="ag-swatch" style="background:#f8c4c4"></span>gradient inf or nan (⚠)'
     '<span class="ag-swatch" style="background:#f4f4f4;border-color:#ccc"></span>'
     "not on the paths stepped through"
-    '<br><span class="ag-keys">Keys (with the pointer over the stepper, or after a click '
-    "in it): ← → Space PageUp PageDown step, Home End first and last, + − zoom. "
-    "Drag to pan, pinch or Ctrl + wheel to zoom, click a node to go to its step.</span>"
+    # Folded, so that a phone keeps its height for the graph.
+    '<details class="ag-keys"><summary>Keys and pointer</summary>With the pointer over the '
+    "stepper, or after a click in it: ← → Space PageUp PageDown step (Shift+Space back), "
+    "Home End first and last, + − zoom. Drag to pan, pinch or Ctrl + wheel to zoom, click "
+    "a node to go to its step.</details>"
 )
 
 
