@@ -44,7 +44,7 @@ def shoot(out: Path) -> None:
             page.hover(".ag-view")  # keys go to the stepper under the pointer
             for _ in range(STEPS):
                 page.keyboard.press("ArrowRight")
-            page.click(".ag-fit")  # the whole network in the window (here at 66 %)
+            page.click(".ag-fit")  # the whole network in the window (here at 68 %)
             page.mouse.move(0, 0)
             page.screenshot(path=str(out))
             print("stepper.png at zoom", page.text_content(".ag-scale"))
