@@ -69,11 +69,13 @@ def browser() -> Iterator[Any]:
 
 
 def open_page(
-    browser: Any, path: Path, width: int = 1200, height: int = 800
+    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
 ) -> tuple[Any, list[str]]:
     """A new page at ``path``, with every console error, page error, dialog and request
     that leaves file:// collected (the caller asserts there are none)."""
     pg = browser.new_page(viewport={"width": width, "height": height})
+    if fake_clock:
+        pg.clock.install()  # timers run only when the test says: autoplay without waiting
     problems: list[str] = []
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -257,9 +259,7 @@ def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     model, y = mlp_221()
     path = tmp_path / "mlp.html"
     write_stepper(path, y, params=model)
-    pg = browser.new_page(viewport={"width": 800, "height": 600})
-    pg.clock.install()  # autoplay runs on a fake clock: no waiting
-    pg.goto(path.as_uri())
+    pg, problems = open_page(browser, path, 800, 600, fake_clock=True)
 
     def width() -> float:
         w: float = pg.eval_on_selector(".ag-view svg", "e => e.getBoundingClientRect().width")
@@ -332,6 +332,7 @@ def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     pg.clock.run_for(5000)
     assert step_of(pg) == 4 and pg.get_attribute(".ag-play", "aria-pressed") == "false"
     pg.close()
+    assert problems == []
 
 
 def test_two_steppers_on_one_page_and_a_textarea(browser: Any, tmp_path: Path) -> None:
