@@ -354,8 +354,9 @@ class _Drawing:
             node = f"in{len(self.inputs)}"
             self.inputs[key] = node, name
             cells = [f"data {num(x)}"] if self.show_data else []
-            self.g.node(node, label=_value_label(name, cells, _FILL["input"], 0), shape="plain",
-                        id=node)
+            self.g.node(
+                node, label=_value_label(name, cells, _FILL["input"], 0), shape="plain", id=node
+            )
         return self.inputs[key][0]
 
     def constant(self, i: int, pos: int, x: float) -> str:
@@ -423,8 +424,9 @@ class _Drawing:
                 self.value(self.g, v)
         for layer in sorted(clusters):
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(label=f"layer {layer}", style="rounded", color="#999999",
-                        fontname="Helvetica")
+                lc.attr(
+                    label=f"layer {layer}", style="rounded", color="#999999", fontname="Helvetica"
+                )
                 for neuron in sorted(clusters[layer]):
                     with lc.subgraph(name=f"cluster_layer_{layer}_neuron_{neuron}") as nc:
                         nc.attr(
@@ -439,8 +441,12 @@ class _Drawing:
         for i, v in enumerate(self.order):
             if not v.is_leaf:
                 self.edges(v, f"{node_id(i)}_op")
-                self.g.edge(f"{node_id(i)}_op", node_id(i), id=op_edge_id(i),
-                            **({"color": _DIM_LINE} if self.dim(v) else {}))
+                self.g.edge(
+                    f"{node_id(i)}_op",
+                    node_id(i),
+                    id=op_edge_id(i),
+                    **({"color": _DIM_LINE} if self.dim(v) else {}),
+                )
         if clusters:
             # dot's second crossing-minimisation pass (run when there are clusters) shuffles
             # the nodes that no crossing constrains: a neuron's parameters. Without it, they
@@ -499,8 +505,12 @@ class _Drawing:
         for i, v in enumerate(self.order):
             if not v.is_leaf and v not in inside:
                 self.edges(v, f"{node_id(i)}_op")
-                self.g.edge(f"{node_id(i)}_op", node_id(i), id=op_edge_id(i),
-                            **({"color": _DIM_LINE} if self.dim(v) else {}))
+                self.g.edge(
+                    f"{node_id(i)}_op",
+                    node_id(i),
+                    id=op_edge_id(i),
+                    **({"color": _DIM_LINE} if self.dim(v) else {}),
+                )
 
     def unit(
         self,
@@ -515,8 +525,13 @@ class _Drawing:
         summary = _summary(total, out)
         kind = "output" if out is self.root else "operation"
         node = self.where[out]
-        prefixes = {m.group(1) for p in total.parents if p in self.named
-                    for m in [_NEURON_PREFIX.match(self.named[p])] if m}
+        prefixes = {
+            m.group(1)
+            for p in total.parents
+            if p in self.named
+            for m in [_NEURON_PREFIX.match(self.named[p])]
+            if m
+        }
         tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
         target.node(
             node,
@@ -539,8 +554,14 @@ class _Drawing:
             start, extra = self.operand(total, pos, x)
             # Thin grey edges that leave and enter boxes at their sides, not over their text.
             extra.setdefault("color", "#8c8c8c")
-            self.g.edge(f"{start}:{tail}", f"{node}:{head}", id=edge_id(i, pos),
-                        penwidth="0.7", arrowsize="0.4", **extra)
+            self.g.edge(
+                f"{start}:{tail}",
+                f"{node}:{head}",
+                id=edge_id(i, pos),
+                penwidth="0.7",
+                arrowsize="0.4",
+                **extra,
+            )
 
 
 def _summary(total: Value, out: Value) -> str:
@@ -588,8 +609,9 @@ def draw_graph(
             stepper passes those of `autograd.explain`).
         view: "values" (every Value and operation) or "neurons": one box per
             unit (a Σ node and its activation, showing the unit's output data
-            and grad) with the parameters only it uses summarised in the box,
-            so that a whole MLP fits a screen.
+            and grad); the parameters only it uses are not drawn but summarised
+            (``sigmoid(Σ 16w+b)``, in the layer's label when its units are
+            alike), so that a whole MLP fits a screen.
         inputs: names for the plain numbers fed to Σ nodes as inputs (an MLP's
             first layer), by position; by default x1, x2, ...
         wrt: a Value or Values: nodes not on a path from them to ``root`` are

@@ -475,9 +475,7 @@ def stepper_fragment(
     elif explanation.root is not root:
         raise ValueError("stepper_html: the explanation is of another root")
     prefix = f"ag{secrets.token_hex(4)}-"
-    svg, where = _svg(
-        root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs
-    )
+    svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
     steps_json = _json_for_script(_page_data(explanation, where))
     heading = "Backpropagation, step by step"
     if title:
@@ -485,7 +483,7 @@ def stepper_fragment(
     label = html.escape(f"Backpropagation stepper{': ' + title if title else ''}", quote=True)
     steps = len(explanation)
     script = _JS.replace("ROOT_ID", json.dumps(prefix + "root"))
-    return f"""<div class="ag-stepper{' ag-page' if page else ''}" id="{prefix}root" \
+    return f"""<div class="ag-stepper{" ag-page" if page else ""}" id="{prefix}root" \
 data-prefix="{prefix}" tabindex="0" role="region" aria-label="{label}">
 <style>{_CSS}</style>
 <div class="ag-head">
@@ -570,9 +568,7 @@ class Stepper:
         return f"<Stepper of {len(self.explanation)} steps for {self.explanation.names[self.root]}>"
 
 
-def show_steps(
-    root: Value, explanation: Explanation | None = None, **options: Any
-) -> Stepper:
+def show_steps(root: Value, explanation: Explanation | None = None, **options: Any) -> Stepper:
     """The stepper of ``root``'s backward pass, for a notebook: a cell ending in
     ``show_steps(y)`` shows it inline. Options as `stepper_html`
     (``wrt`` too: ``show_steps(y, wrt=w)`` steps through the paths to ``w`` only)."""

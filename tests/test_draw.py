@@ -479,6 +479,7 @@ def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
     )
     for layer in ("0", "1"):
         # Top to bottom (LR), or left to right (TB).
-        placed = sorted((float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found
-                        if k == layer)
+        placed = sorted(
+            (float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found if k == layer
+        )
         assert [n for _, n in placed] == list(range(16))

@@ -283,14 +283,18 @@ def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     assert fits
     # Ctrl + wheel (a trackpad pinch) zooms in at the pointer; a drag pans.
     before = width()
-    box = pg.eval_on_selector(".ag-view", "e => { const r = e.getBoundingClientRect(); "
-                              "return [r.x + r.width / 2, r.y + r.height / 2]; }")
+    box = pg.eval_on_selector(
+        ".ag-view",
+        "e => { const r = e.getBoundingClientRect(); "
+        "return [r.x + r.width / 2, r.y + r.height / 2]; }",
+    )
     pg.mouse.move(box[0], box[1])
     pg.keyboard.down("Control")
     pg.mouse.wheel(0, -200)
     pg.keyboard.up("Control")
-    pg.wait_for_function(f"() => document.querySelector('.ag-view svg')"
-                         f".getBoundingClientRect().width > {before + 1}")
+    pg.wait_for_function(
+        f"() => document.querySelector('.ag-view svg').getBoundingClientRect().width > {before + 1}"
+    )
     pg.click(".ag-in")
     pg.click(".ag-in")
     scroll = pg.eval_on_selector(".ag-view", "e => [e.scrollLeft, e.scrollTop]")
