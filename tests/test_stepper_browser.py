@@ -38,7 +38,7 @@ pytestmark = NEEDS_BROWSER
 
 # Labels that would run code if they reached the page as markup.
 HOSTILE = ("</script><script>pwned=1</script>", '<img src=x onerror="pwned=2">\'&')
-SCREENS = [(1366, 768), (390, 844)]
+SCREENS = [(1366, 768), (390, 844), (1920, 1080)]
 
 
 def sigmoid(z: float) -> float:
