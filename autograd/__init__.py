@@ -21,6 +21,7 @@ from autograd.engine import (
 )
 from autograd.explain import explain
 from autograd.ops import Op
+from autograd.stepper import show_steps  # last: the stepper is built on all of the above
 
 __all__ = [
     "GradcheckError",
@@ -35,6 +36,7 @@ __all__ = [
     "is_grad_enabled",
     "linear",
     "no_grad",
+    "show_steps",
     "topological_order",
 ]
 __version__ = "0.1.0"

@@ -33,7 +33,7 @@ from autograd.explain import Explanation, explain
 from autograd.expr import ExpressionError, parse, parse_number
 from autograd.files import write_atomically
 from autograd.notation import printable
-from autograd.stepper import stepper_html
+from autograd.stepper import stepped_nodes, stepper_html
 
 __all__ = ["main"]
 
@@ -96,7 +96,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the forward values and each step of the backward pass.",
     )
     common(e)
-    e.add_argument("--wrt", metavar="NAME", help="only the steps on the paths to this name")
+    e.add_argument(
+        "--wrt",
+        metavar="NAME",
+        help="only the steps on the paths to this name (the rest of the graph is greyed out)",
+    )
     e.add_argument("--svg", metavar="FILE.svg", help="also write the graph as SVG")
     e.add_argument("--html", metavar="FILE.html", help="also write the HTML stepper page")
 
@@ -205,7 +209,13 @@ def _build(
 
 def _render(root: Value, explanation: Explanation, fmt: str, params: object = None) -> bytes:
     """The graph drawn with the explanation's gradients, in format ``fmt``, as bytes."""
-    graph = draw_graph(root, max_nodes=_MAX_NODES, grads=explanation.grads, params=params)
+    graph = draw_graph(
+        root,
+        max_nodes=_MAX_NODES,
+        grads=explanation.grads,
+        params=params,
+        wrt=stepped_nodes(explanation),
+    )
     if fmt == "dot":
         return str(graph.source).encode("utf-8")
     return render(graph, fmt, timeout=_DOT_TIMEOUT)

@@ -18,12 +18,13 @@ import html
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import graphviz
 
 from autograd.engine import Value, topological_order
 from autograd.notation import constant, node_names, num, parameter_names, printable
+from autograd.ops import linear_role
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -41,6 +42,9 @@ _LAYER = re.compile(r"(?:^|\.)layers\.(\d+)\.")
 _NEURON = re.compile(r"(?:^|\.)neurons\.(\d+)\.")
 
 _FILL = {"parameter": "#fddcb5", "input": "#cfe5f7", "operation": "#ffffff", "output": "#ffffff"}
+# A non-finite gradient (red, with a marker), and nodes off the --wrt paths (greyed out).
+_BAD_FILL, _BAD_TEXT = "#f8c4c4", "#a00000"
+_DIM_FILL, _DIM_TEXT, _DIM_LINE = "#f4f4f4", "#a8a8a8", "#cccccc"
 _OP_SYMBOL = {"neg": "−", "-": "−", "*": "×", "**": "^"}
 # Operations whose operand order matters: their edges say which operand is a and which b,
 # as in the derivative formulas (∂(a/b)/∂b = −a/b²).
@@ -88,13 +92,29 @@ def _show(show: str) -> tuple[bool, bool]:
     return "data" in fields, "grad" in fields
 
 
-def _value_label(name: str, cells: list[str], fill: str, border: int) -> str:
+def _text(text: str) -> str:
+    """User text for an HTML-like label: markup escaped, and backslashes doubled, since dot
+    reads ``\\N``, ``\\G``, ``\\E`` as escapes (the node's name, the graph's name) even there."""
+    return html.escape(text).replace("\\", "\\\\")
+
+
+def _cell(text: str) -> str:
+    """A table cell; a non-finite gradient is red with a marker, so it stands out in a drawing."""
+    if text.startswith("grad ") and text.split()[1].lstrip("-") in ("inf", "nan"):
+        return f'<TD BGCOLOR="{_BAD_FILL}"><FONT COLOR="{_BAD_TEXT}">{_text(text)} ⚠</FONT></TD>'
+    return f"<TD>{_text(text)}</TD>"
+
+
+def _value_label(name: str, cells: list[str], fill: str, border: int, dim: bool = False) -> str:
     """A one-row HTML-like table: the name in bold, then the numbers. All text is escaped."""
-    tds = [f"<TD><B>{html.escape(name)}</B></TD>"]
-    tds += [f"<TD>{html.escape(c)}</TD>" for c in cells]
+    opening, closing = (f'<FONT COLOR="{_DIM_TEXT}">', "</FONT>") if dim else ("", "")
+    tds = [f"<TD>{opening}<B>{_text(name)}</B>{closing}</TD>"]
+    for c in cells:
+        tds.append(_cell(c) if not dim else f"<TD>{opening}{_text(c)}{closing}</TD>")
+    line = f' COLOR="{_DIM_LINE}"' if dim else ""
     return (
         f'<<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        f'BGCOLOR="{fill}">'
+        f'BGCOLOR="{_DIM_FILL if dim else fill}"{line}>'
         f"<TR>{''.join(tds)}</TR></TABLE>>"
     )
 
@@ -173,10 +193,7 @@ def _clusters(
     ``…layers.K.neurons.J…``; its activation is its only consumer, if that
     consumer is a function of it alone (sigmoid, tanh, relu, …).
     """
-    consumers: dict[Value, list[Value]] = {}
-    for v in order:
-        for p in v.parents:
-            consumers.setdefault(p, []).append(v)
+    consumers = _consumers(order)
     layers: dict[int, dict[int, list[int]]] = {}
     for v in order:
         if v.op != "Σ":
@@ -189,11 +206,373 @@ def _clusters(
         # Without one neuron number, the Σ node still gets a cluster of its own (a negative key).
         neuron = int(neurons.pop()) if len(neurons) == 1 else -1 - index[v]
         members = [index[v]]
-        users = consumers.get(v, [])
-        if len(users) == 1 and len(users[0].operands) == 1:
-            members.append(index[users[0]])
+        activation = _activation(v, consumers)
+        if activation is not None:
+            members.append(index[activation])
         layers.setdefault(int(found.pop()), {}).setdefault(neuron, []).extend(members)
     return layers
+
+
+def _consumers(order: list[Value]) -> dict[Value, list[Value]]:
+    consumers: dict[Value, list[Value]] = {}
+    for v in order:
+        for p in v.parents:
+            consumers.setdefault(p, []).append(v)
+    return consumers
+
+
+def _activation(total: Value, consumers: Mapping[Value, list[Value]]) -> Value | None:
+    """The activation of a Σ node: its only consumer, when that is a function of it alone."""
+    users = consumers.get(total, [])
+    if len(users) == 1 and len(users[0].operands) == 1:
+        return users[0]
+    return None
+
+
+def _short_name(name: str) -> str:
+    """A parameter's name inside its neuron's cluster: ``layers.0.neurons.3.w.2`` → ``w[2]``."""
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[-1].isdigit():
+        return f"{parts[-2]}[{parts[-1]}]"
+    return parts[-1]
+
+
+def _on_paths(order: list[Value], targets: set[Value]) -> set[Value]:
+    """The nodes on a path from one of ``targets`` up to the root (``order``'s last)."""
+    on = set(targets)
+    for v in order:
+        if v not in on and any(p in on for p in v.parents):
+            on.add(v)
+    return on
+
+
+_VIEWS = ("values", "neurons")
+_NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.")
+# Where a unit's edges leave and enter its box, by rankdir: its sides along the flow.
+_PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
+
+
+class _Drawing:
+    """One drawing being built: the graph, and where each Value of it is shown."""
+
+    def __init__(
+        self,
+        root: Value,
+        order: list[Value],
+        params: object,
+        grads: Mapping[Value, float] | None,
+        show: tuple[bool, bool],
+        rankdir: str,
+        inputs: Sequence[str] | None,
+        wrt: Value | Iterable[Value] | None,
+    ) -> None:
+        self.root, self.order, self.rankdir = root, order, rankdir
+        self.index = {v: i for i, v in enumerate(order)}
+        self.named = parameter_names(params, order)
+        self.names = node_names(order, self.named)
+        self.grads = grads
+        self.show_data, self.show_grad = show
+        self.input_names = list(inputs) if inputs is not None else None
+        self.inputs: dict[tuple[int, float], tuple[str, str]] = {}  # → node id, name
+        self.consumers = _consumers(order)
+        self.where = {v: node_id(i) for i, v in enumerate(order)}  # the box showing each Value
+        self.on_path: set[Value] | None = None
+        if wrt is not None:
+            targets = {wrt} if isinstance(wrt, Value) else set(wrt)
+            missing = [t for t in targets if t not in self.index]
+            if missing:
+                raise ValueError(
+                    f"draw_graph: wrt {missing[0]!r} is not part of the graph of the root"
+                )
+            self.on_path = _on_paths(order, targets)
+        graph_attr = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}
+        if _virtual_nodes(order) > _VIRTUAL_NODES_LIMIT:
+            graph_attr.update(_CAPPED_LAYOUT)
+        self.g = graphviz.Digraph(
+            name="autograd",
+            graph_attr=graph_attr,
+            node_attr={"fontname": "Helvetica", "fontsize": "12"},
+            edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9"},
+        )
+
+    def dim(self, v: Value) -> bool:
+        return self.on_path is not None and v not in self.on_path
+
+    def kind(self, v: Value) -> str:
+        if v.is_leaf:
+            return "parameter" if v in self.named else "input"
+        return "output" if v is self.root else "operation"
+
+    def numbers(self, v: Value) -> list[str]:
+        grad = v.grad if self.grads is None else self.grads.get(v, 0.0)
+        return ([f"data {num(v.data)}"] if self.show_data else []) + (
+            [f"grad {num(grad)}"] if self.show_grad else []
+        )
+
+    def value(self, target: graphviz.Digraph, v: Value, name: str | None = None) -> None:
+        """``v``'s box (and its operation's circle); ``name`` replaces its name in the box,
+        the full name then being the tooltip."""
+        i, kind = self.index[v], self.kind(v)
+        shown = self.names[v] if name is None else name
+        label = _value_label(
+            shown, self.numbers(v), _FILL[kind], 2 if kind == "output" else 0, self.dim(v)
+        )
+        extra = {} if name is None else {"tooltip": _tooltip(self.names[v])}
+        target.node(node_id(i), label=label, shape="plain", id=node_id(i), **extra)
+        if not v.is_leaf:
+            self.operation(target, v)
+
+    def operation(self, target: graphviz.Digraph, v: Value) -> None:
+        op = f"{node_id(self.index[v])}_op"
+        dim = self.dim(v)
+        target.node(
+            op,
+            label=_op_label(v.op),
+            shape="circle" if len(v.op) <= 2 else "ellipse",
+            width="0.3",
+            height="0.3",
+            margin="0.02",
+            fontsize="11",
+            style="filled",
+            fillcolor=_DIM_FILL if dim else "#eeeeee",
+            id=op,
+            **({"color": _DIM_LINE, "fontcolor": _DIM_TEXT} if dim else {}),
+        )
+
+    def input_node(self, position: int, x: float) -> str:
+        """The node of a float fed to a Σ node as input ``position`` (x1, x2, …, or the
+        caller's names), one per position and value, shared by every unit it feeds."""
+        key = (position, x)
+        if key not in self.inputs:
+            if self.input_names is not None and position < len(self.input_names):
+                name = self.input_names[position]
+            else:
+                name = f"x{position + 1}"
+            taken = set(self.names.values()) | {n for n, _ in self.inputs.values()}
+            while name in taken:
+                name += "′"
+            node = f"in{len(self.inputs)}"
+            self.inputs[key] = node, name
+            cells = [f"data {num(x)}"] if self.show_data else []
+            self.g.node(
+                node, label=_value_label(name, cells, _FILL["input"], 0), shape="plain", id=node
+            )
+        return self.inputs[key][0]
+
+    def constant(self, i: int, pos: int, x: float) -> str:
+        node = f"c{i}_{pos}"
+        self.g.node(
+            node,
+            label=constant(x),
+            shape="box",
+            style="rounded,dashed",
+            fontsize="10",
+            fontcolor="#555555",
+            color="#888888",
+            width="0.2",
+            height="0.2",
+            margin="0.04",
+            id=node,
+        )
+        return node
+
+    def operand(self, v: Value, pos: int, x: object) -> tuple[str, dict[str, str]]:
+        """The node an operand's edge starts from, and that edge's extra attributes."""
+        if isinstance(x, Value):
+            return self.where[x], {"color": _DIM_LINE} if self.dim(x) else {}
+        c = float(x)  # type: ignore[arg-type]  # an operand that is not a Value is a number
+        role, partner = linear_role(pos, len(v.operands)) if v.op == "Σ" else (None, None)
+        if role == 1 and partner is not None:
+            return self.input_node(partner, c), {}
+        return self.constant(self.index[v], pos, c), {"color": "#888888"}
+
+    def edges(self, v: Value, into: str) -> None:
+        """The edges of ``v``'s operands into node ``into`` (and into ``v``'s own box)."""
+        i = self.index[v]
+        ordered = v.op in _ORDERED and len(v.operands) == 2
+        for pos, x in enumerate(v.operands):
+            start, extra = self.operand(v, pos, x)
+            if ordered:
+                extra["label"] = "ab"[pos]
+            self.g.edge(start, into, id=edge_id(i, pos), **extra)
+
+    def placed(self, nodes: list[Value]) -> list[Value]:
+        """``nodes`` in the order to write them so that dot draws them in this order, top to
+        bottom (LR) or left to right (TB): dot places them in reverse, which LR's rotation
+        puts right again."""
+        return nodes if self.rankdir in ("LR", "RL") else nodes[::-1]
+
+    def values_view(self) -> None:
+        clusters = _clusters(self.order, self.index, self.named)
+        home: dict[Value, tuple[int, int]] = {
+            self.order[i]: (layer, neuron)
+            for layer, neurons in clusters.items()
+            for neuron, members in neurons.items()
+            for i in members
+        }
+        # A parameter used only by one neuron's Σ is drawn inside that neuron, in index order.
+        owned: dict[tuple[int, int], list[Value]] = {}
+        for v in self.order:
+            if v.op != "Σ" or v not in home:
+                continue
+            for p in v.parents:
+                if p in self.named and all(c is v for c in self.consumers[p]) and p not in home:
+                    home[p] = home[v]
+                    owned.setdefault(home[v], []).append(p)
+        for v in self.order:
+            if v not in home:
+                self.value(self.g, v)
+        for layer in sorted(clusters):
+            with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
+                lc.attr(
+                    label=f"layer {layer}", style="rounded", color="#999999", fontname="Helvetica"
+                )
+                for neuron in sorted(clusters[layer]):
+                    with lc.subgraph(name=f"cluster_layer_{layer}_neuron_{neuron}") as nc:
+                        nc.attr(
+                            label=f"neuron {neuron}" if neuron >= 0 else "",
+                            style="rounded,dashed",
+                            color="#bbbbbb",
+                        )
+                        for p in self.placed(owned.get((layer, neuron), [])):
+                            self.value(nc, p, _short_name(self.named[p]))
+                        for i in clusters[layer][neuron]:
+                            self.value(nc, self.order[i])
+        for i, v in enumerate(self.order):
+            if not v.is_leaf:
+                self.edges(v, f"{node_id(i)}_op")
+                self.g.edge(
+                    f"{node_id(i)}_op",
+                    node_id(i),
+                    id=op_edge_id(i),
+                    **({"color": _DIM_LINE} if self.dim(v) else {}),
+                )
+        if clusters:
+            # dot's second crossing-minimisation pass (run when there are clusters) shuffles
+            # the nodes that no crossing constrains: a neuron's parameters. Without it, they
+            # keep the order they are written in, w[0], w[1], ..., b.
+            self.g.graph_attr["remincross"] = "false"
+
+    def neurons_view(self) -> None:
+        """One box per unit (a Σ node and its activation) with the unit's output data and
+        grad; the parameters only that unit uses are summarised in it, not drawn."""
+        units = {v: _activation(v, self.consumers) or v for v in self.order if v.op == "Σ"}
+        inside: dict[Value, Value] = {}  # every Value drawn as part of a unit → its Σ node
+        for total, out in units.items():
+            inside[total] = inside[out] = total
+            for pos, x in enumerate(total.operands):
+                if (
+                    isinstance(x, Value)
+                    and x.is_leaf
+                    and linear_role(pos, len(total.operands))[0] != 1
+                    and all(c is total for c in self.consumers[x])
+                ):
+                    inside[x] = total
+        for v, total in inside.items():
+            self.where[v] = node_id(self.index[units[total]])
+        clusters = _clusters(self.order, self.index, self.named)
+        layer_of = {
+            self.order[members[0]]: (layer, neuron)
+            for layer, neurons in clusters.items()
+            for neuron, members in neurons.items()
+        }
+        for v in self.order:
+            if v not in inside:
+                self.value(self.g, v)
+        by_layer: dict[int, list[tuple[int, Value]]] = {}
+        for total in units:
+            if total in layer_of:
+                layer, neuron = layer_of[total]
+                by_layer.setdefault(layer, []).append((neuron, total))
+            else:
+                self.unit(self.g, total, units[total], inside, summarised=False)
+        # Room between the layers for the fan of edges (a 16-16 layer pair has 256), and
+        # the units of a layer kept in neuron order: between fully connected layers every
+        # order has the same crossings, and dot's crossing minimisation would only rotate
+        # them (unit 12 on top), so it is all but switched off (mclimit scales its passes).
+        self.g.graph_attr.update(ranksep="1.1", remincross="false", mclimit="0.0001")
+        for layer in sorted(by_layer):
+            members = [total for _, total in sorted(by_layer[layer], key=lambda pair: pair[0])]
+            summaries = {_summary(total, units[total]) for total in members}
+            # One summary for the whole layer when its units are alike (as an MLP's are).
+            label = f"layer {layer}"
+            if len(summaries) == 1:
+                label += f": {len(members)} × {summaries.pop()}"
+            with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
+                lc.attr(label=label, style="rounded", color="#999999", fontname="Helvetica")
+                for total in self.placed(members):
+                    self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
+        for i, v in enumerate(self.order):
+            if not v.is_leaf and v not in inside:
+                self.edges(v, f"{node_id(i)}_op")
+                self.g.edge(
+                    f"{node_id(i)}_op",
+                    node_id(i),
+                    id=op_edge_id(i),
+                    **({"color": _DIM_LINE} if self.dim(v) else {}),
+                )
+
+    def unit(
+        self,
+        target: graphviz.Digraph,
+        total: Value,
+        out: Value,
+        inside: Mapping[Value, Value],
+        summarised: bool,
+    ) -> None:
+        """A unit's box (with what it computes, unless its layer's label says it), and the
+        edges of its inputs (and of any parameter shared with another unit) into it."""
+        summary = _summary(total, out)
+        kind = "output" if out is self.root else "operation"
+        node = self.where[out]
+        prefixes = {
+            m.group(1)
+            for p in total.parents
+            if p in self.named
+            for m in [_NEURON_PREFIX.match(self.named[p])]
+            if m
+        }
+        tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
+        target.node(
+            node,
+            label=_value_label(
+                self.names[out],
+                ([] if summarised else [summary]) + self.numbers(out),
+                _FILL[kind],
+                2 if kind == "output" else 0,
+                self.dim(out),
+            ),
+            shape="plain",
+            id=node,
+            tooltip=_tooltip(tooltip),
+        )
+        i = self.index[total]
+        tail, head = _PORTS[self.rankdir]
+        for pos, x in enumerate(total.operands):
+            if isinstance(x, Value) and inside.get(x) is total:
+                continue
+            start, extra = self.operand(total, pos, x)
+            # Thin grey edges that leave and enter boxes at their sides, not over their text.
+            extra.setdefault("color", "#8c8c8c")
+            self.g.edge(
+                f"{start}:{tail}",
+                f"{node}:{head}",
+                id=edge_id(i, pos),
+                penwidth="0.7",
+                arrowsize="0.4",
+                **extra,
+            )
+
+
+def _summary(total: Value, out: Value) -> str:
+    """What a unit computes: ``sigmoid(Σ 16w+b)``."""
+    n = (len(total.operands) - 1) // 2
+    return f"Σ {n}w+b" if out is total else f"{out.op}(Σ {n}w+b)"
+
+
+def _tooltip(text: str) -> str:
+    # A tooltip is an escString too: backslashes must not start Graphviz escapes.
+    return text.replace("\\", "\\\\")
 
 
 def draw_graph(
@@ -204,6 +583,10 @@ def draw_graph(
     params: object = None,
     *,
     grads: Mapping[Value, float] | None = None,
+    view: str = "values",
+    inputs: Sequence[str] | None = None,
+    wrt: Value | Iterable[Value] | None = None,
+    ids: dict[Value, str] | None = None,
 ) -> graphviz.Digraph:
     """The graph of everything ``root`` depends on, as a `graphviz.Digraph`.
 
@@ -219,13 +602,28 @@ def draw_graph(
             ``named_parameters()``), or an iterable of Values. By default, the
             leaves labelled with a dotted ``nn`` name (``layers.0.neurons.1.w.2``).
             Σ nodes whose parameters are named ``layers.K...`` are grouped, with
-            their activation, into a cluster per layer and neuron.
+            their activation and the parameters only they use (shown by short
+            name, ``w[2]``, with the full name as tooltip), into a cluster per
+            layer and neuron.
         grads: gradients to show instead of each Value's ``.grad`` (the HTML
             stepper passes those of `autograd.explain`).
+        view: "values" (every Value and operation) or "neurons": one box per
+            unit (a Σ node and its activation, showing the unit's output data
+            and grad); the parameters only it uses are not drawn but summarised
+            (``sigmoid(Σ 16w+b)``, in the layer's label when its units are
+            alike), so that a whole MLP fits a screen.
+        inputs: names for the plain numbers fed to Σ nodes as inputs (an MLP's
+            first layer), by position; by default x1, x2, ...
+        wrt: a Value or Values: nodes not on a path from them to ``root`` are
+            drawn greyed out (what ``autograd explain --wrt`` steps through).
+        ids: a dict to fill with the id of the box that shows each Value (in
+            the "neurons" view, a unit's box shows its Σ node, its activation
+            and the parameters only it uses): how the HTML stepper finds them.
 
     Node ids in the Graphviz source (and in SVG output) are `node_id` for
     Values, ``node_id + "_op"`` for operations, and `edge_id`/`op_edge_id` for
-    edges, so a page can find and highlight them.
+    edges, so a page can find and highlight them. A gradient that is inf or
+    nan is drawn red, with a ⚠ after it.
 
     The returned object renders inline in Jupyter, with ``.render()`` to a file,
     or ``.pipe(format="svg")`` to bytes; those need Graphviz's ``dot``.
@@ -234,7 +632,13 @@ def draw_graph(
         raise TypeError(f"draw_graph: root must be a Value, got {root!r}")
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
-    show_data, show_grad = _show(show)
+    if view not in _VIEWS:
+        raise ValueError(f"draw_graph: view must be one of {_VIEWS}, got {view!r}")
+    if inputs is not None and (
+        isinstance(inputs, str) or not all(isinstance(n, str) for n in inputs)
+    ):
+        raise TypeError(f"draw_graph: inputs must be a list of names, got {inputs!r}")
+    shown = _show(show)
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
 
@@ -246,98 +650,11 @@ def draw_graph(
             "neuron's output: only what it depends on is drawn), or raise max_nodes "
             f"(max_nodes={len(order)}) to draw it all."
         )
-    index = {v: i for i, v in enumerate(order)}
-    named = parameter_names(params, order)
-    names = node_names(order, named)
-
-    graph_attr = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}
-    if _virtual_nodes(order) > _VIRTUAL_NODES_LIMIT:
-        graph_attr.update(_CAPPED_LAYOUT)
-    g = graphviz.Digraph(
-        name="autograd",
-        graph_attr=graph_attr,
-        node_attr={"fontname": "Helvetica", "fontsize": "12"},
-        edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "9"},
-    )
-    clusters = _clusters(order, index, named)
-    in_cluster: dict[int, tuple[int, int]] = {
-        i: (layer, neuron)
-        for layer, neurons in clusters.items()
-        for neuron, members in neurons.items()
-        for i in members
-    }
-
-    def add_value(target: graphviz.Digraph, i: int) -> None:
-        v = order[i]
-        kind = (
-            ("parameter" if v in named else "input")
-            if v.is_leaf
-            else ("output" if v is root else "operation")
-        )
-        grad = v.grad if grads is None else grads.get(v, 0.0)
-        cells = ([f"data {num(v.data)}"] if show_data else []) + (
-            [f"grad {num(grad)}"] if show_grad else []
-        )
-        target.node(
-            node_id(i),
-            label=_value_label(names[v], cells, _FILL[kind], 2 if kind == "output" else 0),
-            shape="plain",
-            id=node_id(i),
-        )
-        if not v.is_leaf:
-            target.node(
-                f"{node_id(i)}_op",
-                label=_op_label(v.op),
-                shape="circle" if len(v.op) <= 2 else "ellipse",
-                width="0.3",
-                height="0.3",
-                margin="0.02",
-                fontsize="11",
-                style="filled",
-                fillcolor="#eeeeee",
-                id=f"{node_id(i)}_op",
-            )
-
-    for i in range(len(order)):
-        if i not in in_cluster:
-            add_value(g, i)
-    for layer in sorted(clusters):
-        with g.subgraph(name=f"cluster_layer_{layer}") as lc:
-            lc.attr(label=f"layer {layer}", style="rounded", color="#999999", fontname="Helvetica")
-            for neuron in sorted(clusters[layer]):
-                with lc.subgraph(name=f"cluster_layer_{layer}_neuron_{neuron}") as nc:
-                    nc.attr(
-                        label=f"neuron {neuron}" if neuron >= 0 else "",
-                        style="rounded,dashed",
-                        color="#bbbbbb",
-                    )
-                    for i in clusters[layer][neuron]:
-                        add_value(nc, i)
-
-    for i, v in enumerate(order):
-        if v.is_leaf:
-            continue
-        op_node = f"{node_id(i)}_op"
-        ordered = v.op in _ORDERED and len(v.operands) == 2
-        for pos, x in enumerate(v.operands):
-            extra = {"label": "ab"[pos]} if ordered else {}
-            if isinstance(x, Value):
-                g.edge(node_id(index[x]), op_node, id=edge_id(i, pos), **extra)
-            else:
-                const_node = f"c{i}_{pos}"
-                g.node(
-                    const_node,
-                    label=constant(float(x)),
-                    shape="box",
-                    style="rounded,dashed",
-                    fontsize="10",
-                    fontcolor="#555555",
-                    color="#888888",
-                    width="0.2",
-                    height="0.2",
-                    margin="0.04",
-                    id=const_node,
-                )
-                g.edge(const_node, op_node, id=edge_id(i, pos), color="#888888", **extra)
-        g.edge(op_node, node_id(i), id=op_edge_id(i))
-    return g
+    drawing = _Drawing(root, order, params, grads, shown, rankdir, inputs, wrt)
+    if view == "neurons":
+        drawing.neurons_view()
+    else:
+        drawing.values_view()
+    if ids is not None:
+        ids.update(drawing.where)
+    return drawing.g

@@ -1,4 +1,8 @@
-"""Make docs/stepper.png: the README's teaching example in the HTML stepper, a few steps in.
+"""Make the README's pictures of the stepper and of the neuron view.
+
+* docs/stepper.png: the HTML stepper of a 2-2-1 sigmoid MLP, a few steps into backward,
+  in a 1366×768 window (a common laptop screen), after pressing Fit.
+* docs/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
 
 Run from the top of the repository: ``.venv/bin/python docs/make_stepper_screenshot.py``.
 Needs Graphviz's ``dot`` and Debian's ``/usr/bin/chromium`` (driven by playwright).
@@ -11,10 +15,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from autograd.cli import main
+from autograd import draw_graph
+from autograd.draw import render
+from autograd.stepper import write_stepper
+from nn import MLP
 
-EXPRESSION = "sigmoid(w*x + b)"
-STEPS = 5  # Next presses before the picture
+STEPS = 5  # key presses before the picture: the gradient has reached the first layer
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,26 +32,33 @@ CHROMIUM_ARGS = [
 
 
 def shoot(out: Path) -> None:
+    model = MLP(2, [2, 1], seed=1)
+    y = model([1.0, 0.0])
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "steps.html"
-        status = main(
-            ["explain", EXPRESSION, "--at", "w=0.5", "x=1", "b=-0.2", "--html", str(page_path)]
-        )
-        if status != 0:
-            raise SystemExit(status)
+        write_stepper(page_path, y, params=model, title="MLP(2, [2, 1]) at x = (1, 0)")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(
-                viewport={"width": 1400, "height": 400}, device_scale_factor=1.5
-            )
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(page_path.as_uri())
+            page.hover(".ag-view")  # keys go to the stepper under the pointer
             for _ in range(STEPS):
                 page.keyboard.press("ArrowRight")
-            height = page.evaluate("() => document.documentElement.scrollHeight")
-            page.set_viewport_size({"width": 1400, "height": height})
+            page.click(".ag-fit")  # the whole network in the window (here at 68 %)
+            page.mouse.move(0, 0)
             page.screenshot(path=str(out))
+            print("stepper.png at zoom", page.text_content(".ag-scale"))
             browser.close()
 
 
+def neurons(out: Path) -> None:
+    model = MLP(2, [16, 16, 1], seed=0)
+    y = model([1.0, 0.0])
+    y.backward()
+    out.write_bytes(render(draw_graph(y, params=model, view="neurons"), "png"))
+
+
 if __name__ == "__main__":
-    shoot(Path(__file__).with_name("stepper.png"))
+    here = Path(__file__).parent
+    shoot(here / "stepper.png")
+    neurons(here / "neurons_2_16_16_1.png")

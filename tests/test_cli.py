@@ -526,3 +526,20 @@ def test_wrt_a_named_node(capsys: pytest.CaptureFixture[str]) -> None:
     assert "∂o/∂w1" not in out  # only the paths from n to o
     status, _, err = run(capsys, *LECTURE, "--params", "n")
     assert status == 2 and "--params n: the expression has no input 'n'" in err
+
+
+@needs_dot
+def test_explain_wrt_greys_out_the_rest_of_the_graph(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    svg = tmp_path / "g.svg"
+    at = ["--at", "w=2", "x=3", "b=4", "c=5"]
+    status, _, _ = run(capsys, "explain", "w*x + b*c", *at, "--wrt", "w", "--svg", str(svg))
+    assert status == 0
+    greyed = set()
+    for node in re.findall(r'<g id="v\d+" class="node">(.*?)</g>', svg.read_text(), re.S):
+        name = re.findall(r'font-weight="bold"[^>]*>([^<]*)<', node)
+        if 'fill="#f4f4f4"' in node:
+            greyed.update(name)
+    # Off the paths from w to the output: x (w's partner), b, c and b*c (named n2).
+    assert greyed == {"x", "b", "c", "n2"}

@@ -37,7 +37,8 @@ def node_statements(g: graphviz.Digraph) -> dict[str, str]:
 
 
 def edge_statements(g: graphviz.Digraph) -> list[tuple[str, str]]:
-    return re.findall(r"^\s*(\w+) -> (\w+)", "".join(g.body), re.MULTILINE)
+    """(tail, head) of every edge, without ports (``in0:e -> v5:w`` is ``(in0, v5)``)."""
+    return re.findall(r"^\s*(\w+)(?::\w+)? -> (\w+)", "".join(g.body), re.MULTILINE)
 
 
 def test_values_and_operations_are_nodes_with_name_data_and_grad() -> None:
@@ -146,7 +147,8 @@ def test_show_and_rankdir_and_grads_override() -> None:
 def test_labels_are_escaped() -> None:
     x = Value(1.0, label='<b>&"x"</b>\n')
     body = "".join(draw_graph(x * 2).body)
-    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\n" in body
+    # The newline is spelled out, and its backslash doubled: dot reads \\n as an escape.
+    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;\\\\n" in body
     assert "<b>" not in body
 
 
@@ -215,8 +217,16 @@ def test_nn_graph_groups_each_neuron_in_a_cluster_per_layer() -> None:
                 i = order.index(v)
                 assert re.search(rf"^\s*v{i} \[", body, re.MULTILINE)
                 assert re.search(rf"^\s*v{i}_op \[", body, re.MULTILINE)
-            # Nothing else is in the neuron's cluster.
-            assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4
+            # Its parameters are in it too, by short name, with the full name as tooltip,
+            # weights in index order and then the bias; nothing else is.
+            params = [p for p in s.parents if p.is_leaf and p.label.startswith("layers.")]
+            assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4 + len(params)
+            shown = re.findall(r"<B>([^<]*)</B>.*?tooltip=\"([^\"]*)\"", body)
+            n = len(params) - 1
+            assert shown == [
+                *((f"w[{k}]", f"layers.{layer}.neurons.{j}.w.{k}") for k in range(n)),
+                ("b", f"layers.{layer}.neurons.{j}.b"),
+            ]
 
 
 def test_too_many_nodes_says_how_to_draw_a_part() -> None:
@@ -328,3 +338,148 @@ def test_render_gives_dots_output() -> None:
     svg = render(draw_graph(y), "svg").decode("utf-8")
     assert "<svg" in svg and 'id="v5"' in svg and f"data {sigmoid(0.3):#.4g}" in svg
     assert render(draw_graph(y), "png").startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_value_labels_that_look_like_graphviz_escapes_are_drawn_as_written() -> None:
+    labels = ["\\N", "\\G", "\\E", "\\\\", "a\\Lb"]
+    xs = [Value(float(i), label=label) for i, label in enumerate(labels)]
+    y = xs[0]
+    for x in xs[1:]:
+        y = y + x
+    svg = render(draw_graph(y), "svg").decode("utf-8")
+    bold = re.findall(r'font-weight="bold"[^>]*>([^<]*)</text>', svg)
+    assert set(labels) <= set(bold)
+    assert "autograd" not in bold  # \G would have been the graph's name
+
+
+def mlp(sizes: list[int], seed: int = 0) -> tuple[object, Value]:
+    from nn import MLP
+
+    model = MLP(2, sizes, seed=seed)
+    y = model([1.0, -0.5])
+    y.backward()
+    return model, y
+
+
+def test_first_layer_inputs_are_named_inputs_not_constants() -> None:
+    model, y = mlp([3, 1])
+    source = draw_graph(y, params=model).source
+    nodes = node_statements(draw_graph(y, params=model))
+    inputs = {k: v for k, v in nodes.items() if k.startswith("in")}
+    assert len(inputs) == 2 and "<B>x1</B>" in inputs["in0"] and "<B>x2</B>" in inputs["in1"]
+    assert "data 1.000" in inputs["in0"] and "data -0.5000" in inputs["in1"]
+    assert "#cfe5f7" in inputs["in0"]  # coloured as an input
+    assert not re.search(r"^\s*c\d+_\d+ \[", source, re.M)  # no constant boxes for them
+    edges = edge_statements(draw_graph(y, params=model))
+    # Each input feeds the Σ of all three first-layer units.
+    assert sorted(a for a, _ in edges if a.startswith("in")) == ["in0"] * 3 + ["in1"] * 3
+    named = node_statements(draw_graph(y, params=model, inputs=["age", "height"]))
+    assert "<B>age</B>" in named["in0"] and "<B>height</B>" in named["in1"]
+    with pytest.raises(TypeError, match="inputs must be a list of names"):
+        draw_graph(y, inputs="ab")
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
+    model, y = mlp([6, 5, 1])
+    svg = render(draw_graph(y, params=model, rankdir=rankdir), "svg").decode("utf-8")
+    found = re.findall(
+        r'xlink:title="(layers\.\d+\.neurons\.\d+)\.(w\.\d+|b)">.*?'
+        r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"',
+        svg,
+        re.S,
+    )
+    by_neuron: dict[str, list[tuple[float, str]]] = {}
+    for neuron, name, x, y_ in found:
+        along = float(y_) if rankdir == "LR" else float(x)  # down the page, or across it
+        by_neuron.setdefault(neuron, []).append((along, name))
+    assert len(by_neuron) == 6 + 5 + 1
+    for placed in by_neuron.values():
+        n = len(placed) - 1
+        assert [name for _, name in sorted(placed)] == [*(f"w.{k}" for k in range(n)), "b"]
+
+
+def test_inf_and_nan_gradients_are_red_with_a_marker() -> None:
+    x = Value(0.0, label="x")
+    y = x.sqrt() - x.sqrt()
+    y.backward()
+    nodes = node_statements(draw_graph(y))
+    order = topological_order(y)
+    x_node = nodes[f"v{order.index(x)}"]
+    assert math.isnan(x.grad)
+    assert re.search(r'<TD BGCOLOR="#f8c4c4"><FONT COLOR="#a00000">grad nan ⚠</FONT></TD>', x_node)
+    sqrt_node = nodes[f"v{order.index(y.parents[0])}"]
+    assert "grad 1.000</TD>" in sqrt_node and "⚠" not in sqrt_node  # finite: as before
+    inf = node_statements(draw_graph(y, grads={x: -math.inf}))[f"v{order.index(x)}"]
+    assert "grad -inf ⚠" in inf and "#f8c4c4" in inf
+
+
+def test_wrt_dims_the_nodes_off_the_paths() -> None:
+    w, x, b, c = (Value(float(i + 1), label=n) for i, n in enumerate("wxbc"))
+    wx, bc = w * x, b * c
+    y = wx + bc
+    nodes = node_statements(draw_graph(y, wrt=w))
+    order = topological_order(y)
+    dimmed = {i for i in range(len(order)) if "#f4f4f4" in nodes[f"v{i}"]}
+    # On the paths from w to y: w, w*x and y. Everything else is greyed out.
+    assert dimmed == {order.index(v) for v in (x, b, c, bc)}
+    assert "#cccccc" in nodes[f"v{order.index(bc)}_op"]
+    assert "#cccccc" not in nodes[f"v{order.index(wx)}_op"]
+    assert not any("#f4f4f4" in n for n in node_statements(draw_graph(y)).values())
+    with pytest.raises(ValueError, match=r"wrt .* is not part of the graph"):
+        draw_graph(y, wrt=Value(1.0))
+
+
+def test_neuron_view_draws_one_box_per_unit() -> None:
+    model, y = mlp([16, 16, 1])
+    g = draw_graph(y, params=model, view="neurons")
+    nodes = node_statements(g)
+    edges = edge_statements(g)
+    order = topological_order(y)
+    units = [v for v in order if v.op == "sigmoid"]
+    assert len(units) == 33 and len(order) == (2 + 1) * 16 + (16 + 1) * 16 + 17 + 2 * 33
+    assert len(nodes) == 2 + 33  # the inputs x1, x2 and the units: no parameter, no op
+    for v in units:
+        label = nodes[f"v{order.index(v)}"]
+        assert f"data {v.data:#.4g}" in label and f"grad {v.grad:#.4g}" in label
+    assert len(edges) == 2 * 16 + 16 * 16 + 16 * 1
+    assert 'label="layer 0: 16 × sigmoid(Σ 2w+b)"' in g.source
+    assert 'label="layer 1: 16 × sigmoid(Σ 16w+b)"' in g.source
+    assert 'tooltip="layers.1.neurons.3: sigmoid(Σ 16w+b)"' in g.source
+    with pytest.raises(ValueError, match="view must be one of"):
+        draw_graph(y, view="units")
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
+    model, y = mlp([16, 16, 1])
+    sizes = {}
+    for view in ("values", "neurons"):
+        svg = render(draw_graph(y, params=model, view=view), "svg").decode("utf-8")
+        found = re.search(r'<svg width="(\d+)pt" height="(\d+)pt"', svg)
+        assert found is not None
+        sizes[view] = [int(n) * 4 / 3 for n in found.groups()]  # CSS px at 100 %
+    width, height = sizes["neurons"]
+    assert width <= 1920 and height <= 1080  # a full-HD screen at 100 %, text 16 px
+    assert sizes["values"][1] > 5 * 1080  # where every Value is drawn, it does not
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
+    model, y = mlp([16, 16, 1])
+    g = draw_graph(y, params=model, view="neurons", rankdir=rankdir)
+    found = re.findall(
+        r'xlink:title="layers\.(\d+)\.neurons\.(\d+):[^"]*">.*?<text[^>]*x="([-\d.]+)" '
+        r'y="([-\d.]+)"',
+        render(g, "svg").decode("utf-8"),
+        re.S,
+    )
+    for layer in ("0", "1"):
+        # Top to bottom (LR), or left to right (TB).
+        placed = sorted(
+            (float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found if k == layer
+        )
+        assert [n for _, n in placed] == list(range(16))

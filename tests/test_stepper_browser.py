@@ -12,7 +12,8 @@ import pytest
 
 from autograd import Value, explain, topological_order
 from autograd.notation import delimited
-from autograd.stepper import stepper_html, write_stepper
+from autograd.stepper import show_steps, stepper_html, write_stepper
+from nn import MLP
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -23,15 +24,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-pytestmark = [
+NEEDS_BROWSER = [
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (CI installs it: apt chromium)"
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is absent: install Chromium (apt install chromium) to run "
+        "the browser tests (CI installs it)",
     ),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed"),
+    pytest.mark.skipif(
+        shutil.which("dot") is None,
+        reason="Graphviz 'dot' is not installed (apt install graphviz): the stepper needs it",
+    ),
 ]
+pytestmark = NEEDS_BROWSER
 
 # Labels that would run code if they reached the page as markup.
 HOSTILE = ("</script><script>pwned=1</script>", '<img src=x onerror="pwned=2">\'&')
+SCREENS = [(1366, 768), (390, 844), (1920, 1080)]
 
 
 def sigmoid(z: float) -> float:
@@ -45,6 +53,12 @@ def graph() -> tuple[Value, Value, list[Value]]:
     return (w * x + b).sigmoid() + x * hs[0] * hs[1], x, hs
 
 
+def mlp_221() -> tuple[MLP, Value]:
+    """The 2-2-1 MLP case of the issue: a fixed seed, the input (1, 0)."""
+    model = MLP(2, [2, 1], seed=1)
+    return model, model([1.0, 0.0])
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -55,12 +69,14 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    root, _, _ = graph()
-    path = tmp_path / "steps.html"
-    write_stepper(path, root, title="sigmoid(w*x + b) + x*h")
-    pg = browser.new_page(viewport={"width": 1200, "height": 800})
+def open_page(
+    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
+) -> tuple[Any, list[str]]:
+    """A new page at ``path``, with every console error, page error, dialog and request
+    that leaves file:// collected (the caller asserts there are none)."""
+    pg = browser.new_page(viewport={"width": width, "height": height})
+    if fake_clock:
+        pg.clock.install()  # timers run only when the test says: autoplay without waiting
     problems: list[str] = []
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -70,31 +86,52 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
         lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
     )
     pg.goto(path.as_uri())
+    return pg, problems
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    root, _, _ = graph()
+    path = tmp_path / "steps.html"
+    write_stepper(path, root, title="sigmoid(w*x + b) + x*h")
+    pg, problems = open_page(browser, path)
     yield pg
     pg.close()
     assert problems == []
 
 
-def current(pg: Any) -> tuple[str | None, str | None]:
-    """The highlighted node's id and the gradient text shown in it."""
+def current(pg: Any, scope: str = ".ag-stepper") -> tuple[str | None, str | None]:
+    """The highlighted node's id (without the stepper's prefix) and the gradient it shows."""
     result: list[str | None] = pg.evaluate(
-        """() => {
-        const g = document.querySelector("g.node.current");
+        """(scope) => {
+        const root = document.querySelector(scope);
+        const g = root.querySelector("g.node.current");
         if (!g) return [null, null];
         const t = [...g.querySelectorAll("text")].filter(t => t.textContent.startsWith("grad "));
-        return [g.id, t.length ? t[t.length - 1].textContent : null];
-    }"""
+        return [g.id.slice(root.dataset.prefix.length),
+                t.length ? t[t.length - 1].textContent : null];
+    }""",
+        scope,
     )
     return result[0], result[1]
 
 
+def step_of(pg: Any, scope: str = ".ag-stepper") -> int:
+    """The step shown: 0 for the forward pass, else N of "step N of M"."""
+    return int(pg.eval_on_selector(scope, "e => Number(e.dataset.step)")) + 1
+
+
 def layout(pg: Any) -> list[list[float]]:
-    """Every node's and edge's drawn shape position, in page coordinates."""
+    """Every node's and edge's drawn shape position, relative to the drawing itself."""
     boxes: list[list[float]] = pg.evaluate(
-        """() => [...document.querySelectorAll("g.node, g.edge")].map(g => {
-        const s = g.querySelector("polygon, ellipse, path").getBoundingClientRect();
-        return [s.x, s.y, s.width, s.height];
-    })"""
+        """() => {
+        const o = document.querySelector(".ag-view svg").getBoundingClientRect();
+        return [...document.querySelectorAll("g.node, g.edge")].map(g => {
+            const s = g.querySelector("polygon, ellipse, path").getBoundingClientRect();
+            // to 0.1 px: subtracting page positions leaves float noise
+            return [s.x - o.x, s.y - o.y, s.width, s.height].map(n => Math.round(n * 10) / 10);
+        });
+    }"""
     )
     return boxes
 
@@ -112,11 +149,11 @@ def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
     assert grads_shown and set(grads_shown) == {"grad ?"}
     start = layout(page)
 
-    page.click("#next")
+    page.click(".ag-next")
     assert current(page) == (node_of[1], "grad 1.000")
-    assert page.text_content("#counter") == f"step 1 of {len(ex)}"
+    assert page.text_content(".ag-counter") == f"step 1 of {len(ex)}"
 
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # the click gave the stepper the focus
     assert current(page) == (node_of[2], f"grad {ex[1].grad:#.4g}")
     assert layout(page) == start  # the layout never moves
 
@@ -127,7 +164,7 @@ def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
     z = 0.5 * 1.0 - 0.2
     dfdx = sigmoid(z) * (1 - sigmoid(z)) * 0.5 + 3.0  # through w·x, and through x·h1·h2
     assert current(page) == (node_of[k], f"grad {dfdx:#.4g}")
-    math_text = page.text_content("#math")
+    math_text = page.text_content(".ag-math")
     assert math_text.startswith("∂f/∂x = ") and math_text.count("upstream gradient") == 2
     assert f"= {dfdx:#.4g}" in math_text
     active = page.evaluate("() => [...document.querySelectorAll('g.edge.active')].map(e => e.id)")
@@ -139,15 +176,216 @@ def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
         == k
     )
 
-    page.click("#prev")
+    page.click(".ag-prev")
     assert current(page)[0] == node_of[k - 1]
     page.keyboard.press("ArrowLeft")
     assert current(page)[0] == node_of[k - 2]
     for _ in range(len(ex) + 3):
         page.keyboard.press("ArrowRight")
     assert current(page)[0] == node_of[len(ex)]
-    assert page.is_disabled("#next")
+    assert page.is_disabled(".ag-next")
     assert layout(page) == start
+
+
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_mlp_221_is_readable_and_every_key_steps(
+    browser: Any, tmp_path: Path, width: int, height: int
+) -> None:
+    model, y = mlp_221()
+    ex = explain(y, params=model)
+    m = len(ex)
+    path = tmp_path / "mlp.html"
+    write_stepper(path, y, params=model, title="MLP(2, [2, 1]) at x = (1, 0), " * 4)
+    pg, problems = open_page(browser, path, width, height)
+
+    # Natural size: the smallest node text is at least 11 CSS px tall, at 100 % zoom.
+    heights = pg.evaluate(
+        """() => [...document.querySelectorAll(".ag-view svg g.node text")]
+        .map(t => t.getBoundingClientRect().height)"""
+    )
+    assert len(heights) > 20 and min(heights) >= 11
+    # The long title wraps: the page never scrolls sideways; neither does the panel.
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert pg.eval_on_selector(".ag-panel", "e => e.scrollWidth <= e.clientWidth")
+
+    pg.focus(".ag-stepper")
+    moves = [
+        ("ArrowRight", 1),
+        ("Space", 2),
+        ("PageDown", 3),
+        ("ArrowLeft", 2),
+        ("PageUp", 1),
+        ("Shift+Space", 0),
+        ("End", m),
+        ("ArrowRight", m),  # stays at the last step
+        ("Home", 0),
+        ("ArrowLeft", 0),  # stays at the forward pass
+    ]
+    for key, want in moves:
+        pg.keyboard.press(key)
+        assert step_of(pg) == want, key
+        counter = pg.text_content(".ag-counter")
+        assert counter == (f"step {want} of {m}" if want else "forward pass")
+        # Each step is announced to screen readers.
+        live = pg.eval_on_selector(".ag-live", "e => [e.getAttribute('aria-live'), e.textContent]")
+        assert live[0] == "polite" and live[1].startswith(counter)
+
+    # Clicking a node goes to its step: the first-layer weight w[1] of neuron 1.
+    target = dict(model.named_parameters())["layers.0.neurons.1.w.1"]
+    k = next(s.number for s in ex if s.node is target)
+    node = f"v{ex.order.index(target)}"
+    prefix = pg.eval_on_selector(".ag-stepper", "e => e.dataset.prefix")
+    pg.click(f"[id='{prefix}{node}']")
+    assert step_of(pg) == k and current(pg)[0] == node
+    assert pg.text_content(".ag-headline").startswith(delimited("layers.0.neurons.1.w.1") + " = ")
+
+    # The slider and the current node: at the last step, the output is in view.
+    pg.eval_on_selector(
+        ".ag-slider", f"e => {{ e.value = '{m}'; e.dispatchEvent(new Event('input')); }}"
+    )
+    assert step_of(pg) == m
+    inside = pg.evaluate(
+        """() => {
+        const v = document.querySelector(".ag-view").getBoundingClientRect();
+        const n = document.querySelector("g.node.current").getBoundingClientRect();
+        return n.left >= v.left && n.right <= v.right && n.top >= v.top && n.bottom <= v.bottom;
+    }"""
+    )
+    assert inside
+    pg.close()
+    assert problems == []
+
+
+def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
+    model, y = mlp_221()
+    path = tmp_path / "mlp.html"
+    write_stepper(path, y, params=model)
+    pg, problems = open_page(browser, path, 800, 600, fake_clock=True)
+
+    def width() -> float:
+        w: float = pg.eval_on_selector(".ag-view svg", "e => e.getBoundingClientRect().width")
+        return w
+
+    natural = width()
+    view_box = pg.eval_on_selector(".ag-view svg", "e => e.viewBox.baseVal.width")
+    assert natural == pytest.approx(view_box * 4 / 3, abs=0.5)  # Graphviz's pt at 100 %
+    pg.click(".ag-in")
+    assert width() == pytest.approx(natural * 1.25, abs=0.5)
+    assert pg.text_content(".ag-scale") == "125%"
+    pg.click(".ag-out")
+    pg.click(".ag-out")
+    assert width() == pytest.approx(natural / 1.25, abs=0.5)
+    pg.click(".ag-fit")
+    fits = pg.evaluate(
+        """() => { const v = document.querySelector(".ag-view");
+                   const s = v.querySelector("svg").getBoundingClientRect();
+                   return s.width <= v.clientWidth && s.height <= v.clientHeight; }"""
+    )
+    assert fits
+    # Ctrl + wheel (a trackpad pinch) zooms in at the pointer; a drag pans.
+    before = width()
+    box = pg.eval_on_selector(
+        ".ag-view",
+        "e => { const r = e.getBoundingClientRect(); "
+        "return [r.x + r.width / 2, r.y + r.height / 2]; }",
+    )
+    pg.mouse.move(box[0], box[1])
+    pg.keyboard.down("Control")
+    pg.mouse.wheel(0, -200)
+    pg.keyboard.up("Control")
+    pg.wait_for_function(
+        f"() => document.querySelector('.ag-view svg').getBoundingClientRect().width > {before + 1}"
+    )
+    pg.click(".ag-in")
+    pg.click(".ag-in")
+    scroll = pg.eval_on_selector(".ag-view", "e => [e.scrollLeft, e.scrollTop]")
+    pg.mouse.move(box[0], box[1])
+    pg.mouse.down()
+    pg.mouse.move(box[0] - 60, box[1] - 40, steps=4)
+    pg.mouse.up()
+    moved = pg.eval_on_selector(".ag-view", "e => [e.scrollLeft, e.scrollTop]")
+    assert moved[0] == pytest.approx(scroll[0] + 60, abs=2)
+    assert moved[1] == pytest.approx(scroll[1] + 40, abs=2)
+    assert step_of(pg) == 0  # a drag is not a click on a node
+    # Two fingers moving apart from 100 px to 200 px double the zoom (touch pointer events,
+    # as a phone sends them; playwright has no multi-touch of its own).
+    pg.click(".ag-fit")
+    before = width()
+    pg.eval_on_selector(
+        ".ag-view",
+        """(v) => {
+        const r = v.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+        const send = (type, id, dx) => v.dispatchEvent(new PointerEvent(type, {
+            bubbles: true, pointerId: id, pointerType: "touch", clientX: x + dx, clientY: y}));
+        send("pointerdown", 11, -50);
+        send("pointerdown", 12, 50);
+        send("pointermove", 12, 100);
+        send("pointermove", 11, -100);
+        send("pointerup", 11, -100);
+        send("pointerup", 12, 100);
+    }""",
+    )
+    assert width() == pytest.approx(before * 2, rel=0.01)
+
+    pg.click(".ag-play")
+    assert pg.get_attribute(".ag-play", "aria-pressed") == "true"
+    pg.clock.run_for(1250)
+    assert step_of(pg) == 1
+    pg.clock.run_for(1200 * 3)
+    assert step_of(pg) == 4
+    pg.click(".ag-play")  # pause
+    pg.clock.run_for(5000)
+    assert step_of(pg) == 4 and pg.get_attribute(".ag-play", "aria-pressed") == "false"
+    pg.close()
+    assert problems == []
+
+
+def test_two_steppers_on_one_page_and_a_textarea(browser: Any, tmp_path: Path) -> None:
+    model, y = mlp_221()
+    root, _, _ = graph()
+    first, second = show_steps(y, params=model), show_steps(root)
+    path = tmp_path / "two.html"
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+        "<textarea id='notes' rows='3'>abcdef</textarea>"
+        f"<div id='one'>{first._repr_html_()}</div><div id='two'>{second.html}</div>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    pg, problems = open_page(browser, path, 1366, 768)
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)) > 50  # every id is unique on the page
+
+    one, two = "#one .ag-stepper", "#two .ag-stepper"
+    pg.focus(one)
+    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("ArrowRight")
+    assert (step_of(pg, one), step_of(pg, two)) == (2, 0)
+    pg.click("#two .ag-next")
+    pg.keyboard.press("End")
+    assert (step_of(pg, one), step_of(pg, two)) == (2, len(explain(root)))
+    assert current(pg, two)[1] == f"grad {explain(root)[-1].grad:#.4g}"
+    pg.click("#one .ag-prev")
+    assert (step_of(pg, one), step_of(pg, two)) == (1, len(explain(root)))
+
+    # Typing in a text box moves its caret, not a stepper, even with the pointer over one.
+    pg.hover(one)
+    pg.focus("#notes")
+    pg.eval_on_selector("#notes", "e => e.setSelectionRange(3, 3)")
+    for key in ("ArrowLeft", "ArrowLeft", "End", "PageDown", "Home", "ArrowRight", "Space"):
+        pg.keyboard.press(key)
+    assert pg.eval_on_selector("#notes", "e => e.selectionStart") == 2  # Home, →, space
+    assert pg.input_value("#notes") == "a bcdef"
+    assert (step_of(pg, one), step_of(pg, two)) == (1, len(explain(root)))
+    # With the focus nowhere in particular, the stepper under the pointer takes the keys.
+    pg.evaluate("() => document.activeElement.blur()")
+    pg.hover(one)
+    pg.keyboard.press("ArrowRight")
+    pg.hover(two)
+    pg.keyboard.press("Home")
+    assert (step_of(pg, one), step_of(pg, two)) == (2, 0)
+    pg.close()
+    assert problems == []
 
 
 def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_path: Path) -> None:
@@ -155,18 +393,21 @@ def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_pa
     root = x.sqrt() - x.sqrt()  # ∂f/∂x = (−1)·inf + 1·inf = nan
     path = tmp_path / "nan.html"
     write_stepper(path, root)
-    pg = browser.new_page()
-    problems: list[str] = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.goto(path.as_uri())
+    pg, problems = open_page(browser, path)
     ex = explain(root)
-    for _ in range(len(ex)):
-        pg.keyboard.press("ArrowRight")
-    assert pg.text_content("#counter") == f"step {len(ex)} of {len(ex)}"
-    assert current(pg) == (f"v{topological_order(root).index(x)}", "grad nan")
-    assert pg.text_content("#note") == ex[-1].note()
-    assert "inf − inf is nan" in pg.text_content("#note")
-    assert "= (-inf) + inf = nan" in pg.text_content("#math")
+    pg.focus(".ag-stepper")
+    pg.keyboard.press("End")
+    assert pg.text_content(".ag-counter") == f"step {len(ex)} of {len(ex)}"
+    assert current(pg) == (f"v{topological_order(root).index(x)}", "grad nan ⚠")
+    assert pg.text_content(".ag-note") == ex[-1].note()
+    assert "inf − inf is nan" in pg.text_content(".ag-note")
+    assert "= (-inf) + inf = nan" in pg.text_content(".ag-math")
+    # Drawn red, not in the green of ordinary gradients.
+    colour = pg.evaluate(
+        """() => getComputedStyle([...document.querySelectorAll("g.node.current text")]
+        .find(t => t.textContent.startsWith("grad "))).fill"""
+    )
+    assert colour == "rgb(160, 0, 0)"
     pg.close()
     assert problems == []
 
@@ -176,17 +417,13 @@ def test_labels_are_text_never_markup(page: Any) -> None:
     ex = explain(root)
     assert page.evaluate("() => window.pwned") is None
     assert page.evaluate("() => document.querySelectorAll('img, script').length") == 2
+    page.focus(".ag-stepper")
     for h, label in zip(hs, HOSTILE):
         k = next(s.number for s in ex if s.node is h)
-        while page.text_content("#counter") != f"step {k} of {len(ex)}":
-            page.keyboard.press("ArrowRight" if current_number(page) < k else "ArrowLeft")
-        assert page.text_content("#headline") == f"{delimited(label)} = {h.data:#.4g} (input)"
+        while step_of(page) != k:
+            page.keyboard.press("ArrowRight" if step_of(page) < k else "ArrowLeft")
+        assert page.text_content(".ag-headline") == f"{delimited(label)} = {h.data:#.4g} (input)"
     assert page.evaluate("() => window.pwned") is None
-
-
-def current_number(pg: Any) -> int:
-    text = pg.text_content("#counter")
-    return int(text.split()[1]) if text.startswith("step") else 0
 
 
 def test_page_is_self_contained() -> None:
@@ -197,3 +434,29 @@ def test_page_is_self_contained() -> None:
         'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     )
     assert "https://" not in text
+
+
+def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> None:
+    model = MLP(2, [3, 1], seed=2)
+    y = model([0.5, -1.0])
+    ex = explain(y, params=model)
+    path = tmp_path / "units.html"
+    write_stepper(path, y, params=model, view="neurons")
+    pg, problems = open_page(browser, path)
+    prefix = pg.eval_on_selector(".ag-stepper", "e => e.dataset.prefix")
+    # A unit's box is its activation's node; its Σ and its own parameters step inside it.
+    unit = next(v for v in ex.order if v.op == "sigmoid" and v is not y)
+    total = unit.parents[0]
+    box = f"v{ex.order.index(unit)}"
+    weight = next(p for p in total.parents if p.is_leaf)
+    pg.click(f"[id='{prefix}{box}']")
+    assert step_of(pg) == next(s.number for s in ex if s.node is unit)
+    assert current(pg) == (box, f"grad {ex.grad(unit):#.4g}")
+    pg.keyboard.press("End")
+    while step_of(pg) != next(s.number for s in ex if s.node is weight):
+        pg.keyboard.press("ArrowLeft")
+    assert current(pg)[0] == box  # the weight's step lights up its unit
+    name = next(n for n, p in model.named_parameters() if p is weight)
+    assert pg.text_content(".ag-headline").startswith(f"{delimited(name)} = ")
+    pg.close()
+    assert problems == []

@@ -1,0 +1,133 @@
+"""The stepper inline in Jupyter: a notebook executed by nbclient, then its outputs in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value, explain
+
+nbformat = pytest.importorskip(
+    "nbformat", reason="nbformat is not installed (pip install -e '.[dev]' installs it)"
+)
+nbclient = pytest.importorskip(
+    "nbclient", reason="nbclient is not installed (pip install -e '.[dev]' installs it)"
+)
+pytest.importorskip(
+    "ipykernel", reason="ipykernel is not installed (pip install -e '.[dev]' installs it)"
+)
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz 'dot' is not installed (apt install graphviz): the stepper needs it",
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+SETUP = """\
+from autograd import Value
+from autograd.stepper import show_steps
+w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+y = (w * x + b).sigmoid()
+"""
+
+
+def neuron() -> tuple[Value, Value]:
+    """The notebook's neuron, built here again to compute what it must show."""
+    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+    return (w * x + b).sigmoid(), w
+
+
+def steps_data(fragment: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="[^"]*">(.*?)</script>', fragment, re.S)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The text/html outputs of a notebook whose last two cells each end in show_steps."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(SETUP),
+        nbformat.v4.new_code_cell("show_steps(y)"),
+        nbformat.v4.new_code_cell("show_steps(y, wrt=w)"),
+    ]
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": "."}}
+    )
+    client.execute()
+    htmls = []
+    for cell in nb.cells[1:]:
+        (output,) = cell.outputs  # one result, no error, nothing on stderr
+        assert output["output_type"] == "execute_result"
+        assert output["data"]["text/plain"].startswith("<Stepper of ")
+        htmls.append(output["data"]["text/html"])
+    return htmls
+
+
+def test_notebook_output_is_the_stepper(outputs: list[str]) -> None:
+    y, w = neuron()
+    full, only_w = outputs
+    assert all(h.startswith('<div class="ag-stepper"') for h in outputs)
+    for html, ex in ((full, explain(y)), (only_w, explain(y, wrt=w))):
+        data = steps_data(html)
+        # The steps the kernel computed are those of explain here, number for number.
+        assert [s["grad"] for s in data["steps"]] == [s.grad for s in ex]
+        assert [s["headline"] for s in data["steps"]] == [s.headline() for s in ex]
+        assert "<svg" in html and "<script>" in html
+    # Two outputs on one notebook page: no id in common.
+    ids = [set(re.findall(r'\bid="([^"]+)"', h)) for h in outputs]
+    assert ids[0] and not ids[0] & ids[1]
+    assert len(steps_data(only_w)["steps"]) < len(steps_data(full)["steps"])
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="/usr/bin/chromium is absent: install Chromium (apt install chromium) to run "
+    "the browser tests (CI installs it)",
+)
+def test_notebook_outputs_step_independently_in_chromium(
+    outputs: list[str], tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_stepper_browser import CHROMIUM_ARGS
+
+    page_path = tmp_path / "notebook.html"
+    cells = "".join(f"<div class='output' id='out{i}'>{h}</div>" for i, h in enumerate(outputs))
+    page_path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{cells}</body></html>",
+        encoding="utf-8",
+    )
+    y, w = neuron()
+    n_full, n_w = len(explain(y)), len(explain(y, wrt=w))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1366, "height": 768})
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(page_path.as_uri())
+
+        def counters() -> list[str]:
+            found: list[str] = pg.eval_on_selector_all(
+                ".ag-counter", "es => es.map(e => e.textContent)"
+            )
+            return found
+
+        assert counters() == ["forward pass", "forward pass"]
+        pg.click("#out1 .ag-next")
+        pg.keyboard.press("End")
+        pg.click("#out0 .ag-next")
+        pg.keyboard.press("ArrowRight")
+        assert counters() == [f"step 2 of {n_full}", f"step {n_w} of {n_w}"]
+        # The second stepper went through the paths to w only: the rest is greyed out.
+        headline = pg.text_content("#out1 .ag-headline")
+        assert headline.startswith("w = 0.5000")
+        browser.close()
+    assert errors == []
