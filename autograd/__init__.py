@@ -8,6 +8,7 @@
 0.0707
 """
 
+from autograd.compiler import Compiled, compile
 from autograd.derivatives import GradcheckError, grad, gradcheck
 from autograd.draw import draw_graph
 from autograd.engine import (
@@ -23,10 +24,12 @@ from autograd.explain import explain
 from autograd.ops import Op
 
 __all__ = [
+    "Compiled",
     "GradcheckError",
     "Op",
     "Value",
     "apply",
+    "compile",
     "draw_graph",
     "enable_grad",
     "explain",

@@ -155,16 +155,56 @@ class Op:
     """One operation: its name, its float forward rule and one partial rule per operand.
 
     ``formulas`` holds each partial in words, used by `explain` when teaching.
+    ``code`` and ``partial_code`` are the same rules as Python expression text over
+    operand slots ``{0}``, ``{1}``, ... and the result ``{out}``, for `autograd.compile`
+    to write out as source. An empty ``code`` means "call ``forward``" (how the
+    domain-checked rules raise their errors in compiled code too); an empty
+    ``partials`` with a ``partial_code`` means the partial rules are made FROM that
+    text, so the interpreter and the generated code share one rule. Partial texts
+    may call ``cos``, ``sin`` and ``log``, which work on floats and on Values.
     """
 
     name: str
     forward: Callable[..., float]
     partials: tuple[Callable[..., Num], ...]
     formulas: tuple[str, ...]
+    code: str = ""
+    partial_code: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.partials and self.partial_code:
+            rules = tuple(_rule(text, len(self.partial_code)) for text in self.partial_code)
+            object.__setattr__(self, "partials", rules)
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
         """∂out/∂args[i], evaluated on floats or on Values."""
         return self.partials[i](*args, out)
+
+    def forward_text(self, slots: Sequence[str]) -> str | None:
+        """The forward rule as source over operand texts ``slots``; None: call ``forward``."""
+        return self.code.format(*slots) if self.code else None
+
+    def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
+        """∂out/∂operand i as source over ``slots`` and ``out``; None: call the partial rule."""
+        return self.partial_code[i].format(*slots, out=out) if self.partial_code else None
+
+
+# The names partial texts may call: each works on a float and on a Value.
+_TEXT_NAMES: dict[str, Any] = {
+    "cos": lambda x: _call("cos", x),
+    "sin": lambda x: _call("sin", x),
+    "log": lambda x: _call("log", x),
+}
+
+
+def _rule(text: str, arity: int) -> Callable[..., Num]:
+    """A partial rule made from its text: ``lambda a, b, out: <text>``.
+
+    Only this module's literal texts reach here (never user input).
+    """
+    names = "abcdefgh"[:arity]
+    body = text.format(*names, out="out")
+    return eval(f"lambda {', '.join(names)}, out: {body}", dict(_TEXT_NAMES))  # type: ignore[no-any-return]
 
 
 def linear_role(position: int, count: int) -> tuple[int, int | None]:
@@ -197,6 +237,22 @@ class _Linear(Op):
         partner = linear_role(i, len(args))[1]
         return 1.0 if partner is None else args[partner]
 
+    def forward_text(self, slots: Sequence[str]) -> str | None:
+        n = (len(slots) - 1) // 2
+        if _PLAIN_SUM:  # b + w_1·y_1 + ... left to right: exactly what sum() computes
+            return " + ".join([slots[-1], *(f"{slots[i]} * {slots[n + i]}" for i in range(n))])
+        # Python >= 3.12's sum() of floats compensates rounding: call it to match.
+        terms = "".join(f"{slots[i]} * {slots[n + i]}, " for i in range(n))
+        return f"sum(({terms}), {slots[-1]})"
+
+    def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
+        partner = linear_role(i, len(slots))[1]
+        return "1.0" if partner is None else slots[partner]
+
+
+# Whether sum() over floats adds plainly left to right (before Python 3.12 it does).
+_PLAIN_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+
 
 def _linear_forward(*args: float) -> float:
     n = (len(args) - 1) // 2
@@ -207,36 +263,112 @@ LINEAR = _Linear(
     "Σ", _linear_forward, (), ("∂x_j/∂w_ji = y_i", "∂x_j/∂y_i = w_ji", "∂x_j/∂b_j = 1")
 )
 
-_ONE = lambda *_: 1.0  # noqa: E731 - the derivative of a sum with respect to each term
-
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Op("+", float.__add__, (_ONE, _ONE), ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1")),
-        Op("-", float.__sub__, (_ONE, lambda a, b, out: -1.0), ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1")),
+        Op(
+            "+",
+            float.__add__,
+            (),
+            ("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"),
+            code="{0} + {1}",
+            partial_code=("1.0", "1.0"),
+        ),
+        Op(
+            "-",
+            float.__sub__,
+            (),
+            ("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1"),
+            code="{0} - {1}",
+            partial_code=("1.0", "-1.0"),
+        ),
         Op(
             "*",
             float.__mul__,
-            (lambda a, b, out: b, lambda a, b, out: a),
+            (),
             ("∂(ab)/∂a = b", "∂(ab)/∂b = a"),
+            code="{0} * {1}",
+            partial_code=("{1}", "{0}"),
         ),
         Op(
             "/",
             _div,
-            (lambda a, b, out: 1.0 / b, lambda a, b, out: -out / b),
+            (),
             ("∂(a/b)/∂a = 1/b", "∂(a/b)/∂b = −a/b²"),
+            partial_code=("1.0 / {1}", "-{out} / {1}"),
         ),
-        Op("**", _pow, (_pow_dbase, _pow_dexp), ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a")),
-        Op("neg", float.__neg__, (lambda a, out: -1.0,), ("∂(−a)/∂a = −1",)),
-        Op("exp", _exp, (lambda a, out: out,), ("∂eˣ/∂x = eˣ",)),
-        Op("log", _log, (lambda a, out: 1.0 / a,), ("∂ln x/∂x = 1/x",)),
-        Op("sqrt", _sqrt, (_sqrt_d,), ("∂√x/∂x = 1/(2√x)",)),
-        Op("sin", _trig("sin"), (lambda a, out: _call("cos", a),), ("∂sin x/∂x = cos x",)),
-        Op("cos", _trig("cos"), (lambda a, out: -_call("sin", a),), ("∂cos x/∂x = −sin x",)),
-        Op("tanh", math.tanh, (lambda a, out: 1.0 - out * out,), ("∂tanh x/∂x = 1 − y²",)),
-        Op("sigmoid", _sigmoid, (lambda a, out: out * (1.0 - out),), ("∂σ(x)/∂x = y(1 − y)",)),
-        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0".
-        Op("relu", lambda a: 0.0 if a <= 0.0 else a, (_relu_d,), ("∂relu(x)/∂x = [x > 0]",)),
+        Op(
+            "**",
+            _pow,
+            (_pow_dbase, _pow_dexp),
+            ("∂(aᵇ)/∂a = b·aᵇ⁻¹", "∂(aᵇ)/∂b = aᵇ·ln a"),
+        ),
+        Op(
+            "neg",
+            float.__neg__,
+            (),
+            ("∂(−a)/∂a = −1",),
+            code="-{0}",
+            partial_code=("-1.0",),
+        ),
+        Op(
+            "exp",
+            _exp,
+            (),
+            ("∂eˣ/∂x = eˣ",),
+            partial_code=("{out}",),
+        ),
+        Op(
+            "log",
+            _log,
+            (),
+            ("∂ln x/∂x = 1/x",),
+            partial_code=("1.0 / {0}",),
+        ),
+        Op(
+            "sqrt",
+            _sqrt,
+            (_sqrt_d,),
+            ("∂√x/∂x = 1/(2√x)",),
+        ),
+        Op(
+            "sin",
+            _trig("sin"),
+            (),
+            ("∂sin x/∂x = cos x",),
+            partial_code=("cos({0})",),
+        ),
+        Op(
+            "cos",
+            _trig("cos"),
+            (),
+            ("∂cos x/∂x = −sin x",),
+            partial_code=("-sin({0})",),
+        ),
+        Op(
+            "tanh",
+            math.tanh,
+            (),
+            ("∂tanh x/∂x = 1 − y²",),
+            partial_code=("1.0 - {out} * {out}",),
+        ),
+        Op(
+            "sigmoid",
+            _sigmoid,
+            (),
+            ("∂σ(x)/∂x = y(1 − y)",),
+            partial_code=("{out} * (1.0 - {out})",),
+        ),
+        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0". Its partial
+        # is a function (Values have no ">"); the compiled code reads the float text.
+        Op(
+            "relu",
+            lambda a: 0.0 if a <= 0.0 else a,
+            (_relu_d,),
+            ("∂relu(x)/∂x = [x > 0]",),
+            code="0.0 if {0} <= 0.0 else {0}",
+            partial_code=("1.0 if {0} > 0.0 else 0.0",),
+        ),
         LINEAR,
     )
 }

@@ -1,0 +1,333 @@
+"""`compile`: a graph written out as straight-line Python for its forward and backward pass.
+
+Trace a graph once, then run it on new numbers without building Values:
+
+>>> from autograd import Value, compile
+>>> w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+>>> y = (w * x + b).sigmoid()
+>>> step = compile(y, params=[w, b], inputs=[x])
+>>> value, grads = step([0.5, -0.2], [1.0])
+>>> round(value, 6), [round(g, 6) for g in grads]
+(0.574443, [0.244458, 0.244458])
+
+The generated function (``step.source``) has one line per node for the forward
+pass and one line per chain-rule term for the backward pass, each commented
+with the op table's formula. Every rule comes from `autograd.ops`: an op's code
+text where it has one, otherwise a call to its own forward or partial function,
+so the domain-checked ops (log, sqrt, /, **, exp) raise the interpreter's errors.
+
+The results equal ``backward()`` bit for bit: the same products, summed in the
+same order (nodes from the latest to the earliest, each node's operands in
+order, leaf gradients accumulated from 0.0). One difference is invisible: an
+interior node's gradient starts at its first term rather than at 0.0 + it, so
+it may be −0.0 where ``backward`` keeps 0.0; zero signs never change a later
+product's magnitude, and the returned gradients are accumulated from 0.0 as
+``backward`` does.
+
+Safety: the source holds only names the compiler made (``p0``, ``x0``, ``n3``,
+``gn3``, ``_f4``...) and numbers it formatted itself; labels appear only in
+comments, through ``ascii()``, so no label can end a comment line.
+
+Leaves that are neither ``params`` nor ``inputs`` are constants: their current
+value is written into the code. A compiled function is valid only while the
+graph's shape does not depend on the data (see `same_shape`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.engine import Value, _as_float, topological_order
+from autograd.ops import LINEAR, OPS, Op, linear_role
+
+__all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
+
+_TABLE_OPS = frozenset(map(id, OPS.values()))
+_WORDS = {"/": "div", "**": "pow", "Σ": "linear"}  # table op names that are not identifiers
+_ATOM = re.compile(r"-?[A-Za-z_0-9.]+")  # a name or a number: needs no parentheses
+
+
+class ShapeError(ValueError):
+    """Two traces of one model differ in shape: the graph depends on the data."""
+
+
+def _number(x: float) -> str:
+    """``x`` as source text that reads back as exactly ``x`` (nan and ±inf by name)."""
+    if math.isnan(x):
+        return "_nan"
+    if math.isinf(x):
+        return "_inf" if x > 0 else "(-_inf)"
+    text = repr(float(x))
+    return f"({text})" if text.startswith("-") else text
+
+
+def _comment(label: str) -> str:
+    # ascii() escapes every line break and non-ASCII character, so a label can
+    # neither end the comment line nor smuggle in a look-alike.
+    return ascii(label[:40] + ("..." if len(label) > 40 else ""))
+
+
+class Compiled:
+    """A compiled graph: ``self(params, inputs)`` for one case, ``sweep`` for many.
+
+    Attributes:
+        source: the generated Python code (two functions, ``step`` and ``sweep``).
+        params, inputs: the leaf Values, in the order their numbers are passed.
+        nodes: the number of graph nodes compiled.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        namespace: dict[str, Any],
+        params: Sequence[Value],
+        inputs: Sequence[Value],
+        nodes: int,
+        shape: list[str],
+    ) -> None:
+        self.source = source
+        self.params = list(params)
+        self.inputs = list(inputs)
+        self.nodes = nodes
+        self.shape = shape
+        code = builtins.compile(source, "<autograd.compile>", "exec")
+        exec(code, namespace)
+        self._step: Callable[..., tuple[float, list[float]]] = namespace["step"]
+        self._sweep: Callable[..., tuple[float, list[float]]] = namespace["sweep"]
+
+    def __call__(
+        self, params: Sequence[float], inputs: Sequence[float] = (), seed: float = 1.0
+    ) -> tuple[float, list[float]]:
+        """(output, gradients) for one case; the gradients of ``seed`` · output."""
+        self._check(params, len(self.params), "params")
+        self._check(inputs, len(self.inputs), "inputs")
+        return self._step(params, inputs, seed)
+
+    def sweep(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
+    ) -> tuple[float, list[float]]:
+        """(Σ outputs, Σ gradients) over ``rows`` (one list of input numbers per case).
+
+        The gradients are those of ``seed`` · output, summed case after case in one
+        accumulator per parameter, exactly as repeated ``backward()`` calls add up
+        ``.grad`` (``seed`` = 1/n gives a mean's gradient with its rounding).
+        """
+        self._check(params, len(self.params), "params")
+        n = len(self.inputs)
+        for c, row in enumerate(rows):
+            if len(row) != n:
+                raise ValueError(f"compiled sweep: row {c} has {len(row)} numbers, expected {n}")
+        return self._sweep(params, rows, seed)
+
+    @staticmethod
+    def _check(numbers: Sequence[float], n: int, what: str) -> None:
+        if len(numbers) != n:
+            raise ValueError(f"compiled step: {len(numbers)} {what}, expected {n}")
+
+
+def _checked(op: Op) -> Callable[..., float]:
+    """A custom op's forward rule with the interpreter's check of what it returns."""
+    forward = op.forward
+
+    def run(*args: float) -> float:
+        out = forward(*args)
+        if type(out) is not float:
+            out = _as_float(out, f"the forward rule of {op.name!r} returned")
+        return out
+
+    return run
+
+
+def compile(  # noqa: A001 - autograd.compile is the name the API promises
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value] = (),
+) -> Compiled:
+    """Write the forward and backward pass of ``output`` as Python; see the module doc.
+
+    ``params`` get gradients; ``inputs`` are the numbers that change per case;
+    every other leaf is a constant baked in at its current value.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"compile: the output must be a Value, got {output!r}")
+    names: dict[int, str] = {}
+    for kind, leaves in (("p", params), ("x", inputs)):
+        for i, v in enumerate(leaves):
+            what = "params" if kind == "p" else "inputs"
+            if not isinstance(v, Value):
+                raise TypeError(f"compile: {what}[{i}] must be a Value, got {v!r}")
+            if not v.is_leaf:
+                raise ValueError(
+                    f"compile: {what}[{i}] ({v!r}) is the result of {v.op!r}, not a leaf Value"
+                )
+            if id(v) in names:
+                raise ValueError(f"compile: {what}[{i}] ({v!r}) is listed twice")
+            names[id(v)] = f"{kind}{i}"
+    order = topological_order(output)
+    # Names the op table's code texts may use, bound to their float versions.
+    namespace: dict[str, Any] = {
+        "_inf": math.inf,
+        "_nan": math.nan,
+        "cos": math.cos,
+        "sin": math.sin,
+        "log": math.log,
+    }
+    helpers: dict[int, str] = {}  # id(function) -> its name in the namespace
+
+    def helper(fn: Callable[..., Any], kind: str, op: Op) -> str:
+        """The namespace name of a rule function: ``_sigmoid``, ``_d_pow_0``, ``_f3``..."""
+        name = helpers.get(id(fn))
+        if name is None:
+            word = _WORDS.get(op.name, op.name)
+            if id(op) not in _TABLE_OPS or not word.isidentifier() or not word.isascii():
+                word = str(len(helpers))  # a custom op: its name is the user's, so not used
+            name = helpers[id(fn)] = f"_{kind}{word}"
+            namespace[name] = fn
+        return name
+
+    interior = [v for v in order if not v.is_leaf]
+    for k, v in enumerate(interior):
+        names[id(v)] = f"n{k + 1}"
+
+    def slot(x: Any) -> str:
+        if isinstance(x, Value):
+            return names.get(id(x)) or _number(x.data)
+        return _number(x)
+
+    forward: list[str] = []
+    shape: list[str] = []
+    for v in interior:
+        op = v._op
+        assert op is not None
+        slots = [slot(x) for x in v.operands]
+        text = op.forward_text(slots)
+        if text is None:
+            fn = op.forward if id(op) in _TABLE_OPS or op is LINEAR else _checked(op)
+            text = f"{helper(fn, '' if fn is op.forward else 'f', op)}({', '.join(slots)})"
+        line = f"{names[id(v)]} = {text}"
+        shape.append(f"{op.name}({', '.join(slots)})")
+        forward.append(line + (f"  # {_comment(v.label)}" if v.label else ""))
+
+    root = names.get(id(output))
+    grad_of = {n: f"g{n}" for n in names.values()}
+    backward: list[str] = []
+    if not output.is_leaf:
+        backward.append(f"g{root} = seed")
+        started: set[str] = set()
+        for v in reversed(interior):
+            op = v._op
+            assert op is not None
+            g = grad_of[names[id(v)]]
+            operands = v.operands
+            slots = [slot(x) for x in operands]
+            for i, x in enumerate(operands):
+                name = names.get(id(x)) if isinstance(x, Value) else None
+                if name is None or name[0] == "x":
+                    continue  # a number, a constant or an input: no gradient wanted
+                d = op.partial_text(i, slots, names[id(v)])
+                if d is None:
+                    d = _partial_call(op, i, slots, names[id(v)], helper)
+                target = grad_of[name]
+                # Parameters add up from 0.0 as in backward(); an interior node's
+                # gradient starts at its first term (see the module doc).
+                assign = "+=" if target in started or name[0] == "p" else "="
+                started.add(target)
+                why = f"∂f/∂{name} {assign} ∂f/∂{names[id(v)]} · [{_formula(op, i, len(slots))}]"
+                backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
+    elif root is not None and root[0] == "p":
+        backward.append(f"g{root} += seed  # the output is the parameter itself")
+    else:
+        backward.append("pass  # the output is an input or a constant: no gradient")
+    source = _source(output, params, inputs, names, forward, backward)
+    return Compiled(source, namespace, params, inputs, len(order), shape)
+
+
+def _partial_call(
+    op: Op,
+    i: int,
+    slots: list[str],
+    out: str,
+    helper: Callable[[Callable[..., Any], str, Op], str],
+) -> str:
+    if type(op).partial is Op.partial:
+        return f"{helper(op.partials[i], f'd{i}_', op)}({', '.join(slots)}, {out})"
+    return f"{helper(op.partial, 'd_', op)}({i}, ({', '.join(slots)},), {out})"
+
+
+def _term(g: str, d: str) -> str:
+    """g · d as source; ·1 and ·(−1) are exact in floats, so they are left out."""
+    if d == "1.0":
+        return g
+    if d == "-1.0":
+        return f"-{g}"
+    return f"{g} * {d}" if _ATOM.fullmatch(d) else f"{g} * ({d})"
+
+
+def _formula(op: Op, i: int, count: int) -> str:
+    index = linear_role(i, count)[0] if op is LINEAR else i
+    formulas = op.formulas
+    return formulas[index] if index < len(formulas) else f"∂{ascii(op.name)}/∂operand {i}"
+
+
+def _source(
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value],
+    names: dict[int, str],
+    forward: list[str],
+    backward: list[str],
+) -> str:
+    out = names.get(id(output)) or _number(output.data)
+    p = [names[id(v)] for v in params]
+    x = [names[id(v)] for v in inputs]
+    gp = [f"g{n}" for n in p]
+    header = [
+        f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label
+    ]
+
+    def unpack(names_: list[str], source: str) -> str:
+        if not names_:
+            return f"() = {source}"
+        return f"{', '.join(names_)}{',' if len(names_) == 1 else ''} = {source}"
+
+    zeros = [f"{g} = 0.0" for g in gp]
+    body = ["# forward", *forward, "# backward", *backward]
+    step = [
+        "def step(params, inputs, seed):",
+        f"    {unpack(p, 'params')}",
+        f"    {unpack(x, 'inputs')}",
+        *(f"    {line}" for line in zeros),
+        *(f"    {line}" for line in body),
+        f"    return {out}, [{', '.join(gp)}]",
+    ]
+    target = "_" if not x else ", ".join(x) + ("," if len(x) == 1 else "")
+    sweep = [
+        "def sweep(params, rows, seed):",
+        f"    {unpack(p, 'params')}",
+        *(f"    {line}" for line in zeros),
+        "    total = 0.0",
+        f"    for {target} in rows:",
+        *(f"        {line}" for line in body),
+        f"        total += {out}",
+        f"    return total, [{', '.join(gp)}]",
+    ]
+    return "\n".join([*header, *step, "", "", *sweep]) + "\n"
+
+
+def same_shape(first: Compiled, second: Compiled, where: str = "compile") -> None:
+    """Raise `ShapeError` naming the first node where two traces differ in shape or constants."""
+    for k, (a, b) in enumerate(zip(first.shape, second.shape)):
+        if a != b:
+            raise ShapeError(
+                f"{where}: the graph's shape depends on the data: node n{k + 1} is {a} in the "
+                f"first traced case but {b} in the second"
+            )
+    if len(first.shape) != len(second.shape):
+        raise ShapeError(
+            f"{where}: the graph's shape depends on the data: {len(first.shape)} nodes in the "
+            f"first traced case but {len(second.shape)} in the second"
+        )
