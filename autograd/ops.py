@@ -150,6 +150,23 @@ def _relu_d(a: Num, out: Num) -> float:
     return 1.0 if _real(a) > 0.0 else 0.0
 
 
+def _inside(y: Num, d: Num, m: Num) -> bool:
+    """Whether output ``y`` is within the margin ``m`` of its target ``d`` (counts as right)."""
+    return bool(_real(d) - _real(m) < _real(y) < _real(d) + _real(m))
+
+
+def _margin_sq(y: float, d: float, m: float) -> float:
+    return 0.0 if d - m < y < d + m else (y - d) * (y - d)
+
+
+def _margin_dy(y: Num, d: Num, m: Num, out: Num) -> Num:
+    return 0.0 if _inside(y, d, m) else 2.0 * (y - d)
+
+
+def _margin_dd(y: Num, d: Num, m: Num, out: Num) -> Num:
+    return 0.0 if _inside(y, d, m) else -2.0 * (y - d)
+
+
 @dataclass(frozen=True, slots=True)
 class Op:
     """One operation: its name, its float forward rule and one partial rule per operand.
@@ -368,6 +385,26 @@ OPS: dict[str, Op] = {
             ("∂relu(x)/∂x = [x > 0]",),
             code="0.0 if {0} <= 0.0 else {0}",
             partial_code=("1.0 if {0} > 0.0 else 0.0",),
+        ),
+        # (y − d)² outside the margin, 0 inside: the family-trees error, where a unit
+        # within m of its 0/1 target counts as right. The zero is inside the op, so
+        # the graph's shape does not depend on the data and it compiles. Its partials
+        # are functions (Values have no "<"); the compiled code reads the float text.
+        Op(
+            "margin_sq",
+            _margin_sq,
+            (_margin_dy, _margin_dd, lambda y, d, m, out: 0.0),
+            (
+                "∂m²(y,d)/∂y = 2(y − d) outside the margin, else 0",
+                "∂m²(y,d)/∂d = −2(y − d) outside the margin, else 0",
+                "∂m²/∂m = 0",
+            ),
+            code="0.0 if {1} - {2} < {0} < {1} + {2} else ({0} - {1}) * ({0} - {1})",
+            partial_code=(
+                "0.0 if {1} - {2} < {0} < {1} + {2} else 2.0 * ({0} - {1})",
+                "0.0 if {1} - {2} < {0} < {1} + {2} else -2.0 * ({0} - {1})",
+                "0.0",
+            ),
         ),
         LINEAR,
     )

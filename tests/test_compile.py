@@ -244,8 +244,8 @@ def test_every_code_text_agrees_with_its_rule() -> None:
     env = {"cos": math.cos, "sin": math.sin, "log": math.log}
     for op in OPS.values():
         for i, text in enumerate(op.partial_code):
-            for a in (-1.5, -0.0, 0.0, 0.75, 2.0):
-                args = (a, 0.5)[: len(op.partial_code)]
+            for a in (-1.5, -0.0, 0.0, 0.75, 0.3, 0.1, 2.0):
+                args = (a, 0.5, 0.2)[: len(op.partial_code)]
                 try:
                     out = op.forward(*args)
                 except ARITH_ERRORS:
