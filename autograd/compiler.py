@@ -142,7 +142,7 @@ def _checked(op: Op) -> Callable[..., float]:
     return run
 
 
-def compile(  # noqa: A001 - autograd.compile is the name the API promises
+def compile(
     output: Value,
     params: Sequence[Value],
     inputs: Sequence[Value] = (),
@@ -270,7 +270,7 @@ def _term(g: str, d: str) -> str:
 def _formula(op: Op, i: int, count: int) -> str:
     index = linear_role(i, count)[0] if op is LINEAR else i
     formulas = op.formulas
-    return formulas[index] if index < len(formulas) else f"∂{ascii(op.name)}/∂operand {i}"
+    return formulas[index] if index < len(formulas) else f"∂{op.name!a}/∂operand {i}"
 
 
 def _source(
@@ -285,9 +285,7 @@ def _source(
     p = [names[id(v)] for v in params]
     x = [names[id(v)] for v in inputs]
     gp = [f"g{n}" for n in p]
-    header = [
-        f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label
-    ]
+    header = [f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label]
 
     def unpack(names_: list[str], source: str) -> str:
         if not names_:

@@ -186,7 +186,9 @@ _COMPILED: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], Compiled]] = (
 def _numbers(x: Any, where: str) -> list[float]:
     items = [x] if isinstance(x, numbers.Real) else x
     if not isinstance(items, Sequence) or isinstance(items, str):
-        raise TypeError(f"{where}: inputs of a case must be a number or a list of numbers, got {x!r}")
+        raise TypeError(
+            f"{where}: inputs of a case must be a number or a list of numbers, got {x!r}"
+        )
     out = []
     for v in items:
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
@@ -214,8 +216,10 @@ def _compiled_step(
     params = model.parameters()
     key = (loss, len(_numbers(inputs[0], "fit")), len(loss.target_numbers(targets[0])), *params)
     cached = _COMPILED.get(model)
-    if cached is not None and len(cached[0]) == len(key) and all(
-        a is b for a, b in zip(cached[0], key)
+    if (
+        cached is not None
+        and len(cached[0]) == len(key)
+        and all(a is b for a, b in zip(cached[0], key))
     ):
         return cached[1]
     first = _trace(model, loss, inputs[0], targets[0], params)
@@ -235,9 +239,7 @@ def _compiled_accumulate(
     """`accumulate`, by the model's compiled step: the same sums in the same order."""
     step = _compiled_step(model, inputs, targets, loss)
     params = model.parameters()
-    rows = [
-        [*_numbers(x, "fit"), *loss.target_numbers(d)] for x, d in zip(inputs, targets)
-    ]
+    rows = [[*_numbers(x, "fit"), *loss.target_numbers(d)] for x, d in zip(inputs, targets)]
     width = len(rows[0])
     for c, row in enumerate(rows):
         if len(row) != width:

@@ -1,4 +1,4 @@
-"""`autograd.compile` against the interpreter: the same numbers, bit for bit, and the same errors."""
+"""`autograd.compile` against the interpreter: the same numbers bit for bit, the same errors."""
 
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def test_domain_errors_are_the_interpreters() -> None:
     x = Value(2.0)
     step = compile(x.log() + x.sqrt() + 1.0 / x + x**0.5 + x.exp(), [x])
     for bad in (0.0, -1.0, 710.0):
-        expected = outcome(lambda v: (Value(v).log() + Value(v).sqrt()), bad)
+        expected = outcome(lambda v: Value(v).log() + Value(v).sqrt(), bad)
         if bad == 710.0:
             expected = outcome(lambda v: Value(v).exp(), bad)
         got = outcome(step, [bad])
@@ -160,7 +160,7 @@ def test_hostile_label_stays_in_a_comment(tmp_path: Path, monkeypatch: pytest.Mo
     y = (w * x).sigmoid()
     y.label = hostile
     step = compile(y, [w], [x])
-    value, grads = step([-0.5], [1.5])
+    assert step([-0.5], [1.5])[0] == y.data
     assert not (tmp_path / "pwned").exists()
     # Only compiler-made names and numbers in the code; the labels only in comments.
     tree = ast.parse(step.source)
@@ -219,7 +219,7 @@ def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="must be a Value"):
         compile(out, [1.0])  # type: ignore[list-item]
     step = compile(out, [x], [y])
-    with pytest.raises(ValueError, match="1 inputs, expected 1|2 inputs, expected 1"):
+    with pytest.raises(ValueError, match="2 inputs, expected 1"):
         step([1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="row 1 has 0 numbers, expected 1"):
         step.sweep([1.0], [[1.0], []])
