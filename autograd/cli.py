@@ -3,6 +3,7 @@
     autograd explain "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 [--wrt w]
                      [--svg graph.svg] [--html steps.html]
     autograd draw "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 -o graph.svg
+    autograd compile "sigmoid(w*x + b)" --params w b --at w=0.5 x=1 b=-0.2
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
@@ -18,11 +19,13 @@ import math
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
+from autograd.compiler import compile as compile_graph
 from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
 from autograd.explain import Explanation, explain
@@ -61,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
             "must be quoted with a leading space or parentheses: ' -x' or '(-x)'."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw,compile}")
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument("expression", help='e.g. "sigmoid(w*x + b)"')
@@ -96,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output file; the format comes from the suffix: .svg .png .pdf .dot",
     )
+    _compile_parser(sub, common)
     return p
 
 
@@ -195,6 +199,50 @@ def _draw(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- `autograd compile`: the expression's forward and backward pass as Python code --
+
+
+def _compile_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    c = sub.add_parser(
+        "compile",
+        help="print the forward and backward pass as Python code, and its numbers",
+        description=(
+            "Write the expression's forward and backward pass as straight-line Python "
+            "(autograd.compile), print it, and run it at the --at values. Names not in "
+            "--params are inputs: numbers the code takes but gives no gradient for."
+        ),
+    )
+    common(c)
+    c.add_argument(
+        "--params", nargs="+", default=[], metavar="NAME", help="the names to differentiate by"
+    )
+
+
+def _compile(args: argparse.Namespace) -> int:
+    root, leaves = _build(args.expression, args.at)
+    params = []
+    for name in args.params:
+        leaf = leaves.get(unicodedata.normalize("NFKC", name))
+        if leaf is None:
+            raise UsageError(f"--params {name}: the expression has no name {name!r}")
+        if leaf in params:
+            raise UsageError(f"--params: {name} is given twice")
+        params.append(leaf)
+    inputs = [v for v in leaves.values() if v not in params]
+    step = compile_graph(root, params, inputs)
+    try:
+        value, grads = step([p.data for p in params], [x.data for x in inputs])
+    except (ArithmeticError, ValueError) as e:
+        raise UsageError(f"at these values: {e}") from None
+    print(step.step_source)
+    shown = " ".join(f"{v.label}={v.data!r}" for v in [*params, *inputs])
+    print(f"step({[p.label for p in params]}, {[x.label for x in inputs]}) at {shown}:")
+    print(f"  f = {value!r}")
+    for p, g in zip(params, grads):
+        print(f"  ∂f/∂{p.label} = {g!r}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
     # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
@@ -214,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
+        if args.command == "compile":
+            return _compile(args)
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

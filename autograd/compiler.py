@@ -66,8 +66,13 @@ def _number(x: float) -> str:
 
 
 def _comment(label: str) -> str:
-    # ascii() escapes every line break and non-ASCII character, so a label can
-    # neither end the comment line nor smuggle in a look-alike.
+    """A label as comment text: a short plain name as it is, anything else through ascii().
+
+    ascii() escapes every line break and non-ASCII character, so a label can
+    neither end the comment line nor smuggle in a look-alike.
+    """
+    if label.isidentifier() and label.isascii() and len(label) <= 20:
+        return label
     return ascii(label[:40] + ("..." if len(label) > 40 else ""))
 
 
@@ -76,6 +81,7 @@ class Compiled:
 
     Attributes:
         source: the generated Python code (two functions, ``step`` and ``sweep``).
+        step_source: just ``step``, the one-case function (what a reader wants).
         params, inputs: the leaf Values, in the order their numbers are passed.
         nodes: the number of graph nodes compiled.
     """
@@ -90,6 +96,7 @@ class Compiled:
         shape: list[str],
     ) -> None:
         self.source = source
+        self.step_source = source.split("\n\n\n", 1)[0] + "\n"
         self.params = list(params)
         self.inputs = list(inputs)
         self.nodes = nodes
@@ -236,7 +243,9 @@ def compile(
                 # gradient starts at its first term (see the module doc).
                 assign = "+=" if target in started or name[0] == "p" else "="
                 started.add(target)
-                why = f"∂f/∂{name} {assign} ∂f/∂{names[id(v)]} · [{_formula(op, i, len(slots))}]"
+                shown = _comment(x.label) if x.label else name
+                formula = _formula(op, i, len(slots))
+                why = f"∂f/∂{shown} {assign} ∂f/∂{names[id(v)]} · [{formula}]"
                 backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
     elif root is not None and root[0] == "p":
         backward.append(f"g{root} += seed  # the output is the parameter itself")
