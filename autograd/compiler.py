@@ -80,7 +80,8 @@ class Compiled:
     """A compiled graph: ``self(params, inputs)`` for one case, ``sweep`` for many.
 
     Attributes:
-        source: the generated Python code (two functions, ``step`` and ``sweep``).
+        source: the generated Python code (``step``, ``sweep`` and the forward-only
+            ``outputs``).
         step_source: just ``step``, the one-case function (what a reader wants).
         params, inputs: the leaf Values, in the order their numbers are passed.
         nodes: the number of graph nodes compiled.
@@ -105,6 +106,7 @@ class Compiled:
         exec(code, namespace)
         self._step: Callable[..., tuple[float, list[float]]] = namespace["step"]
         self._sweep: Callable[..., tuple[float, list[float]]] = namespace["sweep"]
+        self._outputs: Callable[..., list[float]] = namespace["outputs"]
 
     def __call__(
         self, params: Sequence[float], inputs: Sequence[float] = (), seed: float = 1.0
@@ -123,12 +125,22 @@ class Compiled:
         accumulator per parameter, exactly as repeated ``backward()`` calls add up
         ``.grad`` (``seed`` = 1/n gives a mean's gradient with its rounding).
         """
+        self._check_rows(params, rows, "sweep")
+        return self._sweep(params, rows, seed)
+
+    def outputs(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> list[float]:
+        """The output for each row, by the forward pass alone (the same floats as ``step``)."""
+        self._check_rows(params, rows, "outputs")
+        return self._outputs(params, rows)
+
+    def _check_rows(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], where: str
+    ) -> None:
         self._check(params, len(self.params), "params")
         n = len(self.inputs)
         for c, row in enumerate(rows):
             if len(row) != n:
-                raise ValueError(f"compiled sweep: row {c} has {len(row)} numbers, expected {n}")
-        return self._sweep(params, rows, seed)
+                raise ValueError(f"compiled {where}: row {c} has {len(row)} numbers, expected {n}")
 
     @staticmethod
     def _check(numbers: Sequence[float], n: int, what: str) -> None:
@@ -322,7 +334,16 @@ def _source(
         f"        total += {out}",
         f"    return total, [{', '.join(gp)}]",
     ]
-    return "\n".join([*header, *step, "", "", *sweep]) + "\n"
+    outputs = [
+        "def outputs(params, rows):",
+        f"    {unpack(p, 'params')}",
+        "    values = []",
+        f"    for {target} in rows:",
+        *(f"        {line}" for line in forward),
+        f"        values.append({out})",
+        "    return values",
+    ]
+    return "\n".join([*header, *step, "", "", *sweep, "", "", *outputs]) + "\n"
 
 
 def same_shape(first: Compiled, second: Compiled, where: str = "compile") -> None:

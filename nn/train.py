@@ -24,7 +24,7 @@ from autograd.compiler import same_shape
 from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.optim import SGD, Optimizer
 
-__all__ = ["accumulate", "fit", "within"]
+__all__ = ["accumulate", "accumulator", "fit", "within"]
 
 Stop = float | Callable[[int, float], bool]
 
@@ -151,11 +151,7 @@ def fit(
     order = list(range(n))
     rng = random.Random(seed)
     history: list[float] = []
-    run = (
-        _compiled_accumulate(model, inputs, targets, loss)
-        if compile
-        else functools.partial(accumulate, model, inputs, targets, loss)
-    )
+    run = accumulator(model, inputs, targets, loss, compile)
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:
@@ -228,6 +224,24 @@ def _compiled_step(
         same_shape(first, _trace(model, loss, inputs[other], targets[other], params), "fit")
     _COMPILED[model] = (key, first)
     return first
+
+
+def accumulator(
+    model: Model,
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+    loss: Loss,
+    compile: bool = False,
+) -> Callable[[Sequence[int]], float]:
+    """`accumulate` over given cases as one function, interpreted or compiled.
+
+    ``run(cases)`` adds ∂L/∂w into every ``.grad`` and returns Σ_c loss_c, with
+    the same numbers either way (see `fit`'s ``compile``): for loops of your own
+    that do more per sweep than `fit` does (a penalty, weight decay).
+    """
+    if compile:
+        return _compiled_accumulate(model, inputs, targets, loss)
+    return functools.partial(accumulate, model, inputs, targets, loss)
 
 
 def _compiled_accumulate(

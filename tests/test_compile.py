@@ -164,7 +164,7 @@ def test_hostile_label_stays_in_a_comment(tmp_path: Path, monkeypatch: pytest.Mo
     assert not (tmp_path / "pwned").exists()
     # Only compiler-made names and numbers in the code; the labels only in comments.
     tree = ast.parse(step.source)
-    allowed = re.compile(r"(g?[pxn]\d+|_[a-z0-9_]+|params|inputs|rows|seed|total|_)")
+    allowed = re.compile(r"(g?[pxn]\d+|_[a-z0-9_]+|params|inputs|rows|seed|total|values|_)")
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             assert allowed.fullmatch(node.id), node.id
@@ -263,3 +263,12 @@ def test_terms_are_summed_in_backwards_order() -> None:
     out = (linear([w, w, w], [0.1, 0.3, 2.7], w) * w) ** w
     out.backward()
     assert same(compile(out, [w])([0.1]), (out.data, [w.grad]))
+
+
+def test_outputs_is_the_forward_pass_of_each_row() -> None:
+    w, x = Value(0.7), Value(0.0)
+    y = (w * x).tanh() + w
+    step = compile(y, [w], [x])
+    rows = [[-1.0], [0.0], [2.5]]
+    assert step.outputs([0.7], rows) == [math.tanh(0.7 * r[0]) + 0.7 for r in rows]
+    assert [step([0.7], r)[0] for r in rows] == step.outputs([0.7], rows)
