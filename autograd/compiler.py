@@ -194,6 +194,7 @@ def compile(
         "cos": math.cos,
         "sin": math.sin,
         "log": math.log,
+        "exp": math.exp,
     }
     helpers: dict[int, str] = {}  # id(function) -> its name in the namespace
 

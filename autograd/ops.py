@@ -94,14 +94,20 @@ def _trig(name: str) -> Callable[[float], float]:
     return forward
 
 
-def _sigmoid(a: float) -> float:
-    # Two branches so that exp never sees a large positive argument: both are
-    # exact rewrites of 1/(1+e^-a), and the second keeps full relative precision
-    # for very negative a (sigmoid(-30) ~ 9.36e-14), where 1 - tiny would not.
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+# Two branches so that exp never sees a large positive argument: both are exact
+# rewrites of 1/(1+e^-a), and the second keeps full relative precision for very
+# negative a (sigmoid(-30) ~ 9.36e-14), where 1 - tiny would not. Written as text
+# once: the interpreter's function is made from it, and compiled code inlines it.
+_SIGMOID_CODE = "1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)"
+_RELU_CODE = "0.0 if {0} <= 0.0 else {0}"
+
+
+def _float_rule(code: str) -> Callable[[float], float]:
+    """A one-operand forward rule on floats made from its code text."""
+    return eval(f"lambda a: {code.format('a')}", {"exp": math.exp})  # type: ignore[no-any-return]
+
+
+_sigmoid = _float_rule(_SIGMOID_CODE)
 
 
 # -- partial-derivative rules, valid on floats and on Values --
@@ -374,16 +380,17 @@ OPS: dict[str, Op] = {
             _sigmoid,
             (),
             ("∂σ(x)/∂x = y(1 − y)",),
+            code=_SIGMOID_CODE,
             partial_code=("{out} * (1.0 - {out})",),
         ),
         # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0". Its partial
         # is a function (Values have no ">"); the compiled code reads the float text.
         Op(
             "relu",
-            lambda a: 0.0 if a <= 0.0 else a,
+            _float_rule(_RELU_CODE),
             (_relu_d,),
             ("∂relu(x)/∂x = [x > 0]",),
-            code="0.0 if {0} <= 0.0 else {0}",
+            code=_RELU_CODE,
             partial_code=("1.0 if {0} > 0.0 else 0.0",),
         ),
         # (y − d)² outside the margin, 0 inside: the family-trees error, where a unit
