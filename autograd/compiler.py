@@ -24,7 +24,7 @@ it may be −0.0 where ``backward`` keeps 0.0; zero signs never change a later
 product's magnitude, and the returned gradients are accumulated from 0.0 as
 ``backward`` does.
 
-Safety: the source holds only names the compiler made (``p0``, ``x0``, ``n3``,
+Safety: the source holds only names the compiler made (``p0``, ``i0``, ``n3``,
 ``gn3``, ``_f4``...) and numbers it formatted itself; labels appear only in
 comments, through ``ascii()``, so no label can end a comment line.
 
@@ -48,6 +48,7 @@ __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 
 _TABLE_OPS = frozenset(map(id, OPS.values()))
 _WORDS = {"/": "div", "**": "pow", "Σ": "linear"}  # table op names that are not identifiers
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,29}")  # a label safe to show as it is
 _ATOM = re.compile(r"-?[A-Za-z_0-9.]+")  # a name or a number: needs no parentheses
 
 
@@ -71,7 +72,7 @@ def _comment(label: str) -> str:
     ascii() escapes every line break and non-ASCII character, so a label can
     neither end the comment line nor smuggle in a look-alike.
     """
-    if label.isidentifier() and label.isascii() and len(label) <= 20:
+    if _PLAIN.fullmatch(label):
         return label
     return ascii(label[:40] + ("..." if len(label) > 40 else ""))
 
@@ -174,7 +175,7 @@ def compile(
     if not isinstance(output, Value):
         raise TypeError(f"compile: the output must be a Value, got {output!r}")
     names: dict[int, str] = {}
-    for kind, leaves in (("p", params), ("x", inputs)):
+    for kind, leaves in (("p", params), ("i", inputs)):
         for i, v in enumerate(leaves):
             what = "params" if kind == "p" else "inputs"
             if not isinstance(v, Value):
@@ -246,7 +247,7 @@ def compile(
             slots = [slot(x) for x in operands]
             for i, x in enumerate(operands):
                 name = names.get(id(x)) if isinstance(x, Value) else None
-                if name is None or name[0] == "x":
+                if name is None or name[0] == "i":
                     continue  # a number, a constant or an input: no gradient wanted
                 d = op.partial_text(i, slots, names[id(v)])
                 if d is None:

@@ -82,7 +82,7 @@ class Branchy(nn.Module):
 
 
 def test_data_dependent_shape_is_refused_naming_the_node() -> None:
-    message = r"fit: .*node n1 is \*\(x0, p0\) in the first .*\+\(x0, p0\)"
+    message = r"fit: .*node n1 is \*\(i0, p0\) in the first .*\+\(i0, p0\)"
     with pytest.raises(ShapeError, match=message):
         nn.fit(Branchy(), [[1.0], [-1.0]], [0.0, 1.0], progress=False, compile=True)
 
