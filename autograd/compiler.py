@@ -234,6 +234,12 @@ def compile(
         forward.append(line + (f"  # {_comment(v.label)}" if v.label else ""))
 
     root = names.get(id(output))
+
+    def shown(v: Value) -> str:
+        """A node's name in comments, as `explain` calls it: its label, else its variable."""
+        return _comment(v.label) if v.label else names[id(v)]
+
+    f = shown(output) if output.label and not output.is_leaf else "f"
     grad_of = {n: f"g{n}" for n in names.values()}
     backward: list[str] = []
     if not output.is_leaf:
@@ -257,9 +263,8 @@ def compile(
                 # gradient starts at its first term (see the module doc).
                 assign = "+=" if target in started or name[0] == "p" else "="
                 started.add(target)
-                shown = _comment(x.label) if x.label else name
                 formula = _formula(op, i, len(slots))
-                why = f"∂f/∂{shown} {assign} ∂f/∂{names[id(v)]} · [{formula}]"
+                why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · [{formula}]"
                 backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
     elif root is not None and root[0] == "p":
         backward.append(f"g{root} += seed  # the output is the parameter itself")
