@@ -139,9 +139,9 @@ class Compiled:
     ) -> None:
         self._check(params, len(self.params), "params")
         n = len(self.inputs)
-        for c, row in enumerate(rows):
-            if len(row) != n:
-                raise ValueError(f"compiled {where}: row {c} has {len(row)} numbers, expected {n}")
+        if any(size != n for size in map(len, rows)):
+            c = next(c for c, row in enumerate(rows) if len(row) != n)
+            raise ValueError(f"compiled {where}: row {c} has {len(rows[c])} numbers, expected {n}")
 
     @staticmethod
     def _check(numbers: Sequence[float], n: int, what: str) -> None:

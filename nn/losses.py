@@ -103,7 +103,10 @@ class Loss:
 
     def target_numbers(self, target: Target) -> list[float]:
         """``target`` as a list of floats, checked as a call of this loss checks it."""
-        targets = _as_floats(target, self.name)
+        if type(target) is float and math.isfinite(target):
+            targets = [target]
+        else:
+            targets = _as_floats(target, self.name)
         self._check(targets, targets, target)
         return targets
 

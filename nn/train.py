@@ -179,7 +179,12 @@ _COMPILED: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], Compiled]] = (
 )
 
 
+_FLOATS = frozenset((float,))
+
+
 def _numbers(x: Any, where: str) -> list[float]:
+    if type(x) is list and _FLOATS.issuperset(map(type, x)):
+        return x  # the common case, checked at C speed
     items = [x] if isinstance(x, numbers.Real) else x
     if not isinstance(items, Sequence) or isinstance(items, str):
         raise TypeError(
@@ -202,14 +207,17 @@ def _trace(model: Model, loss: Loss, x: Any, d: Target, params: list[Value]) -> 
 
 
 def _compiled_step(
-    model: Model, inputs: Sequence[Any], targets: Sequence[Target], loss: Loss
+    model: Model,
+    params: list[Value],
+    inputs: Sequence[Any],
+    targets: Sequence[Target],
+    loss: Loss,
 ) -> Compiled:
     """The model's compiled step for ``loss``, traced afresh only when something changed.
 
     Traced on the first case and again on a case with other inputs: if the two
     graphs differ (the shape depends on the data), a `ShapeError` names the node.
     """
-    params = model.parameters()
     key = (loss, len(_numbers(inputs[0], "fit")), len(loss.target_numbers(targets[0])), *params)
     cached = _COMPILED.get(model)
     if (
@@ -251,8 +259,8 @@ def _compiled_accumulate(
     loss: Loss,
 ) -> Callable[[Sequence[int]], float]:
     """`accumulate`, by the model's compiled step: the same sums in the same order."""
-    step = _compiled_step(model, inputs, targets, loss)
     params = model.parameters()
+    step = _compiled_step(model, params, inputs, targets, loss)
     rows = [[*_numbers(x, "fit"), *loss.target_numbers(d)] for x, d in zip(inputs, targets)]
     width = len(rows[0])
     for c, row in enumerate(rows):
