@@ -166,11 +166,15 @@ def compile(
     output: Value,
     params: Sequence[Value],
     inputs: Sequence[Value] = (),
+    *,
+    input_grads: bool = False,
 ) -> Compiled:
     """Write the forward and backward pass of ``output`` as Python; see the module doc.
 
     ``params`` get gradients; ``inputs`` are the numbers that change per case;
-    every other leaf is a constant baked in at its current value.
+    every other leaf is a constant baked in at its current value. With
+    ``input_grads`` the gradients of the inputs follow those of the params (in
+    ``sweep``, summed over the rows like the others).
     """
     if not isinstance(output, Value):
         raise TypeError(f"compile: the output must be a Value, got {output!r}")
@@ -253,24 +257,24 @@ def compile(
             slots = [slot(x) for x in operands]
             for i, x in enumerate(operands):
                 name = names.get(id(x)) if isinstance(x, Value) else None
-                if name is None or name[0] == "i":
+                if name is None or (name[0] == "i" and not input_grads):
                     continue  # a number, a constant or an input: no gradient wanted
                 d = op.partial_text(i, slots, names[id(v)])
                 if d is None:
                     d = _partial_call(op, i, slots, names[id(v)], helper)
                 target = grad_of[name]
-                # Parameters add up from 0.0 as in backward(); an interior node's
+                # Leaves add up from 0.0 as in backward(); an interior node's
                 # gradient starts at its first term (see the module doc).
-                assign = "+=" if target in started or name[0] == "p" else "="
+                assign = "+=" if target in started or name[0] != "n" else "="
                 started.add(target)
                 formula = _formula(op, i, len(slots))
                 why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · [{formula}]"
                 backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
-    elif root is not None and root[0] == "p":
-        backward.append(f"g{root} += seed  # the output is the parameter itself")
+    elif root is not None and (root[0] == "p" or input_grads):
+        backward.append(f"g{root} += seed  # the output is the leaf itself")
     else:
         backward.append("pass  # the output is an input or a constant: no gradient")
-    source = _source(output, params, inputs, names, forward, backward)
+    source = _source(output, params, inputs, names, forward, backward, input_grads)
     return Compiled(source, namespace, params, inputs, len(order), shape)
 
 
@@ -308,11 +312,12 @@ def _source(
     names: dict[int, str],
     forward: list[str],
     backward: list[str],
+    input_grads: bool,
 ) -> str:
     out = names.get(id(output)) or _number(output.data)
     p = [names[id(v)] for v in params]
     x = [names[id(v)] for v in inputs]
-    gp = [f"g{n}" for n in p]
+    gp = [f"g{n}" for n in (p + x if input_grads else p)]
     header = [f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label]
 
     def unpack(names_: list[str], source: str) -> str:

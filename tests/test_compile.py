@@ -275,3 +275,25 @@ def test_outputs_is_the_forward_pass_of_each_row() -> None:
     rows = [[-1.0], [0.0], [2.5]]
     assert step.outputs([0.7], rows) == [math.tanh(0.7 * r[0]) + 0.7 for r in rows]
     assert [step([0.7], r)[0] for r in rows] == step.outputs([0.7], rows)
+
+
+def test_input_gradients_on_request() -> None:
+    """∂f/∂input as backward() gives it, after the params'; summed over rows by sweep."""
+    w, x, y = Value(0.3), Value(-1.25), Value(2.0)
+    out = (linear([w, w], [x, y], x) * x).sigmoid()
+    out.backward()
+    step = compile(out, [w], [x, y], input_grads=True)
+    assert same(step([0.3], [-1.25, 2.0]), (out.data, [w.grad, x.grad, y.grad]))
+    assert compile(x, [], [x], input_grads=True)([], [4.0]) == (4.0, [1.0])
+    # sweep adds each term into one accumulator per leaf, as backward() adds into
+    # .grad when the same leaves carry row after row.
+    rows = [[-1.25, 2.0], [0.5, 0.25]]
+    total, grads = step.sweep([0.3], rows)
+    for v in (w, x, y):
+        v.grad = 0.0
+    expected_total = 0.0
+    for x.data, y.data in rows:
+        case = (linear([w, w], [x, y], x) * x).sigmoid()
+        case.backward()
+        expected_total += case.data
+    assert same((total, grads), (expected_total, [w.grad, x.grad, y.grad]))
