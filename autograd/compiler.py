@@ -302,7 +302,12 @@ def _term(g: str, d: str) -> str:
 def _formula(op: Op, i: int, count: int) -> str:
     index = linear_role(i, count)[0] if op is LINEAR else i
     formulas = op.formulas
-    return formulas[index] if index < len(formulas) else f"∂{op.name!a}/∂operand {i}"
+    if index >= len(formulas):
+        return f"∂{op.name!a}/∂operand {i}"
+    # A custom op's formula is the user's text: anything that could end the comment
+    # line (or is not printable at all) is shown escaped.
+    text = str(formulas[index])
+    return text if text.isprintable() else ascii(text)
 
 
 def _source(
