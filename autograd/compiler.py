@@ -113,9 +113,9 @@ class Compiled:
         self, params: Sequence[float], inputs: Sequence[float] = (), seed: float = 1.0
     ) -> tuple[float, list[float]]:
         """(output, gradients) for one case; the gradients of ``seed`` · output."""
-        self._check(params, len(self.params), "params")
-        self._check(inputs, len(self.inputs), "inputs")
-        return self._step(params, inputs, seed)
+        params = _floats(params, len(self.params), "params")
+        inputs = _floats(inputs, len(self.inputs), "inputs")
+        return self._step(params, inputs, _as_float(seed, "compiled step: seed"))
 
     def sweep(
         self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
@@ -126,27 +126,36 @@ class Compiled:
         accumulator per parameter, exactly as repeated ``backward()`` calls add up
         ``.grad`` (``seed`` = 1/n gives a mean's gradient with its rounding).
         """
-        self._check_rows(params, rows, "sweep")
-        return self._sweep(params, rows, seed)
+        params, rows = self._checked_rows(params, rows, "sweep")
+        return self._sweep(params, rows, _as_float(seed, "compiled sweep: seed"))
 
     def outputs(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> list[float]:
         """The output for each row, by the forward pass alone (the same floats as ``step``)."""
-        self._check_rows(params, rows, "outputs")
+        params, rows = self._checked_rows(params, rows, "outputs")
         return self._outputs(params, rows)
 
-    def _check_rows(
+    def _checked_rows(
         self, params: Sequence[float], rows: Sequence[Sequence[float]], where: str
-    ) -> None:
-        self._check(params, len(self.params), "params")
+    ) -> tuple[Sequence[float], Sequence[Sequence[float]]]:
+        """``params`` and ``rows`` as floats of the right sizes, or a clear error."""
+        params = _floats(params, len(self.params), "params", where)
         n = len(self.inputs)
-        if any(size != n for size in map(len, rows)):
-            c = next(c for c, row in enumerate(rows) if len(row) != n)
-            raise ValueError(f"compiled {where}: row {c} has {len(rows[c])} numbers, expected {n}")
+        # The common case (lists of floats) is checked at C speed, row by row.
+        if all(len(row) == n and _FLOAT.issuperset(map(type, row)) for row in rows):
+            return params, rows
+        return params, [_floats(row, n, f"row {c}", where) for c, row in enumerate(rows)]
 
-    @staticmethod
-    def _check(numbers: Sequence[float], n: int, what: str) -> None:
-        if len(numbers) != n:
-            raise ValueError(f"compiled step: {len(numbers)} {what}, expected {n}")
+
+_FLOAT = frozenset((float,))
+
+
+def _floats(numbers: Sequence[float], n: int, what: str, where: str = "step") -> Sequence[float]:
+    """``numbers`` if they are ``n`` floats; else converted, or a clear error naming them."""
+    if len(numbers) != n:
+        raise ValueError(f"compiled {where}: {what} has {len(numbers)} numbers, expected {n}")
+    if _FLOAT.issuperset(map(type, numbers)):
+        return numbers
+    return [_as_float(x, f"compiled {where}: {what}[{i}]") for i, x in enumerate(numbers)]
 
 
 def _checked(op: Op) -> Callable[..., float]:

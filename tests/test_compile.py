@@ -226,10 +226,15 @@ def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="must be a Value"):
         compile(out, [1.0])  # type: ignore[list-item]
     step = compile(out, [x], [y])
-    with pytest.raises(ValueError, match="2 inputs, expected 1"):
+    with pytest.raises(ValueError, match="step: inputs has 2 numbers, expected 1"):
         step([1.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="row 1 has 0 numbers, expected 1"):
+    with pytest.raises(ValueError, match="sweep: row 1 has 0 numbers, expected 1"):
         step.sweep([1.0], [[1.0], []])
+    with pytest.raises(TypeError, match=r"outputs: row 0\[0\]: expected a real number"):
+        step.outputs([1.0], [["2"]])  # type: ignore[list-item]
+    # ints are numbers: taken as floats, as Value() takes them
+    assert step([3], [2]) == (6.0, [2.0]) and type(step([3], [2])[0]) is float
+    assert step.sweep([3], [[2], [1]]) == (9.0, [3.0])
 
 
 def test_output_leaf_and_unused_param() -> None:
