@@ -254,6 +254,13 @@ def compile(
 
     f = shown(output) if output.label and not output.is_leaf else "f"
     grad_of = {n: f"g{n}" for n in names.values()}
+    # The nodes on a path to a leaf whose gradient is wanted: only their gradients
+    # are written out (others would be computed and never read).
+    wanted = {id(v) for v in params} | ({id(v) for v in inputs} if input_grads else set())
+    live = set(wanted)
+    for v in interior:
+        if any(id(x) in live for x in v.operands if isinstance(x, Value)):
+            live.add(id(v))
     backward: list[str] = []
     if not output.is_leaf:
         backward.append(f"g{root} = seed")
@@ -261,13 +268,15 @@ def compile(
         for v in reversed(interior):
             op = v._op
             assert op is not None
+            if id(v) not in live:
+                continue
             g = grad_of[names[id(v)]]
             operands = v.operands
             slots = [slot(x) for x in operands]
             for i, x in enumerate(operands):
-                name = names.get(id(x)) if isinstance(x, Value) else None
-                if name is None or (name[0] == "i" and not input_grads):
-                    continue  # a number, a constant or an input: no gradient wanted
+                if not isinstance(x, Value) or id(x) not in live:
+                    continue  # a number, a constant, an input or a dead end: not wanted
+                name = names[id(x)]
                 d = op.partial_text(i, slots, names[id(v)])
                 if d is None:
                     d = _partial_call(op, i, slots, names[id(v)], helper)

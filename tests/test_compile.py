@@ -306,3 +306,16 @@ def test_input_gradients_on_request() -> None:
         case.backward()
         expected_total += case.data
     assert same((total, grads), (expected_total, [w.grad, x.grad, y.grad]))
+
+
+def test_gradients_nobody_reads_are_not_computed() -> None:
+    """sqrt(x) of an input x: its gradient leads to no parameter, so no line computes it."""
+    w, x = Value(2.0), Value(4.0)
+    out = (w * x).relu() / x.sqrt() + w.log()
+    out.backward()
+    step = compile(out, [w], [x])
+    assert "gn3 " not in step.source and "n3 = _sqrt(i0)" in step.source
+    assert same(step([2.0], [4.0]), (out.data, [w.grad]))
+    with_inputs = compile(out, [w], [x], input_grads=True)
+    assert "gn3 = " in with_inputs.source
+    assert same(with_inputs([2.0], [4.0]), (out.data, [w.grad, x.grad]))
