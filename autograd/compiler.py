@@ -25,8 +25,11 @@ product's magnitude, and the returned gradients are accumulated from 0.0 as
 ``backward`` does.
 
 Safety: the source holds only names the compiler made (``p0``, ``i0``, ``n3``,
-``gn3``, ``_f4``...) and numbers it formatted itself; labels appear only in
-comments, through ``ascii()``, so no label can end a comment line.
+``gn3``, ``_sigmoid``, ``_f4``...), the op table's few function names (``exp``,
+``log``, ``sin``, ``cos``) and numbers it formatted itself. Labels appear only
+in comments: a plain name (letters, digits, ``_`` and ``.``) as it is, anything
+else through ``ascii()``, so no label can end a comment line; a custom op's
+name is never used, and its formula text is escaped unless printable.
 
 Leaves that are neither ``params`` nor ``inputs`` are constants: their current
 value is written into the code. A compiled function is valid only while the
