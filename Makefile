@@ -27,6 +27,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
+	$(BIN)/python -m bench.compiled_step
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis

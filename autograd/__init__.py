@@ -8,6 +8,7 @@
 0.0707
 """
 
+from autograd.compiler import Compiled, compile
 from autograd.derivatives import GradcheckError, grad, gradcheck
 from autograd.draw import draw_graph
 from autograd.engine import (
@@ -24,10 +25,12 @@ from autograd.ops import Op
 from autograd.stepper import show_steps  # last: the stepper is built on all of the above
 
 __all__ = [
+    "Compiled",
     "GradcheckError",
     "Op",
     "Value",
     "apply",
+    "compile",
     "draw_graph",
     "enable_grad",
     "explain",

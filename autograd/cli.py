@@ -4,6 +4,7 @@
                      [--params w b] [--svg graph.svg] [--html steps.html]
     autograd explain "n = x1*w1 + x2*w2 + b; o = tanh(n)" --at x1=2 x2=0 w1=-3 w2=1 b=6.88
     autograd draw "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 -o graph.svg
+    autograd compile "sigmoid(w*x + b)" --params w b --at w=0.5 x=1 b=-0.2
 
 Options may come before or after the expression. No Python warning reaches the
 terminal, and values echoed in a message are shortened.
@@ -22,11 +23,13 @@ import os
 import sys
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import graphviz
 
+from autograd.compiler import compile as compile_graph
 from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
 from autograd.explain import Explanation, explain
@@ -67,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
             "must be quoted with a leading space or parentheses: ' -x' or '(-x)'."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw,compile}")
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument(
@@ -117,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output file; the format comes from the suffix: .svg .png .pdf .dot",
     )
+    _compile_parser(sub, common)
     return p
 
 
@@ -203,6 +207,8 @@ def _build(
             raise UsageError(
                 f"--params {printable(name)}: the expression has no input {printable(name)!r}"
             )
+        if named[key] in chosen:
+            raise UsageError(f"--params: {printable(name)} is given twice")
         chosen.append(named[key])
     return root, named, chosen
 
@@ -274,6 +280,40 @@ def _draw(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- `autograd compile`: the expression's forward and backward pass as Python code --
+
+
+def _compile_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    c = sub.add_parser(
+        "compile",
+        help="print the forward and backward pass as Python code, and its numbers",
+        description=(
+            "Write the expression's forward and backward pass as straight-line Python "
+            "(autograd.compile), print it, and run it at the --at values. Names not in "
+            "--params are inputs: numbers the code takes but gives no gradient for."
+        ),
+    )
+    common(c)
+
+
+def _compile(args: argparse.Namespace) -> int:
+    root, named, params = _build(args.expression, args.at, args.params)
+    inputs = [v for v in named.values() if v.is_leaf and v not in params]
+    step = compile_graph(root, params, inputs)
+    try:
+        value, grads = step([p.data for p in params], [x.data for x in inputs])
+    except (ArithmeticError, ValueError) as e:
+        raise UsageError(f"at these values: {e}") from None
+    print(step.step_source)
+    shown = " ".join(f"{v.label}={v.data!r}" for v in [*params, *inputs])
+    print(f"step({[p.label for p in params]}, {[x.label for x in inputs]}) at {shown}:")
+    out = root.label or "f"
+    print(f"  {out} = {value!r}")
+    for p, g in zip(params, grads):
+        print(f"  ∂{out}/∂{p.label} = {g!r}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
     # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
@@ -297,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
+        if args.command == "compile":
+            return _compile(args)
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

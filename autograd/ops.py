@@ -94,14 +94,20 @@ def _trig(name: str) -> Callable[[float], float]:
     return forward
 
 
-def _sigmoid(a: float) -> float:
-    # Two branches so that exp never sees a large positive argument: both are
-    # exact rewrites of 1/(1+e^-a), and the second keeps full relative precision
-    # for very negative a (sigmoid(-30) ~ 9.36e-14), where 1 - tiny would not.
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
+# Two branches so that exp never sees a large positive argument: both are exact
+# rewrites of 1/(1+e^-a), and the second keeps full relative precision for very
+# negative a (sigmoid(-30) ~ 9.36e-14), where 1 - tiny would not. Written as text
+# once: the interpreter's function is made from it, and compiled code inlines it.
+_SIGMOID_CODE = "1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (1.0 + _e)"
+_RELU_CODE = "0.0 if {0} <= 0.0 else {0}"
+
+
+def _float_rule(code: str) -> Callable[[float], float]:
+    """A one-operand forward rule on floats made from its code text."""
+    return eval(f"lambda a: {code.format('a')}", {"exp": math.exp})  # type: ignore[no-any-return]
+
+
+_sigmoid = _float_rule(_SIGMOID_CODE)
 
 
 # -- partial-derivative rules, valid on floats and on Values --
@@ -150,6 +156,23 @@ def _relu_d(a: Num, out: Num) -> float:
     return 1.0 if _real(a) > 0.0 else 0.0
 
 
+def _inside(y: Num, d: Num, m: Num) -> bool:
+    """Whether output ``y`` is within the margin ``m`` of its target ``d`` (counts as right)."""
+    return bool(_real(d) - _real(m) < _real(y) < _real(d) + _real(m))
+
+
+def _margin_sq(y: float, d: float, m: float) -> float:
+    return 0.0 if d - m < y < d + m else (y - d) * (y - d)
+
+
+def _margin_dy(y: Num, d: Num, m: Num, out: Num) -> Num:
+    return 0.0 if _inside(y, d, m) else 2.0 * (y - d)
+
+
+def _margin_dd(y: Num, d: Num, m: Num, out: Num) -> Num:
+    return 0.0 if _inside(y, d, m) else -2.0 * (y - d)
+
+
 @dataclass(frozen=True, slots=True)
 class Op:
     """One operation: its name, its float forward rule and one partial rule per operand.
@@ -161,6 +184,14 @@ class Op:
     as a generic rule in words; when only ``local_rules`` is given it is that rule
     with the placeholder operands a, b (x for one operand) and result y, so the
     rule is written once.
+
+    ``code`` and ``partial_code`` are the same rules as Python expression text over
+    operand slots ``{0}``, ``{1}``, ... and the result ``{out}``, for `autograd.compile`
+    to write out as source. An empty ``code`` means "call ``forward``" (how the
+    domain-checked rules raise their errors in compiled code too); an empty
+    ``partials`` with a ``partial_code`` means the partial rules are made FROM that
+    text, so the interpreter and the generated code share one rule. Partial texts
+    may call ``cos``, ``sin`` and ``log``, which work on floats and on Values.
     """
 
     name: str
@@ -169,10 +200,15 @@ class Op:
     formulas: tuple[str, ...] = ()
     shows: str = ""
     local_rules: tuple[str, ...] = ()
+    code: str = ""
+    partial_code: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not self.partials and self.partial_code:
+            rules = tuple(_rule(text, len(self.partial_code)) for text in self.partial_code)
+            object.__setattr__(self, "partials", rules)
         if not self.formulas and self.local_rules:
-            slots = ["x"] if len(self.local_rules) == 1 else ["a", "b"]
+            slots = ["x"] if len(self.local_rules) == 1 else list("abc"[: len(self.local_rules)])
             generic = tuple(
                 f"∂{self.expression(slots)}/∂{slot} = {rule.format(*slots, out='y')}"
                 for slot, rule in zip(slots, self.local_rules)
@@ -193,6 +229,41 @@ class Op:
     def local_rule(self, i: int, count: int) -> str | None:
         """The template of ∂out/∂operand ``i`` of ``count``, or None when the op has none."""
         return self.local_rules[i] if i < len(self.local_rules) else None
+
+    def forward_text(self, slots: Sequence[str]) -> str | None:
+        """The forward rule as source over operand texts ``slots``; None: call ``forward``."""
+        return self.code.format(*slots) if self.code else None
+
+    def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
+        """∂out/∂operand i as source over ``slots`` and ``out``; None: call the partial rule."""
+        return self.partial_code[i].format(*slots, out=out) if self.partial_code else None
+
+
+def _cos(x: Num) -> Num:
+    return math.cos(x) if isinstance(x, float | int) else x.cos()
+
+
+def _sin(x: Num) -> Num:
+    return math.sin(x) if isinstance(x, float | int) else x.sin()
+
+
+def _ln(x: Num) -> Num:
+    return math.log(x) if isinstance(x, float | int) else x.log()
+
+
+# The names partial texts may call: each works on a float and on a Value (one call
+# deep, so a rule made from text is as fast as one written as a function).
+_TEXT_NAMES: dict[str, Any] = {"cos": _cos, "sin": _sin, "log": _ln}
+
+
+def _rule(text: str, arity: int) -> Callable[..., Num]:
+    """A partial rule made from its text: ``lambda a, b, out: <text>``.
+
+    Only this module's literal texts reach here (never user input).
+    """
+    names = "abcdefgh"[:arity]
+    body = text.format(*names, out="out")
+    return eval(f"lambda {', '.join(names)}, out: {body}", dict(_TEXT_NAMES))  # type: ignore[no-any-return]
 
 
 def linear_role(position: int, count: int) -> tuple[int, int | None]:
@@ -237,6 +308,22 @@ class _Linear(Op):
         partner = linear_role(i, count)[1]
         return "1" if partner is None else f"{{{partner}}}"
 
+    def forward_text(self, slots: Sequence[str]) -> str | None:
+        n = (len(slots) - 1) // 2
+        if _PLAIN_SUM:  # b + w_1·y_1 + ... left to right: exactly what sum() computes
+            return " + ".join([slots[-1], *(f"{slots[i]} * {slots[n + i]}" for i in range(n))])
+        # Python >= 3.12's sum() of floats compensates rounding: call it to match.
+        terms = "".join(f"{slots[i]} * {slots[n + i]}, " for i in range(n))
+        return f"sum(({terms}), {slots[-1]})"
+
+    def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
+        partner = linear_role(i, len(slots))[1]
+        return "1.0" if partner is None else slots[partner]
+
+
+# Whether sum() over floats adds plainly left to right (before Python 3.12 it does).
+_PLAIN_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+
 
 def _linear_forward(*args: float) -> float:
     n = (len(args) - 1) // 2
@@ -247,38 +334,43 @@ LINEAR = _Linear(
     "Σ", _linear_forward, (), ("∂x_j/∂w_ji = y_i", "∂x_j/∂y_i = w_ji", "∂x_j/∂b_j = 1")
 )
 
-_ONE = lambda *_: 1.0  # noqa: E731 - the derivative of a sum with respect to each term
-
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
         Op(
             "+",
             float.__add__,
-            (_ONE, _ONE),
+            (),
             shows="({0} + {1})",
             local_rules=("1", "1"),
+            code="{0} + {1}",
+            partial_code=("1.0", "1.0"),
         ),
         Op(
             "-",
             float.__sub__,
-            (_ONE, lambda a, b, out: -1.0),
+            (),
             shows="({0} − {1})",
             local_rules=("1", "−1"),
+            code="{0} - {1}",
+            partial_code=("1.0", "-1.0"),
         ),
         Op(
             "*",
             float.__mul__,
-            (lambda a, b, out: b, lambda a, b, out: a),
+            (),
             shows="({0}·{1})",
             local_rules=("{1}", "{0}"),
+            code="{0} * {1}",
+            partial_code=("{1}", "{0}"),
         ),
         Op(
             "/",
             _div,
-            (lambda a, b, out: 1.0 / b, lambda a, b, out: -out / b),
+            (),
             shows="({0}/{1})",
             local_rules=("1/{1}", "−{0}/{1}²"),
+            partial_code=("1.0 / {1}", "-{out} / {1}"),
         ),
         Op(
             "**",
@@ -290,23 +382,27 @@ OPS: dict[str, Op] = {
         Op(
             "neg",
             float.__neg__,
-            (lambda a, out: -1.0,),
+            (),
             shows="(−{0})",
             local_rules=("−1",),
+            code="-{0}",
+            partial_code=("-1.0",),
         ),
         Op(
             "exp",
             _exp,
-            (lambda a, out: out,),
+            (),
             shows="exp({0})",
             local_rules=("{out}",),
+            partial_code=("{out}",),
         ),
         Op(
             "log",
             _log,
-            (lambda a, out: 1.0 / a,),
+            (),
             shows="log({0})",
             local_rules=("1/{0}",),
+            partial_code=("1.0 / {0}",),
         ),
         Op(
             "sqrt",
@@ -318,38 +414,67 @@ OPS: dict[str, Op] = {
         Op(
             "sin",
             _trig("sin"),
-            (lambda a, out: _call("cos", a),),
+            (),
             shows="sin({0})",
             local_rules=("cos({0})",),
+            partial_code=("cos({0})",),
         ),
         Op(
             "cos",
             _trig("cos"),
-            (lambda a, out: -_call("sin", a),),
+            (),
             shows="cos({0})",
             local_rules=("−sin({0})",),
+            partial_code=("-sin({0})",),
         ),
         Op(
             "tanh",
             math.tanh,
-            (lambda a, out: 1.0 - out * out,),
+            (),
             shows="tanh({0})",
             local_rules=("1 − {out}²",),
+            partial_code=("1.0 - {out} * {out}",),
         ),
         Op(
             "sigmoid",
             _sigmoid,
-            (lambda a, out: out * (1.0 - out),),
+            (),
             shows="σ({0})",
             local_rules=("{out}·(1 − {out})",),
+            code=_SIGMOID_CODE,
+            partial_code=("{out} * (1.0 - {out})",),
         ),
-        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0".
+        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0". Its partial
+        # is a function (Values have no ">"); the compiled code reads the float text.
         Op(
             "relu",
-            lambda a: 0.0 if a <= 0.0 else a,
+            _float_rule(_RELU_CODE),
             (_relu_d,),
             shows="relu({0})",
             local_rules=("(1 if {0} > 0 else 0)",),
+            code=_RELU_CODE,
+            partial_code=("1.0 if {0} > 0.0 else 0.0",),
+        ),
+        # (y − d)² outside the margin, 0 inside: the family-trees error, where a unit
+        # within m of its 0/1 target counts as right. The zero is inside the op, so
+        # the graph's shape does not depend on the data and it compiles. Its partials
+        # are functions (Values have no "<"); the compiled code reads the float text.
+        Op(
+            "margin_sq",
+            _margin_sq,
+            (_margin_dy, _margin_dd, lambda y, d, m, out: 0.0),
+            shows="margin²({0}, {1}, {2})",
+            local_rules=(
+                "(0 if |{0} − {1}| < {2} else 2·({0} − {1}))",
+                "(0 if |{0} − {1}| < {2} else −2·({0} − {1}))",
+                "0",
+            ),
+            code="0.0 if {1} - {2} < {0} < {1} + {2} else ({0} - {1}) * ({0} - {1})",
+            partial_code=(
+                "0.0 if {1} - {2} < {0} < {1} + {2} else 2.0 * ({0} - {1})",
+                "0.0 if {1} - {2} < {0} < {1} + {2} else -2.0 * ({0} - {1})",
+                "0.0",
+            ),
         ),
         LINEAR,
     )

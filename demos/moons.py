@@ -10,7 +10,11 @@ by plain gradient descent with a learning rate falling from 1.0 to 0.1 (as in
 micrograd's ``demo.ipynb``). Prints the loss and accuracy at each step and
 draws the decision boundary.
 
-    python -m demos.moons [--seed S] [--data-seed S] [--steps N] [--quiet]
+Each step adds up the hinge loss case by case (`nn.train.accumulator`), by
+compiled code unless --no-compile (the same numbers, bit for bit), then the
+penalty's gradient from its own small graph.
+
+    python -m demos.moons [--seed S] [--data-seed S] [--steps N] [--no-compile] [--quiet]
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from bench.common import two_moons
 from demos.common import (
     OUT_DIR,
     ResultTable,
+    add_compile_flag,
     log,
     make_parser,
+    output_reader,
     positive_int,
     pyplot,
     report_written,
@@ -66,21 +72,34 @@ class Run:
 
 
 def train(
-    seed: int, xs: Sequence[Sequence[float]], ys: Sequence[float], steps: int, quiet: bool
+    seed: int,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence[float],
+    steps: int,
+    quiet: bool,
+    compile: bool = True,
 ) -> Run:
+    """Full-batch steps on L; the hinge part case by case, compiled unless ``compile`` is False."""
     model = build(seed)
-    opt = nn.SGD(model.parameters(), lr=1.0)
+    params = model.parameters()
+    opt = nn.SGD(params, lr=1.0)
+    data_gradient = nn.train.accumulator(model, xs, ys, nn.losses.hinge, compile)
+    scores = output_reader(model, xs, compile)
+    everyone = range(len(xs))
     losses, accs = [], []
     start = time.perf_counter()
     for k in sweeps(steps, quiet, desc="moons"):
-        loss, acc = loss_and_accuracy(model, xs, ys)
+        right = sum((s > 0) == (d > 0) for s, d in zip(scores(), ys))
         opt.zero_grad()
-        loss.backward()
+        data_loss = data_gradient(everyone) / len(xs)
+        penalty = ALPHA * sum((p * p for p in params), Value(0.0))
+        penalty.backward()
+        loss = data_loss + penalty.data
         opt.lr = 1.0 - 0.9 * k / steps  # micrograd's schedule: 1.0 down to 0.1
         opt.step()
-        losses.append(loss.data)
-        accs.append(acc)
-        log(f"step {k:3d}  loss {loss.data:.4f}  accuracy {acc:.0%}", quiet)
+        losses.append(loss)
+        accs.append(right / len(ys))
+        log(f"step {k:3d}  loss {loss:.4f}  accuracy {accs[-1]:.0%}", quiet)
     return Run(model, losses, accs, time.perf_counter() - start)
 
 
@@ -127,9 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.moons", __doc__.splitlines()[0], DEFAULT_SEED)
     parser.add_argument("--data-seed", type=int, default=1, help="seed of the 100 points")
     parser.add_argument("--steps", type=positive_int, default=STEPS, help="gradient steps")
+    add_compile_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     xs, ys = two_moons(N_POINTS, noise=0.1, seed=args.data_seed)
-    run = train(args.seed, xs, ys, args.steps, args.quiet)
+    run = train(args.seed, xs, ys, args.steps, args.quiet, not args.no_compile)
     _, final_acc = loss_and_accuracy(run.model, xs, ys)
     t = ResultTable(
         f"Two moons, 2-16-16-1 ReLU, hinge + L2, {args.steps} steps "

@@ -12,7 +12,11 @@ Both are trained by the paper's rule: the gradient of E = ½ Σ_c (y_c − d_c)�
 summed over the four cases, then Δw(t) = −ε ∂E/∂w + α Δw(t−1). A net has
 learned when every output is within 0.1 of its target (0 or 1).
 
-    python -m demos.xor [--seed S] [--runs N] [--lr 0.5] [--momentum 0.9] [--quiet]
+It trains with the interpreter (its graph is the teaching object); --show-code
+prints network A's forward and backward pass for one case as the Python code
+`autograd.compile` writes from that graph.
+
+    python -m demos.xor [--seed S] [--runs N] [--lr 0.5] [--momentum 0.9] [--show-code] [--quiet]
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 import graphviz
 
 import nn
-from autograd import Value, draw_graph, explain, no_grad
+from autograd import Compiled, Value, compile, draw_graph, explain, no_grad
 from autograd.files import write_atomically
 from autograd.notation import delimited
 from demos.common import (
@@ -301,9 +305,26 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
         print(f"wrote {out_dir / 'xor_graph.svg'}")
 
 
+def compiled_error(model: ShortcutNet) -> Compiled:
+    """Network A's error on one case, E = ½ (y − d)², as generated forward and backward code.
+
+    The inputs x1, x2 and the target d are the code's inputs; the five weights and
+    two biases its parameters, so it gives E and ∂E/∂w for any case.
+    """
+    xs = [Value(1.0, label="x1"), Value(0.0, label="x2")]
+    target = Value(1.0, label="d")
+    error = nn.losses.sum_squared_error.traced(model(xs), [target])
+    return compile(error, model.parameters(), [*xs, target])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.xor", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
+    parser.add_argument(
+        "--show-code",
+        action="store_true",
+        help="print network A's backward pass as the Python code autograd.compile writes",
+    )
     args = parser.parse_args(argv)
     if args.runs == 1:
         a = train(
@@ -325,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_one(a, b, args, not args.no_plots).print()
         assert isinstance(a.model, ShortcutNet)
         show_backprop(a.model, args.quiet, svg=not args.no_plots)
+        if args.show_code:
+            print("Network A's forward and backward pass for one case, as generated code:")
+            print(compiled_error(a.model).step_source)
         return 0
     seeds = range(args.seed, args.seed + args.runs)
     a_runs, b_runs = [], []

@@ -17,13 +17,15 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 
-from autograd import Value
+from autograd import Value, apply
+from autograd.ops import OPS
 
 __all__ = [
     "Loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "hinge",
+    "margin_squared_error",
     "mse",
     "sum_squared_error",
 ]
@@ -53,6 +55,7 @@ class Loss:
         case: Callable[[list[Value], list[float]], Value],
         check_target: Callable[[float], bool] | None = None,
         target_rule: str = "",
+        compiles: bool = True,
     ) -> None:
         if reduction not in ("sum", "mean"):
             raise ValueError(f"Loss {name}: reduction must be 'sum' or 'mean', got {reduction!r}")
@@ -61,6 +64,9 @@ class Loss:
         self._case = case
         self._check_target = check_target
         self._target_rule = target_rule
+        # False where the case's graph depends on the values (a clamp or a branch in
+        # Python): `fit(compile=True)` refuses those instead of baking in one branch.
+        self.compiles = compiles
 
     def __call__(self, prediction: Prediction, target: Target) -> Value:
         """The loss of one case: ``prediction`` (Value or list) against ``target``."""
@@ -70,6 +76,10 @@ class Loss:
             targets = [target]
         else:
             targets = _as_floats(target, self.name)
+        self._check(outputs, targets, target)
+        return self._case(outputs, targets)
+
+    def _check(self, outputs: Sequence[object], targets: list[float], target: object) -> None:
         if len(outputs) != len(targets):
             raise ValueError(
                 f"{self.name}: {len(outputs)} outputs but {len(targets)} targets ({target!r})"
@@ -79,7 +89,26 @@ class Loss:
             for d in targets:
                 if not check(d):
                     raise ValueError(f"{self.name}: target {d!r} {self._target_rule}")
-        return self._case(outputs, targets)
+
+    def traced(self, prediction: Prediction, targets: list[Value]) -> Value:
+        """The case's loss with the targets as Values, for `autograd.compile` to trace."""
+        if not self.compiles:
+            raise ValueError(
+                f"{self.name}: its graph depends on the data (a branch on values), so it "
+                "cannot be compiled; use compile=False"
+            )
+        outputs = _as_values(prediction, self.name)
+        self._check(outputs, [d.data for d in targets], [d.data for d in targets])
+        return self._case(outputs, targets)  # type: ignore[arg-type]
+
+    def target_numbers(self, target: Target) -> list[float]:
+        """``target`` as a list of floats, checked as a call of this loss checks it."""
+        if type(target) is float and math.isfinite(target):
+            targets = [target]
+        else:
+            targets = _as_floats(target, self.name)
+        self._check(targets, targets, target)
+        return targets
 
     def batch(self, predictions: Sequence[Prediction], targets: Sequence[Target]) -> Value:
         """The loss over many cases: Σ_c or mean_c of ``self(predictions[c], targets[c])``."""
@@ -182,6 +211,15 @@ def _bce_logits(outputs: list[Value], targets: list[float]) -> Value:
     return _mean(terms)
 
 
+MARGIN = 0.2
+"""`margin_squared_error` counts an output within MARGIN of its target as right."""
+_MARGIN_SQ = OPS["margin_sq"]
+
+
+def _margin_sse(outputs: list[Value], targets: list[float]) -> Value:
+    return 0.5 * _sum([apply(_MARGIN_SQ, y, d, MARGIN) for y, d in zip(outputs, targets)])
+
+
 def _hinge(outputs: list[Value], targets: list[float]) -> Value:
     return _mean([(1.0 - d * y).relu() for y, d in zip(outputs, targets)])
 
@@ -201,6 +239,7 @@ binary_cross_entropy = Loss(
     _bce,
     lambda d: 0.0 <= d <= 1.0,
     "must be in [0, 1]",
+    compiles=False,
 )
 """−[d ln p + (1 − d) ln(1 − p)] for probabilities p (e.g. sigmoid outputs), mean over units.
 
@@ -215,6 +254,7 @@ binary_cross_entropy_with_logits = Loss(
     _bce_logits,
     lambda d: 0.0 <= d <= 1.0,
     "must be in [0, 1]",
+    compiles=False,
 )
 """Binary cross-entropy of σ(z) for raw scores z: max(z, 0) − z·d + ln(1 + e^(−|z|)).
 
@@ -223,3 +263,16 @@ Stable for every finite z; ∂/∂z = σ(z) − d.
 
 hinge = Loss("hinge", "mean", _hinge, lambda d: d in (-1.0, 1.0), "must be -1 or +1")
 """max(0, 1 − d·y) for labels d = ±1 (as in micrograd's demo), mean over units and cases."""
+
+margin_squared_error = Loss("margin_squared_error", "sum", _margin_sse)
+"""E = ½ Σ_j m²(y_j, d_j): the squared error of the units outside the margin, summed over cases.
+
+An output within MARGIN (0.2) of its target, e.g. above 0.8 for a 1 or below 0.2
+for a 0, adds nothing and gets no gradient: the family-trees error of the 1986
+paper. The margin is inside the ``margin_sq`` op, so the graph's shape does not
+depend on the outputs and the loss compiles.
+
+>>> from autograd import Value
+>>> [margin_squared_error(Value(y), 1.0).data for y in (0.9, 0.5)]   # ½ (0.5 − 1)²
+[0.0, 0.125]
+"""

@@ -1,0 +1,321 @@
+"""`autograd.compile` against the interpreter: the same numbers bit for bit, the same errors."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from autograd import Op, Value, apply, compile, linear
+from autograd.compiler import ShapeError, same_shape
+from autograd.ops import OPS
+from tests.expressions import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
+
+
+def bits(x: float) -> bytes:
+    """The exact float, with every nan alike (the engine never promises a nan's payload)."""
+    return b"nan" if math.isnan(x) else struct.pack("<d", x)
+
+
+def interpreted(expr: Expr, point: Sequence[float]) -> tuple[float, list[float]]:
+    xs = [Value(p) for p in point]
+    out = evaluate(expr, xs)
+    assert isinstance(out, Value)
+    out.backward()
+    return out.data, [x.grad for x in xs]
+
+
+def compiled_of(expr: Expr, point: Sequence[float], n_params: int) -> object:
+    """``expr`` compiled with the first ``n_params`` variables as params, the rest as inputs."""
+    xs = [Value(p) for p in point]
+    out = evaluate(expr, xs)
+    assert isinstance(out, Value)
+    return compile(out, xs[:n_params], xs[n_params:])
+
+
+def outcome(f: object, *args: object) -> object:
+    """What ``f(*args)`` gives: its result, or its exception's type and message."""
+    try:
+        return f(*args)  # type: ignore[operator]
+    except ARITH_ERRORS as e:
+        return (type(e), str(e))
+
+
+def same(a: tuple[float, list[float]], b: tuple[float, list[float]]) -> bool:
+    return bits(a[0]) == bits(b[0]) and list(map(bits, a[1])) == list(map(bits, b[1]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expressions(), points, points, st.integers(0, N_VARS))
+def test_random_graphs_match_backward_bit_for_bit(
+    expr: Expr, traced_at: list[float], run_at: list[float], n_params: int
+) -> None:
+    """Traced at one point, run at another: the interpreter's numbers, or its very error."""
+    try:
+        step = compiled_of(expr, traced_at, n_params)
+    except ARITH_ERRORS:
+        assume(False)  # the trace itself is outside some op's domain
+        return
+    except AssertionError:
+        assume(False)  # a constant expression: no graph
+        return
+    expected = outcome(interpreted, expr, run_at)
+    got = outcome(step, run_at[:n_params], run_at[n_params:])
+    if isinstance(expected, tuple) and isinstance(expected[0], type):
+        assert got == expected
+        return
+    assert isinstance(got, tuple)
+    value, grads = expected  # type: ignore[misc]
+    assert same(got, (value, grads[:n_params]))  # type: ignore[arg-type]
+
+
+@settings(max_examples=100, deadline=None)
+@given(expressions(), st.lists(points, min_size=1, max_size=5), st.integers(1, N_VARS))
+def test_sweep_is_repeated_backward(expr: Expr, rows: list[list[float]], n_params: int) -> None:
+    """Σ outputs and leaf gradients accumulated case by case, as backward() accumulates .grad."""
+    params = [Value(0.25 * (i + 1)) for i in range(n_params)]
+    first = rows[0]
+
+    def graph(row: Sequence[float]) -> tuple[Value, list[Value]]:
+        inputs = [Value(x) for x in row[n_params:]]
+        out = evaluate(expr, [*params, *inputs])
+        assert isinstance(out, Value)
+        return out, inputs
+
+    try:
+        out, inputs = graph(first)
+        step = compile(out, params, inputs)
+        total = 0.0
+        for p in params:
+            p.grad = 0.0
+        for row in rows:
+            case, _ = graph(row)
+            total += case.data
+            (case * 0.5).backward()
+    except (*ARITH_ERRORS, AssertionError):
+        assume(False)
+        return
+    got = step.sweep([p.data for p in params], [row[n_params:] for row in rows], seed=0.5)
+    assert same(got, (total, [p.grad for p in params]))
+
+
+def test_sigmoid_unit_numbers() -> None:
+    w, x, b = Value(0.5), Value(1.0), Value(-0.2)
+    y = (w * x + b).sigmoid()
+    step = compile(y, [w, b], [x])
+    value, (dw, db) = step([0.5, -0.2], [1.0])
+    s = 1.0 / (1.0 + math.exp(-0.3))  # worked by hand: y = σ(0.3), ∂y/∂w = y(1−y)·x
+    assert value == pytest.approx(s, rel=1e-15)
+    assert dw == pytest.approx(s * (1 - s), rel=1e-15)
+    assert db == pytest.approx(s * (1 - s), rel=1e-15)
+    # New numbers, the same code: x = 2 gives ∂y/∂w = y(1−y)·2.
+    value, (dw, db) = step([0.5, -0.2], [2.0])
+    s = 1.0 / (1.0 + math.exp(-0.8))
+    assert (value, dw, db) == pytest.approx((s, 2 * s * (1 - s), s * (1 - s)), rel=1e-15)
+
+
+def _sigma_graph(inputs_as_values: bool) -> tuple[Value, list[Value], list[Value]]:
+    ws = [Value(0.1 * i - 0.3) for i in range(5)]
+    b = Value(0.05)
+    xs = [Value(0.7 - 0.2 * i) for i in range(5)]
+    h = linear(ws, xs if inputs_as_values else [x.data for x in xs], b).tanh()
+    # h used several times, and a second Σ over Values with a repeated operand
+    out = linear([ws[0], ws[1], ws[0]], [h, h * h, h], ws[2]) * h
+    return out, [*ws, b], xs
+
+
+@pytest.mark.parametrize("inputs_as_values", [True, False])
+def test_sigma_nodes_and_reuse_match_backward(inputs_as_values: bool) -> None:
+    out, params, xs = _sigma_graph(inputs_as_values)
+    out.backward()
+    step = compile(out, params, xs if inputs_as_values else [])
+    got = step([p.data for p in params], [x.data for x in xs] if inputs_as_values else [])
+    assert same(got, (out.data, [p.grad for p in params]))
+    assert any(g != 0.0 for g in got[1])
+
+
+def test_domain_errors_are_the_interpreters() -> None:
+    x = Value(2.0)
+    step = compile(x.log() + x.sqrt() + 1.0 / x + x**0.5 + x.exp(), [x])
+    for bad in (0.0, -1.0, 710.0):
+        expected = outcome(lambda v: Value(v).log() + Value(v).sqrt(), bad)
+        if bad == 710.0:
+            expected = outcome(lambda v: Value(v).exp(), bad)
+        got = outcome(step, [bad])
+        assert isinstance(got, tuple) and got == expected, bad
+
+
+def test_hostile_label_stays_in_a_comment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    hostile = "x\nimport os; os.system('touch pwned')"
+    x = Value(1.5, label=hostile)
+    w = Value(-0.5, label="w\r\u2028# '''")
+    y = (w * x).sigmoid()
+    y.label = hostile
+    step = compile(y, [w], [x])
+    assert step([-0.5], [1.5])[0] == y.data
+    assert not (tmp_path / "pwned").exists()
+    # Only compiler-made names and numbers in the code; the labels only in comments.
+    tree = ast.parse(step.source)
+    allowed = re.compile(
+        r"g?[pin]\d+|_[a-z0-9_]+|params|inputs|rows|seed|total|values|_"
+        r"|exp|log|sin|cos"  # the op table's vocabulary
+    )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            assert allowed.fullmatch(node.id), node.id
+        if isinstance(node, ast.Constant):
+            assert isinstance(node.value, float), node.value
+    for line in step.source.splitlines():
+        code = line.split("#", 1)[0]
+        assert "os" not in code.split() and "import" not in code
+    assert "os.system" in step.source  # there, escaped, inside a comment
+
+
+def test_constants_are_baked_in_and_special_numbers_read_back() -> None:
+    x = Value(0.5)
+    c = Value(-2.5)  # a leaf that is neither param nor input: a constant
+    y = x * c + x * math.inf - x * (-math.inf) + (x * -0.0) + x * math.nan
+    step = compile(y, [x])
+    y.backward()
+    assert same(step([0.5]), (y.data, [x.grad]))
+    z = x * c
+    z.backward()
+    assert compile(z, [x])([4.0]) == (-10.0, [-2.5])
+
+
+def test_custom_ops_compile_through_their_rules() -> None:
+    square = Op("sq\nimport os", lambda a: a * a, (lambda a, out: 2 * a,), ("2a\nimport os",))
+    intish = Op("int", lambda a: 3, (lambda a, out: 0.0,), ("0",))
+    x = Value(3.0)
+    y = apply(square, x) + apply(intish, x)
+    y.backward()
+    step = compile(y, [x])
+    assert step([3.0]) == (12.0, [6.0]) == (y.data, [x.grad])
+    # The op's name and formula (user text) are never code: no import, no name "os".
+    tree = ast.parse(step.source)
+    assert not any(isinstance(node, ast.Import) for node in ast.walk(tree))
+    assert all("import" not in line.split("#")[0] for line in step.source.splitlines())
+    assert "'2a\\nimport os'" in step.source  # shown escaped, inside a comment
+    # A rule that misbehaves only for some inputs fails, when compiled, as the interpreter does.
+    flaky = Op("flaky", lambda a: a if a > 0 else "oops", (lambda a, out: 1.0,), ("1",))
+    w = Value(1.0)
+    step = compile(apply(flaky, w), [w])
+    assert step([2.0]) == (2.0, [1.0])
+    with pytest.raises(TypeError) as interpreted_error:
+        apply(flaky, Value(-1.0))
+    with pytest.raises(TypeError, match="forward rule of 'flaky'") as compiled_error:
+        step([-1.0])
+    assert str(compiled_error.value) == str(interpreted_error.value)
+
+
+def test_bad_arguments() -> None:
+    x, y = Value(1.0), Value(2.0)
+    out = x * y
+    with pytest.raises(ValueError, match=r"params\[0\].*result of '\*'"):
+        compile(out, [out])
+    with pytest.raises(ValueError, match="listed twice"):
+        compile(out, [x], [x])
+    with pytest.raises(TypeError, match="must be a Value"):
+        compile(out, [1.0])  # type: ignore[list-item]
+    step = compile(out, [x], [y])
+    with pytest.raises(ValueError, match="step: inputs has 2 numbers, expected 1"):
+        step([1.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="sweep: row 1 has 0 numbers, expected 1"):
+        step.sweep([1.0], [[1.0], []])
+    with pytest.raises(TypeError, match=r"outputs: row 0\[0\]: expected a real number"):
+        step.outputs([1.0], [["2"]])  # type: ignore[list-item]
+    # ints are numbers: taken as floats, as Value() takes them
+    assert step([3], [2]) == (6.0, [2.0]) and type(step([3], [2])[0]) is float
+    assert step.sweep([3], [[2], [1]]) == (9.0, [3.0])
+
+
+def test_output_leaf_and_unused_param() -> None:
+    x, unused = Value(3.0), Value(1.0)
+    assert compile(x, [x, unused])([3.0, 1.0]) == (3.0, [1.0, 0.0])
+
+
+def test_same_shape_names_the_first_differing_node() -> None:
+    x = Value(1.0)
+    a = compile((x * 2.0).relu() + x, [x])
+    b = compile((x * 3.0).relu() + x, [x])
+    same_shape(a, compile((x * 2.0).relu() + x, [x]))
+    with pytest.raises(ShapeError, match=r"node n1 is \*\(p0, 2\.0\) .* but \*\(p0, 3\.0\)"):
+        same_shape(a, b)
+
+
+def test_every_code_text_agrees_with_its_rule() -> None:
+    """Where an op has both a function and a code text (relu), they give the same numbers."""
+    env = {"cos": math.cos, "sin": math.sin, "log": math.log}
+    for op in OPS.values():
+        for i, text in enumerate(op.partial_code):
+            for a in (-1.5, -0.0, 0.0, 0.75, 0.3, 0.1, 2.0):
+                args = (a, 0.5, 0.2)[: len(op.partial_code)]
+                try:
+                    out = op.forward(*args)
+                except ARITH_ERRORS:
+                    continue
+                source = text.format(*(f"({x!r})" for x in args), out=f"({out!r})")
+                assert bits(eval(source, env)) == bits(op.partial(i, args, out)), (op.name, a)
+
+
+def test_terms_are_summed_in_backwards_order() -> None:
+    """A parameter used by several nodes and several times in one node: same order of sums.
+
+    (Adding the Σ node's terms to w in reverse operand order rounds differently here.)
+    """
+    w = Value(0.1)
+    out = (linear([w, w, w], [0.1, 0.3, 2.7], w) * w) ** w
+    out.backward()
+    assert same(compile(out, [w])([0.1]), (out.data, [w.grad]))
+
+
+def test_outputs_is_the_forward_pass_of_each_row() -> None:
+    w, x = Value(0.7), Value(0.0)
+    y = (w * x).tanh() + w
+    step = compile(y, [w], [x])
+    rows = [[-1.0], [0.0], [2.5]]
+    assert step.outputs([0.7], rows) == [math.tanh(0.7 * r[0]) + 0.7 for r in rows]
+    assert [step([0.7], r)[0] for r in rows] == step.outputs([0.7], rows)
+
+
+def test_input_gradients_on_request() -> None:
+    """∂f/∂input as backward() gives it, after the params'; summed over rows by sweep."""
+    w, x, y = Value(0.3), Value(-1.25), Value(2.0)
+    out = (linear([w, w], [x, y], x) * x).sigmoid()
+    out.backward()
+    step = compile(out, [w], [x, y], input_grads=True)
+    assert same(step([0.3], [-1.25, 2.0]), (out.data, [w.grad, x.grad, y.grad]))
+    assert compile(x, [], [x], input_grads=True)([], [4.0]) == (4.0, [1.0])
+    # sweep adds each term into one accumulator per leaf, as backward() adds into
+    # .grad when the same leaves carry row after row.
+    rows = [[-1.25, 2.0], [0.5, 0.25]]
+    total, grads = step.sweep([0.3], rows)
+    for v in (w, x, y):
+        v.grad = 0.0
+    expected_total = 0.0
+    for x.data, y.data in rows:
+        case = (linear([w, w], [x, y], x) * x).sigmoid()
+        case.backward()
+        expected_total += case.data
+    assert same((total, grads), (expected_total, [w.grad, x.grad, y.grad]))
+
+
+def test_gradients_nobody_reads_are_not_computed() -> None:
+    """sqrt(x) of an input x: its gradient leads to no parameter, so no line computes it."""
+    w, x = Value(2.0), Value(4.0)
+    out = (w * x).relu() / x.sqrt() + w.log()
+    out.backward()
+    step = compile(out, [w], [x])
+    assert "gn3 " not in step.source and "n3 = _sqrt(i0)" in step.source
+    assert same(step([2.0], [4.0]), (out.data, [w.grad]))
+    with_inputs = compile(out, [w], [x], input_grads=True)
+    assert "gn3 = " in with_inputs.source
+    assert same(with_inputs([2.0], [4.0]), (out.data, [w.grad, x.grad]))
