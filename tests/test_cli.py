@@ -213,16 +213,19 @@ def test_bad_command_lines_exit_2(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_dot_rendering_fails_cleanly(
+def test_without_dot_svg_renders_and_png_fails_cleanly(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.svg"))
+    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.png"))
     assert status == 1
     assert "apt install graphviz" in err and err.count("\n") == 1
-    assert not (tmp_path / "g.svg").exists()
+    assert not (tmp_path / "g.png").exists()
+    status, out, err = run(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
+    assert (status, err) == (0, ""), err
+    assert "data 3.000" in (tmp_path / "g.svg").read_text()
 
 
 @needs_dot
