@@ -13,13 +13,14 @@ make most nodes of most graphs, and a test checks them against the table.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
 import numbers
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from operator import attrgetter, mul
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
@@ -39,8 +40,16 @@ Operand = Union["Value", float, int]
 # sees its own setting, so `no_grad` in one thread never leaks into another.
 _grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
 _recording = _grad_enabled.get
+# The open no_grad / enable_grad blocks, oldest first, each as (its key, its setting).
+# The setting is that of the newest open block (True if none). A block leaves by its
+# key, wherever it is in the stack: generators let blocks close in any order (two
+# generators, each paused inside ``with no_grad():``, closed oldest first), and
+# restoring "the value before me" would then leave recording off for good.
+_blocks: ContextVar[tuple[tuple[object, bool], ...]] = ContextVar("autograd_blocks", default=())
 
 _ADD, _SUB, _MUL, _NEG = (OPS[k] for k in ("+", "-", "*", "neg"))
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def is_grad_enabled() -> bool:
@@ -48,29 +57,109 @@ def is_grad_enabled() -> bool:
     return _recording()
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def _open_block(enabled: bool) -> object:
+    key = object()
+    _blocks.set((*_blocks.get(), (key, enabled)))
+    _grad_enabled.set(enabled)
+    return key
+
+
+def _close_block(key: object) -> None:
+    blocks = _blocks.get()
+    kept = tuple(b for b in blocks if b[0] is not key)
+    if len(kept) == len(blocks):
+        return  # opened in another context (thread, task): that context's business
+    _blocks.set(kept)
+    _grad_enabled.set(kept[-1][1] if kept else True)
+
+
+class _GradMode:
+    """A block in which recording is on or off; also a decorator (see `no_grad`)."""
+
+    _enabled: bool
+
+    def __init__(self) -> None:
+        self._keys: list[object] = []
+
+    def __enter__(self) -> None:
+        self._keys.append(_open_block(self._enabled))
+
+    def __exit__(self, *exc: object) -> None:
+        _close_block(self._keys.pop())
+
+    def __call__(self, func: _F) -> _F:
+        """``func`` running with this setting: a function, generator function or coroutine."""
+        mode = type(self)
+        name = f"@{mode.__name__}()"
+        if not callable(func):
+            raise TypeError(f"{name} decorates a function, got {func!r}")
+        if inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"{name} cannot decorate the async generator {func.__qualname__}: "
+                f"use 'with {mode.__name__}():' inside it, around the work"
+            )
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                # The setting holds while the generator's own code runs, and not in
+                # the caller between two of its values.
+                gen = func(*args, **kwargs)
+                try:
+                    with mode():
+                        value = gen.send(None)
+                    while True:
+                        try:
+                            sent = yield value
+                        except GeneratorExit:
+                            with mode():
+                                gen.close()
+                            raise
+                        except BaseException as e:
+                            with mode():
+                                value = gen.throw(e)
+                        else:
+                            with mode():
+                                value = gen.send(sent)
+                except StopIteration as done:
+                    return done.value
+
+            return generator  # type: ignore[return-value]
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
+                # Each asyncio task has its own copy of the setting, so it may stay
+                # on across awaits without reaching other tasks.
+                with mode():
+                    return await func(*args, **kwargs)
+
+            return coroutine  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def function(*args: Any, **kwargs: Any) -> Any:
+            with mode():
+                return func(*args, **kwargs)
+
+        return function  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):  # lower case: it was a function (and is torch's name)
     """Within this block operations record no graph: their results are leaves.
 
     Use it for parameter updates and evaluation. Blocks nest, and the setting
-    belongs to the current thread / context only. Also works as a decorator:
-    ``@no_grad()``.
+    belongs to the current thread / context only. Also works as a decorator,
+    ``@no_grad()``, on functions, generator functions (the setting holds while
+    the generator runs, not between its values) and ``async def`` functions.
     """
-    token = _grad_enabled.set(False)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
+
+    _enabled = False
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record the graph again inside a `no_grad` block."""
-    token = _grad_enabled.set(True)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
+class enable_grad(_GradMode):
+    """Record the graph again inside a `no_grad` block (also a decorator)."""
+
+    _enabled = True
 
 
 def _as_float(x: object, where: str) -> float:

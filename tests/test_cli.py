@@ -223,7 +223,7 @@ def test_without_dot_svg_renders_and_png_fails_cleanly(
     assert status == 1
     assert "apt install graphviz" in err and err.count("\n") == 1
     assert not (tmp_path / "g.png").exists()
-    status, out, err = run(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
+    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
     assert (status, err) == (0, ""), err
     assert "data 3.000" in (tmp_path / "g.svg").read_text()
 
