@@ -102,7 +102,7 @@ def _as_records(source: str) -> str:
         return (
             f'label="{label}" shape=record style=filled '
             f'fillcolor="{attrs.get("BGCOLOR", "#ffffff")}" '
-            f'penwidth={1 + int(attrs.get("BORDER", "0") or 0)}'
+            f"penwidth={1 + int(attrs.get('BORDER', '0') or 0)}"
         )
 
     # The record's attributes replace the label where it stood; a later shape=plain of
@@ -161,9 +161,9 @@ def _native(dot: str, source: str, fmt: str, timeout: float | None) -> bytes:
         threading.Thread(target=_drain, args=(proc, proc.stdout, out, MAX_OUTPUT), daemon=True),
         threading.Thread(target=_drain, args=(proc, proc.stderr, err, 4096), daemon=True),
     ]
-    for t in threads:
-        t.start()
     try:
+        for t in threads:
+            t.start()
         status = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise _too_slow(who, timeout) from None
@@ -173,7 +173,8 @@ def _native(dot: str, source: str, fmt: str, timeout: float | None) -> bytes:
             proc.kill()
             proc.wait()
         for t in threads:
-            t.join()
+            if t.ident is not None:
+                t.join()
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             stream.close()
     if len(out) > MAX_OUTPUT:
