@@ -147,7 +147,7 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
         cleanup = kwargs.pop("cleanup", False)
         if args or kwargs:
             return super().render(filename, directory, *args, format=fmt, cleanup=cleanup, **kwargs)
-        source = self.save(filename, directory)
+        source = self.save(filename, directory=directory)
         target = f"{source}.{fmt}"
         try:
             write_atomically(target, render(self, fmt))

@@ -20,7 +20,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from operator import attrgetter, mul
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
@@ -163,10 +163,13 @@ class enable_grad(_GradMode):
 
 
 def _as_float(x: object, where: str) -> float:
-    """``x`` as a float if it is a real number, else a TypeError naming ``where``."""
+    """``x`` as a float if it is a real number, else a TypeError naming ``where``.
+
+    Bools are refused (Python's and NumPy's alike): True is not a value to learn.
+    """
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _to_float(x, where)
     raise TypeError(
         f"{where}: expected a real number (int or float), got {x!r} ({type(x).__name__})"
@@ -186,7 +189,7 @@ def _operand(x: object, symbol: str, left: object, right: object) -> float:
     """A non-Value operand of ``left <symbol> right`` as a float, or a clear TypeError."""
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _to_float(x, f"operand of '{symbol}'")
     raise TypeError(
         f"unsupported operand for '{symbol}': {left!r} {symbol} {right!r}; "
@@ -200,9 +203,9 @@ _next_id = itertools.count().__next__
 
 def _leaf(data: float) -> Value:
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = None
     v._a = None
     v._b = None
@@ -218,9 +221,9 @@ def _node1(data: float, a: Value, da: Any, op: Op, args: tuple[Any, ...] | None)
     keeps ``(x, 2.0)``), ``None`` when the operands are just ``(a,)``.
     """
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = a
     v._da = da
@@ -238,9 +241,9 @@ def _node_n(
     if len(parents) == 1:
         return _node1(data, parents[0], local[0], op, None if len(args) == 1 else args)
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = None
     v._b = None
@@ -255,9 +258,9 @@ def _node2(
 ) -> Value:
     """A node with two Value parents ``a``, ``b`` and their partials (``args`` as in `_node1`)."""
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = a
     v._da = da
@@ -282,7 +285,10 @@ def _apply(op: Op, args: tuple[Any, ...]) -> Value:
     for i, a in enumerate(args):
         if isinstance(a, Value):
             parents.append(a)
-            local.append(op.partial(i, xs, out))
+            d = op.partial(i, xs, out)
+            if type(d) is not float:  # a custom op's partial rule may return anything
+                d = _as_float(d, f"the partial rule {i} of {op.name!r} returned")
+            local.append(d)
     if len(parents) == 2:
         return _node2(
             out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
@@ -348,11 +354,13 @@ class Value:
     # parents keeps them (and its local derivatives) in slots; only n-ary nodes
     # (`linear`) carry a tuple. Fewer objects is less memory and less work for
     # Python's cyclic garbage collector, which dominates the cost of big graphs.
-    __slots__ = ("_a", "_b", "_da", "_db", "_extra", "_id", "_mark", "_op", "data", "grad", "label")
+    __slots__ = (
+        "_a", "_b", "_da", "_data", "_db", "_extra", "_id", "_label", "_mark", "_op", "grad"
+    )  # fmt: skip
 
-    data: float
+    _data: float  # read through `data` (a C-level getter); set through its checks
     grad: float
-    label: str
+    _label: str
     _op: Op | None
     _a: Value | None  # first parent, None for a leaf or an n-ary node
     _b: Value | None  # second parent, None for fewer than two
@@ -372,14 +380,40 @@ class Value:
             )
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {label!r}")
-        self.data = _as_float(data, "Value")
+        self._data = _as_float(data, "Value")
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self._op = None
         self._a = None
         self._b = None
         self._id = _next_id()
         self._mark = None
+
+    # ``data`` and ``label`` are checked when set (v.data = "3" would otherwise fail later,
+    # far from its cause); reading ``data``, which every operation does, stays a C-level
+    # slot read (attrgetter), and the engine writes the slots directly.
+    def _set_data(self, value: float) -> None:
+        self._data = value if type(value) is float else _as_float(value, "Value.data")
+
+    def _set_label(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"Value.label must be a str, got {value!r} ({type(value).__name__})")
+        self._label = value
+
+    if TYPE_CHECKING:  # what the properties below are, for the type checker
+
+        @property
+        def data(self) -> float: ...
+        @data.setter
+        def data(self, value: float) -> None: ...
+        @property
+        def label(self) -> str: ...
+        @label.setter
+        def label(self, value: str) -> None: ...
+
+    else:
+        data = property(attrgetter("_data"), _set_data, doc="The float value.")
+        label = property(attrgetter("_label"), _set_label, doc="An optional name (a str).")
 
     @property
     def op(self) -> str:
@@ -425,9 +459,9 @@ class Value:
             if _recording():
                 # _node2 written out: this and __mul__ make most nodes of most graphs.
                 v = _new(Value)
-                v.data = self.data + other.data
+                v._data = self.data + other.data
                 v.grad = 0.0
-                v.label = ""
+                v._label = ""
                 v._op = _ADD
                 v._a = self
                 v._da = 1.0
@@ -475,9 +509,9 @@ class Value:
             b = other.data
             if _recording():
                 v = _new(Value)
-                v.data = a * b
+                v._data = a * b
                 v.grad = 0.0
-                v.label = ""
+                v._label = ""
                 v._op = _MUL
                 v._a = self
                 v._da = b
@@ -589,10 +623,74 @@ class Value:
                 for p, d in zip(parents, local):
                     p.grad += g * d
 
-    # -- Python protocol --
+    # -- Python protocol: what a Value is as a Python object (see README, "Value semantics") --
 
+    def __bool__(self) -> bool:
+        """``v.data != 0``, as ``bool()`` of a one-number tensor in PyTorch."""
+        return self.data != 0.0
+
+    # == and != are identity between Values: Values are graph nodes, kept in sets and
+    # dicts (hashed by identity). Against a number they refuse rather than answer
+    # False: ``v == 1.0`` is almost always meant as ``v.data == 1.0``.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self is other
+        if isinstance(other, numbers.Number):
+            raise _compare_error("==", self, other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self is not other
+        if isinstance(other, numbers.Number):
+            raise _compare_error("!=", self, other)
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
+    # Orderings compare the data and give a bool, with Values or numbers (PyTorch users
+    # write ``if loss < 0.01``); like a comparison in PyTorch they record nothing.
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _other_data(other, "<", self)
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _other_data(other, "<=", self)
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _other_data(other, ">", self)
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _other_data(other, ">=", self)
+
+    def __abs__(self) -> Value:
+        """|x|;  ∂/∂x = sign x (0 at x = 0, as in PyTorch)."""
+        return _unary(_ABS, self)
+
+    # A float (and so math.sqrt(v), math.floor(v), round(v)) would silently leave the
+    # graph: its gradient would never reach v. They refuse, pointing at what to use.
     def __float__(self) -> float:
-        return self.data
+        raise _leaves_graph("float(v)")
+
+    def __round__(self, ndigits: int | None = None) -> int | float:
+        raise _leaves_graph("round(v)")
+
+    def __trunc__(self) -> int:
+        raise _leaves_graph("math.trunc(v)")
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the data; ``f"{v}"`` is the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A leaf pickles as its numbers. An interior node would drag its whole graph
+        # along (its operations' rules are functions, often lambdas, and a long chain
+        # overflows pickle's recursion): refused, with what to do instead.
+        if self._op is not None:
+            raise TypeError(
+                f"cannot pickle {self!r}: it is an interior node of a graph; pickle "
+                "its number (v.data) instead, and save models with Module.save()"
+            )
+        return _unpickle_leaf, (self.data, self.grad, self.label)
 
     def __repr__(self) -> str:
         extra = ""
@@ -602,13 +700,40 @@ class Value:
             extra += f", label={self.label!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
-    # Identity hashing (object's __eq__/__hash__), so Values work in sets and
-    # dicts as graph nodes. Comparison operators are deliberately not defined.
 
 
-_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU = (
-    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
+_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS = (
+    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
 )
+
+
+def _other_data(x: object, symbol: str, value: Value) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"'{symbol}' compares a Value with a Value or a number, got {x!r}")
+
+
+def _compare_error(symbol: str, value: Value, number: object) -> TypeError:
+    return TypeError(
+        f"{value!r} {symbol} {number!r}: {symbol} between Values is identity (they are graph "
+        f"nodes); to compare numbers write v.data {symbol} {number!r}"
+    )
+
+
+def _leaves_graph(what: str) -> TypeError:
+    return TypeError(
+        f"{what} would turn a Value into a plain number and cut it out of the graph; "
+        "use v.data for the number, or the Value's own methods (v.sqrt(), v.exp(), abs(v), "
+        "...) to stay in the graph"
+    )
+
+
+def _unpickle_leaf(data: float, grad: float, label: str) -> Value:
+    v = Value(data, label)
+    v.grad = grad
+    return v
 _by_creation = attrgetter("_id")
 _op_of = attrgetter("_op")  # truthy exactly for interior nodes
 

@@ -144,6 +144,12 @@ def _sqrt_d(a: Num, out: Num) -> Num:
     return 0.5 / out if _real(out) != 0.0 else math.inf
 
 
+def _abs_d(a: Num, out: Num) -> float:
+    # sign(x), a step like relu's: a float on the Value path too. 0 at x = 0, as in PyTorch.
+    ra = _real(a)
+    return 1.0 if ra > 0.0 else -1.0 if ra < 0.0 else 0.0
+
+
 def _relu_d(a: Num, out: Num) -> float:
     # A step: constant almost everywhere, so it is a float even on the Value path
     # (its own derivative is 0). relu'(0) = 0, as in PyTorch.
@@ -161,6 +167,18 @@ class Op:
     forward: Callable[..., float]
     partials: tuple[Callable[..., Num], ...]
     formulas: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        # `explain` shows formula i beside partial i: a missing one would fail there, late.
+        fixed_arity = type(self).partial is Op.partial
+        if fixed_arity and len(self.formulas) != len(self.partials):
+            raise TypeError(
+                f"Op {self.name!r}: {len(self.partials)} partial rule(s) but "
+                f"{len(self.formulas)} formula(s); give one formula per partial, "
+                "e.g. '∂(a²)/∂a = 2a'"
+            )
+        if not all(isinstance(f, str) for f in self.formulas):
+            raise TypeError(f"Op {self.name!r}: formulas must be strings, got {self.formulas!r}")
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
         """∂out/∂args[i], evaluated on floats or on Values."""
@@ -237,6 +255,7 @@ OPS: dict[str, Op] = {
         Op("sigmoid", _sigmoid, (lambda a, out: out * (1.0 - out),), ("∂σ(x)/∂x = y(1 − y)",)),
         # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0".
         Op("relu", lambda a: 0.0 if a <= 0.0 else a, (_relu_d,), ("∂relu(x)/∂x = [x > 0]",)),
+        Op("abs", abs, (_abs_d,), ("∂|x|/∂x = sign x",)),
         LINEAR,
     )
 }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
+import pickle
 import re
 import stat
 import subprocess
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd import Value, enable_grad, is_grad_enabled, no_grad
+from autograd import Op, Value, apply, enable_grad, explain, is_grad_enabled, no_grad
 from autograd.files import STALE_AFTER, write_atomically
 from nn import MLP, SGD, Neuron, serialize
 from nn.serialize import ModelFileError
@@ -226,3 +228,80 @@ def test_a_neuron_config_with_a_bad_fan_out_is_a_model_file_error(tmp_path: Path
         with pytest.raises(ModelFileError, match=re.escape(complaint)) as e:
             Neuron.load(path)
         assert str(e.value).startswith(f"{path}: the config does not build a nn.layers.Neuron")
+
+
+# -- 14: Value semantics (README, "Value semantics") --
+
+
+def test_truth_and_comparisons_read_the_data_and_equality_is_identity() -> None:
+    zero, one, other_one = Value(0.0), Value(1.0), Value(1.0)
+    assert (bool(zero), bool(one), bool(Value(-2.5))) == (False, True, True)
+    assert one == one and one != other_one and not (one == other_one)
+    assert len({one, other_one, one}) == 2  # graph nodes in a set, by identity
+    assert (zero < one, one <= other_one, one > 0.5, 2 >= one, one < 1) == (
+        True, True, True, True, False,
+    )  # fmt: skip
+    for compare in (lambda: one == 1.0, lambda: one != 1, lambda: 1.0 == one):
+        with pytest.raises(TypeError, match=r"to compare numbers write v\.data"):
+            compare()
+    assert one != "one" and one is not None
+    with pytest.raises(TypeError, match="compares a Value with a Value or a number"):
+        _ = one < "two"  # type: ignore[operator]
+
+
+def test_abs_is_differentiable_and_float_round_math_refuse() -> None:
+    for x0, slope in ((-3.0, -1.0), (2.0, 1.0), (0.0, 0.0)):
+        x = Value(x0)
+        y = abs(x) * 2
+        y.backward()
+        assert (y.data, x.grad, y.parents[0].op) == (2 * math.fabs(x0), 2 * slope, "abs")
+    v = Value(2.25)
+    for leave in (float, round, math.sqrt, math.floor, math.ceil, math.trunc):
+        with pytest.raises(TypeError, match=r"cut it out of the graph; use v\.data"):
+            leave(v)
+    assert f"{v:.1f}" == "2.2" and f"{v}" == repr(v)
+
+
+def test_bools_are_refused_alike_and_numpy_numbers_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    for bad in (True, np.bool_(True)):
+        with pytest.raises(TypeError, match=r"^Value: expected a real number"):
+            Value(bad)
+        with pytest.raises(TypeError, match=r"unsupported operand for '\*'"):
+            Value(1.0) * bad
+    assert Value(np.float32(0.5)).data == 0.5 and (Value(2.0) * np.int64(3)).data == 6.0
+
+
+def test_data_and_label_are_checked_when_set() -> None:
+    v = Value(1.0)
+    with pytest.raises(TypeError, match=r"^Value\.label must be a str, got 5 \(int\)"):
+        v.label = 5  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"^Value\.data: expected a real number .* got '3'"):
+        v.data = "3"  # type: ignore[assignment]
+    v.data, v.label = 3, "three"
+    assert (v.data, type(v.data), v.label) == (3.0, float, "three")
+    assert (v * 2).data == 6.0
+
+
+def test_leaves_pickle_and_interior_nodes_refuse_even_deep_ones() -> None:
+    x = Value(1.5, label="x")
+    x.grad = 0.25
+    copy = pickle.loads(pickle.dumps(x))
+    assert (copy.data, copy.grad, copy.label, copy.is_leaf) == (1.5, 0.25, "x", True)
+    y = x
+    for _ in range(100_000):
+        y = y + 1.0
+    for node in (x * 2, y):
+        with pytest.raises(TypeError, match="interior node of a graph; pickle its number"):
+            pickle.dumps(node)
+
+
+def test_custom_ops_need_a_formula_per_partial_and_numeric_partials() -> None:
+    with pytest.raises(TypeError, match=r"^Op 'square': 1 partial rule\(s\) but 0 formula"):
+        Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ())
+    text = Op("text", lambda a: a, (lambda a, out: "one",), ("∂/∂a = 'one'",))
+    with pytest.raises(TypeError, match=r"^the partial rule 0 of 'text' returned: .* 'one'"):
+        apply(text, Value(1.0))
+    square = Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ("∂(a²)/∂a = 2a",))
+    y = apply(square, Value(3.0))
+    assert "2a" in str(explain(y))
