@@ -23,7 +23,6 @@ from pathlib import Path
 
 import nn
 from autograd import Value, no_grad
-from bench.common import two_moons
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -35,6 +34,7 @@ from demos.common import (
     save_figure,
     sweeps,
 )
+from nn.datasets import two_moons
 
 ALPHA = 1e-4
 STEPS = 100
