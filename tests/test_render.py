@@ -166,3 +166,34 @@ def test_ctrl_c_while_dot_runs_exits_130_without_a_traceback(tmp_path: Path) -> 
     with pytest.raises(ProcessLookupError):  # the dot it ran was stopped too
         os.kill(dot_pid, 0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "dot-started"]
+
+
+def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
+    # x + x + … + x, 600 terms: about a minute of layout here without the time limit.
+    code = """if True:
+        import time
+        from autograd import Value, draw_graph
+        from autograd.draw import render
+        from tests.test_draw import sum_of
+        render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
+        big = draw_graph(sum_of(600), max_nodes=10_000)
+        print("ready", flush=True)
+        start = time.monotonic()
+        try:
+            render(big, "svg", timeout=None)
+        except KeyboardInterrupt:
+            print(f"interrupted after {time.monotonic() - start:.1f} s", flush=True)
+    """
+    env = {**os.environ, "PATH": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"ready\n"
+    time.sleep(1.0)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    said = out.decode().strip()
+    assert said.startswith("interrupted after "), said
+    assert float(said.split()[-2]) < 10, said
