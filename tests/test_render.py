@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -197,3 +199,12 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
     said = out.decode().strip()
     assert said.startswith("interrupted after "), said
     assert float(said.split()[-2]) < 10, said
+
+
+def test_without_dot_labels_keep_their_characters_and_boxes_their_colours(no_dot: Path) -> None:
+    name = 'a{b}|c<d> "e" \\N & f'
+    x = Value(1.5, label=name)
+    svg = render_graph(draw_graph(x * 2, params=[x]), "svg").decode("utf-8")
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert texts[:3] == [name, "data 1.500", "grad 0.000"]
+    assert 'fill="#fddcb5"' in svg  # a parameter's orange, as with dot
