@@ -11,8 +11,9 @@ terminal, and values echoed in a message are shortened.
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
-when the work itself fails (Graphviz missing, failing or taking more than
-30 seconds, a file that cannot be written).
+when the work itself fails (no Graphviz for a PNG or PDF, rendering failing,
+taking more than 30 seconds or returning a wrong picture, a file that cannot
+be written); 130 when interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -343,6 +344,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)
         return 2
+    except RenderError as e:  # GraphvizMissing too: its message says what to install
+        print(f"autograd: error: {e}", file=sys.stderr)
+        return 1
     except graphviz.ExecutableNotFound:
         print(
             "autograd: error: the Graphviz program 'dot' is needed to render graphs; "
@@ -350,9 +354,11 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 1
-    except RenderError as e:
-        print(f"autograd: error: {e}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        # Ctrl-C: the user knows why we stopped; nothing was written (files go last and
+        # atomically), and any dot we ran has been stopped. 130 = 128 + SIGINT, as shells do.
+        print("autograd: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # Whoever read our output stopped (``| head``): nothing to report. Point stdout at
         # devnull so that Python's own flush at exit does not complain again.

@@ -6,28 +6,32 @@ an operation (the ``2`` of ``x * 2``) is a small dashed box. Leaves are coloured
 by role: parameters (what training changes) orange, inputs blue; the output has
 a heavy border.
 
-Rendering needs the Graphviz program ``dot`` (``apt install graphviz``,
-``brew install graphviz``); building the `graphviz.Digraph` does not, and
-without ``dot`` graphviz raises its own ``ExecutableNotFound`` on rendering.
-`render` runs ``dot`` with a time limit, for programs that must not hang.
+Rendering uses the Graphviz program ``dot`` when it is installed, and otherwise
+(SVG only) Graphviz compiled to WebAssembly, installed by pip: see `autograd.render`.
+`render` (and the drawing's own ``pipe``, ``render`` and Jupyter display) keeps a
+time limit, for programs that must not hang.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import graphviz
 
 from autograd.engine import Value, topological_order
+from autograd.files import write_atomically
 from autograd.notation import constant, node_names, num, parameter_names, printable
 from autograd.ops import linear_role
+from autograd.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
 
 __all__ = [
     "RENDER_TIMEOUT",
+    "Drawing",
+    "GraphvizMissing",
     "RenderError",
     "draw_graph",
     "edge_id",
@@ -59,13 +63,6 @@ _ORDERED = {"-", "/", "**"}
 # longer than the layout). Smaller graphs keep dot's defaults: their drawings stay as they were.
 _VIRTUAL_NODES_LIMIT = 1000
 _CAPPED_LAYOUT = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.2", "splines": "line"}
-RENDER_TIMEOUT = 30.0  # seconds: `render`'s default limit on one run of dot
-
-
-class RenderError(RuntimeError):
-    """Graphviz's ``dot`` failed or ran out of time; the message says which, in one line."""
-
-
 def node_id(index: int) -> str:
     """The Graphviz (and SVG) id of the Value at ``index`` in `topological_order`."""
     return f"v{index}"
@@ -143,38 +140,41 @@ def _virtual_nodes(order: list[Value]) -> int:
 
 
 def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIMEOUT) -> bytes:
-    """``graph`` rendered by ``dot`` in format ``fmt`` ("svg", "png", "pdf"), as bytes.
+    """``graph`` rendered in format ``fmt`` ("svg", "png", "pdf"), as bytes.
 
-    Like ``graph.pipe(format=fmt)``, but ``dot`` is stopped after ``timeout``
-    seconds (None: no limit). Raises `RenderError` when ``dot`` fails or runs out
-    of time, and graphviz's ``ExecutableNotFound`` when there is no ``dot``.
+    Like ``graph.pipe(format=fmt)``, with ``dot`` when it is installed and, for SVG,
+    without it (see `autograd.render`); stopped after ``timeout`` seconds (None: no
+    limit). Raises `RenderError` when rendering fails, runs out of time or returns
+    something that is not a ``fmt`` file, `GraphvizMissing` when nothing can render ``fmt``.
     """
-    if not fmt.isalnum():
-        raise ValueError(f"render: fmt must be a Graphviz format such as 'svg', got {fmt!r}")
-    dot = shutil.which("dot")
-    if dot is None:
-        raise graphviz.ExecutableNotFound(["dot"])
-    try:
-        done = subprocess.run(
-            [dot, f"-T{fmt}"],
-            input=graph.source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=True,
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderError(
-            f"Graphviz's dot did not finish laying out the graph in {timeout:g} s: "
-            "it is too big or too tangled to draw; draw a smaller graph"
-        ) from None
-    except subprocess.CalledProcessError as e:
-        said = e.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise RenderError(
-            f"Graphviz's dot failed (exit status {e.returncode})"
-            + (f": {said[0].strip()}" if said else "")
-        ) from None
-    out: bytes = done.stdout
-    return out
+    return render_source(graph.source, fmt, timeout)
+
+
+class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information
+    """The `graphviz.Digraph` that `draw_graph` returns: its ``pipe``, ``render`` and
+    Jupyter display go through `render`, so they work without ``dot`` (as SVG) and
+    keep the time limit; anything else (another engine or renderer) is graphviz's own."""
+
+    def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        encoding = kwargs.pop("encoding", None)
+        if args or kwargs:
+            return super().pipe(format, *args, encoding=encoding, **kwargs)
+        out = render(self, format or self.format)
+        return out if encoding is None else out.decode(encoding)
+
+    def render(self, filename: Any = None, directory: Any = None, *args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.pop("format", None) or self.format
+        cleanup = kwargs.pop("cleanup", False)
+        if args or kwargs:
+            return super().render(filename, directory, *args, format=fmt, cleanup=cleanup, **kwargs)
+        source = self.save(filename, directory=directory)
+        target = f"{source}.{fmt}"
+        try:
+            write_atomically(target, render(self, fmt))
+        finally:
+            if cleanup:
+                os.remove(source)
+        return target
 
 
 def _op_label(op: str) -> str:
@@ -288,7 +288,7 @@ class _Drawing:
         graph_attr = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}
         if _virtual_nodes(order) > _VIRTUAL_NODES_LIMIT:
             graph_attr.update(_CAPPED_LAYOUT)
-        self.g = graphviz.Digraph(
+        self.g = Drawing(
             name="autograd",
             graph_attr=graph_attr,
             node_attr={"fontname": "Helvetica", "fontsize": "12"},
@@ -626,7 +626,7 @@ def draw_graph(
     nan is drawn red, with a ⚠ after it.
 
     The returned object renders inline in Jupyter, with ``.render()`` to a file,
-    or ``.pipe(format="svg")`` to bytes; those need Graphviz's ``dot``.
+    or ``.pipe(format="svg")`` to bytes; SVG needs no Graphviz install (see `render`).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {root!r}")

@@ -13,13 +13,14 @@ make most nodes of most graphs, and a test checks them against the table.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
 import numbers
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from operator import attrgetter, mul
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from autograd.ops import LINEAR, OPS, Op
 
@@ -39,8 +40,16 @@ Operand = Union["Value", float, int]
 # sees its own setting, so `no_grad` in one thread never leaks into another.
 _grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
 _recording = _grad_enabled.get
+# The open no_grad / enable_grad blocks, oldest first, each as (its key, its setting).
+# The setting is that of the newest open block (True if none). A block leaves by its
+# key, wherever it is in the stack: generators let blocks close in any order (two
+# generators, each paused inside ``with no_grad():``, closed oldest first), and
+# restoring "the value before me" would then leave recording off for good.
+_blocks: ContextVar[tuple[tuple[object, bool], ...]] = ContextVar("autograd_blocks", default=())
 
 _ADD, _SUB, _MUL, _NEG = (OPS[k] for k in ("+", "-", "*", "neg"))
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def is_grad_enabled() -> bool:
@@ -48,36 +57,119 @@ def is_grad_enabled() -> bool:
     return _recording()
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def _open_block(enabled: bool) -> object:
+    key = object()
+    _blocks.set((*_blocks.get(), (key, enabled)))
+    _grad_enabled.set(enabled)
+    return key
+
+
+def _close_block(key: object) -> None:
+    blocks = _blocks.get()
+    kept = tuple(b for b in blocks if b[0] is not key)
+    if len(kept) == len(blocks):
+        return  # opened in another context (thread, task): that context's business
+    _blocks.set(kept)
+    _grad_enabled.set(kept[-1][1] if kept else True)
+
+
+class _GradMode:
+    """A block in which recording is on or off; also a decorator (see `no_grad`)."""
+
+    _enabled: bool
+
+    def __init__(self) -> None:
+        self._keys: list[object] = []
+
+    def __enter__(self) -> None:
+        self._keys.append(_open_block(self._enabled))
+
+    def __exit__(self, *exc: object) -> None:
+        _close_block(self._keys.pop())
+
+    def __call__(self, func: _F) -> _F:
+        """``func`` running with this setting: a function, generator function or coroutine."""
+        mode = type(self)
+        name = f"@{mode.__name__}()"
+        if not callable(func):
+            raise TypeError(f"{name} decorates a function, got {func!r}")
+        if inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"{name} cannot decorate the async generator {func.__qualname__}: "
+                f"use 'with {mode.__name__}():' inside it, around the work"
+            )
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                # The setting holds while the generator's own code runs, and not in
+                # the caller between two of its values.
+                gen = func(*args, **kwargs)
+                try:
+                    with mode():
+                        value = gen.send(None)
+                    while True:
+                        try:
+                            sent = yield value
+                        except GeneratorExit:
+                            with mode():
+                                gen.close()
+                            raise
+                        except BaseException as e:
+                            with mode():
+                                value = gen.throw(e)
+                        else:
+                            with mode():
+                                value = gen.send(sent)
+                except StopIteration as done:
+                    return done.value
+
+            return generator  # type: ignore[return-value]
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
+                # Each asyncio task has its own copy of the setting, so it may stay
+                # on across awaits without reaching other tasks.
+                with mode():
+                    return await func(*args, **kwargs)
+
+            return coroutine  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def function(*args: Any, **kwargs: Any) -> Any:
+            with mode():
+                return func(*args, **kwargs)
+
+        return function  # type: ignore[return-value]
+
+
+class no_grad(_GradMode):  # lower case: it was a function (and is torch's name)
     """Within this block operations record no graph: their results are leaves.
 
     Use it for parameter updates and evaluation. Blocks nest, and the setting
-    belongs to the current thread / context only. Also works as a decorator:
-    ``@no_grad()``.
+    belongs to the current thread / context only. Also works as a decorator,
+    ``@no_grad()``, on functions, generator functions (the setting holds while
+    the generator runs, not between its values) and ``async def`` functions.
     """
-    token = _grad_enabled.set(False)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
+
+    _enabled = False
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record the graph again inside a `no_grad` block."""
-    token = _grad_enabled.set(True)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
+class enable_grad(_GradMode):
+    """Record the graph again inside a `no_grad` block (also a decorator)."""
+
+    _enabled = True
 
 
 def _as_float(x: object, where: str) -> float:
-    """``x`` as a float if it is a real number, else a TypeError naming ``where``."""
+    """``x`` as a float if it is a real number, else a TypeError naming ``where``.
+
+    Bools are refused (Python's and NumPy's alike): True is not a value to learn.
+    """
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _to_float(x, where)
     raise TypeError(
         f"{where}: expected a real number (int or float), got {x!r} ({type(x).__name__})"
@@ -97,7 +189,7 @@ def _operand(x: object, symbol: str, left: object, right: object) -> float:
     """A non-Value operand of ``left <symbol> right`` as a float, or a clear TypeError."""
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _to_float(x, f"operand of '{symbol}'")
     raise TypeError(
         f"unsupported operand for '{symbol}': {left!r} {symbol} {right!r}; "
@@ -111,9 +203,9 @@ _next_id = itertools.count().__next__
 
 def _leaf(data: float) -> Value:
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = None
     v._a = None
     v._b = None
@@ -129,9 +221,9 @@ def _node1(data: float, a: Value, da: Any, op: Op, args: tuple[Any, ...] | None)
     keeps ``(x, 2.0)``), ``None`` when the operands are just ``(a,)``.
     """
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = a
     v._da = da
@@ -149,9 +241,9 @@ def _node_n(
     if len(parents) == 1:
         return _node1(data, parents[0], local[0], op, None if len(args) == 1 else args)
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = None
     v._b = None
@@ -166,9 +258,9 @@ def _node2(
 ) -> Value:
     """A node with two Value parents ``a``, ``b`` and their partials (``args`` as in `_node1`)."""
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
-    v.label = ""
+    v._label = ""
     v._op = op
     v._a = a
     v._da = da
@@ -193,7 +285,10 @@ def _apply(op: Op, args: tuple[Any, ...]) -> Value:
     for i, a in enumerate(args):
         if isinstance(a, Value):
             parents.append(a)
-            local.append(op.partial(i, xs, out))
+            d = op.partial(i, xs, out)
+            if type(d) is not float:  # a custom op's partial rule may return anything
+                d = _as_float(d, f"the partial rule {i} of {op.name!r} returned")
+            local.append(d)
     if len(parents) == 2:
         return _node2(
             out, parents[0], parents[1], local[0], local[1], op, None if len(args) == 2 else args
@@ -259,11 +354,13 @@ class Value:
     # parents keeps them (and its local derivatives) in slots; only n-ary nodes
     # (`linear`) carry a tuple. Fewer objects is less memory and less work for
     # Python's cyclic garbage collector, which dominates the cost of big graphs.
-    __slots__ = ("_a", "_b", "_da", "_db", "_extra", "_id", "_mark", "_op", "data", "grad", "label")
+    __slots__ = (
+        "_a", "_b", "_da", "_data", "_db", "_extra", "_id", "_label", "_mark", "_op", "grad"
+    )  # fmt: skip
 
-    data: float
+    _data: float  # read through `data` (a C-level getter); set through its checks
     grad: float
-    label: str
+    _label: str
     _op: Op | None
     _a: Value | None  # first parent, None for a leaf or an n-ary node
     _b: Value | None  # second parent, None for fewer than two
@@ -283,14 +380,40 @@ class Value:
             )
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {label!r}")
-        self.data = _as_float(data, "Value")
+        self._data = _as_float(data, "Value")
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self._op = None
         self._a = None
         self._b = None
         self._id = _next_id()
         self._mark = None
+
+    # ``data`` and ``label`` are checked when set (v.data = "3" would otherwise fail later,
+    # far from its cause); reading ``data``, which every operation does, stays a C-level
+    # slot read (attrgetter), and the engine writes the slots directly.
+    def _set_data(self, value: float) -> None:
+        self._data = value if type(value) is float else _as_float(value, "Value.data")
+
+    def _set_label(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"Value.label must be a str, got {value!r} ({type(value).__name__})")
+        self._label = value
+
+    if TYPE_CHECKING:  # what the properties below are, for the type checker
+
+        @property
+        def data(self) -> float: ...
+        @data.setter
+        def data(self, value: float) -> None: ...
+        @property
+        def label(self) -> str: ...
+        @label.setter
+        def label(self, value: str) -> None: ...
+
+    else:
+        data = property(attrgetter("_data"), _set_data, doc="The float value.")
+        label = property(attrgetter("_label"), _set_label, doc="An optional name (a str).")
 
     @property
     def op(self) -> str:
@@ -336,9 +459,9 @@ class Value:
             if _recording():
                 # _node2 written out: this and __mul__ make most nodes of most graphs.
                 v = _new(Value)
-                v.data = self.data + other.data
+                v._data = self.data + other.data
                 v.grad = 0.0
-                v.label = ""
+                v._label = ""
                 v._op = _ADD
                 v._a = self
                 v._da = 1.0
@@ -386,9 +509,9 @@ class Value:
             b = other.data
             if _recording():
                 v = _new(Value)
-                v.data = a * b
+                v._data = a * b
                 v.grad = 0.0
-                v.label = ""
+                v._label = ""
                 v._op = _MUL
                 v._a = self
                 v._da = b
@@ -500,10 +623,74 @@ class Value:
                 for p, d in zip(parents, local):
                     p.grad += g * d
 
-    # -- Python protocol --
+    # -- Python protocol: what a Value is as a Python object (see README, "Value semantics") --
 
+    def __bool__(self) -> bool:
+        """``v.data != 0``, as ``bool()`` of a one-number tensor in PyTorch."""
+        return self.data != 0.0
+
+    # == and != are identity between Values: Values are graph nodes, kept in sets and
+    # dicts (hashed by identity). Against a number they refuse rather than answer
+    # False: ``v == 1.0`` is almost always meant as ``v.data == 1.0``.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self is other
+        if isinstance(other, numbers.Number):
+            raise _compare_error("==", self, other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Value):
+            return self is not other
+        if isinstance(other, numbers.Number):
+            raise _compare_error("!=", self, other)
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
+    # Orderings compare the data and give a bool, with Values or numbers (PyTorch users
+    # write ``if loss < 0.01``); like a comparison in PyTorch they record nothing.
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _other_data(other, "<", self)
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _other_data(other, "<=", self)
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _other_data(other, ">", self)
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _other_data(other, ">=", self)
+
+    def __abs__(self) -> Value:
+        """|x|;  ∂/∂x = sign x (0 at x = 0, as in PyTorch)."""
+        return _unary(_ABS, self)
+
+    # A float (and so math.sqrt(v), math.floor(v), round(v)) would silently leave the
+    # graph: its gradient would never reach v. They refuse, pointing at what to use.
     def __float__(self) -> float:
-        return self.data
+        raise _leaves_graph("float(v)")
+
+    def __round__(self, ndigits: int | None = None) -> int | float:
+        raise _leaves_graph("round(v)")
+
+    def __trunc__(self) -> int:
+        raise _leaves_graph("math.trunc(v)")
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the data; ``f"{v}"`` is the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A leaf pickles as its numbers. An interior node would drag its whole graph
+        # along (its operations' rules are functions, often lambdas, and a long chain
+        # overflows pickle's recursion): refused, with what to do instead.
+        if self._op is not None:
+            raise TypeError(
+                f"cannot pickle {self!r}: it is an interior node of a graph; pickle "
+                "its number (v.data) instead, and save models with Module.save()"
+            )
+        return _unpickle_leaf, (self.data, self.grad, self.label)
 
     def __repr__(self) -> str:
         extra = ""
@@ -513,13 +700,40 @@ class Value:
             extra += f", label={self.label!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
-    # Identity hashing (object's __eq__/__hash__), so Values work in sets and
-    # dicts as graph nodes. Comparison operators are deliberately not defined.
 
 
-_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU = (
-    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu")
+_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS = (
+    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
 )
+
+
+def _other_data(x: object, symbol: str, value: Value) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"'{symbol}' compares a Value with a Value or a number, got {x!r}")
+
+
+def _compare_error(symbol: str, value: Value, number: object) -> TypeError:
+    return TypeError(
+        f"{value!r} {symbol} {number!r}: {symbol} between Values is identity (they are graph "
+        f"nodes); to compare numbers write v.data {symbol} {number!r}"
+    )
+
+
+def _leaves_graph(what: str) -> TypeError:
+    return TypeError(
+        f"{what} would turn a Value into a plain number and cut it out of the graph; "
+        "use v.data for the number, or the Value's own methods (v.sqrt(), v.exp(), abs(v), "
+        "...) to stay in the graph"
+    )
+
+
+def _unpickle_leaf(data: float, grad: float, label: str) -> Value:
+    v = Value(data, label)
+    v.grad = grad
+    return v
 _by_creation = attrgetter("_id")
 _op_of = attrgetter("_op")  # truthy exactly for interior nodes
 

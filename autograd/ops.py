@@ -150,6 +150,12 @@ def _sqrt_d(a: Num, out: Num) -> Num:
     return 0.5 / out if _real(out) != 0.0 else math.inf
 
 
+def _abs_d(a: Num, out: Num) -> float:
+    # sign(x), a step like relu's: a float on the Value path too. 0 at x = 0, as in PyTorch.
+    ra = _real(a)
+    return 1.0 if ra > 0.0 else -1.0 if ra < 0.0 else 0.0
+
+
 def _relu_d(a: Num, out: Num) -> float:
     # A step: constant almost everywhere, so it is a float even on the Value path
     # (its own derivative is 0). relu'(0) = 0, as in PyTorch.
@@ -214,6 +220,17 @@ class Op:
                 for slot, rule in zip(slots, self.local_rules)
             )
             object.__setattr__(self, "formulas", generic)
+        # `explain` shows formula i beside partial i: a count that does not match is a
+        # mistake in the table entry (none at all is fine: explain shows the value alone).
+        fixed_arity = type(self).partial is Op.partial
+        if fixed_arity and self.formulas and len(self.formulas) != len(self.partials):
+            raise TypeError(
+                f"Op {self.name!r}: {len(self.partials)} partial rule(s) but "
+                f"{len(self.formulas)} formula(s); give one formula per partial, "
+                "e.g. '∂(a²)/∂a = 2a'"
+            )
+        if not all(isinstance(f, str) for f in self.formulas):
+            raise TypeError(f"Op {self.name!r}: formulas must be strings, got {self.formulas!r}")
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
         """∂out/∂args[i], evaluated on floats or on Values."""
@@ -475,6 +492,13 @@ OPS: dict[str, Op] = {
                 "0.0 if {1} - {2} < {0} < {1} + {2} else -2.0 * ({0} - {1})",
                 "0.0",
             ),
+        ),
+        Op(
+            "abs",
+            abs,
+            (_abs_d,),
+            shows="|{0}|",
+            local_rules=("sign({0})",),
         ),
         LINEAR,
     )

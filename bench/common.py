@@ -9,31 +9,15 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
-import math
 import random
 import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from nn.datasets import two_moons  # the demo's data, kept with nn so neither depends on bench
 
-def two_moons(
-    n: int = 100, noise: float = 0.1, seed: int = 1
-) -> tuple[list[list[float]], list[float]]:
-    """``n`` points of two interleaving half circles, labels -1.0 and +1.0 (as micrograd's demo)."""
-    rng = random.Random(seed)
-    xs: list[list[float]] = []
-    ys: list[float] = []
-    for i in range(n):
-        upper = i % 2 == 0
-        t = math.pi * rng.random()
-        if upper:
-            x, y = math.cos(t), math.sin(t)
-        else:
-            x, y = 1.0 - math.cos(t), 0.5 - math.sin(t)
-        xs.append([x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise)])
-        ys.append(1.0 if upper else -1.0)
-    return xs, ys
+__all__ = ["best_times", "init_weights", "measure", "two_moons"]
 
 
 def init_weights(sizes: list[int], seed: int = 0) -> list[list[list[float]]]:

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import nn
 from autograd import Value, no_grad
-from bench.common import two_moons
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -41,6 +40,7 @@ from demos.common import (
     save_figure,
     sweeps,
 )
+from nn.datasets import two_moons
 
 ALPHA = 1e-4
 STEPS = 100

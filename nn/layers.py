@@ -98,6 +98,14 @@ def _inputs(x: object, n: int, where: str) -> Sequence[Input]:
     return x
 
 
+_MAX_FAN_OUT = 2**53  # the largest int a float holds exactly
+
+
+def _short_int(n: int) -> str:
+    text = str(n) if n.bit_length() < 3000 else ""  # str() of a huge int is slow, or refused
+    return text if 0 < len(text) <= 40 else f"an integer of {n.bit_length()} bits"
+
+
 def _is_size(n: object) -> TypeGuard[int]:
     return isinstance(n, int) and not isinstance(n, bool) and n >= 1
 
@@ -132,6 +140,9 @@ class Neuron(Module):
         fan_out: int = 1,
     ) -> None:
         self.nin = _count(nin, "Neuron", "nin")
+        _count(fan_out, "Neuron", "fan_out")
+        if fan_out > _MAX_FAN_OUT:  # the initializers compute with it as a float
+            raise ValueError(f"Neuron: fan_out must be at most 2**53, got {_short_int(fan_out)}")
         self._f = _activation(activation, "Neuron")
         self._activation = activation
         weights, bias = _initial(

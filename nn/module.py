@@ -20,20 +20,17 @@ attributes and define ``__call__``; ``parameters()``, ``zero_grad()``,
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from autograd import Value
+from nn import serialize
+from nn.serialize import class_name, parameter_value, registered
 
-__all__ = ["Module"]
+__all__ = ["Module", "class_name", "parameter_value", "registered"]
 
 M = TypeVar("M", bound="Module")
-
-# Every Module subclass by "module.qualname", so `Module.load` can rebuild the
-# class a file names without ever importing anything by name from the file.
-_REGISTRY: dict[str, type[Module]] = {}
 
 
 class _ModuleType(type):
@@ -45,31 +42,12 @@ class _ModuleType(type):
         return module
 
 
-def parameter_value(x: object, what: str) -> float:
-    """A parameter's stored value ``x`` as a finite float, or an error that starts with ``what``.
-
-    TypeError for anything but an int or float (bools included); ValueError for an
-    int beyond the floats or a value that is not finite.
-    """
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        raise TypeError(f"{what} is {x!r}, not a number")
-    try:
-        value = float(x)
-    except OverflowError:  # an int beyond the floats; its repr may be too long to make
-        raise ValueError(
-            f"{what} is an integer too large for a float ({int(x).bit_length()} bits)"
-        ) from None
-    if not math.isfinite(value):
-        raise ValueError(f"{what} is {x!r}, not finite")
-    return value
-
-
 class Module(metaclass=_ModuleType):
     """Base class of models and their parts: parameters, gradients, state, files."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _REGISTRY[f"{cls.__module__}.{cls.__qualname__}"] = cls
+        serialize.register(cls)
 
     # -- parameters --
 
@@ -199,9 +177,7 @@ class Module(metaclass=_ModuleType):
 
         See `nn.serialize` for the format. The file appears complete or not at all.
         """
-        from nn.serialize import save
-
-        save(self, path)
+        serialize.save(self, path)
 
     @classmethod
     def load(cls: type[M], path: str | os.PathLike[str]) -> M:
@@ -212,9 +188,7 @@ class Module(metaclass=_ModuleType):
         Raises `nn.serialize.ModelFileError` (a ValueError) for a truncated,
         malformed or mismatching file.
         """
-        from nn.serialize import load
-
-        return load(cls, path)
+        return serialize.load(cls, path)
 
     def __repr__(self) -> str:
         cfg = self.config()
@@ -230,13 +204,3 @@ def _may_hold_values(obj: object) -> bool:
 def _few(names: list[str], n: int = 5) -> str:
     shown = ", ".join(names[:n])
     return f"{len(names)} ({shown}{', ...' if len(names) > n else ''})"
-
-
-def registered(name: str) -> type[Module] | None:
-    """The Module subclass called ``name`` ("module.qualname"), if one is defined."""
-    return _REGISTRY.get(name)
-
-
-def class_name(cls: type[Module]) -> str:
-    """The name under which ``cls`` is registered and saved."""
-    return f"{cls.__module__}.{cls.__qualname__}"

@@ -15,6 +15,9 @@ for a module that has none, see `Module.config`); ``parameters`` every weight
 by its dotted name, as exact decimal floats (``repr``), so a round trip is
 bit-for-bit. Reading never runs code from the file: the class must be a
 `Module` subclass already defined in the program.
+
+This module knows modules only by what it calls on them (`Saveable`), so that
+`nn.module` can use it without the two importing each other.
 """
 
 from __future__ import annotations
@@ -22,34 +25,93 @@ from __future__ import annotations
 import json
 import math
 import os
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+import stat
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
 
 from autograd.files import write_atomically
-from nn.module import parameter_value
 
-if TYPE_CHECKING:
-    from nn.module import Module
-
-__all__ = ["FORMAT", "VERSION", "ModelFileError", "load", "read", "read_parameters", "save"]
+__all__ = [
+    "FORMAT",
+    "MAX_FILE_SIZE",
+    "VERSION",
+    "ModelFileError",
+    "Saveable",
+    "load",
+    "read",
+    "read_parameters",
+    "save",
+]
 
 FORMAT = "autograd-1986/nn"
 VERSION = 1
+MAX_FILE_SIZE = 512 * 2**20  # bytes: ~25 bytes a parameter, so ~20 million parameters
 
-M = TypeVar("M", bound="Module")
+
+class Saveable(Protocol):
+    """What saving and loading need of a module (`nn.Module` has it all)."""
+
+    def state_dict(self) -> dict[str, float]: ...
+
+    def config(self) -> dict[str, Any] | None: ...
+
+    def load_state_dict(self, state: Mapping[str, object]) -> None: ...
+
+    @classmethod
+    def parameter_count(cls, config: dict[str, Any]) -> int | None: ...
+
+
+M = TypeVar("M", bound=Saveable)
+
+# Every Module subclass by "module.qualname", so `load` can rebuild the class a
+# file names without ever importing anything by name from the file.
+_REGISTRY: dict[str, type[Any]] = {}
+
+
+def register(cls: type[Saveable]) -> None:
+    """Make ``cls`` loadable by its name (every `nn.Module` subclass is, on definition)."""
+    _REGISTRY[class_name(cls)] = cls
+
+
+def registered(name: str) -> type[Any] | None:
+    """The registered module class called ``name`` ("module.qualname"), if one is defined."""
+    return _REGISTRY.get(name)
+
+
+def class_name(cls: type[Any]) -> str:
+    """The name under which ``cls`` is registered and saved."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def parameter_value(x: object, what: str) -> float:
+    """A parameter's stored value ``x`` as a finite float, or an error that starts with ``what``.
+
+    TypeError for anything but an int or float (bools included); ValueError for an
+    int beyond the floats or a value that is not finite.
+    """
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise TypeError(f"{what} is {x!r}, not a number")
+    try:
+        value = float(x)
+    except OverflowError:  # an int beyond the floats; its repr may be too long to make
+        raise ValueError(
+            f"{what} is an integer too large for a float ({int(x).bit_length()} bits)"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what} is {x!r}, not finite")
+    return value
 
 
 class ModelFileError(ValueError):
     """A model file that is truncated, malformed, of another version, or does not fit."""
 
 
-def save(module: Module, path: str | os.PathLike[str]) -> None:
+def save(module: Saveable, path: str | os.PathLike[str]) -> None:
     """Write ``module``'s class, config and parameters to ``path``, atomically.
 
-    Raises ValueError (and writes nothing) if a parameter is not finite.
+    Raises ValueError (and writes nothing) if a parameter is not finite. An existing
+    file keeps its permissions; see `autograd.files` for links and read-only files.
     """
-    from nn.module import class_name
-
     params = module.state_dict()
     for name, x in params.items():
         if not math.isfinite(x):
@@ -89,6 +151,29 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file ``path``, at most `MAX_FILE_SIZE` of them.
+
+    Opened without blocking and checked on the open descriptor, so that neither a
+    FIFO (which would block for ever) nor a device such as /dev/zero (which never
+    ends) can be read, even if the name is swapped between a check and the open.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ModelFileError(f"{path}: not a model file (not a regular file)")
+        if st.st_size > MAX_FILE_SIZE:
+            raise ModelFileError(
+                f"{path}: {st.st_size} bytes, more than a model file may hold "
+                f"({MAX_FILE_SIZE // 2**20} MB)"
+            )
+        data = f.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:  # it grew while we read
+        raise ModelFileError(f"{path}: more than a model file may hold ({MAX_FILE_SIZE} bytes)")
+    return data
+
+
 def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The checked contents of a model file (see the module docstring).
 
@@ -98,7 +183,7 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     (or is an integer too large for a float).
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_bytes(path).decode("utf-8")
     except UnicodeDecodeError as e:
         raise ModelFileError(f"{path}: not a model file (not UTF-8 text: {e})") from None
     try:
@@ -153,8 +238,6 @@ def load(cls: type[M], path: str | os.PathLike[str]) -> M:
     ``cls`` defined in this program, holds a config the class rejects, or
     parameters that do not fit the architecture.
     """
-    from nn.module import class_name, registered
-
     doc = read(path)
     found = registered(doc["class"])
     if found is None:

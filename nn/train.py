@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
-from autograd import Compiled, Value, compile, no_grad
+from autograd import Compiled, Value, compile, is_grad_enabled, no_grad
 from autograd.compiler import same_shape
 from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.optim import SGD, Optimizer
@@ -146,7 +146,13 @@ def fit(
     by ``loss.reduction``), i.e. before the sweep's final weight change.
     """
     n = _check(inputs, targets, loss, epochs, batch_size, stop)
+    if not is_grad_enabled():
+        raise RuntimeError(
+            "fit: called inside no_grad(), where no graph is recorded and so nothing "
+            "could be trained; call it outside the block (or inside enable_grad())"
+        )
     opt = SGD(model.parameters(), lr=0.1) if optimizer is None else optimizer
+    _check_optimizer(model, opt)
     size = n if batch_size is None else min(batch_size, n)
     order = list(range(n))
     rng = random.Random(seed)
@@ -286,6 +292,20 @@ def _compiled_accumulate(
         return total
 
     return run
+
+
+def _check_optimizer(model: Model, optimizer: Optimizer) -> None:
+    """An optimizer that changes none of the model's parameters would train nothing."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an nn.optim optimizer, got {optimizer!r}")
+    own = {id(p) for p in model.parameters()}
+    if not any(id(p) in own for p in optimizer.params):
+        first = optimizer.params[0]
+        raise ValueError(
+            f"fit: the optimizer changes none of the model's parameters (its first is "
+            f"{first.label or repr(first)}); build it with this model's parameters(), "
+            "e.g. SGD(model.parameters(), lr=0.1)"
+        )
 
 
 def _check(

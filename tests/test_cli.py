@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograd import cli
+from autograd import cli, render
 from autograd.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
+from tests.test_render import BROKEN_DOTS
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
@@ -215,16 +216,19 @@ def test_bad_command_lines_exit_2(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_dot_rendering_fails_cleanly(
+def test_without_dot_svg_renders_and_png_fails_cleanly(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.svg"))
+    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.png"))
     assert status == 1
     assert "apt install graphviz" in err and err.count("\n") == 1
-    assert not (tmp_path / "g.svg").exists()
+    assert not (tmp_path / "g.png").exists()
+    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
+    assert (status, err) == (0, ""), err
+    assert "data 3.000" in (tmp_path / "g.svg").read_text()
 
 
 @needs_dot
@@ -251,6 +255,8 @@ def test_a_long_sum_of_one_input_draws_without_hanging(tmp_path: Path) -> None:
     [
         ("exec sleep 30", "did not finish laying out the graph in 0.5 s"),
         ("cat >/dev/null; echo 'Error: out of memory' >&2; exit 1", "out of memory"),
+        # A dot that exits 0 with garbage: nothing, not SVG, not UTF-8, without end.
+        *BROKEN_DOTS,
     ],
 )
 @pytest.mark.parametrize(
@@ -271,6 +277,7 @@ def test_a_slow_or_failing_dot_exits_1_with_one_line_and_writes_nothing(
     (fake / "dot").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(cli, "_DOT_TIMEOUT", 0.5)
+    monkeypatch.setattr(render, "MAX_OUTPUT", 2**20)
     monkeypatch.chdir(tmp_path)
     command, *files = outputs
     status, out, err = run(capsys, command, "sigmoid(w*x + b)", "--at", "w=1", "x=2", "b=3", *files)

@@ -10,9 +10,9 @@ import pytest
 
 import nn
 from autograd import Value
-from bench.common import two_moons
 from demos import common, encoder, family_trees, kinship, moons, symmetry, xor
 from demos.kinship import ENGLISH, ITALIAN, PEOPLE, RELATIONSHIPS
+from nn.datasets import two_moons
 
 # -- the result table --
 

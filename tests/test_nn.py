@@ -422,9 +422,9 @@ def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None
     opt = SGD([a, b], lr=0.1, momentum=0.5, weight_decay=0.1)
     a.grad, b.grad = 1.0, 1.0
     opt.step()
-    # An int too large for a float, poked into b: λ·w then raises OverflowError,
-    # after a's new value is known.
-    b.data = 10**400
+    # An int too large for a float, poked into b's slot past the check of b.data = ...:
+    # λ·w then raises OverflowError, after a's new value is known.
+    b._data = 10**400  # type: ignore[assignment]
     state = (a.data, list(opt.deltas))
     with pytest.raises(OverflowError):
         opt.step()

