@@ -586,16 +586,8 @@ def schedule_from(args: argparse.Namespace) -> Schedule:
     return dataclasses.replace(base, **given)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser("demos.family_trees", __doc__.splitlines()[0], DEFAULT_SEED)
-    parser.add_argument(
-        "--paper-settings",
-        action="store_true",
-        help="the paper's schedule (it stays on a plateau here) instead of the recipe that learns",
-    )
-    parser.add_argument(
-        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
-    )
+def add_schedule_flags(parser: argparse.ArgumentParser) -> None:
+    """--sweeps, --lr, --momentum, --init-range, --decay and --decay-from (see `schedule_from`)."""
     # No argparse default: a flag left out takes the value of the chosen schedule.
     for flag, kind, what in (
         ("--sweeps", positive_int, "sweeps through the 100 cases"),
@@ -619,6 +611,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the sweep (from 1) from which weights decay, or 'learned': once all training "
         "cases are right (recipe: learned; paper: 1)",
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser("demos.family_trees", __doc__.splitlines()[0], DEFAULT_SEED)
+    parser.add_argument(
+        "--paper-settings",
+        action="store_true",
+        help="the paper's schedule (it stays on a plateau here) instead of the recipe that learns",
+    )
+    parser.add_argument(
+        "--runs", type=positive_int, default=1, help="train this many seeds: seed, seed+1, ..."
+    )
+    add_schedule_flags(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     schedule = schedule_from(args)
     if args.runs == 1:
