@@ -273,7 +273,12 @@ class Feature:
     name: str
     unit: int  # 0-based index of the person unit that encodes it best
     r: float  # correlation of that unit's incoming weights with the feature
-    clean: bool  # the unit's weights separate the groups with no overlap
+    disorder: float  # fraction of pairs from different groups whose weights are in the wrong order
+
+    @property
+    def clean(self) -> bool:
+        """The unit's weights separate the groups with no overlap."""
+        return self.disorder == 0.0
 
 
 def person_features(model: FamilyTreeNet) -> list[Feature]:
@@ -317,8 +322,11 @@ def person_features(model: FamilyTreeNet) -> list[Feature]:
         ordered = [groups[k] for k in sorted(groups)]
         if best_r < 0:
             ordered = [[-x for x in g] for g in ordered]
-        clean = all(max(a) < min(b) for a, b in itertools.pairwise(ordered))
-        found.append(Feature(name + variant, best_unit, best_r, clean))
+        pairs = [
+            (a, b) for low, high in itertools.combinations(ordered, 2) for a in low for b in high
+        ]
+        disorder = sum(a >= b for a, b in pairs) / len(pairs)
+        found.append(Feature(name + variant, best_unit, best_r, disorder))
     return found
 
 
@@ -449,7 +457,8 @@ def add_feature_rows(t: ResultTable, features: Sequence[Feature]) -> None:
         t.add(
             f"person unit for {f.name}",
             "one unit",
-            f"unit {f.unit + 1} (r = {f.r:+.2f}{', separates cleanly' if f.clean else ''})",
+            f"unit {f.unit + 1} (r = {f.r:+.2f}, "
+            + ("separates cleanly)" if f.clean else f"{f.disorder:.1%} of pairs out of order)"),
             agrees=f.clean,
             note="" if f.clean else "no unit separates it cleanly",
         )

@@ -379,6 +379,19 @@ def test_person_features_find_planted_codes() -> None:
     assert not all(f.clean for f in family_trees.person_features(net))
 
 
+def test_person_features_count_the_pairs_out_of_order() -> None:
+    net = family_trees.FamilyTreeNet(seed=0)
+    for u, neuron in enumerate(net.person.neurons):
+        for p, w in zip(PEOPLE, neuron.w):
+            italian = kinship.nationality(p) == "Italian"
+            w.data = (1.0 if italian else -1.0) if u == 0 else 0.0
+    net.person.neurons[0].w[PEOPLE.index("Angela")].data = -2.0  # below all 12 English
+    nationality = family_trees.person_features(net)[0]
+    assert nationality.unit == 0
+    assert nationality.disorder == pytest.approx(12 / (12 * 12))
+    assert not nationality.clean
+
+
 def test_family_tree_picture_is_fig_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
