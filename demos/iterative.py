@@ -27,11 +27,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import graphviz
-
 import nn
-from autograd import Value, draw_graph, explain, no_grad
-from autograd.files import write_atomically
+from autograd import Value, explain, no_grad
 from demos.common import (
     OUT_DIR,
     Panel,
@@ -43,6 +40,7 @@ from demos.common import (
     plot_hinton,
     plot_learning_curve,
     report_written,
+    save_graph_svg,
     sweeps,
 )
 
@@ -268,15 +266,7 @@ def show_figure5(quiet: bool, svg: bool, out_dir: Path = OUT_DIR) -> None:
     if not svg:
         return
     error.backward()
-    try:
-        picture = draw_graph(error, params=weights).pipe(format="svg")
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
-        print(f"(no out/iterative_unrolled.svg: {exc})")
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(out_dir / "iterative_unrolled.svg", picture)
-    if not quiet:
-        print(f"wrote {out_dir / 'iterative_unrolled.svg'}")
+    save_graph_svg(error, weights, "iterative_unrolled.svg", quiet, out_dir)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
