@@ -581,7 +581,12 @@ def decay_start(text: str) -> int | str:
     """An argparse type: a sweep number >= 1 (counted from 1) or "learned"."""
     if text == LEARNED:
         return LEARNED
-    return positive_int(text) - 1
+    try:
+        return positive_int(text) - 1
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected a sweep number >= 1 or {LEARNED!r}, got {text!r}"
+        ) from None
 
 
 def schedule_from(args: argparse.Namespace) -> Schedule:
