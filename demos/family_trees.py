@@ -341,15 +341,25 @@ def _answer(outputs: Sequence[float]) -> list[str]:
     return [p for p, y in zip(PEOPLE, outputs) if y > 0.5]
 
 
-def _decay_from_text(schedule: Schedule, learned_at: int | None = None) -> str:
+#: For `add_schedule_rows`: one run, whose sweep of learning (or None: never) the row shows.
+OneRun = int | None
+MANY_RUNS = "many runs"
+
+
+def _decay_from_text(schedule: Schedule, learned_at: OneRun | str = MANY_RUNS) -> str:
     if schedule.decay_from == LEARNED:
+        text = "once all training cases are right"
+        if learned_at == MANY_RUNS:
+            return text
         if learned_at is None:
-            return "once all training cases are right (never here)"
-        return f"once all training cases are right (sweep {learned_at + 1:,})"
+            return f"{text} (never here)"
+        return f"{text} (sweep {int(learned_at) + 1:,})"
     return f"sweep {int(schedule.decay_from) + 1:,}"
 
 
-def add_schedule_rows(t: ResultTable, schedule: Schedule, learned_at: int | None = None) -> None:
+def add_schedule_rows(
+    t: ResultTable, schedule: Schedule, learned_at: OneRun | str = MANY_RUNS
+) -> None:
     """One row per knob, so every difference from the paper's schedule shows as its own row."""
     rows = [
         (
