@@ -91,6 +91,7 @@ class Schedule:
     sweeps: int = PAPER_SWEEPS
 
     def decaying(self, sweep: int, learned_at: int | None) -> bool:
+        """Whether the weights decay after the change of sweep ``sweep`` (from 0)."""
         if self.decay_from == LEARNED:
             return learned_at is not None
         return isinstance(self.decay_from, int) and sweep >= self.decay_from
