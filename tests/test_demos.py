@@ -280,6 +280,19 @@ def test_family_tree_numpy_replica_follows_the_engine_sweep_by_sweep() -> None:
     assert replica.learned_at is engine.learned_at is None
 
 
+def test_family_tree_recipe_learns_where_the_papers_schedule_stays_on_the_plateau() -> None:
+    pytest.importorskip("numpy")
+    from demos import family_trees_numpy
+
+    # the default seed, 1,500 sweeps each, at numpy speed (the engine gives the same run)
+    seed = family_trees.DEFAULT_SEED
+    recipe = family_trees_numpy.train(seed, family_trees.RECIPE)
+    assert recipe.learned_at is not None and recipe.train_correct == 100
+    paper = family_trees_numpy.train(seed, family_trees.PAPER)
+    assert paper.learned_at is None and paper.train_correct == 0
+    assert paper.errors[-1] > 10 * recipe.errors[-1]
+
+
 def test_family_tree_decay_schedules() -> None:
     paper, recipe = family_trees.PAPER, family_trees.RECIPE
     assert paper.decaying(0, None) and paper.decaying(1499, None)
