@@ -2,8 +2,8 @@
 
 The engine runs 1,500 sweeps in about a minute; this replica does the same
 sweeps (same network, starting weights, cases, margins, momentum and decay
-rule; the whole sweep as matrix products) in about half a second, which is what
-made a search over schedules and seeds affordable. `tests/test_demos.py` checks
+rule; the whole sweep as matrix products) in about a quarter of a second,
+which is what made a search over schedules and seeds affordable. `tests/test_demos.py` checks
 that it follows the engine's training step for step. It needs numpy (installed
 with matplotlib by the ``plot`` extra).
 
