@@ -534,6 +534,7 @@ def test_fig5_drawing_shows_each_shared_weight_once_feeding_every_step() -> None
         ["family_trees", "--sweeps", "2"],
         ["family_trees", "--sweeps", "2", "--paper-settings"],
         ["iterative", "--sweeps", "2"],
+        ["iterative", "--sweeps", "2", "--runs", "2"],
         ["encoder", "--sweeps", "5"],
         ["encoder", "--sweeps", "5", "--runs", "2"],
         ["moons", "--steps", "2"],
