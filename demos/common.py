@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+import graphviz
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
 import autograd
 import nn
-from autograd import Value, no_grad
+from autograd import Value, draw_graph, no_grad
+from autograd.draw import RenderError
 from autograd.files import write_atomically
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "plot_learning_curve",
     "pyplot",
     "save_figure",
+    "save_graph_svg",
     "spread",
     "sweeps",
 ]
@@ -257,6 +260,26 @@ def save_figure(fig: Any, name: str, out_dir: Path = OUT_DIR) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomically(target, buffer.getvalue())
     return target
+
+
+def save_graph_svg(
+    root: Value, params: object, name: str, quiet: bool, out_dir: Path = OUT_DIR
+) -> None:
+    """Draw the graph of ``root`` (``params`` in orange) to ``out_dir/name`` as SVG.
+
+    If the graph cannot be drawn (too big, too slow, or no renderer at all), it says
+    why instead of failing: the demo's table matters more than its drawing.
+    """
+    target = out_dir / name
+    try:
+        picture = draw_graph(root, params=params).pipe(format="svg")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, RenderError) as exc:
+        print(f"(no {target}: {exc})")
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, picture)
+    if not quiet:
+        print(f"wrote {target}")
 
 
 def report_written(paths: Iterable[object], quiet: bool) -> None:

@@ -12,8 +12,9 @@ from that structure by the rules below, so no fact is typed by hand:
 - nephew / niece: the children of one's own siblings and of one's spouse's siblings, by sex.
 
 Each tree gives 52 (person, relationship) cases with at least one answer; the
-two trees together give the paper's 104. Four cases have two correct answers
-(the uncles and the aunts of the two youngest English and Italian grandchildren).
+two trees together give the paper's 104. Eight cases have two correct answers:
+the uncles and the aunts of each of the four youngest grandchildren (Colin and
+Charlotte, Alfonso and Sophia).
 """
 
 from __future__ import annotations

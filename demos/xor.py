@@ -27,11 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import graphviz
-
 import nn
-from autograd import Compiled, Value, compile, draw_graph, explain, no_grad
-from autograd.files import write_atomically
+from autograd import Compiled, Value, compile, explain, no_grad
 from autograd.notation import delimited
 from demos.common import (
     OUT_DIR,
@@ -44,6 +41,7 @@ from demos.common import (
     pyplot,
     report_written,
     save_figure,
+    save_graph_svg,
     spread,
 )
 
@@ -294,15 +292,7 @@ def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OU
         return
     model.zero_grad()  # so the drawing shows this case's gradients, not the last sweep's sum
     error.backward()
-    try:
-        picture = draw_graph(error, params=model).pipe(format="svg")
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
-        print(f"(no out/xor_graph.svg: {exc})")
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(out_dir / "xor_graph.svg", picture)
-    if not quiet:
-        print(f"wrote {out_dir / 'xor_graph.svg'}")
+    save_graph_svg(error, model, "xor_graph.svg", quiet, out_dir)
 
 
 def compiled_error(model: ShortcutNet) -> Compiled:

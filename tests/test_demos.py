@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import math
 import os
 import random
 from pathlib import Path
@@ -9,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import nn
-from autograd import Value
-from demos import common, encoder, family_trees, kinship, moons, symmetry, xor
+from autograd import Value, draw_graph, explain, no_grad
+from demos import common, encoder, family_trees, iterative, kinship, moons, symmetry, xor
 from demos.kinship import ENGLISH, ITALIAN, PEOPLE, RELATIONSHIPS
 from nn.datasets import two_moons
 
@@ -239,6 +242,180 @@ def test_correctness_rule() -> None:
     assert not family_trees.is_correct([0.4, 0.1, 0.9], target)
 
 
+def test_family_tree_sweep_sums_error_and_gradient_over_the_cases() -> None:
+    net = family_trees.FamilyTreeNet(seed=2, init_range=1.5)
+    cases = family_trees.split(seed=2)[0][:6]
+    total, correct = family_trees.sweep(net, cases)
+    swept = [p.grad for p in net.parameters()]
+    # the same sums, one case at a time through the full (dense) layers
+    net.zero_grad()
+    expected = 0.0
+    for e in cases:
+        out = net.dense_call(
+            family_trees.one_hot(e.person, 24), family_trees.one_hot(e.relationship, 12)
+        )
+        err = family_trees.margin_error(out, e.target)
+        if err is not None:
+            err.backward()
+            expected += err.data
+    assert total == pytest.approx(expected, rel=1e-12) and total > 0
+    assert swept == pytest.approx([p.grad for p in net.parameters()], rel=1e-9, abs=1e-15)
+    assert correct == sum(
+        family_trees.is_correct(family_trees.predict(net, e), e.target) for e in cases
+    )
+
+
+def test_family_tree_numpy_replica_follows_the_engine_sweep_by_sweep() -> None:
+    pytest.importorskip("numpy")
+    from demos import family_trees_numpy
+
+    # 25 sweeps: through the gentle start and the switch, with the decay from sweep 22
+    schedule = dataclasses.replace(family_trees.RECIPE, sweeps=25, decay_from=21)
+    engine = family_trees.train(4, schedule)
+    replica = family_trees_numpy.train(4, schedule)
+    assert replica.errors == pytest.approx(engine.errors, rel=1e-9)
+    mine = [x for a in replica.weights for x in a.ravel().tolist()]
+    theirs = [x for a in family_trees_numpy.weights_of(engine.model) for x in a.ravel().tolist()]
+    assert mine == pytest.approx(theirs, rel=1e-9)
+    assert replica.learned_at is engine.learned_at is None
+
+
+def test_family_tree_recipe_learns_where_the_papers_schedule_stays_on_the_plateau() -> None:
+    pytest.importorskip("numpy")
+    from demos import family_trees_numpy
+
+    # the default seed, 1,500 sweeps each, at numpy speed (the engine gives the same run)
+    seed = family_trees.DEFAULT_SEED
+    recipe = family_trees_numpy.train(seed, family_trees.RECIPE)
+    assert recipe.learned_at is not None and recipe.train_correct == 100
+    paper = family_trees_numpy.train(seed, family_trees.PAPER)
+    assert paper.learned_at is None and paper.train_correct == 0
+    assert paper.errors[-1] > 10 * recipe.errors[-1]
+
+
+def test_family_tree_decay_schedules() -> None:
+    paper, recipe = family_trees.PAPER, family_trees.RECIPE
+    assert paper.decaying(0, None) and paper.decaying(1499, None)
+    assert not recipe.decaying(800, None)
+    assert recipe.decaying(800, 726) and recipe.decaying(726, 726)
+    late = dataclasses.replace(paper, decay_from=10)
+    assert not late.decaying(9, None) and late.decaying(10, None)
+
+
+def test_family_tree_recipe_decays_only_once_learned() -> None:
+    def weights(schedule: family_trees.Schedule) -> list[float]:
+        return [p.data for p in family_trees.train(6, schedule).model.parameters()]
+
+    for base, decays in ((family_trees.RECIPE, False), (family_trees.PAPER, True)):
+        short = dataclasses.replace(base, sweeps=3)
+        with_decay, without = weights(short), weights(dataclasses.replace(short, decay=0.0))
+        assert (with_decay != without) == decays
+
+
+def _schedule(argv: list[str]) -> family_trees.Schedule:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--paper-settings", action="store_true")
+    family_trees.add_schedule_flags(parser)
+    return family_trees.schedule_from(parser.parse_args(argv))
+
+
+def test_family_tree_flags_set_every_knob() -> None:
+    assert _schedule([]) == family_trees.RECIPE
+    assert _schedule(["--paper-settings"]) == family_trees.PAPER
+    assert _schedule(
+        ["--paper-settings", "--lr", "0.03", "--decay-from", "learned", "--init-range", "1"]
+    ) == dataclasses.replace(family_trees.PAPER, lr=0.03, decay_from="learned", init_range=1.0)
+    given = _schedule(
+        ["--momentum", "0.5", "--decay", "0.001", "--decay-from", "21", "--sweeps", "9"]
+    )
+    assert given == family_trees.Schedule(1.5, 0.05, 0.5, 0.001, 20, 9)
+
+
+@pytest.mark.parametrize("bad", [["--decay-from", "soon"], ["--decay-from", "0"], ["--lr", "0"]])
+def test_family_tree_bad_flags_are_refused(
+    bad: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        family_trees.main(bad)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert bad[0] in err and (repr(bad[1]) in err or f"got {bad[1]}" in err)
+    if bad[0] == "--decay-from":
+        assert "or 'learned'" in err
+
+
+def test_family_tree_table_lists_each_deviation_from_the_paper() -> None:
+    def deviations(schedule: family_trees.Schedule) -> list[str]:
+        t = common.ResultTable("t")
+        family_trees.add_schedule_rows(t, schedule, learned_at=700)
+        return [r.quantity for r in t.rows if r.note.startswith("deviation")]
+
+    assert deviations(family_trees.PAPER) == []
+    assert deviations(family_trees.RECIPE) == [
+        "starting weights, uniform in",
+        "ε after sweep 20",
+        "weight decay from",
+    ]
+    assert deviations(dataclasses.replace(family_trees.PAPER, momentum=0.8)) == ["α after sweep 20"]
+
+
+def test_family_tree_runs_table(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--runs", "2", "--sweeps", "2", "--seed", "3", "--quiet", "--no-plots"]
+    assert family_trees.main(argv) == 0
+    rows = {line.split("  ")[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "0 of 2" in rows["runs that learned all 100 training cases"]
+    assert "of 8" in rows["held-out cases correct, total"]
+    cells = [c for c in rows["held-out cases correct, per run"].split("  ") if c]
+    assert [int(n) for n in cells[2].split()] == [0, 0]  # one count per run
+
+
+def test_person_features_find_planted_codes() -> None:
+    net = family_trees.FamilyTreeNet(seed=0)
+    rng = random.Random(1)
+    italian = [kinship.nationality(p) == "Italian" for p in PEOPLE]
+    branch = [kinship.branch(p) for p in PEOPLE]
+    planted = [
+        [1.0 if i else -1.0 for i in italian],
+        [kinship.generation(p) - 2.0 for p in PEOPLE],
+        # the branch, with opposite signs in the two trees; 0 for the youngest
+        [0.0 if b is None else (1.0 if b ^ i else -1.0) for b, i in zip(branch, italian)],
+    ]
+    for u, neuron in enumerate(net.person.neurons):
+        for k, w in enumerate(neuron.w):
+            noise = rng.uniform(-0.1, 0.1)
+            w.data = (planted[u][k] if u < 3 else 0.0) + noise
+    found = family_trees.person_features(net)
+    assert [f.unit for f in found] == [0, 1, 2]
+    assert all(f.clean and abs(f.r) > 0.95 for f in found)
+    assert found[2].name == "family branch (mirrored in the Italian tree)"
+    # and noise alone encodes nothing cleanly
+    for neuron in net.person.neurons:
+        for w in neuron.w:
+            w.data = rng.uniform(-0.1, 0.1)
+    assert not all(f.clean for f in family_trees.person_features(net))
+
+
+def test_person_features_count_the_pairs_out_of_order() -> None:
+    net = family_trees.FamilyTreeNet(seed=0)
+    for u, neuron in enumerate(net.person.neurons):
+        for p, w in zip(PEOPLE, neuron.w):
+            italian = kinship.nationality(p) == "Italian"
+            w.data = (1.0 if italian else -1.0) if u == 0 else 0.0
+    net.person.neurons[0].w[PEOPLE.index("Angela")].data = -2.0  # below all 12 English
+    nationality = family_trees.person_features(net)[0]
+    assert nationality.unit == 0
+    assert nationality.disorder == pytest.approx(12 / (12 * 12))
+    assert not nationality.clean
+
+
+def test_family_tree_picture_is_fig_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    path = family_trees.plot_person_encoding(family_trees.FamilyTreeNet(seed=1), 1)
+    assert path == Path("out/family_trees_person_units.png")
+    assert (tmp_path / "out" / "family_trees_person_units.png").read_bytes()[:4] == b"\x89PNG"
+
+
 # -- encoder --
 
 
@@ -264,6 +441,86 @@ def test_moons_net_learns_the_two_moons() -> None:
     assert run.losses[-1] < run.losses[0]
 
 
+# -- iterative nets (Fig. 5) --
+
+
+def test_shift_register_targets_are_the_input_delayed() -> None:
+    assert iterative.targets((1.0, 0.0, 1.0, 1.0)) == [
+        [1.0, None, None],
+        [0.0, 1.0, None],
+        [1.0, 0.0, 1.0],
+        [1.0, 1.0, 0.0],
+    ]
+    assert len(set(iterative.all_sequences())) == 16
+
+
+def test_shared_weight_gradient_is_the_sum_of_its_untied_copies_gradients() -> None:
+    net = iterative.ShiftRegisterNet(seed=4)
+    bits = (1.0, 0.0, 1.0, 1.0)
+    tied = iterative.sequence_error(net(bits), bits)
+    tied.backward()
+    # the equivalent layered net: one separate copy of every weight per step
+    copies = [nn.Layer(4, 3, seed=99) for _ in bits]
+    for copy in copies:
+        for mine, original in zip(copy.parameters(), net.parameters()):
+            mine.data = original.data
+    untied = iterative.sequence_error(iterative.unroll(copies, bits), bits)
+    untied.backward()
+    assert untied.data == tied.data
+    for i, shared in enumerate(net.parameters()):
+        per_step = [copy.parameters()[i].grad for copy in copies]
+        assert shared.grad == pytest.approx(sum(per_step), rel=1e-12, abs=1e-15)
+    # the steps really differ, so the sum is not one step's gradient counted four times
+    first = [p.grad for p in copies[0].parameters()]
+    last = [p.grad for p in copies[-1].parameters()]
+    assert first != last
+
+
+def test_shift_register_learns_to_delay_its_input() -> None:
+    run = iterative.train(seed=1, max_sweeps=300)
+    assert run.sweeps is not None and run.errors[-1] < run.errors[0]
+    with no_grad():
+        for bits in iterative.all_sequences():
+            for t, row in enumerate(run.net(bits)):
+                for k, s in enumerate(row):
+                    if t >= k:
+                        assert abs(s.data - bits[t - k]) < 0.1
+    assert iterative.chain(run.net) == [3, 0, 1]  # input → unit 1 → unit 2 → unit 3
+
+
+def test_fig5_chain_rule_for_a_shared_weight_sums_over_the_steps() -> None:
+    error, weights = iterative.figure5()
+    w1 = weights[0]
+    step = next(s for s in explain(error, wrt=w1, params=weights) if s.node is w1)
+    assert len(step.terms) == 3  # one use per step
+    assert sum(t.product for t in step.terms) == pytest.approx(step.grad, rel=1e-12)
+
+    def by_hand(w: list[float]) -> float:
+        a, b = 1.0, 0.0
+        for _ in range(3):
+            a, b = (
+                1 / (1 + math.exp(-(w[0] * a + w[1] * b))),
+                1 / (1 + math.exp(-(w[2] * a + w[3] * b))),
+            )
+        return 0.5 * (a - 1.0) ** 2 + 0.5 * b**2
+
+    w = [x.data for x in weights]
+    h = 1e-6
+    slope = (by_hand([w[0] + h, *w[1:]]) - by_hand([w[0] - h, *w[1:]])) / (2 * h)
+    assert error.data == pytest.approx(by_hand(w), rel=1e-12)
+    assert step.grad == pytest.approx(slope, rel=1e-6)
+
+
+def test_fig5_drawing_shows_each_shared_weight_once_feeding_every_step() -> None:
+    error, weights = iterative.figure5()
+    source = draw_graph(error, params=weights).source
+    for w in ("w1", "w2", "w3", "w4"):
+        nodes = [line for line in source.splitlines() if f"<B>{w}</B>" in line]
+        assert len(nodes) == 1
+        node = nodes[0].split()[0]
+        assert sum(line.split()[0] == node and "->" in line for line in source.splitlines()) == 3
+
+
 # -- the command lines --
 
 
@@ -275,6 +532,9 @@ def test_moons_net_learns_the_two_moons() -> None:
         ["symmetry", "--sweeps", "5"],
         ["symmetry", "--sweeps", "5", "--runs", "2"],
         ["family_trees", "--sweeps", "2"],
+        ["family_trees", "--sweeps", "2", "--paper-settings"],
+        ["iterative", "--sweeps", "2"],
+        ["iterative", "--sweeps", "2", "--runs", "2"],
         ["encoder", "--sweeps", "5"],
         ["encoder", "--sweeps", "5", "--runs", "2"],
         ["moons", "--steps", "2"],
@@ -287,6 +547,7 @@ def test_demo_command_lines_print_a_paper_vs_run_table(
         "xor": xor,
         "symmetry": symmetry,
         "family_trees": family_trees,
+        "iterative": iterative,
         "encoder": encoder,
         "moons": moons,
     }[argv[0]]
