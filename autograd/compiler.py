@@ -85,8 +85,8 @@ class Compiled:
     """A compiled graph: ``self(params, inputs)`` for one case, ``sweep`` for many.
 
     Attributes:
-        source: the generated Python code (``step``, ``sweep`` and the forward-only
-            ``outputs``).
+        source: the generated Python code (``step``, ``sweep``, ``sweep_each`` and the
+            forward-only ``outputs``).
         step_source: just ``step``, the one-case function (what a reader wants).
         params, inputs: the leaf Values, in the order their numbers are passed.
         nodes: the number of graph nodes compiled.
@@ -112,6 +112,9 @@ class Compiled:
         self._step: Callable[..., tuple[float, list[float]]] = namespace["step"]
         self._sweep: Callable[..., tuple[float, list[float]]] = namespace["sweep"]
         self._outputs: Callable[..., list[float]] = namespace["outputs"]
+        self._sweep_each: Callable[..., tuple[float, list[float], list[list[float]]]] = namespace[
+            "sweep_each"
+        ]
 
     def __call__(
         self, params: Sequence[float], inputs: Sequence[float] = (), seed: float = 1.0
@@ -132,6 +135,21 @@ class Compiled:
         """
         params, rows = self._checked_rows(params, rows, "sweep")
         return self._sweep(params, rows, _as_float(seed, "compiled sweep: seed"))
+
+    def sweep_each(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
+    ) -> tuple[float, list[float], list[list[float]]]:
+        """`sweep`, plus for each row its own numbers: (Σ outputs, Σ param gradients, per row).
+
+        Row c's list holds the gradients of that row's inputs alone (with
+        ``input_grads``; each starts from 0.0, so it is the one case's gradient)
+        followed by the values of the ``watch`` nodes in that case. For inputs
+        that stand for a parameter chosen per case (a one-hot input's weight
+        column), the caller adds each row's gradient to the parameter it was read
+        from, in row order, as ``backward()`` would have.
+        """
+        params, rows = self._checked_rows(params, rows, "sweep_each")
+        return self._sweep_each(params, rows, _as_float(seed, "compiled sweep_each: seed"))
 
     def outputs(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> list[float]:
         """The output for each row, by the forward pass alone (the same floats as ``step``)."""
@@ -180,14 +198,18 @@ def compile(
     params: Sequence[Value],
     inputs: Sequence[Value] = (),
     *,
-    input_grads: bool = False,
+    input_grads: bool | Sequence[Value] = False,
+    watch: Sequence[Value] = (),
 ) -> Compiled:
     """Write the forward and backward pass of ``output`` as Python; see the module doc.
 
     ``params`` get gradients; ``inputs`` are the numbers that change per case;
     every other leaf is a constant baked in at its current value. With
     ``input_grads`` the gradients of the inputs follow those of the params (in
-    ``sweep``, summed over the rows like the others).
+    ``sweep``, summed over the rows like the others; per row in ``sweep_each``);
+    ``input_grads`` may also list just the inputs whose gradients are wanted.
+    ``watch``: nodes of the graph whose value in each case ``sweep_each`` returns
+    (e.g. a network's outputs, to judge each case on the same forward pass).
     """
     if not isinstance(output, Value):
         raise TypeError(f"compile: the output must be a Value, got {output!r}")
@@ -204,6 +226,14 @@ def compile(
             if id(v) in names:
                 raise ValueError(f"compile: {what}[{i}] ({v!r}) is listed twice")
             names[id(v)] = f"{kind}{i}"
+    if input_grads is True or input_grads is False:
+        graded = list(inputs) if input_grads else []
+    else:
+        graded = list(input_grads)
+        listed = {id(v) for v in inputs}
+        for k, v in enumerate(graded):
+            if id(v) not in listed:
+                raise ValueError(f"compile: input_grads[{k}] ({v!r}) is not one of the inputs")
     order = topological_order(output)
     # Names the op table's code texts may use, bound to their float versions.
     namespace: dict[str, Any] = {
@@ -251,6 +281,14 @@ def compile(
         forward.append(line + (f"  # {_comment(v.label)}" if v.label else ""))
 
     root = names.get(id(output))
+    watched = []
+    for k, v in enumerate(watch):
+        name = names.get(id(v)) if isinstance(v, Value) else None
+        if name is None:
+            raise ValueError(
+                f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's graph"
+            )
+        watched.append(name)
 
     def shown(v: Value) -> str:
         """A node's name in comments, as `explain` calls it: its label, else its variable."""
@@ -273,7 +311,7 @@ def compile(
     grad_of = {n: f"g{n}" for n in names.values()}
     # The nodes on a path to a leaf whose gradient is wanted: only their gradients
     # are written out (others would be computed and never read).
-    wanted = {id(v) for v in params} | ({id(v) for v in inputs} if input_grads else set())
+    wanted = {id(v) for v in params} | {id(v) for v in graded}
     live = set(wanted)
     for v in interior:
         if any(id(x) in live for x in v.operands if isinstance(x, Value)):
@@ -304,11 +342,12 @@ def compile(
                 started.add(target)
                 why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · {local(v, op, i)}"
                 backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
-    elif root is not None and (root[0] == "p" or input_grads):
+    elif id(output) in wanted:
         backward.append(f"g{root} += seed  # the output is the leaf itself")
     else:
         backward.append("pass  # the output is an input or a constant: no gradient")
-    source = _source(output, params, inputs, names, forward, backward, input_grads)
+    x_graded = [names[id(v)] for v in inputs if id(v) in wanted]
+    source = _source(output, params, inputs, names, forward, backward, x_graded, watched)
     return Compiled(source, namespace, params, inputs, len(order), shape)
 
 
@@ -351,12 +390,13 @@ def _source(
     names: dict[int, str],
     forward: list[str],
     backward: list[str],
-    input_grads: bool,
+    x_graded: list[str],
+    watched: list[str],
 ) -> str:
     out = names.get(id(output)) or _number(output.data)
     p = [names[id(v)] for v in params]
     x = [names[id(v)] for v in inputs]
-    gp = [f"g{n}" for n in (p + x if input_grads else p)]
+    gp = [f"g{n}" for n in p + x_graded]
     header = [f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label]
 
     def unpack(names_: list[str], source: str) -> str:
@@ -385,6 +425,22 @@ def _source(
         f"        total += {out}",
         f"    return total, [{', '.join(gp)}]",
     ]
+    # Per row: the inputs' gradients start afresh, so each row's are that case's alone.
+    own = [f"g{n}" for n in x_graded]
+    gp_only = [f"g{n}" for n in p]
+    sweep_each = [
+        "def sweep_each(params, rows, seed):",
+        f"    {unpack(p, 'params')}",
+        *(f"    {g} = 0.0" for g in gp_only),
+        "    total = 0.0",
+        "    each = []",
+        f"    for {target} in rows:",
+        *(f"        {g} = 0.0" for g in own),
+        *(f"        {line}" for line in body),
+        f"        total += {out}",
+        f"        each.append([{', '.join(own + watched)}])",
+        f"    return total, [{', '.join(gp_only)}], each",
+    ]
     outputs = [
         "def outputs(params, rows):",
         f"    {unpack(p, 'params')}",
@@ -394,7 +450,8 @@ def _source(
         f"        values.append({out})",
         "    return values",
     ]
-    return "\n".join([*header, *step, "", "", *sweep, "", "", *outputs]) + "\n"
+    parts = [*header, *step, "", "", *sweep, "", "", *sweep_each, "", "", *outputs]
+    return "\n".join(parts) + "\n"
 
 
 def same_shape(first: Compiled, second: Compiled, where: str = "compile") -> None:

@@ -165,7 +165,7 @@ def test_hostile_label_stays_in_a_comment(tmp_path: Path, monkeypatch: pytest.Mo
     # Only compiler-made names and numbers in the code; the labels only in comments.
     tree = ast.parse(step.source)
     allowed = re.compile(
-        r"g?[pin]\d+|_[a-z0-9_]+|params|inputs|rows|seed|total|values|_"
+        r"g?[pin]\d+|_[a-z0-9_]+|params|inputs|rows|seed|total|values|each|_"
         r"|exp|log|sin|cos"  # the op table's vocabulary
     )
     for node in ast.walk(tree):
@@ -319,3 +319,42 @@ def test_gradients_nobody_reads_are_not_computed() -> None:
     with_inputs = compile(out, [w], [x], input_grads=True)
     assert "gn3 = " in with_inputs.source
     assert same(with_inputs([2.0], [4.0]), (out.data, [w.grad, x.grad]))
+
+
+def test_sweep_each_gives_each_rows_input_gradients_and_watched_values() -> None:
+    """Per row: the listed inputs' gradients of that case alone, then the watched nodes'
+    values, each as a fresh backward() on that case gives them; the params' summed."""
+    w, x, y = Value(0.3), Value(-1.25), Value(2.0)
+    hidden = (w * x + y).tanh()
+    out = (hidden * x).sigmoid() + y * y
+    step = compile(out, [w], [x, y], input_grads=[y], watch=[hidden, out])
+    rows = [[-1.25, 2.0], [0.5, 0.25], [3.0, -1.5]]
+    total, grads, each = step.sweep_each([0.3], rows)
+    w.grad = 0.0
+    expected_total, expected_each = 0.0, []
+    for x.data, y.data in rows:
+        y.grad = 0.0
+        h = (w * x + y).tanh()
+        case = (h * x).sigmoid() + y * y
+        case.backward()  # w.grad adds up over the rows; y.grad is this row's alone
+        expected_total += case.data
+        expected_each.append([y.grad, h.data, case.data])
+    assert same((total, grads), (expected_total, [w.grad]))
+    assert [[bits(v) for v in row] for row in each] == [
+        [bits(v) for v in row] for row in expected_each
+    ]
+    # sweep gives the same total and params' gradients; its y gradient adds term after
+    # term across the rows (so only nearly the sum of the rows'); x, not listed, gets none
+    swept_total, (swept_w, swept_y) = step.sweep([0.3], rows)
+    assert same((swept_total, [swept_w]), (total, grads))
+    assert swept_y == pytest.approx(sum(row[0] for row in each), rel=1e-14)
+    assert "gi0 " not in step.source
+
+
+def test_watch_and_input_grads_must_name_the_graphs_own_values() -> None:
+    w, x = Value(0.3), Value(1.0)
+    out = w * x
+    with pytest.raises(ValueError, match=r"compile: input_grads\[0\] .* is not one of the inputs"):
+        compile(out, [w], [x], input_grads=[w])
+    with pytest.raises(ValueError, match=r"compile: watch\[1\] .* is not a node, param or input"):
+        compile(out, [w], [x], watch=[out, Value(2.0)])

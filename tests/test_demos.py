@@ -220,11 +220,13 @@ def test_family_tree_one_hot_shortcut_equals_the_full_layers() -> None:
 def test_margin_error_ignores_units_inside_the_margins() -> None:
     ys = [Value(0.9), Value(0.1), Value(0.5), Value(0.3)]
     e = family_trees.margin_error(ys, [1.0, 0.0, 1.0, 0.0])
-    assert e is not None
     assert e.data == pytest.approx(0.5 * (0.5**2 + 0.3**2))
     e.backward()
     assert [y.grad for y in ys] == pytest.approx([0.0, 0.0, 0.5 - 1.0, 0.3])
-    assert family_trees.margin_error([Value(0.81), Value(0.19)], [1.0, 0.0]) is None
+    inside = [Value(0.81), Value(0.19)]
+    e = family_trees.margin_error(inside, [1.0, 0.0])
+    e.backward()
+    assert e.data == 0.0 and [y.grad for y in inside] == [0.0, 0.0]
 
 
 def test_family_tree_split_holds_out_four_cases() -> None:
@@ -255,14 +257,71 @@ def test_family_tree_sweep_sums_error_and_gradient_over_the_cases() -> None:
             family_trees.one_hot(e.person, 24), family_trees.one_hot(e.relationship, 12)
         )
         err = family_trees.margin_error(out, e.target)
-        if err is not None:
-            err.backward()
-            expected += err.data
+        err.backward()
+        expected += err.data
     assert total == pytest.approx(expected, rel=1e-12) and total > 0
     assert swept == pytest.approx([p.grad for p in net.parameters()], rel=1e-9, abs=1e-15)
     assert correct == sum(
         family_trees.is_correct(family_trees.predict(net, e), e.target) for e in cases
     )
+
+
+def _dropping_margin_error(outputs: list[Value], target: list[float]) -> Value | None:
+    """The demo's margin error as first written: the terms inside the margins left out."""
+    terms = [
+        (y - d) * (y - d)
+        for y, d in zip(outputs, target)
+        if not (y.data > 0.8 if d == 1.0 else y.data < 0.2)
+    ]
+    return 0.5 * sum(terms[1:], terms[0]) if terms else None
+
+
+def test_family_tree_compiled_sweep_is_the_interpreted_one_bit_for_bit() -> None:
+    """CompiledSweep gives sweep's error, count and every gradient, to the last bit;
+    so does the error that leaves the inside-margin terms out of the graph."""
+    net = family_trees.FamilyTreeNet(seed=7, init_range=1.5)
+    cases = family_trees.split(seed=7)[0]
+    for p in net.parameters()[::5]:  # weights the sweep's margins cut both ways
+        p.data *= 1.7
+    compiled = family_trees.CompiledSweep(net, cases)
+    net.zero_grad()
+    by_code = compiled()
+    code_grads = [p.grad for p in net.parameters()]
+    net.zero_grad()
+    by_graph = family_trees.sweep(net, cases)
+    graph_grads = [p.grad for p in net.parameters()]
+    assert by_code == by_graph and by_code[0] > 0
+    assert code_grads == graph_grads
+    assert sum(g != 0.0 for g in code_grads) > len(code_grads) // 2
+    # an independent count and the first formulation of the error, on the same weights
+    outs = [family_trees.predict(net, e) for e in cases]
+    correct = sum(family_trees.is_correct(y, e.target) for y, e in zip(outs, cases))
+    inside = sum(
+        (y > 0.8 if d == 1.0 else y < 0.2)
+        for ys, e in zip(outs, cases)
+        for y, d in zip(ys, e.target)
+    )
+    assert by_code[1] == correct and 0 < inside < 24 * len(cases)
+    net.zero_grad()
+    total = 0.0
+    for e in cases:
+        err = _dropping_margin_error(net(e.person, e.relationship), e.target)
+        if err is not None:
+            err.backward()
+            total += err.data
+    assert (total, [p.grad for p in net.parameters()]) == (by_code[0], code_grads)
+
+
+def test_family_tree_training_compiled_is_the_interpreter() -> None:
+    # through the gentle start, the switch and the decay from sweep 22
+    schedule = dataclasses.replace(family_trees.RECIPE, sweeps=24, decay_from=21)
+    compiled = family_trees.train(3, schedule, compile=True)
+    interpreted = family_trees.train(3, schedule, compile=False)
+    assert compiled.errors == interpreted.errors and len(compiled.errors) == 24
+    assert compiled.errors[-1] < compiled.errors[0]
+    assert [p.data for p in compiled.model.parameters()] == [
+        p.data for p in interpreted.model.parameters()
+    ]
 
 
 def test_family_tree_numpy_replica_follows_the_engine_sweep_by_sweep() -> None:
