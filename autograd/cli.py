@@ -3,6 +3,8 @@
     autograd explain "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 [--wrt w]
                      [--svg graph.svg] [--html steps.html]
     autograd draw "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 -o graph.svg
+    autograd practice / autograd worksheet, and explain's --nudge, --mistake
+    and --practice: see `autograd.check_cli`.
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd import check_cli
 from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
 from autograd.explain import Explanation, explain
@@ -61,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
             "must be quoted with a leading space or parentheses: ' -x' or '(-x)'."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw}")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="{explain,draw,practice,worksheet}"
+    )
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument("expression", help='e.g. "sigmoid(w*x + b)"')
@@ -82,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--wrt", metavar="NAME", help="only the steps on the paths to this name")
     e.add_argument("--svg", metavar="FILE.svg", help="also write the graph as SVG")
     e.add_argument("--html", metavar="FILE.html", help="also write the HTML stepper page")
+    e.add_argument(
+        "--practice", action="store_true", help="with --html: the page asks, the learner answers"
+    )
+    check_cli.add_explain_options(e)
 
     d = sub.add_parser(
         "draw",
@@ -96,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="output file; the format comes from the suffix: .svg .png .pdf .dot",
     )
+    check_cli.add_commands(sub, common)
     return p
 
 
@@ -156,6 +166,8 @@ def _explain(args: argparse.Namespace) -> int:
     svg_fmt = _format(args.svg, [".svg"]) if args.svg else None
     if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html {args.html!r}: use a name ending in .html")
+    if args.practice and not args.html:
+        raise UsageError("--practice: it is a mode of the --html page; give --html FILE.html")
     root, leaves = _build(args.expression, args.at)
     wrt = None
     if args.wrt is not None:
@@ -170,14 +182,19 @@ def _explain(args: argparse.Namespace) -> int:
     if args.html:
         title = args.expression.strip()
         page = stepper_html(
-            root, explanation, title=title, max_nodes=_MAX_NODES, timeout=_DOT_TIMEOUT
+            root,
+            explanation,
+            title=title,
+            max_nodes=_MAX_NODES,
+            timeout=_DOT_TIMEOUT,
+            practice=args.practice,
         )
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:
         write_atomically(args.svg, svg)
     if page is not None:
         write_atomically(args.html, page.encode("utf-8"))
-    print(explanation)
+    print(check_cli.explain_listing(args, explanation))
     if wrt is not None:
         print(f"\nSo ∂{explanation.names[root]}/∂{args.wrt} = {explanation.grad(wrt)!r}")
     if svg is not None:
@@ -214,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
+        if args.command in check_cli.COMMANDS:
+            return check_cli.run(args, check_cli.Tools(_build, _values, UsageError))
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

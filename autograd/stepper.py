@@ -27,6 +27,7 @@ from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
 from autograd.notation import num
+from autograd.practice_page import practice_html
 
 __all__ = ["stepper_html", "write_stepper"]
 
@@ -215,8 +216,12 @@ def stepper_html(
     rankdir: str = "LR",
     max_nodes: int = 500,
     timeout: float | None = RENDER_TIMEOUT,
+    practice: bool = False,
 ) -> str:
     """The stepper page for ``root`` as a string (see the module docstring).
+
+    With ``practice=True``, the practice page instead (`autograd.practice_page`):
+    the learner types each local derivative and gradient.
 
     ``explanation`` defaults to ``explain(root, params=params)``; pass one made
     with ``wrt=`` to step only through the paths to some Values. ``title`` is
@@ -224,6 +229,11 @@ def stepper_html(
     the graph, and raises `autograd.draw.RenderError` if it fails or takes more
     than ``timeout`` seconds (None: no limit).
     """
+    if practice:
+        return practice_html(
+            root, explanation, title=title, params=params, rankdir=rankdir,
+            max_nodes=max_nodes, timeout=timeout,
+        )  # fmt: skip
     if explanation is None:
         explanation = explain(root, params=params)
     elif explanation.root is not root:
