@@ -85,14 +85,15 @@ def _rows(ex: Explanation, key: bool) -> str:
         node = f"{step.name} = {d}" if d else f"{step.name} ({step.kind})"
         locals_ = []
         for t in step.terms:
-            cell = f"<span class='filled'>{html.escape(t.local_text())}</span>"
+            worked = t.local_text().split(": ", 1)[-1]  # without the symbol, said before it
+            cell = f"<span class='filled'>{html.escape(worked)}</span>"
             locals_.append(
                 f"<span class='local'>{html.escape(t.symbol)} = "
                 f"{cell if key else '<span class=box></span>'}</span>"
             )
         if step.terms:
             grad = (
-                f"<span class='filled'>{html.escape(step.arithmetic())}</span>"
+                f"<span class='filled'>{html.escape(step.arithmetic().removeprefix('= '))}</span>"
                 if key
                 else "<span class=box></span>"
             )
