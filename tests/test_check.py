@@ -12,6 +12,7 @@ from autograd import Op, Value, apply, explain, topological_order
 from autograd.check import KINDS, mistake, nudge_test
 from tests.expressions import (
     ARITH_ERRORS,
+    Expr,
     evaluate,
     expressions,
     points,
@@ -55,7 +56,7 @@ def test_nudging_an_interior_node_does_not_move_its_operands() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(expressions(), points)
-def test_nudges_agree_with_backward_on_random_expressions(expr, point) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_nudges_agree_with_backward_on_random_expressions(expr: Expr, point: list[float]) -> None:
     assume(uses_variable(expr))
     xs = [Value(p) for p in point]
     try:
