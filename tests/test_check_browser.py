@@ -120,7 +120,7 @@ def test_two_practice_widgets_in_one_document_keep_to_themselves(
     browser: Any, tmp_path: Path
 ) -> None:
     a, b = graph(), (Value(0.5, label="w") * 2.0).sigmoid()
-    page = "<!DOCTYPE html><meta charset='utf-8'><body>"
+    page = "<!DOCTYPE html><meta charset='utf-8'><body><p id='outside' tabindex='-1'>text</p>"
     page += practice_fragment(a, title="a") + practice_fragment(b, title="b") + "</body>"
     path = tmp_path / "two.html"
     path.write_text(page, encoding="utf-8")
@@ -135,7 +135,7 @@ def test_two_practice_widgets_in_one_document_keep_to_themselves(
     assert state(pg, second)["question"] == 0  # Enter in one widget moves only that one
     # A key pressed outside both widgets does nothing to either, even with an answer typed.
     pg.fill(f"{first} input", "1")
-    pg.click("body", position={"x": 5, "y": 5})
+    pg.click("#outside")
     pg.keyboard.press("Enter")
     assert (state(pg, first)["question"], state(pg, second)["question"]) == (1, 0)
     sig = 1 / (1 + 2.718281828459045**-1.0)
