@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -540,6 +541,26 @@ class _TooDeep(Exception):
         self.depth = depth
 
 
+def _depth_reached(root: Value) -> int:
+    """How deep the recursive sort of ``root`` gets before RecursionError (0: it finishes).
+
+    Run in a thread of its own, whose stack starts empty, so the depth does not depend
+    on how deep the caller already is (a test runner, a notebook, the command line).
+    """
+    depth = [0]
+
+    def attempt() -> None:
+        try:
+            _recursive_order(root)
+        except _TooDeep as e:
+            depth[0] = e.depth
+
+    worker = threading.Thread(target=attempt)
+    worker.start()
+    worker.join()
+    return depth[0]
+
+
 def _recursion(root: Value) -> Mistake:
     ex = explain(root)
     _, own_depth = _recursive_order(root)
@@ -547,11 +568,7 @@ def _recursion(root: Value) -> Mistake:
     deep = root
     for _ in range(links):  # + 0 leaves every gradient as it was: ∂deep/∂x = ∂f/∂x
         deep = deep + 0.0
-    try:
-        _recursive_order(deep)
-        depth = 0
-    except _TooDeep as e:
-        depth = e.depth
+    depth = _depth_reached(deep)
     order = topological_order(deep)  # iterative: no limit but memory
     right_deep = explain(deep).grads
     backward = [v for v in reversed(ex.order)]

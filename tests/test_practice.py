@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -171,3 +173,20 @@ def test_worksheet_random_values_are_seeded(
     assert len(values) == 3 and len(set(values)) == 3  # each student gets other numbers
     assert all(v.endswith("b = 0.5") for v in values)  # --at fixes a value on every sheet
     assert a.count("<section class='sheet'") == 3 and a.count("<section class='key'") == 3
+
+
+def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
+    ]
+    command, *expected = block.rstrip("\n").splitlines()
+    piped, _, rest = command.removeprefix("$ printf ").partition(" | ")
+    answers = shlex.split(piped)[0].replace("\\n", "\n")
+    argv = [sys.executable, "-m", "autograd", *shlex.split(rest)[1:]]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        argv, input=answers, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.rstrip("\n").splitlines() == expected
