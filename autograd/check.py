@@ -43,6 +43,7 @@ __all__ = [
     "NudgeTest",
     "mistake",
     "nudge_test",
+    "step_notes",
 ]
 
 # Forward rules refuse values outside their domain (log of a negative, 1/0): that side
@@ -376,6 +377,28 @@ class Mistake:
                 for v in self.backward_order
             ],
         }
+
+
+def step_notes(
+    explanation: Explanation, nudge: bool = False, kind: str | None = None
+) -> dict[int, str]:
+    """Step number → sentences to show beside that step: its nudge test and, with a
+    mistake ``kind``, what the wrong backward pass leaves in the node (for a page)."""
+    notes: dict[int, list[str]] = {s.number: [] for s in explanation}
+    if nudge:
+        for number, n in nudge_test(explanation).by_step().items():
+            notes[number].append(n["text"][0].upper() + n["text"][1:] + ".")
+    m = mistake(explanation.root, kind) if kind else None
+    if m is not None and m.root is explanation.root and m.wrong:
+        for s in explanation:
+            right, wrong = m.right[s.node], m.wrong[s.node]
+            where = " (the first node where they part)" if s.node is m.first else ""
+            notes[s.number].append(
+                f"With the mistake '{kind}': {num(wrong)} instead of {num(right)}{where}."
+                if wrong != right
+                else f"With the mistake '{kind}': {num(wrong)}, the same."
+            )
+    return {k: " ".join(v) for k, v in notes.items() if v}
 
 
 def mistake(root: Value, kind: str) -> Mistake:

@@ -188,6 +188,8 @@ def _explain(args: argparse.Namespace) -> int:
             max_nodes=_MAX_NODES,
             timeout=_DOT_TIMEOUT,
             practice=args.practice,
+            nudge=args.nudge,
+            mistake=args.mistake,
         )
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:

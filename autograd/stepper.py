@@ -22,6 +22,7 @@ import os
 import re
 from typing import Any
 
+from autograd.check import step_notes
 from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, node_id, op_edge_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
@@ -217,11 +218,15 @@ def stepper_html(
     max_nodes: int = 500,
     timeout: float | None = RENDER_TIMEOUT,
     practice: bool = False,
+    nudge: bool = False,
+    mistake: str | None = None,
 ) -> str:
     """The stepper page for ``root`` as a string (see the module docstring).
 
     With ``practice=True``, the practice page instead (`autograd.practice_page`):
-    the learner types each local derivative and gradient.
+    the learner types each local derivative and gradient. ``nudge=True`` adds each
+    step's nudge test to its note, ``mistake=KIND`` what that wrong backward pass
+    leaves in the node (`autograd.check.step_notes`).
 
     ``explanation`` defaults to ``explain(root, params=params)``; pass one made
     with ``wrt=`` to step only through the paths to some Values. ``title`` is
@@ -239,7 +244,11 @@ def stepper_html(
     elif explanation.root is not root:
         raise ValueError("stepper_html: the explanation is of another root")
     svg = _svg(root, explanation, params, rankdir, max_nodes, timeout)
-    steps_json = _json_for_script(_page_data(explanation))
+    data = _page_data(explanation)
+    notes = step_notes(explanation, nudge, mistake)
+    for d in data["steps"]:
+        d["note"] = " ".join(filter(None, [d["note"], notes.get(d["number"])]))
+    steps_json = _json_for_script(data)
     heading = "Backpropagation, step by step"
     if title:
         heading += f": <code>{html.escape(title)}</code>"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Op, Value, apply, explain, topological_order
-from autograd.check import KINDS, mistake, nudge_test
+from autograd.check import KINDS, mistake, nudge_test, step_notes
 from tests.expressions import (
     ARITH_ERRORS,
     Expr,
@@ -232,3 +232,18 @@ def test_mistakes_as_data() -> None:
     d = mistake(f, "overwrite").as_dict()
     assert d["first"] == "x"
     assert d["nodes"][-1] == {"name": "x", "right": 7.0, "wrong": 3.0}
+
+
+def test_step_notes_give_each_step_its_nudge_and_the_mistakes_value() -> None:
+    f, x = x_squared_plus_x()
+    ex = explain(f)
+    notes = step_notes(ex, nudge=True, kind="overwrite")
+    number = next(s.number for s in ex if s.node is x)
+    assert notes[number] == (
+        "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees. With the mistake 'overwrite': "
+        "3.000 instead of 7.000 (the first node where they part)."
+    )
+    assert notes[1].endswith("With the mistake 'overwrite': 1.000, the same.")
+    assert step_notes(ex) == {}
+    # 'order' on a tree runs on g = f + f·f, another graph: no per-step values for f's steps.
+    assert all("mistake" not in n for n in step_notes(ex, kind="order").values())

@@ -169,3 +169,20 @@ def test_worksheet_prints_its_answer_key_on_a_page_of_its_own(browser: Any, tmp_
     assert pages == 2  # the sheet, then the key
     pg.close()
     assert problems == []
+
+
+def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
+    browser: Any, tmp_path: Path
+) -> None:
+    root = graph()
+    path = tmp_path / "steps.html"
+    write_stepper(path, root, nudge=True, mistake="overwrite")
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    for _ in range(3):
+        pg.keyboard.press("ArrowRight")
+    note = pg.text_content("#note")
+    assert "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees." in note
+    assert "With the mistake 'overwrite': 3.000 instead of 7.000" in note
+    pg.close()
+    assert problems == []
