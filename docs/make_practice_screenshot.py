@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from make_stepper_screenshot import CHROMIUM_ARGS  # docs/, the folder of this script
 from playwright.sync_api import sync_playwright
 
 from autograd.cli import main
@@ -18,14 +19,6 @@ EXPRESSION = "sigmoid(w*x + b)"
 # derivative right and x's gradient wrong (the local derivative alone, a classic), so the
 # picture shows the hint.
 ANSWERS = ["0.2445", "0.2445", "1", "0.2445", "1", "0.2445", "0.5", "0.5"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def shoot(out: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,10 @@ from autograd.practice import check, questions
 from autograd.practice_page import practice_fragment
 from autograd.stepper import write_stepper
 from autograd.worksheet import write_worksheet
-from tests.test_stepper_browser import CHROMIUM, CHROMIUM_ARGS
+from tests import test_stepper_browser
+from tests.test_stepper_browser import CHROMIUM
+
+browser = test_stepper_browser.browser  # the same headless Chromium fixture
 
 pytestmark = [
     pytest.mark.skipif(
@@ -23,16 +25,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, path: Path, problems: list[str]) -> Any:
