@@ -127,7 +127,11 @@ def _practice(args: argparse.Namespace, tools: Tools) -> int:
             print(line.rstrip("\n"))
         return line
 
-    practise(explanation, read, print)
+    try:
+        practise(explanation, read, print)
+    except KeyboardInterrupt:  # Ctrl-C ends practice; no traceback for a learner
+        print("\n(stopped)")
+        return 130
     return 0
 
 
