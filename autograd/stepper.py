@@ -31,11 +31,13 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.check import step_notes
 from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, op_edge_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
 from autograd.notation import num
+from autograd.practice_page import practice_fragment, practice_html
 
 __all__ = [
     "Stepper",
@@ -452,6 +454,9 @@ def stepper_fragment(
     view: str = "values",
     inputs: Sequence[str] | None = None,
     page: bool = False,
+    practice: bool = False,
+    nudge: bool = False,
+    mistake: str | None = None,
 ) -> str:
     """The stepper for ``root`` as an HTML fragment, to put into any page (or notebook).
 
@@ -464,14 +469,28 @@ def stepper_fragment(
     ``page`` makes it fill the window (`stepper_html`). Needs Graphviz's ``dot``
     to lay out the graph, and raises `autograd.draw.RenderError` if it fails or
     takes more than ``timeout`` seconds (None: no limit).
+
+    With ``practice=True``, the practice page instead (`autograd.practice_page`):
+    the learner types each local derivative and gradient. ``nudge=True`` adds each
+    step's nudge test to its note, ``mistake=KIND`` what that wrong backward pass
+    leaves in the node (`autograd.check.step_notes`).
     """
+    if practice:
+        return practice_fragment(
+            root, explanation, title=title, params=params, rankdir=rankdir,
+            max_nodes=max_nodes, timeout=timeout,
+        )  # fmt: skip
     if explanation is None:
         explanation = explain(root, params=params)
     elif explanation.root is not root:
         raise ValueError("stepper_html: the explanation is of another root")
     prefix = f"ag{secrets.token_hex(4)}-"
     svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
-    steps_json = _json_for_script(_page_data(explanation, where))
+    data = _page_data(explanation, where)
+    notes = step_notes(explanation, nudge, mistake)
+    for d in data["steps"]:
+        d["note"] = " ".join(filter(None, [d["note"], notes.get(d["number"])]))
+    steps_json = _json_for_script(data)
     heading = "Backpropagation, step by step"
     if title:
         heading += f": <code>{html.escape(title)}</code>"
@@ -516,7 +535,11 @@ aria-label="step (0 is the forward pass)">
 
 def stepper_html(root: Value, explanation: Explanation | None = None, **options: Any) -> str:
     """The stepper as a page of its own, as a string (options as `stepper_fragment`);
-    the graph fills the window below the panel."""
+    the graph fills the window below the panel. With ``practice=True``, the practice page."""
+    if options.get("practice"):
+        for key in ("practice", "nudge", "mistake"):  # the practice page asks; it shows no answers
+            options.pop(key, None)
+        return practice_html(root, explanation, **options)
     fragment = stepper_fragment(root, explanation, page=True, **options)
     title = options.get("title")
     return f"""<!DOCTYPE html>
