@@ -34,7 +34,7 @@ from typing import Any
 
 from autograd.engine import Value, enable_grad, topological_order
 from autograd.explain import Explanation, Step, explain
-from autograd.notation import num
+from autograd.notation import delimited, gradient, num
 
 __all__ = [
     "KINDS",
@@ -43,7 +43,7 @@ __all__ = [
     "NudgeTest",
     "mistake",
     "nudge_test",
-    "step_notes",
+    "step_checks",
 ]
 
 # Forward rules refuse values outside their domain (log of a negative, 1/0): that side
@@ -85,8 +85,8 @@ class Nudge:
 
     def text(self) -> str:
         """``nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees``."""
-        f = self.output
-        head = f"nudge {self.name} by ±{self.h:g}: "
+        f = delimited(self.output)
+        head = f"nudge {delimited(self.name)} by ±{self.h:g}: "
         if self.estimate is None:
             return f"{head}no estimate: {self.why}"
         formula = f"({f}₊ − {f}₋)/2h" if self.status != "one-sided" else "one side only"
@@ -148,10 +148,14 @@ class NudgeTest(Mapping[Value, Nudge]):
         ex = self.explanation
         out = ex.names[ex.root]
         head = (
-            f"Backward pass (chain rule, from {out} back to the inputs, ∂{out}/∂node), each "
-            f"step checked by a nudge of h = {self.h:g} (tolerance {self.rtol:g} relative):"
+            f"{ex.backward_intro()}\nEach step is checked by a nudge of h = {self.h:g}: "
+            f"({delimited(out)}₊ − {delimited(out)}₋)/2h beside {gradient(out, 'v')} "
+            f"(tolerance {self.rtol:g} relative)."
         )
-        steps = [f"{step}\n   {self.results[step.node].text()}" for step in ex]
+        steps = [
+            f"{step}\n{' ' * (len(str(step.number)) + 2)}{self.results[step.node].text()}"
+            for step in ex
+        ]
         return "\n\n".join([ex.forward_text(), head, *steps, self.summary()])
 
     def summary(self) -> str:
@@ -169,7 +173,7 @@ class NudgeTest(Mapping[Value, Nudge]):
         parts = [f"{counts[k]} {v}" for k, v in said.items() if counts.get(k)]
         text = f"Nudges: {'; '.join(parts)}." if parts else ""
         if self.disagreements:
-            names = ", ".join(n.name for n in self.disagreements)
+            names = ", ".join(delimited(n.name) for n in self.disagreements)
             text = f"The nudge DISAGREES with the chain rule at {names}. {text}"
         return text.strip()
 
@@ -232,6 +236,7 @@ def _nudge(
     """The nudge test of one step's node."""
     v, grad, order = step.node, step.grad, ex.order
     name = (step.name, step.output)
+    f, shown = delimited(step.output), delimited(step.name)  # as the listing writes them
     i = position[v]
     here = order[-1].data
     sides: dict[int, float] = {}
@@ -246,20 +251,20 @@ def _nudge(
     if not math.isfinite(grad):
         return Nudge(*name, grad, None, h, "undefined", f"the chain rule gives {num(grad)} here")
     if not sides:
-        why = f"{step.output} is undefined on both sides of {step.name}"
+        why = f"{f} is undefined on both sides of {shown}"
         return Nudge(*name, grad, None, h, "undefined", why)
     if len(sides) == 1:
         ((sign, value),) = sides.items()
         estimate = (value - here) / (sign * h)
         side = "below" if sign == 1 else "above"
-        why = f"{step.output} is undefined just {side} {step.name} = {num(v.data)}"
+        why = f"{f} is undefined just {side} {shown} = {num(v.data)}"
         return Nudge(*name, grad, estimate, h, "one-sided", why)
     estimate = (sides[1] - sides[-1]) / (2 * h)
     if not math.isfinite(estimate):
-        why = f"{step.output} is not finite near {step.name}"
+        why = f"{f} is not finite near {shown}"
         return Nudge(*name, grad, None, h, "undefined", why)
     if crossed:
-        kink = ex.names[min(crossed, key=position.__getitem__)]
+        kink = delimited(ex.names[min(crossed, key=position.__getitem__)])
         why = (
             f"the nudge moves the input of {kink} = relu(…) across 0, where relu's slope "
             "jumps from 0 to 1 (a kink): the estimate averages the two slopes, not a mistake"
@@ -271,8 +276,8 @@ def _nudge(
     # function changes too much within h for any finite difference to judge it.
     if abs(left - right) > 1e-2 * max(1.0, abs(left), abs(right)):
         why = (
-            f"the slopes just left ({num(left)}) and right ({num(right)}) of {step.name} "
-            f"differ: {step.output} bends too sharply within h to judge"
+            f"the slopes just left ({num(left)}) and right ({num(right)}) of {shown} "
+            f"differ: {f} bends too sharply within h to judge"
         )
         return Nudge(*name, grad, estimate, h, "rough", why)
     # Rounding: f± carry an error of about one ulp each, which the division by 2h magnifies.
@@ -340,7 +345,7 @@ class Mistake:
             mark = "← first difference" if v is self.first else ""
             if self.kind != "recursion" and v is not self.first and self.wrong[v] != self.right[v]:
                 mark = "✗"
-            rows.append((f"∂{out}/∂{self.names[v]}", right, wrong, mark))
+            rows.append((gradient(out, self.names[v]), right, wrong, mark))
         return rows
 
     def _table(self, nodes: list[Value]) -> list[str]:
@@ -380,26 +385,42 @@ class Mistake:
         }
 
 
-def step_notes(
-    explanation: Explanation, nudge: bool = False, kind: str | None = None
-) -> dict[int, str]:
-    """Step number → sentences to show beside that step: its nudge test and, with a
-    mistake ``kind``, what the wrong backward pass leaves in the node (for a page)."""
-    notes: dict[int, list[str]] = {s.number: [] for s in explanation}
-    if nudge:
-        for number, n in nudge_test(explanation).by_step().items():
-            notes[number].append(n["text"][0].upper() + n["text"][1:] + ".")
-    m = mistake(explanation.root, kind) if kind else None
-    if m is not None and m.root is explanation.root and m.wrong:
+def step_checks(explanation: Explanation, kind: str | None = None) -> dict[str, Any]:
+    """The checks a page shows beside the steps, as plain data apart from the `Step` data.
+
+    ``nudge``: step number → that step's nudge test (`Nudge.as_dict`). With a mistake
+    ``kind``, ``mistake``: its title, sentences and column labels, and ``by_step``: step
+    number → the right and the wrong gradient of the node and a line saying so (only when
+    the wrong pass runs on the explained graph itself; ``order`` on an expression whose
+    computed nodes are each used once runs on a larger graph, ``recursion`` on a chain).
+    """
+    out: dict[str, Any] = {"nudge": nudge_test(explanation).by_step()}
+    if kind is None:
+        return out
+    m = mistake(explanation.root, kind)
+    by_step: dict[int, dict[str, Any]] = {}
+    if m.root is explanation.root and m.wrong:
         for s in explanation:
             right, wrong = m.right[s.node], m.wrong[s.node]
-            where = " (the first node where they part)" if s.node is m.first else ""
-            notes[s.number].append(
-                f"With the mistake '{kind}': {num(wrong)} instead of {num(right)}{where}."
-                if wrong != right
-                else f"With the mistake '{kind}': {num(wrong)}, the same."
-            )
-    return {k: " ".join(v) for k, v in notes.items() if v}
+            mark = "  ← first difference" if s.node is m.first else "  ✗" if wrong != right else ""
+            width = max(len(_WRONG[kind]), len(_RIGHT[kind]))
+            by_step[s.number] = {
+                "right": right,
+                "wrong": wrong,
+                "first": s.node is m.first,
+                "text": f"{_WRONG[kind]:<{width}}  {s.symbol} = {num(wrong)}{mark}\n"
+                f"{_RIGHT[kind]:<{width}}  {s.symbol} = {num(right)}",
+            }
+    out["mistake"] = {
+        "kind": kind,
+        "title": f"Mistake '{kind}': {_TITLES[kind]}",
+        "note": m.note,
+        "why": m.why,
+        "right_label": _RIGHT[kind],
+        "wrong_label": _WRONG[kind],
+        "by_step": by_step,
+    }
+    return out
 
 
 def mistake(root: Value, kind: str) -> Mistake:
@@ -421,11 +442,11 @@ def mistake(root: Value, kind: str) -> Mistake:
             g = root + root * root
         g.label = "g"
         m2 = _compare(g, kind, given={root: explain(root).names[root]})
+        f = delimited(m.names[root])
         note = (
-            f"On {m.names[root]} itself, depth-first order happens to be right: every computed "
-            "node is used once, so it is always reached after its only consumer. It goes wrong "
-            f"once a computed node is used twice; here {m.names[root]} is reused as "
-            f"g = {m.names[root]} + {m.names[root]}*{m.names[root]}:"
+            f"On {f} itself, depth-first order happens to be right: every computed node has "
+            "one use, so it is always reached after its only consumer. It goes wrong once a "
+            f"computed node has several uses; here {f} is reused as g = {f} + {f}*{f}:"
         )
         return replace(m2, note=note)
     m = _compare(root, kind)
@@ -434,7 +455,7 @@ def mistake(root: Value, kind: str) -> Mistake:
             "Both columns are what .grad holds after calling backward() twice. Right: this "
             "engine (like PyTorch) resets interior nodes on each call, so each input gets "
             "exactly two passes, 2·∂f/∂x. Wrong: micrograd resets only the output."
-        ).replace("∂f", f"∂{m.names[root]}")
+        ).replace("∂f/∂x", gradient(m.names[root], "x"))
         m = replace(m, note=note)
     return m
 
@@ -507,34 +528,40 @@ def _why(
 ) -> str:
     if first is None:
         if kind == "overwrite":
-            return "No node is used twice here, so '=' and '+=' give the same numbers."
+            return "No node has several uses here, so '=' and '+=' give the same numbers."
         return (
             "Nothing lies between the output and the inputs here, so nothing is counted "
             "twice: a second call only adds one more pass to each input."
         )
-    name = names[first]
+    name = delimited(names[first])
+    symbol = gradient(names[root], names[first])
+
+    def said(v: Value) -> str:
+        return gradient(names[root], names[v])
+
     if kind == "overwrite":
         step = next(s for s in ex if s.node is first)
+        n = len(step.terms)
         return (
-            f"{name} is reached by {len(step.terms)} paths; with '=' each path replaces the "
-            f"one before, so {name} keeps only the last ({num(wrong[first])}) instead of "
-            f"the sum ({num(right[first])})."
+            f"{name} has {n} uses; with '=' each use's contribution replaces the one before, "
+            f"so {symbol} keeps only the contribution of use {n} of {n} "
+            f"({num(wrong[first])}) instead of the sum of all {n} ({num(right[first])})."
         )
     if kind == "order":
         early = next(c for c, g in sent if g != ex.grads[c])
         g = next(g for c, g in sent if c is early)
         return (
-            f"Depth-first, {names[early]} was visited (and passed its gradient "
-            f"{num(g)} on) before all the nodes that use it had added to it (it ends at "
-            f"{num(ex.grads[early])}), so {name} gets {num(wrong[first])} instead of "
-            f"{num(right[first])}."
+            f"Depth-first, {delimited(names[early])} was visited and passed "
+            f"{said(early)} = {num(g)} on before every use of it had added its contribution "
+            f"(the sum is {num(ex.grads[early])}), so {symbol} is {num(wrong[first])} "
+            f"instead of {num(right[first])}."
         )
     return (
-        f"The second call starts again at the output but adds to {name}'s old gradient "
+        f"The second call starts again at the output but adds to the old {symbol} "
         f"instead of resetting it, so {name} passes on {num(wrong[first])} (twice "
         "its gradient) and everything below it gets too much."
         if first in ex.grads and not first.is_leaf
-        else f"{name} gets {num(wrong[first])} instead of {num(right[first])}."
+        else f"{symbol} is {num(wrong[first])} instead of {num(right[first])}."
     )
 
 
@@ -597,7 +624,7 @@ def _recursion(root: Value) -> Mistake:
     right_deep = explain(deep).grads
     backward = [v for v in reversed(ex.order)]
     right = {v: right_deep[v] for v in backward}
-    name = ex.names[root]
+    name = delimited(ex.names[root])
     note = (
         f"On {name} itself the recursive sort works: it recurses {own_depth} calls deep. "
         f"The chain {name} + 0 + 0 + … ({links} more nodes, {len(order)} in all) has the "

@@ -1,10 +1,11 @@
 """Practice mode: the learner works out each step of the backward pass, the program checks.
 
 `questions` turns an explanation into questions, in backward order: for every
-step after the output's, each local derivative ∂c/∂v of the node, then its
-gradient ∂f/∂v (upstream times local, summed over the paths). `check` judges
+step after the output's, the local derivative of each use of the node, written
+as in the listing (∂(x·y)/∂y: the consumer's own expression on top), then its
+gradient ∂f/∂v (upstream gradient times local derivative, summed over the uses). `check` judges
 one answer; a wrong one gets a hint that says which factor is off (upstream or
-local, a missing path, a sign), and `practise` runs the questions in a
+local, a missing use, a sign), and `practise` runs the questions in a
 terminal (or any pair of read/write functions: tests pipe answers in).
 
 The same questions and hints drive the practice page (`autograd.practice_page`).
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.explain import Explanation, Step
-from autograd.notation import definition, num
+from autograd.notation import delimited, gradient, num
 
 __all__ = [
     "ATOL",
@@ -31,6 +32,7 @@ __all__ = [
     "hint",
     "practise",
     "questions",
+    "step_heading",
 ]
 
 RTOL = 0.01  # an answer within 1% (or 0.001 absolute) is right: 4 digits typed are plenty
@@ -43,18 +45,20 @@ class Question:
     """One number to work out: a local derivative or a gradient of one step.
 
     ``factors`` are the (upstream, local) pairs the answer is made of: one pair
-    per path for a gradient, none for a local derivative. ``hint`` is the
-    general hint (the formula for a local derivative).
+    per use for a gradient, none for a local derivative. ``hint`` is the
+    general hint (the rule for a local derivative, the chain rule for a gradient).
     """
 
     step: int  # the step's number in the explanation
     kind: str  # "local" or "grad"
-    symbol: str  # "∂n1/∂x", "∂f/∂x"
+    symbol: str  # as the listing writes it: "∂(x·x)/∂x (left x)", "∂f/∂x"
     answer: float
     hint: str
     factors: tuple[tuple[float, float], ...] = ()
-    upstream_names: tuple[str, ...] = ()
+    upstream_names: tuple[str, ...] = ()  # the upstream gradients' symbols: "∂f/∂n1"
     working: str = ""  # how the answer is formed, shown when it is revealed
+    name: str = ""  # the node's name as formulas write it: "x", "[x1*w1]"
+    use: str = ""  # which use a local derivative is: "use 2 of 3, by n1 = x * x, left operand"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +70,8 @@ class Question:
             "factors": [list(f) for f in self.factors],
             "upstream_names": list(self.upstream_names),
             "working": self.working,
+            "name": self.name,
+            "use": self.use,
             "hints": {kind: hint(self, kind) for kind in HINTS},
         }
 
@@ -76,16 +82,20 @@ def questions(explanation: Explanation) -> list[Question]:
     for step in explanation:
         if not step.terms:
             continue
-        for t in step.terms:
+        n = len(step.terms)
+        for i, t in enumerate(step.terms, start=1):
+            # The rule in the graph's names (∂(x·x)/∂x (left x) = x), not yet in numbers.
+            rule = f"{t.symbol} = {t.formula}" if t.formula else t.rule
             out.append(
                 Question(
                     step.number,
                     "local",
-                    f"{t.symbol} (operand {t.position + 1} of {t.consumer_name} = "
-                    f"{definition(t.consumer, explanation.names)})",
+                    t.symbol,
                     t.local,
-                    f"the rule is {t.formula}" + (f", here {t.worked}" if t.worked else ""),
+                    f"the rule is {rule}" if rule else "see how the operation was computed",
                     working=t.local_text(),
+                    name=delimited(step.name),
+                    use=f"use {i} of {n}, {t.use}" if n > 1 else "",
                 )
             )
         out.append(_grad_question(step))
@@ -93,18 +103,23 @@ def questions(explanation: Explanation) -> list[Question]:
 
 
 def _grad_question(step: Step) -> Question:
-    ups = tuple(f"∂{step.output}/∂{t.consumer_name}" for t in step.terms)
-    hint = " + ".join(f"{u} · {t.symbol}" for u, t in zip(ups, step.terms))
     return Question(
         step.number,
         "grad",
         step.symbol,
         step.grad,
-        f"{step.symbol} = {hint}",
+        step.equation(),
         tuple((t.upstream, t.local) for t in step.terms),
-        ups,
+        tuple(t.upstream_symbol for t in step.terms),
         f"{step.equation()} {step.arithmetic()}",
+        name=delimited(step.name),
     )
+
+
+def step_heading(step: Step, steps: int) -> str:
+    """``Step 3 of 3: x = 3.000 (input), 3 uses``: what a practice step is about."""
+    uses = len(step.terms)
+    return f"Step {step.number} of {steps}: {step.headline()}, {uses} use{'s' * (uses != 1)}"
 
 
 def _near(a: float, b: float) -> bool:
@@ -147,18 +162,19 @@ def hint(q: Question, kind: str) -> str:
     if kind == "sign":
         return f"the sign is off: look again at the sign of the local factor. {q.hint}"
     if kind == "path":
-        node = q.symbol.rsplit("/∂", 1)[-1]
+        n = len(q.factors)
         return (
-            f"that is one path only: {node} is used {len(q.factors)} times, so add them: {q.hint}"
+            f"that is one use's contribution only: {q.name} has {n} uses, so add its {n} "
+            f"contributions: {q.hint}"
         )
     if kind == "upstream":
         return (
-            "the upstream factor is missing: multiply the local derivative by the gradient "
-            f"arriving from above ({named})"
+            "the upstream factor is missing: multiply each local derivative by its upstream "
+            f"gradient ({named})"
         )
     if kind == "local":
         return (
-            "the local factor is missing: multiply the upstream gradient by the local "
+            "the local factor is missing: multiply each upstream gradient by the local "
             f"derivative you found above. {q.hint}"
         )
     return (
@@ -212,18 +228,20 @@ def practise(
     out = ex.names[ex.root]
     write(ex.forward_text())
     write(
-        f"\nBackward pass: work out each local derivative and each gradient ∂{out}/∂node, "
-        f"from {out} back to the inputs. Answers within {RTOL:.0%} are right; "
-        "type ? to see the answer.\n"
+        f"\nBackward pass, from {out} back to the inputs: work out the local derivative of "
+        f"each use of a node (written with the consumer's own expression on top, as "
+        f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient × "
+        f"local derivative over the uses. Answers within {RTOL:.0%} are right; type ? to see "
+        "the answer.\n"
     )
     by_step = {s.number: s for s in ex}
     current = 0
     for q in questions(ex):
         if q.step != current:
             current = q.step
-            step = by_step[q.step]
-            users = ", ".join(sorted({t.consumer_name for t in step.terms}))
-            write(f"Step {step.number} of {len(ex)}: {step.headline()}; used by {users}")
+            write(step_heading(by_step[q.step], len(ex)))
+        if q.use:
+            write(f"  {q.use}:")
         score.asked += 1
         result = _ask(q, read, write)
         if result is None:

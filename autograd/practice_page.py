@@ -26,7 +26,7 @@ from autograd.draw import RENDER_TIMEOUT, draw_graph, node_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.notation import num
-from autograd.practice import ATOL, RTOL, questions
+from autograd.practice import ATOL, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]
 
@@ -50,10 +50,7 @@ def _data(explanation: Explanation) -> dict[str, Any]:
         d["factors"] = [[_number(u), _number(loc)] for u, loc in q.factors]
         d["node"] = node_id(index[step.node])
         d["upstream"] = [node_id(index[t.consumer]) for t in step.terms]
-        users = ", ".join(sorted({t.consumer_name for t in step.terms}))
-        d["headline"] = (
-            f"Step {step.number} of {len(explanation)}: {step.headline()}; used by {users}"
-        )
+        d["headline"] = step_heading(step, len(explanation))
         d["grad_text"] = f"grad {num(step.grad)}"
         qs.append(d)
     root_step = explanation[0]
@@ -158,8 +155,8 @@ _JS = """
       if (n) n.classList.add("current");
       q.upstream.forEach(function (id) { var u = node(id); if (u) u.classList.add("upstream"); });
       part("headline").textContent = q.headline;
-      part("prompt").textContent = (q.kind === "local" ? "local derivative " : "gradient ") +
-        q.symbol + " =";
+      part("prompt").textContent = (q.use ? q.use + ": " : "") +
+        (q.kind === "local" ? "local derivative " : "gradient ") + q.symbol + " =";
       input.disabled = false; part("check").disabled = false; part("reveal").disabled = false;
     }
     part("score").textContent = score.first + " right first time, " + score.second +

@@ -21,7 +21,7 @@ from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.expr import Expression, ExpressionError
 from autograd.files import write_atomically
-from autograd.notation import definition, num
+from autograd.notation import delimited, gradient, num
 
 __all__ = ["random_values", "worksheet_html", "write_worksheet"]
 
@@ -81,11 +81,11 @@ def _rows(ex: Explanation, key: bool) -> str:
     """One table row per step: the node, its value, its local derivatives and its gradient."""
     rows = []
     for step in ex:
-        d = definition(step.node, ex.names)
-        node = f"{step.name} = {d}" if d else f"{step.name} ({step.kind})"
+        name = delimited(step.name)
+        node = f"{name} = {step.definition}" if step.definition else f"{name} ({step.kind})"
         locals_ = []
         for t in step.terms:
-            worked = t.local_text().split(": ", 1)[-1]  # without the symbol, said before it
+            worked = t.local_text().removeprefix(f"{t.symbol} = ")  # the symbol is said before it
             cell = f"<span class='filled'>{html.escape(worked)}</span>"
             locals_.append(
                 f"<span class='local'>{html.escape(t.symbol)} = "
@@ -118,9 +118,9 @@ def _sheet(number: int, title: str, values: Mapping[str, float], ex: Explanation
         f"<h1>Worksheet {number}: <code>{html.escape(out)} = {html.escape(title)}</code></h1>"
         f"<p class='name'>Name: ______________________ &nbsp; Values: {html.escape(given)}</p>"
         "<p>The graph shows every value of the forward pass. Fill in each local derivative "
-        f"and each gradient ∂{html.escape(out)}/∂node, from the output back to the inputs "
-        "(row by row: each gradient is the upstream gradient times the local derivative, "
-        "summed over the paths).</p>"
+        f"and each gradient {html.escape(gradient(out, 'v'))}, from the output back to the "
+        "inputs (row by row: each gradient is the upstream gradient times the local "
+        "derivative, summed over the node's uses).</p>"
         f"<div class='graph'>{svg}</div>{_rows(ex, key=False)}</section>"
     )
 

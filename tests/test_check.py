@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Op, Value, apply, explain, topological_order
-from autograd.check import KINDS, mistake, nudge_test, step_notes
+from autograd.check import KINDS, mistake, nudge_test, step_checks
 from tests.expressions import Expr, expressions, points, smooth_derivative, value_at
 from tests.test_properties import build
 
@@ -72,7 +72,12 @@ def test_nudges_agree_with_backward_on_random_expressions(expr: Expr, point: lis
         if v in test and math.isfinite(v.grad):
             d = smooth_derivative(lambda p: value_at(expr, p), point, i)
             if d is not None and abs(d) < 1e6:
-                assert test[v].status == "agrees", (test[v], d)
+                n = test[v]
+                if n.status == "kink":  # x·relu(x) at 0 is smooth, but its nudge crosses
+                    # relu's kink, and the central difference is then only O(h) accurate.
+                    assert n.estimate is not None and abs(n.estimate - d) <= 2 * n.h, (n, d)
+                    continue
+                assert n.status == "agrees", (n, d)
 
 
 def test_a_corrupted_partial_is_caught_at_and_below_it() -> None:
@@ -138,7 +143,8 @@ def test_overwrite_keeps_only_the_last_path(at: float) -> None:
     # Backward visits f (x gets 1), then n1 = x·x, whose second operand write (x·1) is last.
     assert m.wrong[x] == at
     assert m.first is x
-    assert "3 paths" in m.why and "only the last" in m.why
+    assert "x has 3 uses" in m.why and "keeps only the contribution of use 3 of 3" in m.why
+    assert f"instead of the sum of all 3 ({2 * at + 1:.3f})" in m.why
     text = str(m)
     assert "∂f/∂x" in text and "← first difference" in text
     assert f"{2 * at + 1!r}" in text and f"{at!r}" in text
@@ -148,7 +154,7 @@ def test_overwrite_changes_nothing_when_no_node_is_used_twice() -> None:
     a, b = Value(2.0, label="a"), Value(5.0, label="b")
     m = mistake((a * b).exp(), "overwrite")
     assert m.first is None and m.wrong == m.right
-    assert "No node is used twice" in m.why
+    assert "No node has several uses" in m.why
 
 
 def test_order_goes_wrong_when_a_computed_node_is_shared() -> None:
@@ -158,7 +164,9 @@ def test_order_goes_wrong_when_a_computed_node_is_shared() -> None:
     m = mistake(g, "order")
     assert m.right[x] == (1 + 2 * 9.0) * 6.0
     assert m.wrong[x] == 1 * 6.0  # only the path through g's first operand got through
-    assert m.first is x and "before all the nodes that use it" in m.why
+    assert m.first is x and "before every use of it had added its contribution" in m.why
+    # y = n1 passed on ∂g/∂n1 = 1 before y*y added its 2y = 18 (the sum is 19).
+    assert "passed ∂f/∂n1 = 1.000 on" in m.why and f"(the sum is {1 + 2 * 9.0:.2f})" in m.why
 
 
 def test_order_on_a_tree_reuses_the_learners_expression() -> None:
@@ -220,16 +228,29 @@ def test_mistakes_as_data() -> None:
     assert d["nodes"][-1] == {"name": "x", "right": 7.0, "wrong": 3.0}
 
 
-def test_step_notes_give_each_step_its_nudge_and_the_mistakes_value() -> None:
+def test_step_checks_give_each_step_its_nudge_and_the_mistakes_values() -> None:
     f, x = x_squared_plus_x()
     ex = explain(f)
-    notes = step_notes(ex, nudge=True, kind="overwrite")
+    checks = step_checks(ex, kind="overwrite")
     number = next(s.number for s in ex if s.node is x)
-    assert notes[number] == (
-        "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees. With the mistake 'overwrite': "
-        "3.000 instead of 7.000 (the first node where they part)."
+    nudge = checks["nudge"][number]
+    assert nudge["estimate"] == pytest.approx(2 * 3.0 + 1, rel=1e-8)  # d(x² + x)/dx at 3
+    assert nudge["text"] == "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees"
+    wrong = checks["mistake"]
+    assert wrong["title"] == (
+        "Mistake 'overwrite': gradients assigned (=) instead of accumulated (+=)"
     )
-    assert notes[1].endswith("With the mistake 'overwrite': 1.000, the same.")
-    assert step_notes(ex) == {}
+    # With '=', x keeps only its last use's contribution, ∂f/∂n1 · ∂(x·x)/∂x (right x) = 3.
+    last = ex[number - 1].terms[-1]
+    assert wrong["by_step"][number] == {
+        "right": 7.0,
+        "wrong": last.upstream * last.local,
+        "first": True,
+        "text": "wrong (=)   ∂f/∂x = 3.000  ← first difference\nright (+=)  ∂f/∂x = 7.000",
+    }
+    assert wrong["by_step"][1]["text"].startswith("wrong (=)   ∂f/∂f = 1.000\n")
+    assert "use 3 of 3 (3.000) instead of the sum of all 3 (7.000)" in wrong["why"]
+    assert "mistake" not in step_checks(ex)
     # 'order' on a tree runs on g = f + f·f, another graph: no per-step values for f's steps.
-    assert all("mistake" not in n for n in step_notes(ex, kind="order").values())
+    order = step_checks(ex, kind="order")["mistake"]
+    assert order["by_step"] == {} and "reused as g = f + f*f" in order["note"]

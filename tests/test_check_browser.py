@@ -73,11 +73,11 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     pg = open_page(browser, path, problems)
     qs = questions(explain(root))
     s = state(pg)
-    assert s["question"] == 0 and s["prompt"].startswith("local derivative ∂f/∂n1")
+    assert s["question"] == 0 and s["prompt"] == "local derivative ∂(n1 + x)/∂n1 ="
     assert s["known"] == ["grad 1.000"]  # only the output's gradient is given
     n1_box = s["current"]
 
-    answer(pg, "1")  # ∂f/∂n1 (local) = 1: right, moves on to n1's gradient
+    answer(pg, "1")  # ∂(n1 + x)/∂n1 = 1: right, moves on to n1's gradient
     s = state(pg)
     assert s["question"] == 1 and s["feedback"].startswith("✓ right")
     assert s["prompt"] == "gradient ∂f/∂n1 =" and s["current"] == n1_box
@@ -86,10 +86,14 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     assert s["question"] == 2 and sorted(s["known"]) == ["grad 1.000", "grad 1.000"]
     assert s["current"] != n1_box  # x is the current node now
 
-    answer(pg, "1")  # ∂f/∂x (local, x as f's second operand) = 1
-    answer(pg, "2")  # ∂n1/∂x = x = 3: wrong, the hint names the local factor
+    assert state(pg)["prompt"] == "use 1 of 3, by f = n1 + x: local derivative ∂(n1 + x)/∂x ="
+    answer(pg, "1")  # ∂(n1 + x)/∂x = 1
+    answer(pg, "2")  # ∂(x·x)/∂x (left x) = x = 3: wrong, the hint names the local factor
     s = state(pg)
     assert s["question"] == 3
+    assert s["prompt"] == (
+        "use 2 of 3, by n1 = x * x, left operand: local derivative ∂(x·x)/∂x (left x) ="
+    )
     assert s["feedback"] == f"✗ not quite: {check(qs[3], 2.0)[1]}. Try again (or Reveal)."
     assert "local factor is off" in s["feedback"]
     answer(pg, "3.001")  # second try, within 1%
@@ -97,8 +101,9 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     pg.click(".ag-practice [data-part='reveal']")
     s = state(pg)
     assert s["question"] == 5 and s["feedback"] == f"Answer: {qs[4].working}"
-    answer(pg, "3")  # one path only (x·x's operand): the hint says to add the paths
-    assert "one path only: x is used 3 times" in state(pg)["feedback"]
+    answer(pg, "3")  # one use's contribution only: the hint says to add all three
+    assert state(pg)["feedback"] == f"✗ not quite: {check(qs[5], 3.0)[1]}. Try again (or Reveal)."
+    assert "one use's contribution only: x has 3 uses" in state(pg)["feedback"]
     answer(pg, "7")
     s = state(pg)
     assert s["question"] == 6 and "grad 7.000" in s["known"]
@@ -167,14 +172,41 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     browser: Any, tmp_path: Path
 ) -> None:
     root = graph()
+    x = root.operands[1]
     path = tmp_path / "steps.html"
-    write_stepper(path, root, nudge=True, mistake="overwrite")
+    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
     problems: list[str] = []
     pg = open_page(browser, path, problems)
+    pg.click(".ag-view")  # focus: keys act on this stepper
     for _ in range(3):
         pg.keyboard.press("ArrowRight")
-    note = pg.text_content("#note")
-    assert "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees." in note
-    assert "With the mistake 'overwrite': 3.000 instead of 7.000" in note
+    column = pg.text_content(".ag-mistake")
+    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
+    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
+    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
+    assert "keeps only the contribution of use 3 of 3" in column
+    beside = pg.evaluate(
+        """() => {
+        const m = document.querySelector(".ag-math").getBoundingClientRect();
+        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
+        return w.left >= m.right && w.top < m.bottom;
+    }"""
+    )
+    assert beside  # a second column beside the chain rule, not below it
+    nudge = ".ag-nudge"
+    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
+    assert not pg.is_visible(nudge)
+    pg.check(".ag-nudge-box")
+    assert pg.is_visible(nudge)
+    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
+    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
+    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
+    assert pg.text_content(".ag-mistake-step") == (
+        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
+    )
+    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
+    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []
