@@ -167,14 +167,15 @@ def hint(q: Question, kind: str) -> str:
             f"that is one use's contribution only: {q.name} has {n} uses, so add its {n} "
             f"contributions: {q.hint}"
         )
+    each, its = ("each", "its") if len(q.factors) > 1 else ("the", "the")
     if kind == "upstream":
         return (
-            "the upstream factor is missing: multiply each local derivative by its upstream "
+            f"the upstream factor is missing: multiply {each} local derivative by {its} upstream "
             f"gradient ({named})"
         )
     if kind == "local":
         return (
-            "the local factor is missing: multiply each upstream gradient by the local "
+            f"the local factor is missing: multiply {each} upstream gradient by {its} local "
             f"derivative you found above. {q.hint}"
         )
     return (

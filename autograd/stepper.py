@@ -300,7 +300,8 @@ _JS = """
       set("ag-math", data.forward.join("\\n"));
       set("ag-nudge", "");
       if (wrong) {
-        set("ag-mistake-step", wrong.note);
+        set("ag-mistake-step", wrong.note ||
+            "Step backward: beside each step, what this wrong pass leaves in the node.");
         set("ag-mistake-why", "");
       }
     } else {
