@@ -254,3 +254,17 @@ def test_step_checks_give_each_step_its_nudge_and_the_mistakes_values() -> None:
     # 'order' on a tree runs on g = f + f·f, another graph: no per-step values for f's steps.
     order = step_checks(ex, kind="order")["mistake"]
     assert order["by_step"] == {} and "reused as g = f + f*f" in order["note"]
+
+
+def test_checking_texts_write_names_as_the_listing_does() -> None:
+    # A label that is not an identifier is written in brackets in every formula of the
+    # listing; the nudge line, the mistake table and its sentence use the same symbols.
+    x = Value(2.0, label="x 1")
+    f = x * x + x
+    listing = str(explain(f))
+    assert "∂f/∂[x 1] = " in listing
+    assert nudge_test(f)[x].text() == "nudge [x 1] by ±1e-05: (f₊ − f₋)/2h = 5.000 ✓ agrees"
+    m = mistake(f, "overwrite")
+    assert m.right[x] == 2 * 2.0 + 1 and m.wrong[x] == 2.0
+    assert "  ∂f/∂[x 1]  5.0         2.0        ← first difference" in str(m).splitlines()
+    assert m.why.startswith("[x 1] has 3 uses;") and "so ∂f/∂[x 1] keeps only" in m.why
