@@ -65,7 +65,8 @@ class Nudge:
     * ``"differs"``: beyond it, with a smooth function: the chain rule is wrong here;
     * ``"kink"``: the nudge crosses a relu at 0, where the slope jumps (``kink`` names it);
     * ``"rough"``: the slopes left and right of the node differ by more than the
-      tolerance: the function bends too sharply within h to judge;
+      tolerance: the function bends too sharply within h to judge; or the estimate
+      moves when h shrinks tenfold: the slope is not defined there;
     * ``"one-sided"``: one side is outside the function's domain (sqrt at 0): the
       estimate is one-sided, shown but not judged;
     * ``"undefined"``: neither side can be evaluated, or a number is inf or nan.
@@ -282,8 +283,23 @@ def _nudge(
         return Nudge(*name, grad, estimate, h, "rough", why)
     # Rounding: f± carry an error of about one ulp each, which the division by 2h magnifies.
     rounding = 4 * sys.float_info.epsilon * max(abs(sides[1]), abs(sides[-1])) / h
-    status = "agrees" if _close(estimate, grad, rtol, atol + rounding) else "differs"
-    return Nudge(*name, grad, estimate, h, status, "")
+    if _close(estimate, grad, rtol, atol + rounding):
+        return Nudge(*name, grad, estimate, h, "agrees", "")
+    # Before calling the chain rule wrong, check that the estimate has settled: where the
+    # slope grows without bound (x**x-like at 0) it keeps moving as h shrinks.
+    try:
+        up = _rerun(order, i, v.data + h / 10, watch)[0]
+        down = _rerun(order, i, v.data - h / 10, watch)[0]
+        smaller = (up - down) / (h / 5)
+    except _UNDEFINED:
+        smaller = math.nan
+    if not _close(smaller, estimate, 1e-2, atol + 10 * rounding):
+        why = (
+            f"the estimate does not settle: {num(estimate)} with h, {num(smaller)} with h/10; "
+            f"the slope of {f} is not defined at {shown} = {num(v.data)}, so it cannot judge"
+        )
+        return Nudge(*name, grad, estimate, h, "rough", why)
+    return Nudge(*name, grad, estimate, h, "differs", "")
 
 
 # -- the classic mistakes --------------------------------------------------------------

@@ -268,3 +268,15 @@ def test_checking_texts_write_names_as_the_listing_does() -> None:
     assert m.right[x] == 2 * 2.0 + 1 and m.wrong[x] == 2.0
     assert "  ∂f/∂[x 1]  5.0         2.0        ← first difference" in str(m).splitlines()
     assert m.why.startswith("[x 1] has 3 uses;") and "so ∂f/∂[x 1] keeps only" in m.why
+
+
+def test_a_nudge_that_does_not_settle_is_not_called_a_mistake() -> None:
+    # f = (x·x)**x at x = 0: near 0, f = exp(2x·log|x|), whose slope 2·log|x| + 2 has no
+    # limit. The engine's 0 (PyTorch's convention for a**b at a = 0) is neither confirmed
+    # nor called wrong: the central estimate is 2·log h, and moves by 2·log 10 at h/10.
+    x = Value(0.0, label="x")
+    f = (x * x) ** x
+    n = nudge_test(f)[x]
+    assert n.status == "rough" and n.estimate == pytest.approx(2 * math.log(1e-5), rel=1e-4)
+    assert f"{2 * math.log(1e-6):.2f} with h/10" in n.why
+    assert nudge_test(f).disagreements == []
