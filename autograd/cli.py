@@ -8,6 +8,8 @@
 
 Options may come before or after the expression. No Python warning reaches the
 terminal, and values echoed in a message are shortened.
+    autograd practice / autograd worksheet, and explain's --nudge, --mistake
+    and --practice: see `autograd.check_cli`.
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
@@ -30,6 +32,7 @@ from typing import Any
 
 import graphviz
 
+from autograd import check_cli
 from autograd.compiler import compile as compile_graph
 from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.engine import Value, topological_order
@@ -71,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
             "must be quoted with a leading space or parentheses: ' -x' or '(-x)'."
         ),
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="{explain,draw,compile}")
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="{explain,draw,compile,practice,worksheet}"
+    )
 
     def common(q: argparse.ArgumentParser) -> None:
         q.add_argument(
@@ -107,6 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--svg", metavar="FILE.svg", help="also write the graph as SVG")
     e.add_argument("--html", metavar="FILE.html", help="also write the HTML stepper page")
+    e.add_argument(
+        "--practice", action="store_true", help="with --html: the page asks, the learner answers"
+    )
+    check_cli.add_explain_options(e)
 
     d = sub.add_parser(
         "draw",
@@ -122,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         help="output file; the format comes from the suffix: .svg .png .pdf .dot",
     )
     _compile_parser(sub, common)
+    check_cli.add_commands(sub, common)
     return p
 
 
@@ -232,6 +242,8 @@ def _explain(args: argparse.Namespace) -> int:
     svg_fmt = _format(args.svg, [".svg"]) if args.svg else None
     if args.html and Path(args.html).suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html {args.html!r}: use a name ending in .html")
+    if args.practice and not args.html:
+        raise UsageError("--practice: it is a mode of the --html page; give --html FILE.html")
     expression = _expression(args)
     root, named, chosen = _build(expression, args.at, args.params)
     params = chosen or None
@@ -255,13 +267,16 @@ def _explain(args: argparse.Namespace) -> int:
             max_nodes=_MAX_NODES,
             timeout=_DOT_TIMEOUT,
             params=params,
+            practice=args.practice,
+            nudge=args.nudge,
+            mistake=args.mistake,
         )
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:
         write_atomically(args.svg, svg)
     if page is not None:
         write_atomically(args.html, page.encode("utf-8"))
-    print(explanation)
+    print(check_cli.explain_listing(args, explanation))
     if wrt is not None:
         symbol = next(step.symbol for step in explanation if step.node is wrt)
         print(f"\nSo {symbol} = {explanation.grad(wrt)!r}")
@@ -338,8 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
+        args.expression = _expression(args)
         if args.command == "compile":
             return _compile(args)
+        if args.command in check_cli.COMMANDS:
+            return check_cli.run(args, check_cli.Tools(_build, _values, UsageError))
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

@@ -36,7 +36,15 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.engine import Value, topological_order
-from autograd.notation import constant, definition, delimited, node_names, num, parameter_names
+from autograd.notation import (
+    constant,
+    definition,
+    delimited,
+    gradient,
+    node_names,
+    num,
+    parameter_names,
+)
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 
@@ -134,7 +142,7 @@ class Step:
     @property
     def symbol(self) -> str:
         """``∂f/∂w``: the total gradient of the output with respect to this node."""
-        return f"∂{delimited(self.output)}/∂{delimited(self.name)}"
+        return gradient(self.output, self.name)
 
     def headline(self) -> str:
         """``n2 = n1 + b = 0.3000`` (with the role of a leaf)."""
@@ -351,6 +359,10 @@ class Explanation(Sequence[Step]):
 
     def backward_text(self) -> str:
         """The backward pass: every step."""
+        return "\n\n".join([self.backward_intro(), *(str(step) for step in self.steps)])
+
+    def backward_intro(self) -> str:
+        """What the backward pass's symbols mean: ∂f/∂v a total, ∂(n1 + x)/∂n1 a local."""
         out = delimited(self.names[self.root])
         example = next((t.symbol for step in self.steps for t in step.terms), None)
         local = (
@@ -359,14 +371,12 @@ class Explanation(Sequence[Step]):
             if example
             else ""
         )
-        lines = [
+        return (
             f"Backward pass, from {out} back to the inputs (the chain rule).\n"
             f"∂{out}/∂v is the gradient of the output {out} with respect to a node v{local}.\n"
             f"Each use of v contributes upstream gradient × local derivative; "
             f"∂{out}/∂v is the sum of the contributions."
-        ]
-        lines += [str(step) for step in self.steps]
-        return "\n\n".join(lines)
+        )
 
     def __str__(self) -> str:
         return f"{self.forward_text()}\n\n{self.backward_text()}"
@@ -499,7 +509,7 @@ def explain(
                     symbol=symbol,
                     formula=formula,
                     worked=worked,
-                    upstream_symbol=f"∂{shown[root]}/∂{shown[c]}",
+                    upstream_symbol=gradient(names[root], names[c]),
                     use=use,
                     rule=rule,
                     local_checks=checks,

@@ -25,6 +25,7 @@ __all__ = [
     "constant",
     "definition",
     "delimited",
+    "gradient",
     "node_names",
     "num",
     "parameter_names",
@@ -115,6 +116,11 @@ def delimited(name: str) -> str:
     (``∂o/∂x1*w1 + x2*w2``); ``∂o/∂[x1*w1 + x2*w2]`` cannot.
     """
     return name if name.isidentifier() else f"[{name}]"
+
+
+def gradient(output: str, name: str) -> str:
+    """``∂f/∂w``: the total gradient of the output ``output`` with respect to the node ``name``."""
+    return f"∂{delimited(output)}/∂{delimited(name)}"
 
 
 def _operand(x: object, names: Mapping[Value, str]) -> str:

@@ -31,11 +31,13 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.check import step_checks
 from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, op_edge_id, render
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
 from autograd.notation import num
+from autograd.practice_page import practice_fragment, practice_html
 
 __all__ = [
     "Stepper",
@@ -169,6 +171,19 @@ _CSS = """
 .ag-stepper .ag-note { color: #555; }
 .ag-stepper .ag-math { font: 14px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
   margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+/* A chosen mistake is a second column beside the chain rule, apart from it in colour. */
+.ag-stepper .ag-cols { display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: flex-start; }
+.ag-stepper .ag-cols .ag-math { flex: 1 1 24em; }
+.ag-stepper .ag-mistake { flex: 1 1 18em; margin-top: 4px; padding: 4px 10px;
+  border-left: 4px solid #c0392b; background: #fdf0ee; }
+.ag-stepper .ag-mistake-title { font-weight: 600; color: #8e2a1f; }
+.ag-stepper .ag-mistake-step, .ag-stepper .ag-nudge { font: 14px/1.45 ui-monospace,
+  "DejaVu Sans Mono", Menlo, Consolas, monospace; margin: 2px 0; white-space: pre-wrap;
+  overflow-wrap: anywhere; }
+.ag-stepper .ag-mistake-why { color: #555; }
+.ag-stepper .ag-nudge { color: #1d5e8c; }
+.ag-stepper.ag-hide-nudge .ag-nudge { display: none; }
+.ag-stepper .ag-nudge-toggle { white-space: nowrap; color: #333; }
 .ag-stepper .ag-view { overflow: auto; max-height: 70vh; touch-action: none; cursor: grab;
   background: #fff; padding: 8px; box-sizing: border-box; }
 .ag-stepper .ag-view.ag-dragging { cursor: grabbing; }
@@ -208,7 +223,8 @@ _JS = """
   function set(cls, text) { q(cls).textContent = text; }
   var view = q("ag-view"), svg = view.querySelector("svg");
   var prevB = q("ag-prev"), nextB = q("ag-next"), playB = q("ag-play");
-  var slider = q("ag-slider"), live = q("ag-live");
+  var slider = q("ag-slider"), live = q("ag-live"), nudgeBox = q("ag-nudge-box");
+  var wrong = data.mistake;
   var grads = {}, stepOf = {};
   steps.forEach(function (s, k) { if (!(s.node in stepOf)) stepOf[s.node] = k; });
   data.nodes.forEach(function (id) {
@@ -282,6 +298,12 @@ _JS = """
       set("ag-note", "Press Next (or \\u2192) to run backward one node at a time, " +
                      "from the output " + data.output + " back to the inputs.");
       set("ag-math", data.forward.join("\\n"));
+      set("ag-nudge", "");
+      if (wrong) {
+        set("ag-mistake-step", wrong.note ||
+            "Step backward: beside each step, what this wrong pass leaves in the node.");
+        set("ag-mistake-why", "");
+      }
     } else {
       var s = steps[current];
       var node = el(s.node);
@@ -292,6 +314,13 @@ _JS = """
       headline = s.headline;
       set("ag-note", s.note);
       set("ag-math", s.lines.join("\\n"));
+      set("ag-nudge", s.nudge);
+      if (wrong) {
+        var mine = wrong.by_step[String(s.number)];
+        // Per node when the wrong pass ran on this graph; else the pass's own summary.
+        set("ag-mistake-step", mine ? mine.text : wrong.note);
+        set("ag-mistake-why", !mine || mine.first ? wrong.why : "");
+      }
       reveal(node);
     }
     set("ag-counter", counter);
@@ -331,6 +360,9 @@ _JS = """
   q("ag-in").addEventListener("click", function () { zoomTo(scale * 1.25); });
   q("ag-out").addEventListener("click", function () { zoomTo(scale / 1.25); });
   q("ag-fit").addEventListener("click", fit);
+  function showNudge() { root.classList.toggle("ag-hide-nudge", !nudgeBox.checked); }
+  nudgeBox.addEventListener("change", showNudge);
+  showNudge();
 
   // Keys act only for the stepper that has the focus, or else the one under the pointer,
   // and never while the user types (a text field, a notebook's cell editor).
@@ -338,7 +370,7 @@ _JS = """
   root.addEventListener("pointerenter", function () { hovered = true; });
   root.addEventListener("pointerleave", function () { hovered = false; });
   function typing(t) {
-    if (!t || t === slider) return false;
+    if (!t || t === slider || t === nudgeBox) return false;
     var tag = t.tagName;
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!t.isContentEditable;
   }
@@ -349,7 +381,8 @@ _JS = """
     if (owner ? owner !== root : !hovered) return;
     if (typing(ev.target)) return;
     var key = ev.key;
-    if (ev.target.tagName === "BUTTON" && (key === " " || key === "Enter")) return;
+    var pressable = ev.target.tagName === "BUTTON" || ev.target === nudgeBox;
+    if (pressable && (key === " " || key === "Enter")) return;
     if (key === "ArrowRight" || key === "PageDown" || (key === " " && !ev.shiftKey)) {
       user(current + 1);
     } else if (key === "ArrowLeft" || key === "PageUp" || key === " ") {
@@ -452,6 +485,9 @@ def stepper_fragment(
     view: str = "values",
     inputs: Sequence[str] | None = None,
     page: bool = False,
+    practice: bool = False,
+    nudge: bool = False,
+    mistake: str | None = None,
 ) -> str:
     """The stepper for ``root`` as an HTML fragment, to put into any page (or notebook).
 
@@ -464,14 +500,38 @@ def stepper_fragment(
     ``page`` makes it fill the window (`stepper_html`). Needs Graphviz's ``dot``
     to lay out the graph, and raises `autograd.draw.RenderError` if it fails or
     takes more than ``timeout`` seconds (None: no limit).
+
+    With ``practice=True``, the practice page instead (`autograd.practice_page`):
+    the learner types each local derivative and gradient. Each step's nudge test is
+    in the page, shown or hidden by a checkbox (``nudge=True``: ticked at first);
+    ``mistake=KIND`` adds a second column beside each step: what that wrong backward
+    pass leaves in the node (`autograd.check.step_checks`).
     """
+    if practice:
+        return practice_fragment(
+            root, explanation, title=title, params=params, rankdir=rankdir,
+            max_nodes=max_nodes, timeout=timeout,
+        )  # fmt: skip
     if explanation is None:
         explanation = explain(root, params=params)
     elif explanation.root is not root:
         raise ValueError("stepper_html: the explanation is of another root")
     prefix = f"ag{secrets.token_hex(4)}-"
     svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
-    steps_json = _json_for_script(_page_data(explanation, where))
+    data = _page_data(explanation, where)
+    checks = step_checks(explanation, mistake)
+    for d in data["steps"]:
+        text = checks["nudge"][d["number"]]["text"]
+        d["nudge"] = f"{text[0].upper()}{text[1:]}."
+    data["mistake"] = checks.get("mistake")
+    mistake_column = (
+        '<div class="ag-mistake" role="note">'
+        f'<div class="ag-mistake-title">{html.escape(data["mistake"]["title"])}</div>'
+        '<pre class="ag-mistake-step"></pre><div class="ag-mistake-why"></div></div>'
+        if mistake
+        else ""
+    )
+    steps_json = _json_for_script(data)
     heading = "Backpropagation, step by step"
     if title:
         heading += f": <code>{html.escape(title)}</code>"
@@ -496,11 +556,17 @@ aria-label="step (0 is the forward pass)">
 <button class="ag-fit" type="button" aria-label="fit the graph in view">Fit</button>
 <span class="ag-scale">100%</span>
 </span>
+<label class="ag-nudge-toggle"><input class="ag-nudge-box" type="checkbox"\
+{" checked" if nudge else ""}> nudge test</label>
 </div>
 <div class="ag-panel">
 <div class="ag-headline"></div>
 <div class="ag-note"></div>
+<div class="ag-nudge"></div>
+<div class="ag-cols">
 <pre class="ag-math"></pre>
+{mistake_column}
+</div>
 </div>
 <div class="ag-live ag-sr" aria-live="polite" aria-atomic="true"></div>
 </div>
@@ -516,7 +582,11 @@ aria-label="step (0 is the forward pass)">
 
 def stepper_html(root: Value, explanation: Explanation | None = None, **options: Any) -> str:
     """The stepper as a page of its own, as a string (options as `stepper_fragment`);
-    the graph fills the window below the panel."""
+    the graph fills the window below the panel. With ``practice=True``, the practice page."""
+    if options.get("practice"):
+        for key in ("practice", "nudge", "mistake"):  # the practice page asks; it shows no answers
+            options.pop(key, None)
+        return practice_html(root, explanation, **options)
     fragment = stepper_fragment(root, explanation, page=True, **options)
     title = options.get("title")
     return f"""<!DOCTYPE html>

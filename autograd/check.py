@@ -1,0 +1,654 @@
+"""Checking the chain rule: the nudge test beside every step, and the classic wrong backward passes.
+
+`nudge_test` estimates ∂root/∂node for every node by nudging it: the node's
+value is moved by ±h, the forward pass is run again *from that node* with the
+forward rules of the op table (`autograd.ops`), and
+
+    (f(v + h) − f(v − h)) / 2h
+
+is set beside the gradient the chain rule gave (`autograd.explain`). Interior
+nodes are nudged as well as leaves: a learner can check every step, not only
+the last. Where a nudge crosses relu's kink, or the function bends too sharply
+within h for the estimate to mean anything, the result says so instead of
+raising an alarm.
+
+`mistake` runs a deliberately wrong backward pass beside the right one, on the
+learner's own graph, and points to the first node where they part:
+
+* ``overwrite``: gradients assigned (``=``) instead of accumulated (``+=``);
+* ``order``: nodes visited depth-first from the output, without the topological sort;
+* ``twice``: micrograd's second ``backward()``, which does not reset interior nodes;
+* ``recursion``: the recursive topological sort, on a deep chain built on the graph.
+
+Both only read the graph: no ``.grad`` is read or written.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from autograd.engine import Value, enable_grad, topological_order
+from autograd.explain import Explanation, Step, explain
+from autograd.notation import delimited, gradient, num
+
+__all__ = [
+    "KINDS",
+    "Mistake",
+    "Nudge",
+    "NudgeTest",
+    "mistake",
+    "nudge_test",
+    "step_checks",
+]
+
+# Forward rules refuse values outside their domain (log of a negative, 1/0): that side
+# of a nudge has no value.
+_UNDEFINED = (ValueError, ZeroDivisionError, OverflowError)
+
+
+def _close(a: float, b: float, rtol: float, atol: float) -> bool:
+    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """The nudge test of one node: the central difference beside the chain rule's gradient.
+
+    ``status`` is one of
+
+    * ``"agrees"``: within the tolerance;
+    * ``"differs"``: beyond it, with a smooth function: the chain rule is wrong here;
+    * ``"kink"``: the nudge crosses a relu at 0, where the slope jumps (``kink`` names it);
+    * ``"rough"``: the slopes left and right of the node differ by more than the
+      tolerance: the function bends too sharply within h to judge; or the estimate
+      moves when h shrinks tenfold: the slope is not defined there;
+    * ``"one-sided"``: one side is outside the function's domain (sqrt at 0): the
+      estimate is one-sided, shown but not judged;
+    * ``"undefined"``: neither side can be evaluated, or a number is inf or nan.
+    """
+
+    name: str
+    output: str  # the output's name: the f of (f₊ − f₋)/2h
+    grad: float  # ∂root/∂node by the chain rule
+    estimate: float | None  # the finite-difference estimate; None when there is none
+    h: float
+    status: str
+    why: str  # one sentence for every status but "agrees" and "differs"
+
+    @property
+    def disagrees(self) -> bool:
+        return self.status == "differs"
+
+    def text(self) -> str:
+        """``nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees``."""
+        f = delimited(self.output)
+        head = f"nudge {delimited(self.name)} by ±{self.h:g}: "
+        if self.estimate is None:
+            return f"{head}no estimate: {self.why}"
+        formula = f"({f}₊ − {f}₋)/2h" if self.status != "one-sided" else "one side only"
+        head += f"{formula} = {num(self.estimate)}"
+        if self.status == "agrees":
+            return f"{head} ✓ agrees"
+        if self.status == "differs":
+            return f"{head} ✗ DIFFERS from {num(self.grad)}"
+        return f"{head} ~ {self.why}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready; inf and nan stay floats) for notebooks and pages."""
+        return {
+            "name": self.name,
+            "output": self.output,
+            "grad": self.grad,
+            "estimate": self.estimate,
+            "h": self.h,
+            "status": self.status,
+            "why": self.why,
+            "text": self.text(),
+        }
+
+
+class NudgeTest(Mapping[Value, Nudge]):
+    """The nudge test of every node of an explanation: a mapping node → `Nudge`.
+
+    ``by_step()`` gives the results in the explanation's step order (step number →
+    plain data), the separate structure the stepper shows beside `Step` data.
+    """
+
+    def __init__(
+        self, explanation: Explanation, results: dict[Value, Nudge], h: float, rtol: float
+    ) -> None:
+        self.explanation = explanation
+        self.results = results
+        self.h = h
+        self.rtol = rtol
+
+    def __getitem__(self, v: Value) -> Nudge:
+        return self.results[v]
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    @property
+    def disagreements(self) -> list[Nudge]:
+        """The nodes where the nudge and the chain rule disagree, in step order."""
+        return [self.results[s.node] for s in self.explanation if self.results[s.node].disagrees]
+
+    def by_step(self) -> dict[int, dict[str, Any]]:
+        return {s.number: self.results[s.node].as_dict() for s in self.explanation}
+
+    def listing(self) -> str:
+        """The explanation's listing with each step's nudge test below it."""
+        ex = self.explanation
+        out = ex.names[ex.root]
+        head = (
+            f"{ex.backward_intro()}\nEach step is checked by a nudge of h = {self.h:g}: "
+            f"({delimited(out)}₊ − {delimited(out)}₋)/2h beside {gradient(out, 'v')} "
+            f"(tolerance {self.rtol:g} relative)."
+        )
+        steps = [
+            f"{step}\n{' ' * (len(str(step.number)) + 2)}{self.results[step.node].text()}"
+            for step in ex
+        ]
+        return "\n\n".join([ex.forward_text(), head, *steps, self.summary()])
+
+    def summary(self) -> str:
+        """``6 nudges agree with the chain rule; 2 cross a kink.`` (or where they disagree)."""
+        counts: dict[str, int] = {}
+        for n in self.results.values():
+            counts[n.status] = counts.get(n.status, 0) + 1
+        said = {
+            "agrees": "agree with the chain rule",
+            "kink": "cross a kink",
+            "rough": "bend too sharply to judge",
+            "one-sided": "are one-sided",
+            "undefined": "have no estimate",
+        }
+        parts = [f"{counts[k]} {v}" for k, v in said.items() if counts.get(k)]
+        text = f"Nudges: {'; '.join(parts)}." if parts else ""
+        if self.disagreements:
+            names = ", ".join(delimited(n.name) for n in self.disagreements)
+            text = f"The nudge DISAGREES with the chain rule at {names}. {text}"
+        return text.strip()
+
+
+def _rerun(
+    order: list[Value], start: int, value: float, watch: dict[Value, int]
+) -> tuple[float, set[Value]]:
+    """The root's value when node ``order[start]`` holds ``value``, and the relu nodes
+    (of ``watch``, node → sign of its input's side, 1 for > 0) whose input changed side.
+
+    Only the nodes that depend on the nudged one are computed again, each with its
+    op's forward rule from the table.
+    """
+    changed: dict[Value, float] = {order[start]: value}
+    crossed: set[Value] = set()
+    for v in order[start + 1 :]:
+        if not any(p in changed for p in v.parents):
+            continue
+        op = v._op
+        assert op is not None  # a node with parents is an operation
+        xs = [changed.get(x, x.data) if isinstance(x, Value) else x for x in v.operands]
+        if v in watch and (xs[0] > 0.0) != bool(watch[v]):
+            crossed.add(v)
+        changed[v] = op.forward(*xs)
+    return changed.get(order[-1], order[-1].data), crossed
+
+
+def nudge_test(
+    target: Value | Explanation, h: float = 1e-5, rtol: float = 1e-4, atol: float = 1e-6
+) -> NudgeTest:
+    """The nudge test of every step of ``target`` (an `Explanation`, or a root to explain).
+
+    For each node v, the central difference (f(v+h) − f(v−h)) / 2h with every node
+    that depends on v computed again from v's nudged value, set beside the chain
+    rule's ∂f/∂v. They agree when |estimate − gradient| <= atol + rtol·max(|·|), plus
+    the rounding error of the difference (4·eps·|f|/h). Costs two partial forward
+    passes per node: fine for expressions and small networks, quadratic in graph size.
+    """
+    if not (isinstance(h, float | int) and math.isfinite(h) and h > 0):
+        raise ValueError(f"nudge_test: h must be a positive number, got {h!r}")
+    explanation = target if isinstance(target, Explanation) else explain(target)
+    order = explanation.order
+    position = {v: i for i, v in enumerate(order)}
+    watch = {v: int(v.operands[0].data > 0.0) for v in order if v.op == "relu"}
+    results = {
+        s.node: _nudge(s, explanation, position, watch, float(h), rtol, atol) for s in explanation
+    }
+    return NudgeTest(explanation, results, float(h), rtol)
+
+
+def _nudge(
+    step: Step,
+    ex: Explanation,
+    position: dict[Value, int],
+    watch: dict[Value, int],
+    h: float,
+    rtol: float,
+    atol: float,
+) -> Nudge:
+    """The nudge test of one step's node."""
+    v, grad, order = step.node, step.grad, ex.order
+    name = (step.name, step.output)
+    f, shown = delimited(step.output), delimited(step.name)  # as the listing writes them
+    i = position[v]
+    here = order[-1].data
+    sides: dict[int, float] = {}
+    crossed: set[Value] = set()
+    for sign in (1, -1):
+        try:
+            value, kinks = _rerun(order, i, v.data + sign * h, watch)
+        except _UNDEFINED:
+            continue
+        sides[sign] = value
+        crossed |= kinks
+    if not math.isfinite(grad):
+        return Nudge(*name, grad, None, h, "undefined", f"the chain rule gives {num(grad)} here")
+    if not sides:
+        why = f"{f} is undefined on both sides of {shown}"
+        return Nudge(*name, grad, None, h, "undefined", why)
+    if len(sides) == 1:
+        ((sign, value),) = sides.items()
+        estimate = (value - here) / (sign * h)
+        side = "below" if sign == 1 else "above"
+        why = f"{f} is undefined just {side} {shown} = {num(v.data)}"
+        return Nudge(*name, grad, estimate, h, "one-sided", why)
+    estimate = (sides[1] - sides[-1]) / (2 * h)
+    if not math.isfinite(estimate):
+        why = f"{f} is not finite near {shown}"
+        return Nudge(*name, grad, None, h, "undefined", why)
+    if crossed:
+        kink = delimited(ex.names[min(crossed, key=position.__getitem__)])
+        why = (
+            f"the nudge moves the input of {kink} = relu(…) across 0, where relu's slope "
+            "jumps from 0 to 1 (a kink): the estimate averages the two slopes, not a mistake"
+        )
+        return Nudge(*name, grad, estimate, h, "kink", why)
+    right = (sides[1] - here) / h
+    left = (here - sides[-1]) / h
+    # One-sided slopes differ by about h·f''; past 1% of the slope (or of 1), the
+    # function changes too much within h for any finite difference to judge it.
+    if abs(left - right) > 1e-2 * max(1.0, abs(left), abs(right)):
+        why = (
+            f"the slopes just left ({num(left)}) and right ({num(right)}) of {shown} "
+            f"differ: {f} bends too sharply within h to judge"
+        )
+        return Nudge(*name, grad, estimate, h, "rough", why)
+    # Rounding: f± carry an error of about one ulp each, which the division by 2h magnifies.
+    rounding = 4 * sys.float_info.epsilon * max(abs(sides[1]), abs(sides[-1])) / h
+    if _close(estimate, grad, rtol, atol + rounding):
+        return Nudge(*name, grad, estimate, h, "agrees", "")
+    # Before calling the chain rule wrong, check that the estimate has settled: where the
+    # slope grows without bound (x**x-like at 0) it keeps moving as h shrinks.
+    try:
+        up = _rerun(order, i, v.data + h / 10, watch)[0]
+        down = _rerun(order, i, v.data - h / 10, watch)[0]
+        smaller = (up - down) / (h / 5)
+    except _UNDEFINED:
+        smaller = math.nan
+    if not _close(smaller, estimate, 1e-2, atol + 10 * rounding):
+        why = (
+            f"the estimate does not settle: {num(estimate)} with h, {num(smaller)} with h/10; "
+            f"the slope of {f} is not defined at {shown} = {num(v.data)}, so it cannot judge"
+        )
+        return Nudge(*name, grad, estimate, h, "rough", why)
+    return Nudge(*name, grad, estimate, h, "differs", "")
+
+
+# -- the classic mistakes --------------------------------------------------------------
+
+KINDS = ("overwrite", "order", "twice", "recursion")
+
+_TITLES = {
+    "overwrite": "gradients assigned (=) instead of accumulated (+=)",
+    "order": "nodes visited depth-first from the output, without the topological sort",
+    "twice": "a second backward() that does not reset interior nodes (micrograd)",
+    "recursion": "the topological sort written as a recursive function",
+}
+_RIGHT = {
+    "overwrite": "right (+=)",
+    "order": "right (topological)",
+    "twice": "right (2 calls)",
+    "recursion": "right (iterative)",
+}
+_WRONG = {
+    "overwrite": "wrong (=)",
+    "order": "wrong (depth-first)",
+    "twice": "wrong (2 calls)",
+    "recursion": "wrong (recursive)",
+}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong backward pass beside the right one, node by node, on one graph.
+
+    ``right`` and ``wrong`` map every node to the gradient each pass leaves in it
+    (for ``twice``: what ``.grad`` holds after two calls); ``first`` is the first
+    node, in backward order, where they part (None if they never do); ``why`` is
+    one sentence on why. For ``recursion``, ``wrong`` is empty and ``depth`` is
+    how deep the recursive sort got before Python's RecursionError.
+    """
+
+    kind: str
+    root: Value
+    names: dict[Value, str]
+    backward_order: list[Value]
+    right: dict[Value, float]
+    wrong: dict[Value, float]
+    first: Value | None
+    why: str
+    depth: int = 0
+    note: str = ""  # what was done to the learner's graph, if anything
+
+    @property
+    def inputs(self) -> list[Value]:
+        return [v for v in self.backward_order if v.is_leaf]
+
+    def rows(self, nodes: list[Value]) -> list[tuple[str, str, str, str]]:
+        out = self.names[self.root]
+        rows = []
+        for v in nodes:
+            right = repr(self.right[v])
+            wrong = "RecursionError" if self.kind == "recursion" else repr(self.wrong[v])
+            mark = "← first difference" if v is self.first else ""
+            if self.kind != "recursion" and v is not self.first and self.wrong[v] != self.right[v]:
+                mark = "✗"
+            rows.append((gradient(out, self.names[v]), right, wrong, mark))
+        return rows
+
+    def _table(self, nodes: list[Value]) -> list[str]:
+        rows = [("", _RIGHT[self.kind], _WRONG[self.kind], ""), *self.rows(nodes)]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        return [
+            ("  " + "  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3]).rstrip()
+            for r in rows
+        ]
+
+    def __str__(self) -> str:
+        lines = [f"Mistake '{self.kind}': {_TITLES[self.kind]}"]
+        if self.note:
+            lines += ["", self.note]
+        if self.kind != "recursion":
+            lines += ["", "Every node, in backward order:"]
+            lines += self._table(self.backward_order)
+        lines += ["", self.why, "", "The inputs, right and wrong side by side:"]
+        lines += self._table(self.inputs)
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for a page: per node (backward order) its name, right and wrong gradient."""
+        return {
+            "kind": self.kind,
+            "title": _TITLES[self.kind],
+            "why": self.why,
+            "first": None if self.first is None else self.names[self.first],
+            "nodes": [
+                {
+                    "name": self.names[v],
+                    "right": self.right[v],
+                    "wrong": self.wrong.get(v),
+                }
+                for v in self.backward_order
+            ],
+        }
+
+
+def step_checks(explanation: Explanation, kind: str | None = None) -> dict[str, Any]:
+    """The checks a page shows beside the steps, as plain data apart from the `Step` data.
+
+    ``nudge``: step number → that step's nudge test (`Nudge.as_dict`). With a mistake
+    ``kind``, ``mistake``: its title, sentences and column labels, and ``by_step``: step
+    number → the right and the wrong gradient of the node and a line saying so (only when
+    the wrong pass runs on the explained graph itself; ``order`` on an expression whose
+    computed nodes are each used once runs on a larger graph, ``recursion`` on a chain).
+    """
+    out: dict[str, Any] = {"nudge": nudge_test(explanation).by_step()}
+    if kind is None:
+        return out
+    m = mistake(explanation.root, kind)
+    by_step: dict[int, dict[str, Any]] = {}
+    if m.root is explanation.root and m.wrong:
+        for s in explanation:
+            right, wrong = m.right[s.node], m.wrong[s.node]
+            mark = "  ← first difference" if s.node is m.first else "  ✗" if wrong != right else ""
+            width = max(len(_WRONG[kind]), len(_RIGHT[kind]))
+            by_step[s.number] = {
+                "right": right,
+                "wrong": wrong,
+                "first": s.node is m.first,
+                "text": f"{_WRONG[kind]:<{width}}  {s.symbol} = {num(wrong)}{mark}\n"
+                f"{_RIGHT[kind]:<{width}}  {s.symbol} = {num(right)}",
+            }
+    out["mistake"] = {
+        "kind": kind,
+        "title": f"Mistake '{kind}': {_TITLES[kind]}",
+        "note": m.note,
+        "why": m.why,
+        "right_label": _RIGHT[kind],
+        "wrong_label": _WRONG[kind],
+        "by_step": by_step,
+    }
+    return out
+
+
+def mistake(root: Value, kind: str) -> Mistake:
+    """The wrong backward pass ``kind`` (one of `KINDS`) beside the right one, on root's graph."""
+    if not isinstance(root, Value):
+        raise TypeError(f"mistake: root must be a Value, got {root!r}")
+    if kind not in KINDS:
+        raise ValueError(f"mistake: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if kind == "recursion":
+        return _recursion(root)
+    if kind == "order":
+        m = _compare(root, kind)
+        if m.first is not None:
+            return m
+        # A graph whose computed nodes are each used once (every expression typed at the
+        # command line: only names are shared) is visited right in any depth-first order.
+        # Reusing the output itself shares a computed node.
+        with enable_grad():
+            g = root + root * root
+        g.label = "g"
+        m2 = _compare(g, kind, given={root: explain(root).names[root]})
+        f = delimited(m.names[root])
+        note = (
+            f"On {f} itself, depth-first order happens to be right: every computed node has "
+            "one use, so it is always reached after its only consumer. It goes wrong once a "
+            f"computed node has several uses; here {f} is reused as g = {f} + {f}*{f}:"
+        )
+        return replace(m2, note=note)
+    m = _compare(root, kind)
+    if kind == "twice":
+        note = (
+            "Both columns are what .grad holds after calling backward() twice. Right: this "
+            "engine (like PyTorch) resets interior nodes on each call, so each input gets "
+            "exactly two passes, 2·∂f/∂x. Wrong: micrograd resets only the output."
+        ).replace("∂f/∂x", gradient(m.names[root], "x"))
+        m = replace(m, note=note)
+    return m
+
+
+def _backward_pass(
+    root: Value, nodes: list[Value], grads: dict[Value, float], assign: bool
+) -> list[tuple[Value, float]]:
+    """Each node of ``nodes`` (in that order) passes its gradient on to its operands.
+
+    Returns what each node passed on, in order (the gradient it had when visited).
+    """
+    grads[root] = 1.0
+    sent = []
+    for c in nodes:
+        if c.is_leaf:
+            continue
+        g = grads[c]
+        sent.append((c, g))
+        for p, d in zip(c.parents, c.local_grads):
+            grads[p] = g * float(d) if assign else grads[p] + g * float(d)
+    return sent
+
+
+def _depth_first(root: Value) -> list[Value]:
+    """Nodes in the order a depth-first search from the output first reaches them."""
+    seen: set[Value] = set()
+    out = []
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        out.append(v)
+        stack.extend(reversed(v.parents))
+    return out
+
+
+def _compare(root: Value, kind: str, given: dict[Value, str] | None = None) -> Mistake:
+    ex = explain(root)
+    names = ex.names
+    if given:
+        names = {**names, **given}
+    backward = list(reversed(ex.order))
+    right = dict(ex.grads)
+    wrong = dict.fromkeys(ex.order, 0.0)
+    sent: list[tuple[Value, float]] = []
+    if kind == "overwrite":
+        _backward_pass(root, backward, wrong, assign=True)
+    elif kind == "order":
+        sent = _backward_pass(root, _depth_first(root), wrong, assign=False)
+    else:  # twice
+        _backward_pass(root, backward, wrong, assign=False)
+        _backward_pass(root, backward, wrong, assign=False)
+        right = {v: 2.0 * g if v.is_leaf else g for v, g in right.items()}
+    first = next((v for v in backward if wrong[v] != right[v]), None)
+    why = _why(kind, root, first, names, ex, right, wrong, sent)
+    return Mistake(kind, root, names, backward, right, wrong, first, why)
+
+
+def _why(
+    kind: str,
+    root: Value,
+    first: Value | None,
+    names: dict[Value, str],
+    ex: Explanation,
+    right: dict[Value, float],
+    wrong: dict[Value, float],
+    sent: list[tuple[Value, float]],
+) -> str:
+    if first is None:
+        if kind == "overwrite":
+            return "No node has several uses here, so '=' and '+=' give the same numbers."
+        return (
+            "Nothing lies between the output and the inputs here, so nothing is counted "
+            "twice: a second call only adds one more pass to each input."
+        )
+    name = delimited(names[first])
+    symbol = gradient(names[root], names[first])
+
+    def said(v: Value) -> str:
+        return gradient(names[root], names[v])
+
+    if kind == "overwrite":
+        step = next(s for s in ex if s.node is first)
+        n = len(step.terms)
+        return (
+            f"{name} has {n} uses; with '=' each use's contribution replaces the one before, "
+            f"so {symbol} keeps only the contribution of use {n} of {n} "
+            f"({num(wrong[first])}) instead of the sum of all {n} ({num(right[first])})."
+        )
+    if kind == "order":
+        early = next(c for c, g in sent if g != ex.grads[c])
+        g = next(g for c, g in sent if c is early)
+        return (
+            f"Depth-first, {delimited(names[early])} was visited and passed "
+            f"{said(early)} = {num(g)} on before every use of it had added its contribution "
+            f"(the sum is {num(ex.grads[early])}), so {symbol} is {num(wrong[first])} "
+            f"instead of {num(right[first])}."
+        )
+    return (
+        f"The second call starts again at the output but adds to the old {symbol} "
+        f"instead of resetting it, so {name} passes on {num(wrong[first])} (twice "
+        "its gradient) and everything below it gets too much."
+        if first in ex.grads and not first.is_leaf
+        else f"{symbol} is {num(wrong[first])} instead of {num(right[first])}."
+    )
+
+
+def _recursive_order(root: Value) -> tuple[list[Value], int]:
+    """micrograd's recursive topological sort; also how deep its recursion went."""
+    topo: list[Value] = []
+    seen: set[Value] = set()
+    deepest = [0]
+
+    def build(v: Value, depth: int) -> None:
+        deepest[0] = max(deepest[0], depth)
+        if v not in seen:
+            seen.add(v)
+            for p in v.parents:
+                build(p, depth + 1)
+            topo.append(v)
+
+    try:
+        build(root, 1)
+    except RecursionError:
+        raise _TooDeep(deepest[0]) from None
+    return topo, deepest[0]
+
+
+class _TooDeep(Exception):
+    def __init__(self, depth: int) -> None:
+        super().__init__(depth)
+        self.depth = depth
+
+
+def _depth_reached(root: Value) -> int:
+    """How deep the recursive sort of ``root`` gets before RecursionError (0: it finishes).
+
+    Run in a thread of its own, whose stack starts empty, so the depth does not depend
+    on how deep the caller already is (a test runner, a notebook, the command line).
+    """
+    depth = [0]
+
+    def attempt() -> None:
+        try:
+            _recursive_order(root)
+        except _TooDeep as e:
+            depth[0] = e.depth
+
+    worker = threading.Thread(target=attempt)
+    worker.start()
+    worker.join()
+    return depth[0]
+
+
+def _recursion(root: Value) -> Mistake:
+    ex = explain(root)
+    _, own_depth = _recursive_order(root)
+    links = 2 * sys.getrecursionlimit()
+    deep = root
+    for _ in range(links):  # + 0 leaves every gradient as it was: ∂deep/∂x = ∂f/∂x
+        deep = deep + 0.0
+    depth = _depth_reached(deep)
+    order = topological_order(deep)  # iterative: no limit but memory
+    right_deep = explain(deep).grads
+    backward = [v for v in reversed(ex.order)]
+    right = {v: right_deep[v] for v in backward}
+    name = delimited(ex.names[root])
+    note = (
+        f"On {name} itself the recursive sort works: it recurses {own_depth} calls deep. "
+        f"The chain {name} + 0 + 0 + … ({links} more nodes, {len(order)} in all) has the "
+        "same gradients, and is as deep as a small network unrolled over a long sequence."
+    )
+    why = (
+        f"The recursive sort needs one Python call per level of the graph and stopped with "
+        f"RecursionError at depth {depth} (Python's limit is {sys.getrecursionlimit()}); this "
+        f"engine's topological order is iterative and sorted all {len(order)} nodes."
+    )
+    return Mistake("recursion", root, ex.names, backward, right, {}, None, why, depth, note)

@@ -1,0 +1,172 @@
+"""The checking part of the ``autograd`` command: ``explain --nudge/--mistake``, ``practice``,
+``worksheet``. `autograd.cli` calls in here, so these commands live in one block.
+
+    autograd explain "x*x + x" --at x=3 --nudge
+    autograd explain "x*x + x" --at x=3 --mistake overwrite
+    autograd practice "x*x + x" --at x=3 [--html practice.html]
+    autograd worksheet "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 --html sheet.html
+    autograd worksheet "sigmoid(w*x + b)" --random 7 --sheets 30 --html sheets.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from autograd.check import KINDS, mistake, nudge_test
+from autograd.engine import Value
+from autograd.explain import Explanation, explain
+from autograd.expr import ExpressionError, parse
+from autograd.files import write_atomically
+from autograd.practice import practise
+from autograd.practice_page import practice_html
+from autograd.worksheet import random_values, write_worksheet
+
+__all__ = ["COMMANDS", "Tools", "add_commands", "add_explain_options", "explain_listing", "run"]
+
+
+@dataclass(frozen=True)
+class Tools:
+    """The cli's own helpers, passed in so that this module sits below `autograd.cli`."""
+
+    # (expression, --at, --params) → (output, named nodes by name, the parameters)
+    build: Callable[
+        [str, Sequence[str], Sequence[str]], tuple[Value, dict[str, Value], list[Value]]
+    ]
+    values: Callable[[Sequence[str]], dict[str, float]]
+    usage: type[Exception]  # raised for a bad command line: exit status 2
+
+
+def add_explain_options(e: argparse.ArgumentParser) -> None:
+    """``--nudge`` and ``--mistake`` of ``autograd explain``."""
+    e.add_argument(
+        "--nudge",
+        action="store_true",
+        help="check every step with a nudge: (f(v+h) − f(v−h))/2h beside the chain rule",
+    )
+    e.add_argument(
+        "--mistake",
+        choices=KINDS,
+        metavar="KIND",
+        help=f"also run a classic wrong backward pass beside the right one: {', '.join(KINDS)}",
+    )
+
+
+def explain_listing(args: argparse.Namespace, explanation: Explanation) -> str:
+    """What ``explain`` prints: the listing, with nudges if asked, and a mistake if asked."""
+    text = nudge_test(explanation).listing() if args.nudge else str(explanation)
+    if args.mistake:
+        text += "\n\n" + str(mistake(explanation.root, args.mistake))
+    return text
+
+
+def add_commands(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
+    """The ``practice`` and ``worksheet`` subcommands (``common`` adds EXPRESSION and --at)."""
+    p = sub.add_parser(
+        "practice",
+        help="work out each step of the backward pass yourself",
+        description=(
+            "Ask each local derivative and gradient in backward order, reading answers from "
+            "standard input; a wrong answer gets a hint and a second try, ? reveals."
+        ),
+    )
+    common(p)
+    p.add_argument(
+        "--html", metavar="FILE.html", help="write the practice page (for a browser) instead"
+    )
+    w = sub.add_parser(
+        "worksheet",
+        help="write a printable worksheet with an answer key",
+        description=(
+            "Write a printable page: the graph with values, a blank box for each gradient, "
+            "and the answer key on a separate printed page."
+        ),
+    )
+    common(w)
+    w.add_argument("--html", required=True, metavar="FILE.html", help="the page to write")
+    w.add_argument(
+        "--random",
+        type=int,
+        metavar="SEED",
+        help="draw the values of the names not given with --at (seeded: same seed, same sheets)",
+    )
+    w.add_argument(
+        "--sheets",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --random: N sheets, each with its own values (default 1)",
+    )
+
+
+def run(args: argparse.Namespace, tools: Tools) -> int:
+    """Run ``practice`` or ``worksheet``."""
+    if args.html and not args.html.lower().endswith((".html", ".htm")):
+        raise tools.usage(f"--html {args.html!r}: use a name ending in .html")
+    return _practice(args, tools) if args.command == "practice" else _worksheet(args, tools)
+
+
+def _practice(args: argparse.Namespace, tools: Tools) -> int:
+    """``autograd practice``: the questions on stdin/stdout, or the page with ``--html``."""
+    root, _, params = tools.build(args.expression, args.at, args.params)
+    explanation = explain(root, params=params or None)
+    if args.html:
+        page = practice_html(root, explanation, title=args.expression.strip())
+        write_atomically(args.html, page.encode("utf-8"))
+        print(f"wrote the practice page to {args.html} (open it in a browser)")
+        return 0
+    echo = not sys.stdin.isatty()  # piped answers: show them, so the transcript reads right
+
+    def read(prompt: str) -> str | None:
+        print(prompt, end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            print()
+            return None
+        if echo:
+            print(line.rstrip("\n"))
+        return line
+
+    try:
+        practise(explanation, read, print)
+    except KeyboardInterrupt:  # Ctrl-C ends practice; no traceback for a learner
+        print("\n(stopped)")
+        return 130
+    return 0
+
+
+def _worksheet(args: argparse.Namespace, tools: Tools) -> int:
+    """``autograd worksheet``: the printable page, values from --at or drawn with --random."""
+    if args.sheets < 1 or args.sheets > MAX_SHEETS:
+        raise tools.usage(f"--sheets {args.sheets}: give 1 to {MAX_SHEETS} sheets")
+    if args.sheets > 1 and args.random is None:
+        raise tools.usage("--sheets: several sheets need --random SEED (else all are the same)")
+    title = args.expression.strip()
+    if args.random is None:
+        root, named, _ = tools.build(args.expression, args.at, args.params)
+        sheets = [(title, {n: v.data for n, v in named.items() if v.is_leaf}, root)]
+    else:
+        fixed = tools.values(args.at)
+        try:
+            expression = parse(args.expression)
+            unknown = [n for n in fixed if n not in expression.names]
+            if unknown:
+                raise tools.usage(f"--at {unknown[0]}: the expression has no name {unknown[0]!r}")
+            rng = random.Random(args.random)
+            sheets = []
+            for _ in range(args.sheets):
+                values = random_values(expression, fixed, rng)
+                sheets.append((title, values, expression.build(values)))
+        except ExpressionError as e:
+            raise tools.usage(f"in the expression: {e}") from None
+    write_worksheet(args.html, sheets)
+    keys = "answer key" if len(sheets) == 1 else "answer keys"
+    print(f"wrote {len(sheets)} worksheet(s) and their {keys} to {args.html}")
+    return 0
+
+
+COMMANDS = ("practice", "worksheet")
+MAX_SHEETS = 200

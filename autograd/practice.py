@@ -1,0 +1,282 @@
+"""Practice mode: the learner works out each step of the backward pass, the program checks.
+
+`questions` turns an explanation into questions, in backward order: for every
+step after the output's, the local derivative of each use of the node, written
+as in the listing (∂(x·y)/∂y: the consumer's own expression on top), then its
+gradient ∂f/∂v (upstream gradient times local derivative, summed over the uses). `check` judges
+one answer; a wrong one gets a hint that says which factor is off (upstream or
+local, a missing use, a sign), and `practise` runs the questions in a
+terminal (or any pair of read/write functions: tests pipe answers in).
+
+The same questions and hints drive the practice page (`autograd.practice_page`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd.explain import Explanation, Step
+from autograd.notation import delimited, gradient, num
+
+__all__ = [
+    "ATOL",
+    "HINTS",
+    "RTOL",
+    "Question",
+    "Score",
+    "check",
+    "classify",
+    "hint",
+    "practise",
+    "questions",
+    "step_heading",
+]
+
+RTOL = 0.01  # an answer within 1% (or 0.001 absolute) is right: 4 digits typed are plenty
+ATOL = 1e-3
+REVEAL = ("?", "reveal")
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One number to work out: a local derivative or a gradient of one step.
+
+    ``factors`` are the (upstream, local) pairs the answer is made of: one pair
+    per use for a gradient, none for a local derivative. ``hint`` is the
+    general hint (the rule for a local derivative, the chain rule for a gradient).
+    """
+
+    step: int  # the step's number in the explanation
+    kind: str  # "local" or "grad"
+    symbol: str  # as the listing writes it: "∂(x·x)/∂x (left x)", "∂f/∂x"
+    answer: float
+    hint: str
+    factors: tuple[tuple[float, float], ...] = ()
+    upstream_names: tuple[str, ...] = ()  # the upstream gradients' symbols: "∂f/∂n1"
+    working: str = ""  # how the answer is formed, shown when it is revealed
+    name: str = ""  # the node's name as formulas write it: "x", "[x1*w1]"
+    use: str = ""  # which use a local derivative is: "use 2 of 3, by n1 = x * x, left operand"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "kind": self.kind,
+            "symbol": self.symbol,
+            "answer": self.answer,
+            "hint": self.hint,
+            "factors": [list(f) for f in self.factors],
+            "upstream_names": list(self.upstream_names),
+            "working": self.working,
+            "name": self.name,
+            "use": self.use,
+            "hints": {kind: hint(self, kind) for kind in HINTS},
+        }
+
+
+def questions(explanation: Explanation) -> list[Question]:
+    """The questions of every step but the output's (∂f/∂f = 1 is given), in backward order."""
+    out: list[Question] = []
+    for step in explanation:
+        if not step.terms:
+            continue
+        n = len(step.terms)
+        for i, t in enumerate(step.terms, start=1):
+            # The rule in the graph's names (∂(x·x)/∂x (left x) = x), not yet in numbers.
+            rule = f"{t.symbol} = {t.formula}" if t.formula else t.rule
+            out.append(
+                Question(
+                    step.number,
+                    "local",
+                    t.symbol,
+                    t.local,
+                    f"the rule is {rule}" if rule else "see how the operation was computed",
+                    working=t.local_text(),
+                    name=delimited(step.name),
+                    use=f"use {i} of {n}, {t.use}" if n > 1 else "",
+                )
+            )
+        out.append(_grad_question(step))
+    return out
+
+
+def _grad_question(step: Step) -> Question:
+    return Question(
+        step.number,
+        "grad",
+        step.symbol,
+        step.grad,
+        step.equation(),
+        tuple((t.upstream, t.local) for t in step.terms),
+        tuple(t.upstream_symbol for t in step.terms),
+        f"{step.equation()} {step.arithmetic()}",
+        name=delimited(step.name),
+    )
+
+
+def step_heading(step: Step, steps: int) -> str:
+    """``Step 3 of 3: x = 3.000 (input), 3 uses``: what a practice step is about."""
+    uses = len(step.terms)
+    return f"Step {step.number} of {steps}: {step.headline()}, {uses} use{'s' * (uses != 1)}"
+
+
+def _near(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= ATOL + RTOL * abs(b)
+
+
+# What a wrong answer looks like, tested in this order (the page's script tests the same).
+HINTS = ("sign", "path", "upstream", "local", "other")
+
+
+def classify(q: Question, answer: float) -> str:
+    """ "right", or which of `HINTS` describes a wrong ``answer`` to ``q``."""
+    if _near(answer, q.answer):
+        return "right"
+    if _near(-answer, q.answer):
+        return "sign"
+    if q.kind == "local":
+        return "local"
+    products = [u * d for u, d in q.factors]
+    if len(products) > 1 and any(_near(answer, p) for p in products):
+        return "path"
+    if _near(answer, sum(d for _, d in q.factors)):
+        return "upstream"  # the local derivatives alone: the upstream factor is missing
+    if _near(answer, sum(u for u, _ in q.factors)):
+        return "local"  # the upstream gradients alone: the local factor is missing
+    return "other"
+
+
+def hint(q: Question, kind: str) -> str:
+    """The hint for a wrong answer of kind ``kind`` (see `classify`): which factor is off."""
+    if q.kind == "local":
+        if kind == "sign":
+            return f"the sign is off: {q.hint}"
+        return f"the local factor is off: {q.hint}"
+    named = ", ".join(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
+    if kind == "sign":
+        return f"the sign is off: look again at the sign of the local factor. {q.hint}"
+    if kind == "path":
+        n = len(q.factors)
+        return (
+            f"that is one use's contribution only: {q.name} has {n} uses, so add its {n} "
+            f"contributions: {q.hint}"
+        )
+    each, its = ("each", "its") if len(q.factors) > 1 else ("the", "the")
+    if kind == "upstream":
+        return (
+            f"the upstream factor is missing: multiply {each} local derivative by {its} upstream "
+            f"gradient ({named})"
+        )
+    if kind == "local":
+        return (
+            f"the local factor is missing: multiply {each} upstream gradient by {its} local "
+            f"derivative you found above. {q.hint}"
+        )
+    return (
+        f"check the upstream factor ({named}, from the steps before) and the local one "
+        f"you found above, then multiply: {q.hint}"
+    )
+
+
+def check(q: Question, answer: float) -> tuple[bool, str]:
+    """Whether ``answer`` is right for ``q`` and, if not, a hint naming what is off."""
+    kind = classify(q, answer)
+    return (True, "right") if kind == "right" else (False, hint(q, kind))
+
+
+@dataclass
+class Score:
+    """How the practice went: answers right first time, after a hint, and revealed."""
+
+    first: int = 0
+    second: int = 0
+    revealed: int = 0
+    asked: int = 0
+    log: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.first} of {self.asked} right first time, {self.second} after a hint, "
+            f"{self.revealed} revealed."
+        )
+
+
+def _parse(text: str) -> float | None:
+    try:
+        return float(text.replace("−", "-").replace("×", "*").strip())
+    except ValueError:
+        return None
+
+
+def practise(
+    explanation: Explanation,
+    read: Callable[[str], str | None],
+    write: Callable[[str], None],
+) -> Score:
+    """Ask every question of ``explanation`` in backward order; return the score.
+
+    ``read(prompt)`` returns the learner's line, or None when there is no more input
+    (then practice stops there). Each question allows two tries; ``?`` reveals.
+    """
+    score = Score()
+    ex = explanation
+    out = ex.names[ex.root]
+    write(ex.forward_text())
+    write(
+        f"\nBackward pass, from {out} back to the inputs: work out the local derivative of "
+        f"each use of a node (written with the consumer's own expression on top, as "
+        f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient × "
+        f"local derivative over the uses. Answers within {RTOL:.0%} are right; type ? to see "
+        "the answer.\n"
+    )
+    by_step = {s.number: s for s in ex}
+    current = 0
+    for q in questions(ex):
+        if q.step != current:
+            current = q.step
+            write(step_heading(by_step[q.step], len(ex)))
+        if q.use:
+            write(f"  {q.use}:")
+        score.asked += 1
+        result = _ask(q, read, write)
+        if result is None:
+            write("\n(no more input: stopping here)")
+            score.asked -= 1
+            break
+        setattr(score, result, getattr(score, result) + 1)
+    write(f"\n{score}")
+    return score
+
+
+def _ask(
+    q: Question, read: Callable[[str], str | None], write: Callable[[str], None]
+) -> str | None:
+    """One question, up to two tries: "first", "second" or "revealed"; None at end of input."""
+    what = "local derivative" if q.kind == "local" else "gradient"
+    tries = 0
+    while True:
+        line = read(f"  {what} {q.symbol} = ")
+        if line is None:
+            return None
+        if line.strip().lower() in REVEAL:
+            write(f"  answer: {q.working}")
+            return "revealed"
+        value = _parse(line)
+        if value is None:
+            write("  type a number, or ? to see the answer")
+            continue
+        tries += 1
+        right, hint = check(q, value)
+        if right:
+            write(f"  ✓ right: {num(q.answer)}")
+            return "first" if tries == 1 else "second"
+        if tries == 2:
+            write(f"  ✗ not quite. The answer: {q.working}")
+            return "revealed"
+        write(f"  ✗ not quite: {hint}. Try again (? to see the answer).")

@@ -1,0 +1,212 @@
+"""Practice mode and worksheets in a real browser: headless Chromium, pages opened from file://."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value, explain
+from autograd.practice import check, questions
+from autograd.practice_page import practice_fragment
+from autograd.stepper import write_stepper
+from autograd.worksheet import write_worksheet
+from tests import test_stepper_browser
+from tests.test_stepper_browser import CHROMIUM
+
+browser = test_stepper_browser.browser  # the same headless Chromium fixture
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (CI installs it: apt chromium)"
+    ),
+    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed"),
+]
+
+
+def open_page(browser: Any, path: Path, problems: list[str]) -> Any:
+    pg = browser.new_page(viewport={"width": 1100, "height": 800})
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on(
+        "request",
+        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
+    )
+    pg.goto(path.as_uri())
+    return pg
+
+
+def graph() -> Value:
+    x = Value(3.0, label="x")
+    return x * x + x
+
+
+def state(pg: Any, scope: str = ".ag-practice") -> dict[str, Any]:
+    result: dict[str, Any] = pg.evaluate(
+        """(scope) => {
+        const root = document.querySelector(scope);
+        const part = (n) => root.querySelector(`[data-part='${n}']`).textContent;
+        const cur = root.querySelector("g.node.current");
+        const known = [...root.querySelectorAll("g.node text.grad-known")].map(t => t.textContent);
+        return {question: Number(root.getAttribute("data-question")), prompt: part("prompt"),
+                feedback: part("feedback"), score: part("score"), current: cur && cur.id,
+                known: known};
+    }""",
+        scope,
+    )
+    return result
+
+
+def answer(pg: Any, text: str, scope: str = ".ag-practice") -> None:
+    pg.fill(f"{scope} input", text)
+    pg.press(f"{scope} input", "Enter")
+
+
+def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path) -> None:
+    root = graph()
+    path = tmp_path / "practice.html"
+    write_stepper(path, root, title="x*x + x", practice=True)
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    qs = questions(explain(root))
+    s = state(pg)
+    assert s["question"] == 0 and s["prompt"] == "local derivative ∂(n1 + x)/∂n1 ="
+    assert s["known"] == ["grad 1.000"]  # only the output's gradient is given
+    n1_box = s["current"]
+
+    answer(pg, "1")  # ∂(n1 + x)/∂n1 = 1: right, moves on to n1's gradient
+    s = state(pg)
+    assert s["question"] == 1 and s["feedback"].startswith("✓ right")
+    assert s["prompt"] == "gradient ∂f/∂n1 =" and s["current"] == n1_box
+    answer(pg, "1")
+    s = state(pg)
+    assert s["question"] == 2 and sorted(s["known"]) == ["grad 1.000", "grad 1.000"]
+    assert s["current"] != n1_box  # x is the current node now
+
+    assert state(pg)["prompt"] == "use 1 of 3, by f = n1 + x: local derivative ∂(n1 + x)/∂x ="
+    answer(pg, "1")  # ∂(n1 + x)/∂x = 1
+    answer(pg, "2")  # ∂(x·x)/∂x (left x) = x = 3: wrong, the hint names the local factor
+    s = state(pg)
+    assert s["question"] == 3
+    assert s["prompt"] == (
+        "use 2 of 3, by n1 = x * x, left operand: local derivative ∂(x·x)/∂x (left x) ="
+    )
+    assert s["feedback"] == f"✗ not quite: {check(qs[3], 2.0)[1]}. Try again (or Reveal)."
+    assert "local factor is off" in s["feedback"]
+    answer(pg, "3.001")  # second try, within 1%
+    assert state(pg)["question"] == 4
+    pg.click(".ag-practice [data-part='reveal']")
+    s = state(pg)
+    assert s["question"] == 5 and s["feedback"] == f"Answer: {qs[4].working}"
+    answer(pg, "3")  # one use's contribution only: the hint says to add all three
+    assert state(pg)["feedback"] == f"✗ not quite: {check(qs[5], 3.0)[1]}. Try again (or Reveal)."
+    assert "one use's contribution only: x has 3 uses" in state(pg)["feedback"]
+    answer(pg, "7")
+    s = state(pg)
+    assert s["question"] == 6 and "grad 7.000" in s["known"]
+    assert s["score"].startswith("3 right first time, 2 after a hint, 1 revealed")
+    assert pg.is_disabled(".ag-practice input")
+    pg.close()
+    assert problems == []
+
+
+def test_two_practice_widgets_in_one_document_keep_to_themselves(
+    browser: Any, tmp_path: Path
+) -> None:
+    a, b = graph(), (Value(0.5, label="w") * 2.0).sigmoid()
+    page = "<!DOCTYPE html><meta charset='utf-8'><body><p id='outside' tabindex='-1'>text</p>"
+    page += practice_fragment(a, title="a") + practice_fragment(b, title="b") + "</body>"
+    path = tmp_path / "two.html"
+    path.write_text(page, encoding="utf-8")
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)) and len(ids) > 10  # every id unique in the document
+    widgets = pg.evaluate("() => [...document.querySelectorAll('.ag-practice')].map(e => e.id)")
+    first, second = (f"#{w}" for w in widgets)
+    answer(pg, "1", first)
+    assert state(pg, first)["question"] == 1
+    assert state(pg, second)["question"] == 0  # Enter in one widget moves only that one
+    # A key pressed outside both widgets does nothing to either, even with an answer typed.
+    pg.fill(f"{first} input", "1")
+    pg.click("#outside")
+    pg.keyboard.press("Enter")
+    assert (state(pg, first)["question"], state(pg, second)["question"]) == (1, 0)
+    sig = 1 / (1 + 2.718281828459045**-1.0)
+    answer(pg, f"{sig * (1 - sig):.4f}", second)
+    assert state(pg, second)["question"] == 1 and state(pg, first)["question"] == 1
+    pg.close()
+    assert problems == []
+
+
+def test_worksheet_prints_its_answer_key_on_a_page_of_its_own(browser: Any, tmp_path: Path) -> None:
+    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+    root = (w * x + b).sigmoid()
+    path = tmp_path / "sheet.html"
+    write_worksheet(path, [("sigmoid(w*x + b)", {"w": 0.5, "x": 1.0, "b": -0.2}, root)])
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    sheet_boxes = pg.evaluate("() => document.querySelectorAll('.sheet .box').length")
+    ex = explain(root)
+    assert sheet_boxes == sum(len(s.terms) + 1 for s in ex if s.terms)  # locals + gradients
+    assert pg.evaluate("() => document.querySelectorAll('.key .box').length") == 0
+    key = pg.text_content(".key")
+    assert "0.2445 × 0.5000 = 0.1222" in key  # ∂f/∂x = σ'(0.3)·w
+    assert "0.1222" not in pg.text_content(".sheet")  # no answer on the sheet itself
+    pg.emulate_media(media="print")
+    assert pg.evaluate("() => getComputedStyle(document.querySelector('.key')).breakBefore") in (
+        "page",
+        "always",
+    )
+    pdf = pg.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 2  # the sheet, then the key
+    pg.close()
+    assert problems == []
+
+
+def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
+    browser: Any, tmp_path: Path
+) -> None:
+    root = graph()
+    x = root.operands[1]
+    path = tmp_path / "steps.html"
+    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    pg.click(".ag-view")  # focus: keys act on this stepper
+    for _ in range(3):
+        pg.keyboard.press("ArrowRight")
+    column = pg.text_content(".ag-mistake")
+    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
+    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
+    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
+    assert "keeps only the contribution of use 3 of 3" in column
+    beside = pg.evaluate(
+        """() => {
+        const m = document.querySelector(".ag-math").getBoundingClientRect();
+        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
+        return w.left >= m.right && w.top < m.bottom;
+    }"""
+    )
+    assert beside  # a second column beside the chain rule, not below it
+    nudge = ".ag-nudge"
+    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
+    assert not pg.is_visible(nudge)
+    pg.check(".ag-nudge-box")
+    assert pg.is_visible(nudge)
+    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
+    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
+    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
+    assert pg.text_content(".ag-mistake-step") == (
+        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
+    )
+    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
+    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
+    pg.close()
+    assert problems == []

@@ -1,0 +1,213 @@
+"""Practice mode and worksheets without a browser: questions, hints, piped answers, CLI."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd import Value, cli, explain
+from autograd.practice import check, classify, practise, questions
+
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def neuron() -> tuple[Value, Value, Value, Value]:
+    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+    return (w * x + b).sigmoid(), w, x, b
+
+
+def test_questions_come_in_backward_order_with_their_answers() -> None:
+    f, *_ = neuron()
+    qs = questions(explain(f))
+    s = sigmoid(0.3)
+    local = s * (1 - s)
+    # n2: its local dσ/dn2 then its gradient; n1, b, x, w: ∂n2/∂n1 = 1 and so on.
+    assert [q.kind for q in qs] == ["local", "grad"] * 5
+    assert [q.answer for q in qs[:2]] == [pytest.approx(local)] * 2
+    answers = {q.symbol: q.answer for q in qs if q.kind == "grad"}
+    assert answers["∂f/∂w"] == pytest.approx(local * 1.0)
+    assert answers["∂f/∂x"] == pytest.approx(local * 0.5)
+    assert answers["∂f/∂b"] == pytest.approx(local)
+
+
+def test_hints_say_which_factor_is_off() -> None:
+    x = Value(0.5, label="x")
+    y = Value(-2.0, label="y")
+    f = (x * y).tanh() * 2.0 + x  # x is used twice; the tanh path has a non-trivial upstream
+    qs = questions(explain(f))
+    q = next(q for q in qs if q.kind == "grad" and q.symbol == "∂f/∂x")
+    t = math.tanh(-1.0)
+    through_tanh = 2.0 * (1 - t * t) * -2.0
+    assert q.answer == pytest.approx(through_tanh + 1.0)
+    assert check(q, through_tanh + 1.0) == (True, "right")
+    assert check(q, (through_tanh + 1.0) * 1.005)[0]  # within 1%
+    assert classify(q, 1.0) == "path"  # only the direct path x → f
+    assert check(q, 1.0)[1] == (
+        "that is one use's contribution only: x has 2 uses, so add its 2 contributions: "
+        "∂f/∂x = ∂f/∂f · ∂(n3 + x)/∂x + ∂f/∂n1 · ∂(x·y)/∂x"
+    )
+    assert classify(q, -(through_tanh + 1.0)) == "sign"
+    assert classify(q, -2.0 + 1.0) == "upstream"  # the local derivatives y and 1 alone
+    upstreams = sum(u for u, _ in q.factors)
+    assert classify(q, upstreams) == "local"  # the upstream gradients alone
+    assert check(q, -1.0)[1] == (
+        "the upstream factor is missing: multiply each local derivative by its upstream "
+        f"gradient (∂f/∂f = 1.000, ∂f/∂n1 = {2.0 * (1 - t * t):.4f})"
+    )
+    assert classify(q, 123.0) == "other"
+    local = next(q for q in qs if q.kind == "local" and q.symbol == "∂tanh(n1)/∂n1")
+    assert local.answer == pytest.approx(1 - t * t)
+    assert check(local, 0.5)[1] == "the local factor is off: the rule is ∂tanh(n1)/∂n1 = 1 − n2²"
+    # The two uses of x are asked as the listing writes them, each saying which use it is.
+    uses = [(q.symbol, q.use) for q in qs if q.kind == "local" and q.name == "x"]
+    assert uses == [
+        ("∂(n3 + x)/∂x", "use 1 of 2, by f = n3 + x"),
+        ("∂(x·y)/∂x", "use 2 of 2, by n1 = x * y"),
+    ]
+
+
+def run_practice(answers: list[str]) -> tuple[str, object]:
+    x = Value(3.0, label="x")
+    f = x * x + x
+    feed = iter(answers)
+    out: list[str] = []
+
+    def read(prompt: str) -> str | None:
+        line = next(feed, None)
+        out.append(f"{prompt}{line}")
+        return line
+
+    score = practise(explain(f), read, out.append)
+    return "\n".join(out), score
+
+
+def test_practise_accepts_hints_and_reveals() -> None:
+    # n1: local 1, gradient 1; x: locals ∂(n1 + x)/∂x = 1, ∂(x·x)/∂x = 3 (left, right),
+    # gradient 7. The 5th answer, 2 for the right x, is wrong.
+    text, score = run_practice(["1", "1", "1", "3", "2", "3", "?"])
+    assert str(score) == "4 of 6 right first time, 1 after a hint, 1 revealed."
+    assert (
+        "  use 3 of 3, by n1 = x * x, right operand:\n"
+        "  local derivative ∂(x·x)/∂x (right x) = 2\n"
+        "  ✗ not quite: the local factor is off: the rule is ∂(x·x)/∂x (right x) = x." in text
+    )
+    assert (
+        "answer: ∂f/∂x = ∂f/∂f · ∂(n1 + x)/∂x + ∂f/∂n1 · ∂(x·x)/∂x (left x) + ∂f/∂n1 · "
+        "∂(x·x)/∂x (right x) = 1.000 × 1.000 + 1.000 × 3.000 + 1.000 × 3.000" in text
+    )
+    text, score = run_practice(["1", "1", "1", "3", "3", "6", "7"])
+    assert "one use's contribution only" not in text and "upstream factor is missing" not in text
+    assert "✗ not quite: check the upstream factor (∂f/∂f = 1.000, ∂f/∂n1 = 1.000" in text
+    assert str(score) == "5 of 6 right first time, 1 after a hint, 0 revealed."
+
+
+def test_practise_stops_cleanly_at_the_end_of_input() -> None:
+    text, score = run_practice(["1", "oops"])
+    assert "type a number, or ? to see the answer" in text
+    assert "(no more input: stopping here)" in text
+    assert str(score) == "1 of 1 right first time, 0 after a hint, 0 revealed."
+
+
+def test_practice_command_reads_piped_answers() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "practice", "x*x + x", "--at", "x=3"],
+        input="1\n1\n1\n3\n3\n7\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert "gradient ∂f/∂x = 7\n  ✓ right: 7.000" in done.stdout
+    assert done.stdout.rstrip().endswith("6 of 6 right first time, 0 after a hint, 0 revealed.")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_explain_nudge_and_mistake_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "explain", "x*x + x", "--at", "x=3", "--nudge")
+    assert status == 0 and err == ""
+    assert "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees" in out
+    assert out.rstrip().endswith("Nudges: 3 agree with the chain rule.")
+    status, out, err = run(capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite")
+    assert status == 0 and err == ""
+    assert "∂f/∂x   7.0         3.0        ← first difference" in out
+    status, out, err = run(capsys, "explain", "x", "--at", "x=3", "--mistake", "typo")
+    assert status == 2 and out == "" and "--mistake: invalid choice: 'typo'" in err
+
+
+def test_practice_and_worksheet_refuse_bad_command_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_file = tmp_path / "s.html"
+    cases = [
+        (["worksheet", "x*y", "--at", "x=1", "y=2", "--html", str(tmp_path / "s.txt")], ".html"),
+        (["worksheet", "x*y", "--at", "x=1", "y=2", "--html", str(out_file), "--sheets", "3"],
+         "several sheets need --random"),
+        (["worksheet", "x*y", "--random", "1", "--sheets", "0", "--html", str(out_file)],
+         "--sheets 0: give 1 to 200"),
+        (["worksheet", "x*y", "--random", "1", "--at", "z=1", "--html", str(out_file)],
+         "--at z: the expression has no name 'z'"),
+        (["worksheet", "log(-x*x - 1)", "--random", "1", "--html", str(out_file)],
+         "no values drawn from -2.0 … 2.0 make"),
+        (["explain", "x", "--at", "x=1", "--practice"], "--practice: it is a mode of the --html"),
+        (["practice", "x +", "--at", "x=1"], "in the expression"),
+    ]  # fmt: skip
+    for argv, message in cases:
+        status, _, err = run(capsys, *argv)
+        assert status == 2, argv
+        assert message in err and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@needs_dot
+def test_worksheet_random_values_are_seeded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pages = []
+    for name, seed in (("a.html", "7"), ("b.html", "7"), ("c.html", "8")):
+        argv = ["worksheet", "w*x + b", "--random", seed, "--sheets", "3", "--at", "b=0.5"]
+        status, out, _ = run(capsys, *argv, "--html", str(tmp_path / name))
+        assert status == 0 and "wrote 3 worksheet(s) and their answer keys" in out
+        pages.append((tmp_path / name).read_text())
+    a, b, c = pages
+    assert a == b and a != c  # same seed, same sheets
+    values = [line.split("Values: ")[1].split("<")[0] for line in a.split("class='name'")[1:]]
+    assert len(values) == 3 and len(set(values)) == 3  # each student gets other numbers
+    assert all(v.endswith("b = 0.5") for v in values)  # --at fixes a value on every sheet
+    assert a.count("<section class='sheet'") == 3 and a.count("<section class='key'") == 3
+
+
+def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
+    ]
+    command, *expected = block.rstrip("\n").splitlines()
+    piped, _, rest = command.removeprefix("$ printf ").partition(" | ")
+    answers = shlex.split(piped)[0].replace("\\n", "\n")
+    argv = [sys.executable, "-m", "autograd", *shlex.split(rest)[1:]]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        argv, input=answers, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.rstrip("\n").splitlines() == expected
