@@ -147,7 +147,12 @@ _CSS = """
 /* As a page of its own, the stepper fills the window and only the graph's box scrolls. */
 .ag-stepper.ag-page { border: 0; border-radius: 0; height: 100vh; display: flex;
   flex-direction: column; }
-.ag-stepper.ag-page .ag-view { flex: 1 1 auto; min-height: 220px; max-height: none; }
+/* There the panel takes the height its text needs and the graph the rest (at least 220 px);
+   only when both cannot fit does the panel scroll. */
+.ag-stepper.ag-page .ag-view { flex: 1 1 0; min-height: 220px; max-height: none; }
+.ag-stepper.ag-page .ag-head { flex: 0 1 auto; min-height: 0; display: flex;
+  flex-direction: column; }
+.ag-stepper.ag-page .ag-panel { flex: 0 1 auto; max-height: none; }
 .ag-stepper:focus { outline: none; }
 .ag-stepper:focus-visible { outline: 2px solid #4a7fd6; outline-offset: -2px; }
 .ag-stepper .ag-head { background: #fff; border-bottom: 1px solid #ddd; padding: 8px 14px;
@@ -165,7 +170,8 @@ _CSS = """
 .ag-stepper .ag-zoom { display: flex; gap: 4px; align-items: center; }
 .ag-stepper .ag-zoom button { padding: 3px 9px; }
 .ag-stepper .ag-scale { color: #555; min-width: 3.2em; text-align: right; font-size: 13px; }
-/* The panel grows with its text (up to 30 % of the window, then it scrolls): no line is cut. */
+/* Embedded, the panel grows with its text up to 30 % of the window, then scrolls: no line is
+   cut. A page of its own lets it take what it needs (see .ag-page above). */
 .ag-stepper .ag-panel { margin-top: 6px; min-height: 6.5em; max-height: 30vh; overflow: auto; }
 .ag-stepper .ag-headline { font-weight: 600; overflow-wrap: anywhere; }
 .ag-stepper .ag-note { color: #555; }
@@ -218,6 +224,7 @@ _JS = """
   var P = root.getAttribute("data-prefix");
   var data = JSON.parse(document.getElementById(P + "steps").textContent);
   var steps = data.steps, M = steps.length, current = -1, scale = 1, timer = null;
+  var tallest = 0;
   function q(cls) { return root.querySelector("." + cls); }
   function el(id) { return document.getElementById(P + id); }
   function set(cls, text) { q(cls).textContent = text; }
@@ -331,6 +338,17 @@ _JS = """
     slider.value = String(current + 1);
     slider.setAttribute("aria-valuetext", counter);
     root.setAttribute("data-step", String(current));
+    // A page's panel keeps the height of the tallest step seen so far, so that the graph
+    // below it moves down a few times at most instead of jumping at every step (the
+    // forward pass, a listing of every node, does not count: it may take what it needs).
+    if (root.classList.contains("ag-page")) {
+      var panel = q("ag-panel");
+      panel.style.minHeight = "";
+      if (current >= 0) {
+        tallest = Math.max(tallest, panel.scrollHeight);
+        panel.style.minHeight = Math.min(tallest, window.innerHeight * 0.6) + "px";
+      }
+    }
   }
   function goTo(to) {
     to = Math.max(-1, Math.min(M - 1, to));

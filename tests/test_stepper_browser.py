@@ -459,3 +459,30 @@ def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> N
     assert pg.text_content(".ag-headline").startswith(f"{delimited(name)} = ")
     pg.close()
     assert problems == []
+
+
+def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(
+    browser: Any, tmp_path: Path
+) -> None:
+    """At 1366×768 a step with three uses (17 lines) needs no scrolling, and going back to a
+    shorter step does not move the graph up: the panel keeps the tallest height seen."""
+    x = Value(3.0, label="x")
+    root = x * x + x
+    path = tmp_path / "uses.html"
+    write_stepper(path, root, title="x*x + x")
+    pg, problems = open_page(browser, path, 1366, 768)
+    pg.hover(".ag-view")
+    top = "() => document.querySelector('.ag-view').getBoundingClientRect().top"
+    tops = []
+    for _ in range(3):
+        pg.keyboard.press("ArrowRight")
+        tops.append(pg.evaluate(top))
+    assert step_of(pg) == 3
+    math_text = pg.text_content(".ag-math")
+    assert math_text.count("contribution") == 3 and math_text.rstrip().endswith("= 7.000")
+    assert pg.eval_on_selector(".ag-panel", "e => e.scrollHeight <= e.clientHeight")
+    pg.keyboard.press("ArrowLeft")  # step 2: one use, fewer lines
+    # (scrollHeight is whole pixels: the box may settle by a fraction of one)
+    assert abs(pg.evaluate(top) - tops[-1]) < 1 and tops == sorted(tops)
+    pg.close()
+    assert problems == []
