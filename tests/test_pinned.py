@@ -651,3 +651,21 @@ def test_an_unknown_name_is_named() -> None:
     with pytest.raises(ExpressionError, match="'y'") as e:
         parse("x + y").build({"x": 1.0})
     assert e.value.column == 5
+
+
+def test_relu_of_negative_zero_is_positive_zero() -> None:
+    # "0 if a <= 0": -0.0 becomes +0.0, recording or not, as the table's rule says.
+    with no_grad():
+        off = Value(-0.0).relu()
+    on = Value(-0.0).relu()
+    for y in (on, off, apply(OPS["relu"], Value(-0.0))):
+        assert math.copysign(1.0, y.data) == 1.0
+
+
+def test_one_term_is_not_wrapped_in_an_extra_node() -> None:
+    y = Value(0.5)
+    e = losses.mse(y, 1.0)  # (y − 1)², with no "· 1/1" node on top
+    assert e.op == "**" and e.parents[0].parents == (y,)
+    assert losses.mse.batch([y], [1.0]).op == "**"
+    two = losses.mse.batch([y, y], [1.0, 0.0])
+    assert two.op == "*" and two.operands[1] == 0.5
