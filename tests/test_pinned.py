@@ -7,6 +7,7 @@ never by the code under test, so a wrong rule cannot be checked against itself.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -105,9 +106,9 @@ def test_linear_with_a_plain_number_bias(inputs, bias, expected) -> None:
 def test_linear_rejects_a_weight_that_is_not_a_value() -> None:
     with pytest.raises(TypeError, match=r"linear: weights must be Values, got 2\.0 at position 1"):
         linear([Value(1.0), 2.0], [1.0, 2.0], 0.0)  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"linear bias.*'b'"):
+    with pytest.raises(TypeError, match=r"^linear bias: .*'b'"):
         linear([Value(1.0)], [1.0], "b")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"linear input.*None"):
+    with pytest.raises(TypeError, match=r"^linear input: .*None"):
         linear([Value(1.0)], [None], 0.0)  # type: ignore[list-item]
 
 
@@ -669,3 +670,109 @@ def test_one_term_is_not_wrapped_in_an_extra_node() -> None:
     assert losses.mse.batch([y], [1.0]).op == "**"
     two = losses.mse.batch([y, y], [1.0, 0.0])
     assert two.op == "*" and two.operands[1] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "named"),
+    [
+        ("x.y", 2, "attribute"),
+        ("  x[0]", 4, "subscript"),
+        ("x.exp()", 2, "attribute"),
+        ("x + True", 5, "True"),
+        ("x + 1e999", 5, "1e999"),
+        ("x + " + "9" * 400, 5, "9" * 400),
+        ("exp + 1", 1, "'exp'"),
+        ("not x", 1, "'not'"),
+        ("-~x", 2, "'~'"),
+        ("x // 2", 3, "'//'"),
+        ("x  %  2", 4, "'%'"),
+        ("x @(y)", 3, "'@'"),
+        ("f(x)", 1, "'f'"),
+        ("exp(x, 1)", 1, "exp()"),
+        ("exp(x=1)", 1, "exp()"),
+        ("x\t+ 1", 2, r"'\t'"),
+        ("é.y", 2, "attribute"),
+        ("   ", 1, "empty"),
+    ],
+)
+def test_rejections_point_at_their_column(text, column, named) -> None:
+    with pytest.raises(ExpressionError) as e:
+        parse(text)
+    assert e.value.column == column
+    assert named in e.value.message
+
+
+def test_limits_are_inclusive() -> None:
+    assert parse("(" * 50 + "x" + ")" * 50).names == ("x",)  # MAX_DEPTH = 50
+    # depth is the current nesting, not the number of brackets seen
+    assert parse("+".join(["(" * 30 + "x" + ")" * 30] * 3)).names == ("x",)
+    text = "x" + "+1" * 499 + "+"  # 1000 characters: MAX_LENGTH, the limit itself
+    assert len(text) == 1000
+    with pytest.raises(ExpressionError) as e:
+        parse(text)
+    assert "syntax" in e.value.message  # too short to complain about the length
+    with pytest.raises(ExpressionError) as e:
+        parse(text + "1")
+    assert e.value.column == 1001
+    with pytest.raises(ExpressionError) as e:
+        parse(3)  # type: ignore[arg-type]
+    assert e.value.column is None and str(e.value) == e.value.message
+
+
+def test_names_are_normalized_and_columns_count_characters() -> None:
+    # Python reads ﬁ as fi (NFKC); a value given under either spelling binds it.
+    assert parse("ﬁ * 2").build({"ﬁ": 3.0}).data == 6.0
+    assert parse("fi * 2").build({"ﬁ": 3.0}).data == 6.0
+    with pytest.raises(ExpressionError) as e:
+        parse("é + log(y)").build({"é": 1.0, "y": 0.0})
+    assert e.value.column == 5  # characters, not UTF-8 bytes
+
+
+class _HugeNumber(Fraction):
+    """A real number beyond the floats whose repr is whatever the test sets."""
+
+    shown = ""
+
+    def __repr__(self) -> str:
+        return self.shown
+
+
+@pytest.mark.parametrize("width", [39, 40, 41, 45])
+def test_a_huge_number_is_shown_whole_up_to_40_characters(width) -> None:
+    x = _HugeNumber(10**400)
+    x.shown = "".join(str(i % 10) for i in range(width))
+    with pytest.raises(OverflowError) as e:
+        Value(x)
+    digits = x.shown
+    shown = digits if width <= 40 else f"{digits[:20]}...{digits[-10:]} ({width} digits)"
+    assert str(e.value) == f"Value: {shown} is too large for a float"
+
+
+def test_table_operators_are_named_and_documented_for_help() -> None:
+    for method, name, doc in [
+        (Value.__truediv__, "__truediv__", "self / other"),
+        (Value.__rtruediv__, "__rtruediv__", "other / self"),
+        (Value.__pow__, "__pow__", "self ** other"),
+        (Value.__rpow__, "__rpow__", "other ** self"),
+    ]:
+        assert (method.__name__, method.__qualname__, method.__doc__) == (name, name, doc)
+
+
+def test_three_value_operands_all_get_their_gradient() -> None:
+    w1, w2, b = Value(0.5), Value(-1.5), Value(0.25)
+    z = linear([w1, w2], [1, 2], b)  # int inputs: the general path
+    assert z.parents == (w1, w2, b) and z.data == 0.5 * 1 - 1.5 * 2 + 0.25
+    z.backward()
+    assert (w1.grad, w2.grad, b.grad) == (1.0, 2.0, 1.0)
+    fma = Op(
+        "fma",
+        lambda a, b, c: a * b + c,
+        (lambda a, b, c, out: b, lambda a, b, c, out: a, lambda a, b, c, out: 1.0),
+        ("b", "a", "1"),
+    )
+    x, y, c = Value(3.0), Value(4.0), Value(5.0)
+    out = apply(fma, x, y, c)
+    assert out.data == 17.0 and out.parents == (x, y, c)
+    assert [g.data for g in grad(out, [x, y, c])] == [4.0, 3.0, 1.0]
+    out.backward()
+    assert (x.grad, y.grad, c.grad) == (4.0, 3.0, 1.0)
