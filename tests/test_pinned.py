@@ -281,6 +281,8 @@ def test_a_bad_operand_is_named_in_place(symbol) -> None:
     with pytest.raises(TypeError) as right:
         reverse[symbol]("oops")
     assert f"'{symbol}': 'oops' {symbol} {x!r}" in str(right.value)
+    for e in (left, right):
+        assert str(e.value).endswith("; expected a Value or a real number")
 
 
 # -- Adam: every hyperparameter, against the update written out on floats --
