@@ -400,7 +400,7 @@ def test_sgd_with_momentum_and_decay_over_steps() -> None:
         ({"lr": -1}, r"SGD: lr must be a finite number > 0, got -1"),
         ({"lr": math.inf}, r"SGD: lr must be a finite number > 0, got inf"),
         ({"lr": "0.1"}, r"SGD: lr must be a finite number > 0, got '0\.1'"),
-        ({"lr": 0.1, "weight_decay": math.nan}, r"weight_decay must be a finite number >= 0"),
+        ({"lr": 0.1, "weight_decay": math.nan}, r"^SGD: weight_decay must be a finite number >= 0, got nan"),
     ],
 )
 def test_sgd_rejects_bad_hyperparameters(kwargs, pattern) -> None:
@@ -590,8 +590,10 @@ def test_binary_cross_entropy_clamps_at_epsilon() -> None:
     ],
 )
 def test_losses_reject_what_they_are_not_defined_for(loss, prediction, target, pattern) -> None:
-    with pytest.raises(ValueError, match=pattern):
+    with pytest.raises(ValueError, match=pattern) as e:
         loss(Value(prediction), target)
+    if "probability" in pattern:
+        assert str(e.value).endswith("; for raw scores use binary_cross_entropy_with_logits")
 
 
 # -- the expression language: unary plus, functions of constants, error columns --
@@ -778,3 +780,33 @@ def test_three_value_operands_all_get_their_gradient() -> None:
     assert [g.data for g in grad(out, [x, y, c])] == [4.0, 3.0, 1.0]
     out.backward()
     assert (x.grad, y.grad, c.grad) == (4.0, 3.0, 1.0)
+
+
+def test_bad_data_and_labels_are_named_with_their_type() -> None:
+    with pytest.raises(TypeError) as e:
+        Value("abc")  # type: ignore[arg-type]
+    assert str(e.value) == "Value: expected a real number (int or float), got 'abc' (str)"
+    with pytest.raises(TypeError) as e:
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    assert str(e.value) == "Value: label must be a str, got 3"
+
+
+def test_a_target_rule_is_optional() -> None:
+    positive = Loss("positive", "sum", lambda o, d: o[0] * d[0], lambda d: d > 0.0)
+    with pytest.raises(ValueError) as e:
+        positive(Value(1.0), -1.0)
+    assert str(e.value).rstrip() == "positive: target -1.0"
+
+
+@pytest.mark.parametrize(
+    ("target", "ops"),
+    [
+        (1.0, ["", "log", "*", "neg"]),  # −1·ln p: no (1 − p) term
+        (0.0, ["", "-", "log", "*", "neg"]),  # −1·ln(1 − p): no ln p term
+        (0.5, ["", "log", "*", "-", "log", "*", "+", "neg"]),
+    ],
+)
+def test_binary_cross_entropy_builds_only_the_terms_it_needs(target, ops) -> None:
+    # What draw and explain show a learner: a certain target has one term, not two.
+    e = losses.binary_cross_entropy(Value(0.75), target)
+    assert [v.op for v in topological_order(e)] == ops
