@@ -400,7 +400,10 @@ def test_sgd_with_momentum_and_decay_over_steps() -> None:
         ({"lr": -1}, r"SGD: lr must be a finite number > 0, got -1"),
         ({"lr": math.inf}, r"SGD: lr must be a finite number > 0, got inf"),
         ({"lr": "0.1"}, r"SGD: lr must be a finite number > 0, got '0\.1'"),
-        ({"lr": 0.1, "weight_decay": math.nan}, r"^SGD: weight_decay must be a finite number >= 0, got nan"),
+        (
+            {"lr": 0.1, "weight_decay": math.nan},
+            r"^SGD: weight_decay must be a finite number >= 0, got nan",
+        ),
     ],
 )
 def test_sgd_rejects_bad_hyperparameters(kwargs, pattern) -> None:
