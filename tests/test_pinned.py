@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from autograd import Op, Value, apply, grad, is_grad_enabled, linear, no_grad, topological_order
-from autograd.expr import ExpressionError, parse
+from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse
 from autograd.ops import OPS
 from nn import SGD, Adam, losses
 from nn.losses import EPSILON, Loss
@@ -818,3 +818,40 @@ def test_binary_cross_entropy_builds_only_the_terms_it_needs(target, ops) -> Non
     # What draw and explain show a learner: a certain target has one term, not two.
     e = losses.binary_cross_entropy(Value(0.75), target)
     assert [v.op for v in topological_order(e)] == ops
+
+
+@pytest.mark.parametrize("blanks", [1, 2])
+def test_an_excerpt_of_up_to_40_characters_is_quoted_whole(blanks) -> None:
+    text = "(x" + "+0" * 12 + ")" + " " * blanks + "*1e300*1e300"  # 40 or 41 characters
+    with pytest.raises(ExpressionError) as e:
+        parse(text).build({"x": 1.0})
+    quoted = text if len(text) <= 40 else text[:26] + "…" + text[-13:]
+    assert e.value.message.startswith(f"{quoted} = inf")
+    assert e.value.column == len(text) - 5  # the last "*"
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "column", "named"),
+    [
+        ("   aé+x", {"aé": 1.0}, 7, "'x'"),  # columns count characters after leading blanks
+        ("  x + 1e999", None, 7, "number 1e999 "),  # the literal as written, not its neighbours
+        ("1 + x", {"x": math.inf}, 5, "x = inf"),  # a name bound to a non-finite number
+        ("2(x)", None, 1, ", ".join(FUNCTIONS)),
+        ("(x + 1)(2)", None, 1, ", ".join(FUNCTIONS)),
+        ("f(x)", None, 1, ", ".join(FUNCTIONS)),
+    ],
+)
+def test_more_errors_name_the_place_and_the_operand(text, values, column, named) -> None:
+    with pytest.raises(ExpressionError) as e:
+        parse(text).build(values or {})
+    assert (e.value.column, e.value.args) == (column, (e.value.message,))
+    assert named in e.value.message
+
+
+def test_an_expression_made_directly_binds_its_names_when_met() -> None:
+    parsed = parse("x * x + y")
+    direct = Expression(parsed.text, parsed.tree, names=())  # no list of names up front
+    out = direct.build({"x": 3.0, "y": 0.5})
+    assert out.data == 9.5
+    x = out.parents[0].parents[0]
+    assert (x.label, x.data) == ("x", 3.0) and out.parents[0].parents == (x, x)
