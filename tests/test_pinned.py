@@ -855,3 +855,35 @@ def test_an_expression_made_directly_binds_its_names_when_met() -> None:
     assert out.data == 9.5
     x = out.parents[0].parents[0]
     assert (x.label, x.data) == ("x", 3.0) and out.parents[0].parents == (x, x)
+
+
+@pytest.mark.parametrize(("text", "column"), [("x +* 2", 4), ("  x +* 2", 6), ("x + (", 5)])
+def test_syntax_errors_point_at_their_column(text, column) -> None:
+    with pytest.raises(ExpressionError) as e:
+        parse(text)
+    assert e.value.column == column and "syntax" in e.value.message
+
+
+def test_only_brackets_count_towards_the_nesting_limit() -> None:
+    assert parse("X" * 60 + " + 1").names == ("X" * 60,)  # letters are not brackets
+    assert parse("(x)+" + "(" * 50 + "x" + ")" * 50).names == ("x",)  # ")" closes one
+    deep = "(" * 40 + "(x)" + "+" + "(" * 11 + "x" + ")" * 11 + ")" * 40  # 51 deep at the 11th
+    with pytest.raises(ExpressionError) as e:
+        parse(deep)
+    assert e.value.column == 40 + 3 + 1 + 11 and "nested" in e.value.message
+    with pytest.raises(ExpressionError) as e:
+        parse("X" * 60 + "+" + "(" * 51 + "x" + ")" * 51)
+    assert e.value.column == 60 + 1 + 51
+
+
+def test_characters_are_checked_up_to_the_length_limit() -> None:
+    at_limit = "x" * 999 + "\t"  # 1000 characters: the tab is the first problem
+    with pytest.raises(ExpressionError) as e:
+        parse(at_limit)
+    assert e.value.column == 1000 and r"'\t'" in e.value.message
+    with pytest.raises(ExpressionError) as e:
+        parse("x" * 1001 + "\t")  # too long is the first problem here
+    assert e.value.column == 1001 and "1002" in e.value.message
+    with pytest.raises(ExpressionError) as e:
+        parse(3)  # type: ignore[arg-type]
+    assert "int" in e.value.message
