@@ -887,3 +887,13 @@ def test_characters_are_checked_up_to_the_length_limit() -> None:
     with pytest.raises(ExpressionError) as e:
         parse(3)  # type: ignore[arg-type]
     assert "int" in e.value.message
+
+
+def test_the_losses_are_named_as_imported() -> None:
+    # The name is what errors and progress bars show.
+    for name in ("sum_squared_error", "mse", "binary_cross_entropy", "hinge"):
+        assert repr(getattr(losses, name)) == f"nn.losses.{name}"
+    logits = losses.binary_cross_entropy_with_logits
+    assert repr(logits) == "nn.losses.binary_cross_entropy_with_logits"
+    assert (losses.sum_squared_error.reduction, logits.reduction) == ("sum", "mean")
+    assert losses.EPSILON == 1e-7
