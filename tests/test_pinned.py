@@ -6,6 +6,7 @@ never by the code under test, so a wrong rule cannot be checked against itself.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from fractions import Fraction
 
@@ -897,3 +898,10 @@ def test_the_losses_are_named_as_imported() -> None:
     assert repr(logits) == "nn.losses.binary_cross_entropy_with_logits"
     assert (losses.sum_squared_error.reduction, logits.reduction) == ("sum", "mean")
     assert losses.EPSILON == 1e-7
+
+
+def test_a_parsed_expression_is_immutable() -> None:
+    e = parse("x * 2")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.text = "y"  # type: ignore[misc]
+    assert {e: 1}[e] == 1  # frozen, so hashable: usable as a cache key
