@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint bench clean test-torch
+.PHONY: test demo lint bench clean test-torch mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,18 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.compiled_step
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis mutants
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install).
 test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py
+
+# Optional, slow (a quarter of an hour to an hour): mutation testing of the core files with
+# mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant
+# meets the same examples. Results are kept in mutants/: a second run only retests what
+# changed; `$(BIN)/mutmut results` lists the survivors, `$(BIN)/mutmut show NAME` shows one.
+mutation: $(STAMP)
+	$(BIN)/pip install -q mutmut==3.8.1
+	CI=1 $(BIN)/mutmut run
+	$(BIN)/python -m tests.mutation_score

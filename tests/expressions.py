@@ -1,9 +1,9 @@
 """Random expression graphs over every engine op, for property tests.
 
 An expression is a nested tuple: ``("x", i)`` is variable i, ``("c", value)`` a
-constant, ``(op, child, ...)`` an operation. `evaluate` builds it from Values, so
-the same tree gives the engine's gradient and, by re-evaluation at shifted
-points, a finite-difference estimate.
+constant, ``(op, child, ...)`` an operation. `evaluate` builds it from Values for
+the engine's gradient; `value_at` computes it with plain floats and `math`, and
+its re-evaluation at shifted points gives an independent finite-difference estimate.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from autograd import Value, no_grad
+from autograd import Value
 
 N_VARS = 3
 UNARY = ["neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu"]
@@ -82,9 +82,44 @@ ARITH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
 def value_at(expr: Expr, point: Sequence[float]) -> float:
-    with no_grad():
-        out = evaluate(expr, [Value(p) for p in point])
-    return out.data if isinstance(out, Value) else out
+    """The expression at ``point`` in plain float arithmetic and `math`, without the engine.
+
+    This is the reference the engine's gradients are checked against, so it must not
+    share the engine's forward rules: a wrong rule would otherwise agree with itself.
+    Outside an op's domain it raises one of ARITH_ERRORS, as the engine does.
+    """
+    kind = expr[0]
+    if kind == "x":
+        return float(point[expr[1]])
+    if kind == "c":
+        return float(expr[1])
+    args = [value_at(child, point) for child in expr[1:]]
+    if kind in BINARY:
+        return _FLOAT_BINARY[kind](*args)
+    return _FLOAT_UNARY[kind](*args)
+
+
+_FLOAT_BINARY: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,  # ZeroDivisionError at b = 0
+    # math.pow raises ValueError for 0 ** negative and a negative base to a
+    # non-integer power, OverflowError past the float range.
+    "**": math.pow,
+}
+_FLOAT_UNARY: dict[str, Callable[[float], float]] = {
+    "neg": lambda a: -a,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tanh": math.tanh,
+    # σ(a) = (1 + tanh(a/2))/2: another formula than the engine's, and exact for all a.
+    "sigmoid": lambda a: 0.5 + 0.5 * math.tanh(0.5 * a),
+    "relu": lambda a: max(a, 0.0),
+}
 
 
 def central_difference(

@@ -214,6 +214,10 @@ def test_hessian_matches_finite_differences_of_grad(expr, point) -> None:
         out = evaluate(expr, xs)
         assert isinstance(out, Value)
         assume(math.isfinite(out.data) and abs(out.data) < 1e6)
+        # relu'(0) = 0 by convention, so relu(x·x) has Hessian 0 at x = 0 while the
+        # function (x² itself) is smooth there with slope 2: no finite difference sees
+        # that kink, so such points are skipped.
+        assume(not any(v.op == "relu" and v.parents[0].data == 0.0 for v in topological_order(out)))
         first = grad(out, xs, create_graph=True)
         hessian = [[g.data for g in grad(gi, xs)] for gi in first]
     except ARITH_ERRORS:

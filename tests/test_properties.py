@@ -39,6 +39,9 @@ def test_gradient_matches_finite_differences(expr, point) -> None:
     # An infinite local derivative (sqrt' at 0) makes the chain rule inf·0 = nan, as
     # in PyTorch; a finite-difference comparison says nothing there.
     assume(all(math.isfinite(d) for v in topological_order(out) for d in v.local_grads))
+    # The forward pass too, against plain float arithmetic (a different sigmoid formula
+    # and math.pow round differently in the last bits).
+    assert out.data == pytest.approx(value_at(expr, point), rel=1e-9, abs=1e-12), (expr, point)
     out.backward()
 
     for i, x in enumerate(xs):
