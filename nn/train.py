@@ -151,13 +151,20 @@ def fit(
             "fit: called inside no_grad(), where no graph is recorded and so nothing "
             "could be trained; call it outside the block (or inside enable_grad())"
         )
-    opt = SGD(model.parameters(), lr=0.1) if optimizer is None else optimizer
-    _check_optimizer(model, opt)
+    # The parameter list is looked up once per call: walking a model is most of what a
+    # compiled one-sweep fit() costs beyond its generated code.
+    params = model.parameters()
+    opt = SGD(params, lr=0.1) if optimizer is None else optimizer
+    _check_optimizer(params, opt)
     size = n if batch_size is None else min(batch_size, n)
     order = list(range(n))
     rng = random.Random(seed)
     history: list[float] = []
-    run = accumulator(model, inputs, targets, loss, compile)
+    run = (
+        _compiled_accumulate(model, inputs, targets, loss, params)
+        if compile
+        else functools.partial(accumulate, model, inputs, targets, loss)
+    )
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:
@@ -263,9 +270,14 @@ def _compiled_accumulate(
     inputs: Sequence[Any],
     targets: Sequence[Target],
     loss: Loss,
+    params: list[Value] | None = None,
 ) -> Callable[[Sequence[int]], float]:
-    """`accumulate`, by the model's compiled step: the same sums in the same order."""
-    params = model.parameters()
+    """`accumulate`, by the model's compiled step: the same sums in the same order.
+
+    ``params`` is ``model.parameters()``, when the caller has it already.
+    """
+    if params is None:
+        params = model.parameters()
     step = _compiled_step(model, params, inputs, targets, loss)
     rows = [[*_numbers(x, "fit"), *loss.target_numbers(d)] for x, d in zip(inputs, targets)]
     width = len(rows[0])
@@ -294,11 +306,11 @@ def _compiled_accumulate(
     return run
 
 
-def _check_optimizer(model: Model, optimizer: Optimizer) -> None:
-    """An optimizer that changes none of the model's parameters would train nothing."""
+def _check_optimizer(params: list[Value], optimizer: Optimizer) -> None:
+    """An optimizer that changes none of the model's parameters (``params``) would train nothing."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be an nn.optim optimizer, got {optimizer!r}")
-    own = {id(p) for p in model.parameters()}
+    own = {id(p) for p in params}
     if not any(id(p) in own for p in optimizer.params):
         first = optimizer.params[0]
         raise ValueError(
