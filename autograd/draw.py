@@ -35,6 +35,7 @@ __all__ = [
     "RenderError",
     "draw_graph",
     "edge_id",
+    "inline_svg",
     "node_id",
     "op_edge_id",
     "render",
@@ -148,6 +149,22 @@ def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIM
     something that is not a ``fmt`` file, `GraphvizMissing` when nothing can render ``fmt``.
     """
     return render_source(graph.source, fmt, timeout)
+
+
+def inline_svg(
+    graph: graphviz.Digraph, prefix: str, timeout: float | None = RENDER_TIMEOUT
+) -> str:
+    """``graph`` as SVG to put inside a page: no XML prolog, no node titles, ids prefixed.
+
+    Graphviz titles every node with its id, which browsers show as a tooltip: noise on
+    a page (a tooltip asked for, such as a parameter's full name, is an ``<a
+    xlink:title>`` and stays). Ids are only ever written by Graphviz from our own ids
+    (``v3``, ``e3_0``, ...), so ``prefix`` on each makes them unique per widget.
+    """
+    svg = render(graph, "svg", timeout).decode("utf-8")
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    return re.sub(r'\bid="', f'id="{prefix}', svg)
 
 
 class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information

@@ -22,7 +22,7 @@ import re
 import secrets
 from typing import Any
 
-from autograd.draw import RENDER_TIMEOUT, draw_graph, node_id, render
+from autograd.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.notation import num
@@ -209,13 +209,6 @@ _JS = """
 """
 
 
-def _scoped_svg(svg: str, uid: str) -> str:
-    """The SVG with every id prefixed by ``uid`` (unique per instance) and no tooltips."""
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
-    return re.sub(r'\bid="([^"]*)"', lambda m: f'id="{uid}-{m.group(1)}"', svg)
-
-
 def practice_fragment(
     root: Value,
     explanation: Explanation | None = None,
@@ -235,7 +228,7 @@ def practice_fragment(
     graph = draw_graph(
         root, rankdir=rankdir, max_nodes=max_nodes, params=params, grads=explanation.grads
     )
-    svg = _scoped_svg(render(graph, "svg", timeout).decode("utf-8"), uid)
+    svg = inline_svg(graph, f"{uid}-", timeout)
     # Every gradient starts hidden; the script shows each once it is found.
     svg = re.sub(r">grad [^<]*<", ' class="grad-hidden">grad ?<', svg)
     data = html.escape(json.dumps(_data(explanation), ensure_ascii=False, allow_nan=False))

@@ -26,13 +26,12 @@ import html
 import json
 import math
 import os
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from autograd.check import step_checks
-from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, op_edge_id, render
+from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.files import write_atomically
@@ -107,14 +106,7 @@ def _svg(
         wrt=stepped_nodes(explanation),
         ids=where,
     )
-    svg = render(graph, "svg", timeout).decode("utf-8")
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: this is inline SVG
-    # Graphviz titles every node with its id, which browsers show as a tooltip: noise here.
-    # (A tooltip asked for, such as a parameter's full name, is an <a xlink:title>: it stays.)
-    svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
-    # Ids are only ever written by Graphviz from our own ids (v3, e3_0, in0, ...), so one
-    # prefix on each makes them unique per stepper.
-    return re.sub(r'\bid="', f'id="{prefix}', svg), where
+    return inline_svg(graph, prefix, timeout), where
 
 
 def _page_data(explanation: Explanation, where: dict[Value, str]) -> dict[str, Any]:
