@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from autograd import Value, explain
 from autograd.practice import check, questions
@@ -15,16 +12,13 @@ from autograd.practice_page import practice_fragment
 from autograd.stepper import write_stepper
 from autograd.worksheet import write_worksheet
 from tests import test_stepper_browser
-from tests.test_stepper_browser import CHROMIUM
+from tests.test_stepper_browser import NEEDS_BROWSER
 
 browser = test_stepper_browser.browser  # the same headless Chromium fixture
 
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (CI installs it: apt chromium)"
-    ),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed"),
-]
+# Chromium on PATH, as for the stepper; without Graphviz's dot the pages still render
+# (autograd.render's WebAssembly Graphviz).
+pytestmark = NEEDS_BROWSER
 
 
 def open_page(browser: Any, path: Path, problems: list[str]) -> Any:
