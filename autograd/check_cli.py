@@ -155,6 +155,11 @@ def _worksheet(args: argparse.Namespace, tools: Tools) -> int:
             unknown = [n for n in fixed if n not in expression.names]
             if unknown:
                 raise tools.usage(f"--at {unknown[0]}: the expression has no name {unknown[0]!r}")
+            if args.sheets > 1 and all(n in fixed for n in expression.names):
+                raise tools.usage(
+                    "--random: --at fixes every name, so every sheet would be the same; "
+                    "leave the names to draw out of --at"
+                )
             rng = random.Random(args.random)
             sheets = []
             for _ in range(args.sheets):

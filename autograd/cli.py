@@ -214,7 +214,12 @@ def _build(
     chosen: list[Value] = []
     for name in params:
         key = unicodedata.normalize("NFKC", name)
-        if key not in named or not named[key].is_leaf:
+        if key in named and not named[key].is_leaf:
+            raise UsageError(
+                f"--params {printable(name)}: {printable(name)} is computed by the expression; "
+                "parameters are inputs"
+            )
+        if key not in named:
             raise UsageError(
                 f"--params {printable(name)}: the expression has no input {printable(name)!r}"
             )
@@ -244,6 +249,9 @@ def _explain(args: argparse.Namespace) -> int:
         raise UsageError(f"--html {args.html!r}: use a name ending in .html")
     if args.practice and not args.html:
         raise UsageError("--practice: it is a mode of the --html page; give --html FILE.html")
+    if args.practice and (args.nudge or args.mistake):
+        # The practice page asks for the numbers: it shows neither nudges nor a wrong pass.
+        raise UsageError("--practice: the practice page shows no --nudge or --mistake; drop them")
     expression = _expression(args)
     root, named, chosen = _build(expression, args.at, args.params)
     params = chosen or None
@@ -283,7 +291,8 @@ def _explain(args: argparse.Namespace) -> int:
     if svg is not None:
         print(f"\nwrote the graph to {args.svg}")
     if page is not None:
-        print(f"wrote the stepper to {args.html} (open it in a browser)")
+        what = "practice page" if args.practice else "stepper"
+        print(f"wrote the {what} to {args.html} (open it in a browser)")
     return 0
 
 
@@ -315,6 +324,12 @@ def _compile_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None])
 def _compile(args: argparse.Namespace) -> int:
     root, named, params = _build(args.expression, args.at, args.params)
     inputs = [v for v in named.values() if v.is_leaf and v not in params]
+    if not params:
+        leaves = " ".join(v.label for v in inputs) or "NAME"
+        raise UsageError(
+            f"compile: no --params, so there is nothing to differentiate by; "
+            f"name them, e.g. --params {leaves}"
+        )
     step = compile_graph(root, params, inputs)
     try:
         value, grads = step([p.data for p in params], [x.data for x in inputs])

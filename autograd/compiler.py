@@ -213,6 +213,12 @@ def compile(
     """
     if not isinstance(output, Value):
         raise TypeError(f"compile: the output must be a Value, got {output!r}")
+    for what, leaves in (("params", params), ("inputs", inputs)):
+        if isinstance(leaves, Value) or not isinstance(leaves, Sequence):
+            raise TypeError(
+                f"compile: {what} must be a list of leaf Values, got {leaves!r}"
+                + ("; put the one Value in a list" if isinstance(leaves, Value) else "")
+            )
     names: dict[int, str] = {}
     for kind, leaves in (("p", params), ("i", inputs)):
         for i, v in enumerate(leaves):
@@ -291,8 +297,11 @@ def compile(
         watched.append(name)
 
     def shown(v: Value) -> str:
-        """A node's name in comments, as `explain` calls it: its label, else its variable."""
+        """A node's name in comments, as `explain` calls it: its label, else its variable
+        (an unlabelled output is ``f``, as in `explain` and the comments' ∂f/∂...)."""
         if not v.label:
+            if v is output and not v.is_leaf:
+                return "f"
             return names.get(id(v)) or constant(v.data)  # a constant leaf has no variable
         text = _comment(v.label)
         return delimited(text) if _PLAIN.fullmatch(v.label) else text

@@ -677,6 +677,9 @@ class Value:
     def __trunc__(self) -> int:
         raise _leaves_graph("math.trunc(v)")
 
+    def __int__(self) -> int:  # else int(v) goes through __trunc__, with a deprecation warning
+        raise _leaves_graph("int(v)")
+
     def __format__(self, spec: str) -> str:
         """``f"{v:.3f}"`` formats the data; ``f"{v}"`` is the repr."""
         return format(self.data, spec) if spec else repr(self)

@@ -285,9 +285,11 @@ class Expression:
             if node.id not in leaves:
                 if node.id not in bound:
                     name = printable(node.id)
+                    hint = f"give one with --at {name}=NUMBER"
+                    if "·" in node.id:  # Python reads x·y as one name
+                        hint = f"type * instead of · to multiply ({name.replace('·', '*')})"
                     raise ExpressionError(
-                        f"name {name!r} has no value; give one with --at {name}=NUMBER",
-                        _column(self.text, node),
+                        f"name {name!r} has no value; {hint}", _column(self.text, node)
                     )
                 leaves[node.id] = Value(float(bound[node.id]), label=node.id)
             out = leaves[node.id]
@@ -408,6 +410,10 @@ def _check(text: str, node: ast.AST) -> None:
         raise ExpressionError(f"{what} is not allowed; the language has {_ALLOWED}", col)
 
 
+# Characters a learner may copy from a listing or a book, and what the language writes.
+_LOOKALIKES = {"−": "-", "–": "-", "·": "*", "×": "*", "÷": "/", "²": "**2", "³": "**3"}
+
+
 def _syntax(text: str) -> ast.Module:
     """``text`` parsed by `ast`, or an ExpressionError with the column and a hint."""
     try:
@@ -428,6 +434,10 @@ def _syntax(text: str) -> ast.Module:
             unicodedata.category(ch) == "Nd" and not ch.isascii() for ch in text
         ):
             message += "; write numbers with the digits 0-9"
+        elif e.msg.startswith("invalid character") and any(ch in _LOOKALIKES for ch in text):
+            # Copied from a listing, which writes − · × for - * *: say what to type instead.
+            ch = next(ch for ch in text if ch in _LOOKALIKES)
+            message += f"; type {_LOOKALIKES[ch]} instead of {ch}"
         elif e.msg.startswith("cannot assign") or "'=='" in e.msg:
             message += "; a statement is NAME = expression"
         raise ExpressionError(message, col) from None

@@ -463,6 +463,11 @@ _JS = """
 
   zoomTo(1);
   render();
+  // A page of its own has one stepper: it takes the keys from the start (a presenter's
+  // clicker, a keyboard user) without a click or the pointer over it first.
+  if (root.classList.contains("ag-page") && document.activeElement === document.body) {
+    root.focus({ preventScroll: true });
+  }
 })(document.getElementById(ROOT_ID));
 """
 

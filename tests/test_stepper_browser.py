@@ -486,3 +486,16 @@ def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(
     assert abs(pg.evaluate(top) - tops[-1]) < 1 and tops == sorted(tops)
     pg.close()
     assert problems == []
+
+
+def test_a_page_of_its_own_takes_the_keys_from_the_start(browser: Any, tmp_path: Path) -> None:
+    """No click and no pointer over it: → steps at once (a presenter's clicker, a keyboard)."""
+    root, _, _ = graph()
+    path = tmp_path / "steps.html"
+    write_stepper(path, root)
+    pg, problems = open_page(browser, path)
+    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("PageDown")
+    assert step_of(pg) == 2
+    pg.close()
+    assert problems == []
