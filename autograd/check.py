@@ -164,14 +164,14 @@ class NudgeTest(Mapping[Value, Nudge]):
         counts: dict[str, int] = {}
         for n in self.results.values():
             counts[n.status] = counts.get(n.status, 0) + 1
-        said = {
-            "agrees": "agree with the chain rule",
-            "kink": "cross a kink",
-            "rough": "bend too sharply to judge",
-            "one-sided": "are one-sided",
-            "undefined": "have no estimate",
+        said = {  # (one node, several nodes)
+            "agrees": ("agrees with the chain rule", "agree with the chain rule"),
+            "kink": ("crosses a kink", "cross a kink"),
+            "rough": ("bends too sharply to judge", "bend too sharply to judge"),
+            "one-sided": ("is one-sided", "are one-sided"),
+            "undefined": ("has no estimate", "have no estimate"),
         }
-        parts = [f"{counts[k]} {v}" for k, v in said.items() if counts.get(k)]
+        parts = [f"{counts[k]} {v[counts[k] > 1]}" for k, v in said.items() if counts.get(k)]
         text = f"Nudges: {'; '.join(parts)}." if parts else ""
         if self.disagreements:
             names = ", ".join(delimited(n.name) for n in self.disagreements)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from autograd.explain import Explanation, Step
@@ -131,7 +132,9 @@ def _near(a: float, b: float) -> bool:
 
 
 # What a wrong answer looks like, tested in this order (the page's script tests the same).
-HINTS = ("sign", "path", "upstream", "local", "other")
+HINTS = ("sign", "path", "some", "upstream", "local", "other")
+# Sums of some of a node's contributions are tried up to this many uses (2**n subsets).
+MAX_USES_TRIED = 8
 
 
 def classify(q: Question, answer: float) -> str:
@@ -145,6 +148,10 @@ def classify(q: Question, answer: float) -> str:
     products = [u * d for u, d in q.factors]
     if len(products) > 1 and any(_near(answer, p) for p in products):
         return "path"
+    if 2 < len(products) <= MAX_USES_TRIED and any(
+        _near(answer, sum(c)) for k in range(2, len(products)) for c in combinations(products, k)
+    ):
+        return "some"  # a use forgotten: the classic slip where a node feeds several others
     if _near(answer, sum(d for _, d in q.factors)):
         return "upstream"  # the local derivatives alone: the upstream factor is missing
     if _near(answer, sum(u for u, _ in q.factors)):
@@ -166,6 +173,12 @@ def hint(q: Question, kind: str) -> str:
         return (
             f"that is one use's contribution only: {q.name} has {n} uses, so add its {n} "
             f"contributions: {q.hint}"
+        )
+    if kind == "some":
+        n = len(q.factors)
+        return (
+            f"that adds only some of the contributions: {q.name} has {n} uses, so add all "
+            f"{n}: {q.hint}"
         )
     each, its = ("each", "its") if len(q.factors) > 1 else ("the", "the")
     if kind == "upstream":

@@ -26,7 +26,7 @@ from autograd.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
 from autograd.engine import Value
 from autograd.explain import Explanation, explain
 from autograd.notation import num
-from autograd.practice import ATOL, RTOL, questions, step_heading
+from autograd.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]
 
@@ -57,6 +57,7 @@ def _data(explanation: Explanation) -> dict[str, Any]:
     return {
         "rtol": RTOL,
         "atol": ATOL,
+        "max_uses": MAX_USES_TRIED,
         "questions": qs,
         "start": node_id(index[root_step.node]),
         "start_text": f"grad {num(root_step.grad)}",
@@ -129,6 +130,14 @@ _JS = """
     if (q.kind === "local") return "local";
     var products = q.factors.map(function (f) { return num(f[0]) * num(f[1]); });
     if (products.length > 1 && products.some(function (p) { return near(a, p); })) return "path";
+    var n = products.length;
+    if (n > 2 && n <= data.max_uses) {
+      for (var mask = 1; mask < (1 << n) - 1; mask++) {
+        var sum = 0, k = 0;
+        for (var i = 0; i < n; i++) if (mask & (1 << i)) { sum += products[i]; k++; }
+        if (k >= 2 && near(a, sum)) return "some";
+      }
+    }
     var locs = 0, ups = 0;
     q.factors.forEach(function (f) { ups += num(f[0]); locs += num(f[1]); });
     if (near(a, locs)) return "upstream";

@@ -204,3 +204,20 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []
+
+
+def test_practice_page_names_a_forgotten_use_as_python_does(browser: Any, tmp_path: Path) -> None:
+    root = graph()  # x*x + x: x's three uses contribute 1, 3 and 3
+    path = tmp_path / "practice.html"
+    write_stepper(path, root, practice=True)
+    problems: list[str] = []
+    pg = open_page(browser, path, problems)
+    for text in ("1", "1", "1", "3", "3"):  # every local derivative and n1's gradient: right
+        answer(pg, text)
+    assert state(pg)["prompt"] == "gradient ∂f/∂x ="
+    answer(pg, "4")  # two of the three uses
+    q = next(q for q in questions(explain(root)) if q.kind == "grad" and q.name == "x")
+    assert state(pg)["feedback"] == f"✗ not quite: {check(q, 4.0)[1]}. Try again (or Reveal)."
+    assert "adds only some of the contributions" in state(pg)["feedback"]
+    pg.close()
+    assert problems == []

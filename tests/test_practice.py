@@ -79,6 +79,19 @@ def test_hints_say_which_factor_is_off() -> None:
     ]
 
 
+def test_a_forgotten_use_among_several_is_named() -> None:
+    x = Value(3.0, label="x")
+    qs = questions(explain(x * x + x))  # x has 3 uses: contributions 1, 3 and 3
+    q = next(q for q in qs if q.kind == "grad" and q.name == "x")
+    assert q.answer == 2 * 3.0 + 1
+    assert classify(q, 3.0) == "path"  # one use
+    assert classify(q, 4.0) == "some" and classify(q, 6.0) == "some"  # two of the three
+    assert check(q, 4.0)[1].startswith(
+        "that adds only some of the contributions: x has 3 uses, so add all 3: ∂f/∂x = "
+    )
+    assert classify(q, 5.0) == "other"  # no subset of 1, 3, 3 adds up to 5
+
+
 def run_practice(answers: list[str]) -> tuple[str, object]:
     x = Value(3.0, label="x")
     f = x * x + x
@@ -108,7 +121,7 @@ def test_practise_accepts_hints_and_reveals() -> None:
         "answer: ∂f/∂x = ∂f/∂f · ∂(n1 + x)/∂x + ∂f/∂n1 · ∂(x·x)/∂x (left x) + ∂f/∂n1 · "
         "∂(x·x)/∂x (right x) = 1.000 × 1.000 + 1.000 × 3.000 + 1.000 × 3.000" in text
     )
-    text, score = run_practice(["1", "1", "1", "3", "3", "6", "7"])
+    text, score = run_practice(["1", "1", "1", "3", "3", "5", "7"])  # 5: no sum of uses
     assert "one use's contribution only" not in text and "upstream factor is missing" not in text
     assert "✗ not quite: check the upstream factor (∂f/∂f = 1.000, ∂f/∂n1 = 1.000" in text
     assert str(score) == "5 of 6 right first time, 1 after a hint, 0 revealed."
