@@ -183,7 +183,10 @@ _JS = """
     render();
   }
   function reveal() {
-    if (at < qs.length) advance("revealed", "Answer: " + qs[at].working, "shown");
+    // Said after the next question is asked: so it says which one it answers.
+    if (at < qs.length) {
+      advance("revealed", "The answer to the last one: " + qs[at].working, "shown");
+    }
   }
   function submit() {
     if (at >= qs.length) return;
@@ -200,7 +203,7 @@ _JS = """
       var said = "\\u2713 right: " + q.symbol + " = " + q.answer_text;
       advance(tries === 1 ? "first" : "second", said, "right");
     } else if (tries >= 2) {
-      advance("revealed", "\\u2717 not quite. Answer: " + q.working, "wrong");
+      advance("revealed", "\\u2717 not quite. The answer to the last one: " + q.working, "wrong");
     } else {
       feedback("\\u2717 not quite: " + q.hints[kind] + ". Try again (or Reveal).", "wrong");
       part("answer").select();

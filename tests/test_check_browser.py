@@ -94,7 +94,7 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     assert state(pg)["question"] == 4
     pg.click(".ag-practice [data-part='reveal']")
     s = state(pg)
-    assert s["question"] == 5 and s["feedback"] == f"Answer: {qs[4].working}"
+    assert s["question"] == 5 and s["feedback"] == f"The answer to the last one: {qs[4].working}"
     answer(pg, "3")  # one use's contribution only: the hint says to add all three
     assert state(pg)["feedback"] == f"✗ not quite: {check(qs[5], 3.0)[1]}. Try again (or Reveal)."
     assert "one use's contribution only: x has 3 uses" in state(pg)["feedback"]
