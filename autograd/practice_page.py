@@ -85,6 +85,9 @@ _CSS = """
 .ag-practice .feedback.wrong { color: #b3261e; }
 .ag-practice .feedback.shown { color: #444; }
 .ag-practice .score { color: #555; font-size: 13px; }
+/* The graph shrinks to the page's width, but not below 3/4 of its natural size: on a phone
+   it scrolls inside its box instead, and the current node is scrolled into view. */
+.ag-practice .graph { overflow: auto; max-height: 75vh; }
 .ag-practice .graph svg { display: block; max-width: 100%; height: auto; }
 .ag-practice g.node.current polygon { stroke: #d62728; stroke-width: 2.5px; }
 .ag-practice g.node.current polygon:first-of-type { fill: #ffe9a8; }
@@ -102,6 +105,13 @@ _JS = """
   var qs = data.questions, at = 0, tries = 0;
   var score = { first: 0, second: 0, revealed: 0 };
   function part(name) { return root.querySelector("[data-part='" + name + "']"); }
+  (function () {
+    var svg = part("graph").querySelector("svg");
+    if (svg && svg.viewBox.baseVal) {
+      // 3/4 of the natural size keeps the boxes' 16 px text at 12 px, the smallest at 11.
+      svg.style.minWidth = svg.viewBox.baseVal.width * 4 / 3 * 0.75 + "px";
+    }
+  })();
   function node(id) { return root.querySelector("[id='__UID__-" + id + "']"); }
   function num(x) { return Number(x); }
   var grads = {};
@@ -161,7 +171,16 @@ _JS = """
     } else {
       var q = qs[at];
       var n = node(q.node);
-      if (n) n.classList.add("current");
+      if (n) {
+        n.classList.add("current");
+        var box = part("graph"), r = n.getBoundingClientRect(), v = box.getBoundingClientRect();
+        if (r.left < v.left || r.right > v.right) {
+          box.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
+        }
+        if (r.top < v.top || r.bottom > v.bottom) {
+          box.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
+        }
+      }
       q.upstream.forEach(function (id) { var u = node(id); if (u) u.classList.add("upstream"); });
       part("headline").textContent = q.headline;
       part("prompt").textContent = (q.use ? q.use + ": " : "") +
@@ -262,7 +281,7 @@ def practice_fragment(
 <div class="feedback" data-part="feedback"></div>
 <div class="score" data-part="score"></div>
 </div>
-<div class="graph">{svg}</div>
+<div class="graph" data-part="graph">{svg}</div>
 <script>{_JS.replace("__UID__", uid)}</script>
 </div>"""
 

@@ -221,3 +221,21 @@ def test_practice_page_names_a_forgotten_use_as_python_does(browser: Any, tmp_pa
     assert "adds only some of the contributions" in state(pg)["feedback"]
     pg.close()
     assert problems == []
+
+
+def test_practice_page_is_readable_on_a_phone(browser: Any, tmp_path: Path) -> None:
+    """At 390 px the graph is not shrunk to the width: its box text stays >= 11 px."""
+    path = tmp_path / "practice.html"
+    x, w, b = Value(1.0, label="x"), Value(0.5, label="w"), Value(-0.2, label="b")
+    write_stepper(path, (w * x + b).sigmoid(), practice=True)
+    problems: list[str] = []
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.on("pageerror", lambda e: problems.append(str(e)))
+    pg.goto(path.as_uri())
+    smallest = pg.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.ag-practice g.node text')]
+                 .map(t => t.getBoundingClientRect().height))"""
+    )
+    assert smallest >= 11
+    pg.close()
+    assert problems == []
