@@ -392,13 +392,23 @@ def _check(text: str, node: ast.AST) -> None:
                 f"operator {op!r} is not allowed; the operators are + - * / **{hint}", col
             )
     elif isinstance(node, ast.Call):
+        # 2(x+1) and x(x+1) are multiplications in a book: say how to write them here.
+        times = ""
+        if isinstance(node.func, ast.Constant | ast.Name) and len(node.args) == 1:
+            head = ast.get_source_segment(text.lstrip(), node.func) or ""
+            # a name only if it is also a variable here (x(x+1)), not a function (abs(x))
+            used = isinstance(node.func, ast.Constant) or len(re.findall(rf"\b{head}\b", text)) > 1
+            if head and used:
+                times = f"; to multiply, write {printable(head)}*(…)"
         if not isinstance(node.func, ast.Name):
             _check(text, node.func)  # names the problem if it is one (``os.system(...)``)
-            raise ExpressionError(f"only the functions {', '.join(FUNCTIONS)} can be called", col)
+            raise ExpressionError(
+                f"only the functions {', '.join(FUNCTIONS)} can be called{times}", col
+            )
         if node.func.id not in FUNCTIONS:
             raise ExpressionError(
                 f"unknown function {printable(node.func.id)!r}; "
-                f"the functions are {', '.join(FUNCTIONS)}",
+                f"the functions are {', '.join(FUNCTIONS)}{times}",
                 col,
             )
         if node.keywords or len(node.args) != 1:

@@ -47,6 +47,9 @@ def test_compile_refuses_a_lone_value_for_a_list() -> None:
         ("x×y", 2, "type * instead of ×"),
         ("x²", 2, "type **2 instead of ²"),
         ("x·y", 1, "type * instead of · to multiply (x*y)"),
+        ("2(x+1)", 1, "can be called; to multiply, write 2*(…)"),
+        ("x(x+1)", 1, "; to multiply, write x*(…)"),
+        ("abs(x)", 1, "the functions are exp, log, sqrt, sin, cos, tanh, sigmoid, relu"),
     ],
 )
 def test_characters_copied_from_a_listing_get_a_hint(
