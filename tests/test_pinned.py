@@ -905,3 +905,81 @@ def test_a_parsed_expression_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         e.text = "y"  # type: ignore[misc]
     assert {e: 1}[e] == 1  # frozen, so hashable: usable as a cache key
+
+
+# -- found by the re-run on the merged code (ops made from text, abs, Loss.compiles) --
+
+
+def test_an_op_given_only_text_makes_its_partials_and_formulas_from_it() -> None:
+    # x²·y: one rule per operand as code text (slots {0}, {1}) and as notation.
+    op = Op(
+        "x2y",
+        lambda a, b: a * a * b,
+        (),
+        local_rules=("2·{0}·{1}", "{0}²"),
+        partial_code=("2.0 * {0} * {1}", "{0} * {0}"),
+    )
+    assert op.formulas == ("∂x2y(a, b)/∂a = 2·a·b", "∂x2y(a, b)/∂b = a²")
+    x, y = Value(3.0), Value(-0.5)
+    out = apply(op, x, y)
+    out.backward()
+    assert (out.data, x.grad, y.grad) == (-4.5, 2 * 3.0 * -0.5, 3.0 * 3.0)
+    # The rules made from text work on Values too: second derivatives 2y and 2x.
+    dx, dy = grad(out, [x, y], create_graph=True)
+    assert (dx.data, dy.data) == (-3.0, 9.0)
+    assert [d.data for d in grad(dx, [x, y])] == [2 * -0.5, 2 * 3.0]
+    assert [d.data for d in grad(dy, [x, y])] == [2 * 3.0, 0.0]
+
+
+def test_text_partials_call_cos_sin_and_log_on_floats_and_values() -> None:
+    # sin(log a): first derivative cos(log a)/a, second −(sin(log a) + cos(log a))/a².
+    op = Op("sinlog", lambda a: math.sin(math.log(a)), (), partial_code=("cos(log({0})) / {0}",))
+    a = Value(2.0)
+    out = apply(op, a)
+    out.backward()
+    assert a.grad == math.cos(math.log(2.0)) / 2.0
+    (d1,) = grad(out, [a], create_graph=True)
+    (d2,) = grad(d1, [a])
+    expected = -(math.sin(math.log(2.0)) + math.cos(math.log(2.0))) / 4.0
+    assert d2.data == pytest.approx(expected, rel=1e-12)
+    # A one-operand rule in words names its operand x and the result y.
+    three = Op(
+        "e3", lambda a: math.exp(3 * a), (lambda a, out: 3 * out,), shows="e³({0})",
+        local_rules=("3·{out}",),
+    )  # fmt: skip
+    assert three.formulas == ("∂e³(x)/∂x = 3·y",)
+    first = (lambda a, b, c, out: 1.0, lambda a, b, c, out: 0.0, lambda a, b, c, out: 0.0)
+    pick = Op("pick", lambda a, b, c: a, first, local_rules=("1", "0", "0"))
+    assert pick.formulas == tuple(f"∂pick(a, b, c)/∂{s} = {r}" for s, r in zip("abc", "100"))
+
+
+def test_forward_rules_made_from_code_text() -> None:
+    from autograd import ops
+
+    relu = ops._float_rule(ops._RELU_CODE)
+    assert [relu(-2.0), relu(0.0), relu(1.5)] == [0.0, 0.0, 1.5]
+    assert math.isnan(relu(math.nan))
+    sigmoid = ops._float_rule(ops._SIGMOID_CODE)
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(2.0) == 1.0 / (1.0 + math.exp(-2.0))
+    assert sigmoid(-30.0) == math.exp(-30.0) / (1.0 + math.exp(-30.0))
+    sin, cos = ops._trig("sin"), ops._trig("cos")
+    assert (sin(0.5), cos(0.5)) == (math.sin(0.5), math.cos(0.5))
+    assert type(sin(0)) is float
+    for bad in (math.inf, -math.inf):
+        with pytest.raises(ValueError, match=rf"^cos: cos\({bad!r}\) is undefined$"):
+            cos(bad)
+
+
+@pytest.mark.parametrize("x", [0.5, 2.0, -0.5, -2.0, 0.0])
+def test_abs_differentiates_to_the_sign(x: float) -> None:
+    v = Value(x)
+    y = abs(v)
+    y.backward()
+    assert (y.data, v.grad) == (math.fabs(x), (x > 0) - (x < 0))
+
+
+def test_a_loss_compiles_unless_it_says_not() -> None:
+    mine = Loss("first", "sum", lambda o, d: o[0] - d[0])
+    assert mine.compiles is True
+    assert Loss("clamped", "sum", lambda o, d: o[0], compiles=False).compiles is False
