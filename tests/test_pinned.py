@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 
 from autograd import Op, Value, apply, grad, is_grad_enabled, linear, no_grad, topological_order
-from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse
+from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse, parse_number
 from autograd.ops import OPS
 from nn import SGD, Adam, losses
 from nn.losses import EPSILON, Loss
@@ -983,3 +983,30 @@ def test_a_loss_compiles_unless_it_says_not() -> None:
     mine = Loss("first", "sum", lambda o, d: o[0] - d[0])
     assert mine.compiles is True
     assert Loss("clamped", "sum", lambda o, d: o[0], compiles=False).compiles is False
+
+
+@pytest.mark.parametrize(
+    ("text", "what"), [("n = 2; n*x", "a constant"), ("n = x; n*2", "already 'x'")]
+)
+def test_a_name_for_a_constant_or_an_input_is_refused_at_its_place(text: str, what: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text).build({"x": 1.0})
+    rhs = text.split("=")[1].split(";")[0].strip()
+    assert caught.value.column == text.index(rhs) + 1
+    advice = "name only a computed node (write constants inline, inputs with --at)"
+    assert caught.value.message == f"n = {rhs} is {what}: {advice}"
+
+
+def test_a_number_not_in_decimal_is_refused_at_its_column() -> None:
+    text = "x + 0x10"
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.column == text.index("0x10") + 1
+    assert caught.value.message.startswith("number 0x10 is not allowed")
+
+
+@pytest.mark.parametrize("text", ["X1", "x2", "+X1"])
+def test_a_number_for_at_takes_only_a_sign_before_its_digits(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_number(text)
+    assert str(caught.value) == f"{text!r} is not a number (write digits 0-9, like 1.5, -2 or 1e-3)"
