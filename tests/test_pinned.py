@@ -6,6 +6,7 @@ never by the code under test, so a wrong rule cannot be checked against itself.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
 from fractions import Fraction
@@ -1010,3 +1011,24 @@ def test_a_number_for_at_takes_only_a_sign_before_its_digits(text: str) -> None:
     with pytest.raises(ValueError) as caught:
         parse_number(text)
     assert str(caught.value) == f"{text!r} is not a number (write digits 0-9, like 1.5, -2 or 1e-3)"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("2x + 1", "; write 2*x to multiply"),
+        ("1e5 +", ""),  # 1e5 looks like a number and a name, but the error is elsewhere
+        ("x + ١", "; write numbers with the digits 0-9"),
+        ("x € 2", ""),
+        ("x = 1 = ", "; a statement is NAME = expression"),
+        ("(x = 2)", "; a statement is NAME = expression"),
+        ("x + 1 = 2", "; a statement is NAME = expression"),
+    ],
+)
+def test_a_syntax_error_is_python_s_message_and_our_hint(text: str, hint: str) -> None:
+    with pytest.raises(SyntaxError) as python:
+        ast.parse(text)
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.message == f"syntax error: {python.value.msg}{hint}"
+    assert caught.value.column == python.value.offset
