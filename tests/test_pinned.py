@@ -1032,3 +1032,26 @@ def test_a_syntax_error_is_python_s_message_and_our_hint(text: str, hint: str) -
         parse(text)
     assert caught.value.message == f"syntax error: {python.value.msg}{hint}"
     assert caught.value.column == python.value.offset
+
+
+_LAST = "only the last statement is the output; name the others: n = ..."
+_ONLY = "only statements NAME = expression are allowed, separated by ';'"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("", None, "the expression is empty"),
+        ("   ", None, "the expression is empty"),
+        ("n = x*2; n*3; x", "n*3", _LAST),
+        ("n = 2*x; pass; n", "pass", _ONLY),
+        ("n = 2*x; a, b = n; n", "a, b", _ONLY),
+    ],
+)
+def test_statement_errors_point_at_their_statement(
+    text: str, where: str | None, message: str
+) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.message == message
+    assert caught.value.column == (1 if where is None else text.index(where) + 1)
