@@ -1055,3 +1055,19 @@ def test_statement_errors_point_at_their_statement(
         parse(text)
     assert caught.value.message == message
     assert caught.value.column == (1 if where is None else text.index(where) + 1)
+
+
+def test_target_numbers_checks_as_a_call_does_and_names_the_loss() -> None:
+    bce = losses.binary_cross_entropy
+    assert bce.target_numbers(0.25) == [0.25]
+    assert bce.target_numbers([1, 0.5]) == [1.0, 0.5]
+    for bad, error in (("ab", TypeError), ([True], TypeError), (math.nan, ValueError)):
+        with pytest.raises(error, match=r"^binary_cross_entropy: ") as caught:
+            bce.target_numbers(bad)
+        with pytest.raises(error) as in_a_call:
+            bce([Value(0.5)], bad)
+        assert str(caught.value) == str(in_a_call.value)
+    with pytest.raises(
+        ValueError, match=r"^binary_cross_entropy: target 2\.0 must be in \[0, 1\]$"
+    ):
+        bce.target_numbers(2.0)
