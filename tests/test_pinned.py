@@ -1071,3 +1071,20 @@ def test_target_numbers_checks_as_a_call_does_and_names_the_loss() -> None:
         ValueError, match=r"^binary_cross_entropy: target 2\.0 must be in \[0, 1\]$"
     ):
         bce.target_numbers(2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("sin = x*2; sin", "sin", "'sin' is a function and cannot be a name"),
+        ("n = x*3; n = 2*x; n", "n", "'n' is named twice"),
+        ("n = n*2; n", "n*2", "'n' is used before it is computed"),
+        ("n = x*m; m = x*2; n*m", "m;", "'m' is used before it is computed"),
+        ("n = x*2; x", "n", "'n' is computed but never used (the last statement is the output)"),
+        ("x # a # b", "#", "'#' is not allowed: the language has no comments"),
+    ],
+)
+def test_naming_errors_point_at_the_name(text: str, where: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert (caught.value.message, caught.value.column) == (message, text.index(where) + 1)
