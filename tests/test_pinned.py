@@ -1088,3 +1088,41 @@ def test_naming_errors_point_at_the_name(text: str, where: str, message: str) ->
     with pytest.raises(ExpressionError) as caught:
         parse(text)
     assert (caught.value.message, caught.value.column) == (message, text.index(where) + 1)
+
+
+def test_traced_loss_checks_and_refuses_as_a_call_does() -> None:
+    out = losses.mse.traced([Value(0.5), Value(0.2)], [Value(1.0), Value(0.0)])
+    assert out.data == ((0.5 - 1.0) ** 2 + 0.2**2) / 2
+    with pytest.raises(ValueError) as caught:
+        losses.binary_cross_entropy.traced([Value(0.5)], [Value(1.0)])
+    assert str(caught.value) == (
+        "binary_cross_entropy: its graph depends on the data (a branch on values), so it "
+        "cannot be compiled; use compile=False"
+    )
+    with pytest.raises(
+        TypeError, match=r"^mse: a prediction must be a Value or a number, got 'a'$"
+    ):
+        losses.mse.traced("a", [Value(1.0)])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^mse: 2 outputs but 1 targets \(\[1\.0\]\)$"):
+        losses.mse.traced([Value(0.5), Value(0.2)], [Value(1.0)])
+
+
+@pytest.mark.parametrize("y", [0.75, 1.25, 0.5, 1.0])
+def test_margin_sq_counts_the_margin_s_edge_as_outside(y: float) -> None:
+    d, m = 1.0, 0.25  # exact in binary, so y = d ± m is exactly on the edge
+    yv, dv = Value(y), Value(d)
+    out = apply(OPS["margin_sq"], yv, dv, m)
+    out.backward()
+    inside = abs(y - d) < m
+    assert out.data == (0.0 if inside else (y - d) ** 2)
+    assert (yv.grad, dv.grad) == ((0.0, 0.0) if inside else (2 * (y - d), -2 * (y - d)))
+
+
+def test_linear_code_for_a_compensated_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd import ops
+
+    # Python >= 3.12's sum() of floats compensates rounding; this branch writes a call to it.
+    monkeypatch.setattr(ops, "_PLAIN_SUM", False)
+    text = ops.LINEAR.forward_text(["w1", "w2", "y1", "y2", "b"])
+    assert text == "sum((w1 * y1, w2 * y2, ), b)"
+    assert eval(text, {"w1": 0.5, "w2": -2.0, "y1": 3.0, "y2": 0.25, "b": 0.125}) == 1.125
