@@ -1126,3 +1126,11 @@ def test_linear_code_for_a_compensated_sum(monkeypatch: pytest.MonkeyPatch) -> N
     text = ops.LINEAR.forward_text(["w1", "w2", "y1", "y2", "b"])
     assert text == "sum((w1 * y1, w2 * y2, ), b)"
     assert eval(text, {"w1": 0.5, "w2": -2.0, "y1": 3.0, "y2": 0.25, "b": 0.125}) == 1.125
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 6])
+def test_a_sum_node_is_written_out_up_to_three_products(n: int) -> None:
+    ws, ys = [f"w{i}" for i in range(1, n + 1)], [f"y{i}" for i in range(1, n + 1)]
+    products = [f"w{i}·y{i}" for i in range(1, n + 1)]
+    shown = products if n <= 3 else [products[0], products[1], "…", products[-1]]
+    assert OPS["Σ"].expression([*ws, *ys, "b"]) == "(" + " + ".join([*shown, "b"]) + ")"
