@@ -1134,3 +1134,15 @@ def test_a_sum_node_is_written_out_up_to_three_products(n: int) -> None:
     products = [f"w{i}·y{i}" for i in range(1, n + 1)]
     shown = products if n <= 3 else [products[0], products[1], "…", products[-1]]
     assert OPS["Σ"].expression([*ws, *ys, "b"]) == "(" + " + ".join([*shown, "b"]) + ")"
+
+
+def test_formulas_given_are_kept_and_their_count_is_checked() -> None:
+    rule = (lambda a, out: 2 * a,)
+    square = Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a",), local_rules=("2·{0}",))
+    assert square.formulas == ("∂(a²)/∂a = 2a",)
+    with pytest.raises(TypeError) as caught:
+        Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a", "one too many"))
+    assert str(caught.value) == (
+        "Op 'sq': 1 partial rule(s) but 2 formula(s); give one formula per partial, "
+        "e.g. '∂(a²)/∂a = 2a'"
+    )
