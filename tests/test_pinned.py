@@ -1146,3 +1146,67 @@ def test_formulas_given_are_kept_and_their_count_is_checked() -> None:
         "Op 'sq': 1 partial rule(s) but 2 formula(s); give one formula per partial, "
         "e.g. '∂(a²)/∂a = 2a'"
     )
+
+
+# -- Value semantics (comparisons, conversions, pickling): values at the edges, whole messages --
+
+
+@pytest.mark.parametrize("other", [2.0, 2, Value(2.0)])
+def test_orderings_at_equal_data(other: object) -> None:
+    v = Value(2.0)
+    assert (v < other, v <= other, v > other, v >= other) == (False, True, False, True)
+    w = Value(2.5)
+    assert (w < other, w <= other, w > other, w >= other) == (False, False, True, True)
+
+
+@pytest.mark.parametrize("symbol", ["<", "<=", ">", ">="])
+def test_an_ordering_with_a_non_number_names_it(symbol: str) -> None:
+    compare = {"<": Value.__lt__, "<=": Value.__le__, ">": Value.__gt__, ">=": Value.__ge__}
+    with pytest.raises(TypeError) as caught:
+        compare[symbol](Value(1.0), "a")  # type: ignore[operator]
+    assert str(caught.value) == f"'{symbol}' compares a Value with a Value or a number, got 'a'"
+
+
+@pytest.mark.parametrize("symbol", ["==", "!="])
+def test_equality_with_a_number_says_how_to_compare_numbers(symbol: str) -> None:
+    v = Value(1.5)
+    with pytest.raises(TypeError) as caught:
+        (Value.__eq__ if symbol == "==" else Value.__ne__)(v, 1.5)
+    assert str(caught.value) == (
+        f"Value(data=1.5, grad=0.0) {symbol} 1.5: {symbol} between Values is identity (they "
+        f"are graph nodes); to compare numbers write v.data {symbol} 1.5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("convert", "what"),
+    [(float, "float(v)"), (round, "round(v)"), (math.trunc, "math.trunc(v)")],
+)
+def test_conversions_that_would_leave_the_graph_say_what_to_use(convert, what: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        convert(Value(1.5))
+    assert str(caught.value) == (
+        f"{what} would turn a Value into a plain number and cut it out of the graph; use "
+        "v.data for the number, or the Value's own methods (v.sqrt(), v.exp(), abs(v), ...) "
+        "to stay in the graph"
+    )
+
+
+def test_pickling_an_interior_node_says_what_to_save() -> None:
+    import pickle
+
+    with pytest.raises(TypeError) as caught:
+        pickle.dumps(Value(1.5) * 2)
+    assert str(caught.value) == (
+        "cannot pickle Value(data=3.0, grad=0.0, op='*'): it is an interior node of a graph; "
+        "pickle its number (v.data) instead, and save models with Module.save()"
+    )
+
+
+def test_grad_modes_decorate_only_callables() -> None:
+    from autograd import enable_grad
+
+    for mode in (no_grad, enable_grad):
+        with pytest.raises(TypeError) as caught:
+            mode()(3)  # type: ignore[arg-type]
+        assert str(caught.value) == f"@{mode.__name__}() decorates a function, got 3"
