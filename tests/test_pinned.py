@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import math
+import re
 from fractions import Fraction
 
 import pytest
@@ -1210,3 +1211,30 @@ def test_grad_modes_decorate_only_callables() -> None:
         with pytest.raises(TypeError) as caught:
             mode()(3)  # type: ignore[arg-type]
         assert str(caught.value) == f"@{mode.__name__}() decorates a function, got 3"
+
+
+@pytest.mark.parametrize(("symbol", "dunder"), [("/", "truediv"), ("**", "pow")])
+def test_binary_writes_an_operator_and_its_reflection(symbol: str, dunder: str) -> None:
+    from autograd import engine
+
+    forward, reverse = engine._binary(symbol)  # runs at import: called here to test it
+    names = (forward.__name__, forward.__qualname__, reverse.__name__, reverse.__qualname__)
+    assert names == (f"__{dunder}__", f"__{dunder}__", f"__r{dunder}__", f"__r{dunder}__")
+    assert (forward.__doc__, reverse.__doc__) == (f"self {symbol} other", f"other {symbol} self")
+    f = {"/": lambda a, b: a / b, "**": lambda a, b: a**b}[symbol]
+    x, y = Value(3.0), Value(0.5)
+    both = forward(x, y)
+    both.backward()
+    d = {"/": (1 / 0.5, -3.0 / 0.5**2), "**": (0.5 * 3.0**-0.5, 3.0**0.5 * math.log(3.0))}
+    assert (both.data, both.parents, (x.grad, y.grad)) == (f(3.0, 0.5), (x, y), d[symbol])
+    right, left = forward(x, 2), reverse(x, 2)
+    assert (right.data, right.operands) == (f(3.0, 2.0), (x, 2.0))
+    assert (left.data, left.operands) == (f(2.0, 3.0), (2.0, x))
+    with pytest.raises(TypeError) as caught:
+        forward(Value(3.0), "a")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"unsupported operand for '{symbol}': Value(data=3.0, grad=0.0) {symbol} 'a'; "
+        "expected a Value or a real number"
+    )
+    with pytest.raises(TypeError, match=rf"^unsupported operand for '{re.escape(symbol)}': 'a' "):
+        reverse(x, "a")  # type: ignore[arg-type]
