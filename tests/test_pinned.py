@@ -6,6 +6,7 @@ never by the code under test, so a wrong rule cannot be checked against itself.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
 from fractions import Fraction
@@ -13,7 +14,7 @@ from fractions import Fraction
 import pytest
 
 from autograd import Op, Value, apply, grad, is_grad_enabled, linear, no_grad, topological_order
-from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse
+from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse, parse_number
 from autograd.ops import OPS
 from nn import SGD, Adam, losses
 from nn.losses import EPSILON, Loss
@@ -905,3 +906,349 @@ def test_a_parsed_expression_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         e.text = "y"  # type: ignore[misc]
     assert {e: 1}[e] == 1  # frozen, so hashable: usable as a cache key
+
+
+# -- found by the re-run on the merged code (ops made from text, abs, Loss.compiles) --
+
+
+def test_an_op_given_only_text_makes_its_partials_and_formulas_from_it() -> None:
+    # x²·y: one rule per operand as code text (slots {0}, {1}) and as notation.
+    op = Op(
+        "x2y",
+        lambda a, b: a * a * b,
+        (),
+        local_rules=("2·{0}·{1}", "{0}²"),
+        partial_code=("2.0 * {0} * {1}", "{0} * {0}"),
+    )
+    assert op.formulas == ("∂x2y(a, b)/∂a = 2·a·b", "∂x2y(a, b)/∂b = a²")
+    x, y = Value(3.0), Value(-0.5)
+    out = apply(op, x, y)
+    out.backward()
+    assert (out.data, x.grad, y.grad) == (-4.5, 2 * 3.0 * -0.5, 3.0 * 3.0)
+    # The rules made from text work on Values too: second derivatives 2y and 2x.
+    dx, dy = grad(out, [x, y], create_graph=True)
+    assert (dx.data, dy.data) == (-3.0, 9.0)
+    assert [d.data for d in grad(dx, [x, y])] == [2 * -0.5, 2 * 3.0]
+    assert [d.data for d in grad(dy, [x, y])] == [2 * 3.0, 0.0]
+    # A text may use the result {out}: e^(2a) has ∂/∂a = 2·out and ∂²/∂a² = 4·out.
+    e2 = Op("e2", lambda a: math.exp(2.0 * a), (), partial_code=("2.0 * {out}",))
+    a = Value(0.5)
+    (d1,) = grad(apply(e2, a), [a], create_graph=True)
+    assert (d1.data, grad(d1, [a])[0].data) == (2.0 * math.exp(1.0), 4.0 * math.exp(1.0))
+    # Rules given as functions are the ones used, even with a text for compiled code.
+    given = (lambda a, out: 2.0 * out,)
+    assert (
+        Op("e2", lambda a: math.exp(2.0 * a), given, partial_code=("2.0 * {out}",)).partials
+        == given
+    )
+
+
+def test_text_partials_call_cos_sin_and_log_on_floats_and_values() -> None:
+    # sin(log a): first derivative cos(log a)/a, second −(sin(log a) + cos(log a))/a².
+    op = Op("sinlog", lambda a: math.sin(math.log(a)), (), partial_code=("cos(log({0})) / {0}",))
+    a = Value(2.0)
+    out = apply(op, a)
+    out.backward()
+    assert a.grad == math.cos(math.log(2.0)) / 2.0
+    (d1,) = grad(out, [a], create_graph=True)
+    (d2,) = grad(d1, [a])
+    expected = -(math.sin(math.log(2.0)) + math.cos(math.log(2.0))) / 4.0
+    assert d2.data == pytest.approx(expected, rel=1e-12)
+    # A one-operand rule in words names its operand x and the result y.
+    three = Op(
+        "e3", lambda a: math.exp(3 * a), (lambda a, out: 3 * out,), shows="e³({0})",
+        local_rules=("3·{out}",),
+    )  # fmt: skip
+    assert three.formulas == ("∂e³(x)/∂x = 3·y",)
+    first = (lambda a, b, c, out: 1.0, lambda a, b, c, out: 0.0, lambda a, b, c, out: 0.0)
+    pick = Op("pick", lambda a, b, c: a, first, local_rules=("1", "0", "0"))
+    assert pick.formulas == tuple(f"∂pick(a, b, c)/∂{s} = {r}" for s, r in zip("abc", "100"))
+
+
+def test_forward_rules_made_from_code_text() -> None:
+    from autograd import ops
+
+    relu = ops._float_rule(ops._RELU_CODE)
+    assert [relu(-2.0), relu(0.0), relu(1.5)] == [0.0, 0.0, 1.5]
+    assert math.isnan(relu(math.nan))
+    sigmoid = ops._float_rule(ops._SIGMOID_CODE)
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(2.0) == 1.0 / (1.0 + math.exp(-2.0))
+    assert sigmoid(-30.0) == math.exp(-30.0) / (1.0 + math.exp(-30.0))
+    sin, cos = ops._trig("sin"), ops._trig("cos")
+    assert (sin(0.5), cos(0.5)) == (math.sin(0.5), math.cos(0.5))
+    assert type(sin(0)) is float
+    for bad in (math.inf, -math.inf):
+        with pytest.raises(ValueError, match=rf"^cos: cos\({bad!r}\) is undefined$"):
+            cos(bad)
+
+
+@pytest.mark.parametrize("x", [0.5, 2.0, -0.5, -2.0, 0.0])
+def test_abs_differentiates_to_the_sign(x: float) -> None:
+    v = Value(x)
+    y = abs(v)
+    y.backward()
+    assert (y.data, v.grad) == (math.fabs(x), (x > 0) - (x < 0))
+
+
+def test_a_loss_compiles_unless_it_says_not() -> None:
+    mine = Loss("first", "sum", lambda o, d: o[0] - d[0])
+    assert mine.compiles is True
+    assert Loss("clamped", "sum", lambda o, d: o[0], compiles=False).compiles is False
+
+
+@pytest.mark.parametrize(
+    ("text", "what"), [("n = 2; n*x", "a constant"), ("n = x; n*2", "already 'x'")]
+)
+def test_a_name_for_a_constant_or_an_input_is_refused_at_its_place(text: str, what: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text).build({"x": 1.0})
+    rhs = text.split("=")[1].split(";")[0].strip()
+    assert caught.value.column == text.index(rhs) + 1
+    advice = "name only a computed node (write constants inline, inputs with --at)"
+    assert caught.value.message == f"n = {rhs} is {what}: {advice}"
+
+
+def test_a_number_not_in_decimal_is_refused_at_its_column() -> None:
+    text = "x + 0x10"
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.column == text.index("0x10") + 1
+    assert caught.value.message.startswith("number 0x10 is not allowed")
+
+
+@pytest.mark.parametrize("text", ["X1", "x2", "+X1"])
+def test_a_number_for_at_takes_only_a_sign_before_its_digits(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_number(text)
+    assert str(caught.value) == f"{text!r} is not a number (write digits 0-9, like 1.5, -2 or 1e-3)"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("2x + 1", "; write 2*x to multiply"),
+        ("1e5 +", ""),  # 1e5 looks like a number and a name, but the error is elsewhere
+        ("x + ١", "; write numbers with the digits 0-9"),
+        ("x € 2", ""),
+        ("x = 1 = ", "; a statement is NAME = expression"),
+        ("(x = 2)", "; a statement is NAME = expression"),
+        ("x + 1 = 2", "; a statement is NAME = expression"),
+    ],
+)
+def test_a_syntax_error_is_python_s_message_and_our_hint(text: str, hint: str) -> None:
+    with pytest.raises(SyntaxError) as python:
+        ast.parse(text)
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.message == f"syntax error: {python.value.msg}{hint}"
+    assert caught.value.column == python.value.offset
+
+
+_LAST = "only the last statement is the output; name the others: n = ..."
+_ONLY = "only statements NAME = expression are allowed, separated by ';'"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("", None, "the expression is empty"),
+        ("   ", None, "the expression is empty"),
+        ("n = x*2; n*3; x", "n*3", _LAST),
+        ("n = 2*x; pass; n", "pass", _ONLY),
+        ("n = 2*x; a, b = n; n", "a, b", _ONLY),
+    ],
+)
+def test_statement_errors_point_at_their_statement(
+    text: str, where: str | None, message: str
+) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert caught.value.message == message
+    assert caught.value.column == (1 if where is None else text.index(where) + 1)
+
+
+def test_target_numbers_checks_as_a_call_does_and_names_the_loss() -> None:
+    bce = losses.binary_cross_entropy
+    assert bce.target_numbers(0.25) == [0.25]
+    assert bce.target_numbers([1, 0.5]) == [1.0, 0.5]
+    for bad, error in (("ab", TypeError), ([True], TypeError), (math.nan, ValueError)):
+        with pytest.raises(error, match=r"^binary_cross_entropy: ") as caught:
+            bce.target_numbers(bad)
+        with pytest.raises(error) as in_a_call:
+            bce([Value(0.5)], bad)
+        assert str(caught.value) == str(in_a_call.value)
+    with pytest.raises(
+        ValueError, match=r"^binary_cross_entropy: target 2\.0 must be in \[0, 1\]$"
+    ):
+        bce.target_numbers(2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("sin = x*2; sin", "sin", "'sin' is a function and cannot be a name"),
+        ("n = x*3; n = 2*x; n", "n", "'n' is named twice"),
+        ("n = n*2; n", "n*2", "'n' is used before it is computed"),
+        ("n = x*m; m = x*2; n*m", "m;", "'m' is used before it is computed"),
+        ("n = x*2; x", "n", "'n' is computed but never used (the last statement is the output)"),
+        ("x # a # b", "#", "'#' is not allowed: the language has no comments"),
+    ],
+)
+def test_naming_errors_point_at_the_name(text: str, where: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    assert (caught.value.message, caught.value.column) == (message, text.index(where) + 1)
+
+
+def test_traced_loss_checks_and_refuses_as_a_call_does() -> None:
+    out = losses.mse.traced([Value(0.5), Value(0.2)], [Value(1.0), Value(0.0)])
+    assert out.data == ((0.5 - 1.0) ** 2 + 0.2**2) / 2
+    with pytest.raises(ValueError) as caught:
+        losses.binary_cross_entropy.traced([Value(0.5)], [Value(1.0)])
+    assert str(caught.value) == (
+        "binary_cross_entropy: its graph depends on the data (a branch on values), so it "
+        "cannot be compiled; use compile=False"
+    )
+    with pytest.raises(
+        TypeError, match=r"^mse: a prediction must be a Value or a number, got 'a'$"
+    ):
+        losses.mse.traced("a", [Value(1.0)])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^mse: 2 outputs but 1 targets \(\[1\.0\]\)$"):
+        losses.mse.traced([Value(0.5), Value(0.2)], [Value(1.0)])
+
+
+@pytest.mark.parametrize("y", [0.75, 1.25, 0.5, 1.0, 0.875, 1.125])
+def test_margin_sq_counts_the_margin_s_edge_as_outside(y: float) -> None:
+    d, m = 1.0, 0.25  # exact in binary, so y = d ± m is exactly on the edge
+    yv, dv = Value(y), Value(d)
+    out = apply(OPS["margin_sq"], yv, dv, m)
+    out.backward()
+    inside = abs(y - d) < m
+    assert out.data == (0.0 if inside else (y - d) ** 2)
+    assert (yv.grad, dv.grad) == ((0.0, 0.0) if inside else (2 * (y - d), -2 * (y - d)))
+
+
+def test_linear_code_for_a_compensated_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd import ops
+
+    # Python >= 3.12's sum() of floats compensates rounding; this branch writes a call to it.
+    monkeypatch.setattr(ops, "_PLAIN_SUM", False)
+    text = ops.LINEAR.forward_text(["w1", "w2", "y1", "y2", "b"])
+    assert text == "sum((w1 * y1, w2 * y2, ), b)"
+    assert eval(text, {"w1": 0.5, "w2": -2.0, "y1": 3.0, "y2": 0.25, "b": 0.125}) == 1.125
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 6])
+def test_a_sum_node_is_written_out_up_to_three_products(n: int) -> None:
+    ws, ys = [f"w{i}" for i in range(1, n + 1)], [f"y{i}" for i in range(1, n + 1)]
+    products = [f"w{i}·y{i}" for i in range(1, n + 1)]
+    shown = products if n <= 3 else [products[0], products[1], "…", products[-1]]
+    assert OPS["Σ"].expression([*ws, *ys, "b"]) == "(" + " + ".join([*shown, "b"]) + ")"
+
+
+def test_formulas_given_are_kept_and_their_count_is_checked() -> None:
+    rule = (lambda a, out: 2 * a,)
+    square = Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a",), local_rules=("2·{0}",))
+    assert square.formulas == ("∂(a²)/∂a = 2a",)
+    with pytest.raises(TypeError) as caught:
+        Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a", "one too many"))
+    assert str(caught.value) == (
+        "Op 'sq': 1 partial rule(s) but 2 formula(s); give one formula per partial, "
+        "e.g. '∂(a²)/∂a = 2a'"
+    )
+
+
+# -- Value semantics (comparisons, conversions, pickling): values at the edges, whole messages --
+
+
+@pytest.mark.parametrize("other", [2.0, 2, Value(2.0)])
+def test_orderings_at_equal_data(other: object) -> None:
+    v = Value(2.0)
+    assert (v < other, v <= other, v > other, v >= other) == (False, True, False, True)
+    w = Value(2.5)
+    assert (w < other, w <= other, w > other, w >= other) == (False, False, True, True)
+
+
+@pytest.mark.parametrize("symbol", ["<", "<=", ">", ">="])
+def test_an_ordering_with_a_non_number_names_it(symbol: str) -> None:
+    compare = {"<": Value.__lt__, "<=": Value.__le__, ">": Value.__gt__, ">=": Value.__ge__}
+    with pytest.raises(TypeError) as caught:
+        compare[symbol](Value(1.0), "a")  # type: ignore[operator]
+    assert str(caught.value) == f"'{symbol}' compares a Value with a Value or a number, got 'a'"
+
+
+@pytest.mark.parametrize("symbol", ["==", "!="])
+def test_equality_with_a_number_says_how_to_compare_numbers(symbol: str) -> None:
+    v = Value(1.5)
+    with pytest.raises(TypeError) as caught:
+        (Value.__eq__ if symbol == "==" else Value.__ne__)(v, 1.5)
+    assert str(caught.value) == (
+        f"Value(data=1.5, grad=0.0) {symbol} 1.5: {symbol} between Values is identity (they "
+        f"are graph nodes); to compare numbers write v.data {symbol} 1.5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("convert", "what"),
+    [(float, "float(v)"), (round, "round(v)"), (math.trunc, "math.trunc(v)")],
+)
+def test_conversions_that_would_leave_the_graph_say_what_to_use(convert, what: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        convert(Value(1.5))
+    assert str(caught.value) == (
+        f"{what} would turn a Value into a plain number and cut it out of the graph; use "
+        "v.data for the number, or the Value's own methods (v.sqrt(), v.exp(), abs(v), ...) "
+        "to stay in the graph"
+    )
+
+
+def test_pickling_an_interior_node_says_what_to_save() -> None:
+    import pickle
+
+    with pytest.raises(TypeError) as caught:
+        pickle.dumps(Value(1.5) * 2)
+    assert str(caught.value) == (
+        "cannot pickle Value(data=3.0, grad=0.0, op='*'): it is an interior node of a graph; "
+        "pickle its number (v.data) instead, and save models with Module.save()"
+    )
+
+
+def test_grad_modes_decorate_only_callables() -> None:
+    from autograd import enable_grad
+
+    for mode in (no_grad, enable_grad):
+        with pytest.raises(TypeError) as caught:
+            mode()(3)  # type: ignore[arg-type]
+        assert str(caught.value) == f"@{mode.__name__}() decorates a function, got 3"
+
+
+@pytest.mark.parametrize(("symbol", "dunder"), [("/", "truediv"), ("**", "pow")])
+def test_binary_writes_an_operator_and_its_reflection(symbol: str, dunder: str) -> None:
+    from autograd import engine
+
+    forward, reverse = engine._binary(symbol)  # runs at import: called here to test it
+    names = (forward.__name__, forward.__qualname__, reverse.__name__, reverse.__qualname__)
+    assert names == (f"__{dunder}__", f"__{dunder}__", f"__r{dunder}__", f"__r{dunder}__")
+    assert (forward.__doc__, reverse.__doc__) == (f"self {symbol} other", f"other {symbol} self")
+    f = {"/": lambda a, b: a / b, "**": lambda a, b: a**b}[symbol]
+    x, y = Value(3.0), Value(0.5)
+    both = forward(x, y)
+    both.backward()
+    d = {"/": (1 / 0.5, -3.0 / 0.5**2), "**": (0.5 * 3.0**-0.5, 3.0**0.5 * math.log(3.0))}
+    assert (both.data, both.parents, (x.grad, y.grad)) == (f(3.0, 0.5), (x, y), d[symbol])
+    right, left = forward(x, 2), reverse(x, 2)
+    assert (right.data, right.operands) == (f(3.0, 2.0), (x, 2.0))
+    assert (left.data, left.operands) == (f(2.0, 3.0), (2.0, x))
+    with pytest.raises(TypeError) as caught:
+        forward(Value(3.0), "a")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"unsupported operand for '{symbol}': Value(data=3.0, grad=0.0) {symbol} 'a'; "
+        "expected a Value or a real number"
+    )
+    with pytest.raises(TypeError) as caught:
+        reverse(Value(3.0), "a")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"unsupported operand for '{symbol}': 'a' {symbol} Value(data=3.0, grad=0.0); "
+        "expected a Value or a real number"
+    )
