@@ -160,11 +160,7 @@ def fit(
     order = list(range(n))
     rng = random.Random(seed)
     history: list[float] = []
-    run = (
-        _compiled_accumulate(model, inputs, targets, loss, params)
-        if compile
-        else functools.partial(accumulate, model, inputs, targets, loss)
-    )
+    run = accumulator(model, inputs, targets, loss, compile, params)
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:
@@ -253,15 +249,17 @@ def accumulator(
     targets: Sequence[Target],
     loss: Loss,
     compile: bool = False,
+    params: list[Value] | None = None,
 ) -> Callable[[Sequence[int]], float]:
     """`accumulate` over given cases as one function, interpreted or compiled.
 
     ``run(cases)`` adds ∂L/∂w into every ``.grad`` and returns Σ_c loss_c, with
     the same numbers either way (see `fit`'s ``compile``): for loops of your own
-    that do more per sweep than `fit` does (a penalty, weight decay).
+    that do more per sweep than `fit` does (a penalty, weight decay). ``params``
+    is ``model.parameters()``, when the caller has it already.
     """
     if compile:
-        return _compiled_accumulate(model, inputs, targets, loss)
+        return _compiled_accumulate(model, inputs, targets, loss, params)
     return functools.partial(accumulate, model, inputs, targets, loss)
 
 
