@@ -64,6 +64,12 @@ _ORDERED = {"-", "/", "**"}
 # longer than the layout). Smaller graphs keep dot's defaults: their drawings stay as they were.
 _VIRTUAL_NODES_LIMIT = 1000
 _CAPPED_LAYOUT = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.2", "splines": "line"}
+# User text (names, tooltips) is cut to this many characters in a drawing.
+_TEXT_LIMIT = 120
+# A link attribute in SVG (href, xlink:href): dot writes one only for a URL or href attribute,
+# which no drawing sets; inline_svg drops any that is not the page's own (#…) all the same.
+_FOREIGN_LINK = re.compile(r'\s(?:xlink:)?href="(?!#)[^"]*"')
+
 def node_id(index: int) -> str:
     """The Graphviz (and SVG) id of the Value at ``index`` in `topological_order`."""
     return f"v{index}"
@@ -91,9 +97,35 @@ def _show(show: str) -> tuple[bool, bool]:
 
 
 def _text(text: str) -> str:
-    """User text for an HTML-like label: markup escaped, and backslashes doubled, since dot
-    reads ``\\N``, ``\\G``, ``\\E`` as escapes (the node's name, the graph's name) even there."""
-    return html.escape(text).replace("\\", "\\\\")
+    """User text for an HTML-like label: on one line, markup escaped, and backslashes doubled,
+    since dot reads ``\\N``, ``\\G``, ``\\E`` as escapes (the node's name, the graph's name)
+    even there."""
+    return html.escape(printable(text, limit=_TEXT_LIMIT)).replace("\\", "\\\\")
+
+
+def _plain(text: str, limit: int = _TEXT_LIMIT) -> str:
+    """User text for a plain-text label (an op's symbol, a cluster's title).
+
+    graphviz.quote() leaves a value of the form ``<…>`` unquoted, and dot then reads it as
+    an HTML-like label and the rest of the line as attributes (``URL=<javascript:…>``):
+    `graphviz.nohtml` makes it a quoted string whatever it holds. Control characters are
+    spelled out, so one statement stays on one line, and backslashes are doubled, so they
+    start no Graphviz escape; ``&`` is written ``&amp;``, as dot reads entities (``&lt;``)
+    in any string.
+    """
+    return _quoted(printable(text, limit=limit), 2)
+
+
+def _quoted(text: str, backslashes: int) -> str:
+    escaped = text.replace("&", "&amp;").replace("\\", "\\" * backslashes)
+    quoted: str = graphviz.nohtml(escaped)
+    return quoted
+
+
+def _tooltip(text: str) -> str:
+    """User text for a tooltip: as `_plain`, but dot expands a tooltip's escapes twice
+    (``\\\\N`` still becomes the node's name), so its backslashes are doubled twice."""
+    return _quoted(printable(text, limit=_TEXT_LIMIT), 4)
 
 
 def _cell(text: str) -> str:
@@ -164,6 +196,7 @@ def inline_svg(
     svg = render(graph, "svg", timeout).decode("utf-8")
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
+    svg = _FOREIGN_LINK.sub("", svg)
     return re.sub(r'\bid="', f'id="{prefix}', svg)
 
 
@@ -197,8 +230,7 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type
 def _op_label(op: str) -> str:
     """An operation's symbol as a plain-text label: a custom `autograd.Op` may be called
     anything, but "<…>" must not be read as markup, nor ``\\N`` as a Graphviz escape."""
-    label: str = graphviz.nohtml(printable(_OP_SYMBOL.get(op, op), limit=20).replace("\\", "\\\\"))
-    return label
+    return _plain(_OP_SYMBOL.get(op, op), limit=20)
 
 
 def _clusters(
@@ -264,7 +296,7 @@ def _on_paths(order: list[Value], targets: set[Value]) -> set[Value]:
 
 
 _VIEWS = ("values", "neurons")
-_NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.")
+_NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.", re.DOTALL)
 # Where a unit's edges leave and enter its box, by rankdir: its sides along the flow.
 _PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
 
@@ -516,7 +548,9 @@ class _Drawing:
             if len(summaries) == 1:
                 label += f": {len(members)} × {summaries.pop()}"
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(label=label, style="rounded", color="#999999", fontname="Helvetica")
+                lc.attr(
+                    label=_plain(label), style="rounded", color="#999999", fontname="Helvetica"
+                )
                 for total in self.placed(members):
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
@@ -585,11 +619,6 @@ def _summary(total: Value, out: Value) -> str:
     """What a unit computes: ``sigmoid(Σ 16w+b)``."""
     n = (len(total.operands) - 1) // 2
     return f"Σ {n}w+b" if out is total else f"{out.op}(Σ {n}w+b)"
-
-
-def _tooltip(text: str) -> str:
-    # A tooltip is an escString too: backslashes must not start Graphviz escapes.
-    return text.replace("\\", "\\\\")
 
 
 def draw_graph(

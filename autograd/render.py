@@ -81,8 +81,10 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
     return _checked(out, fmt, who)
 
 
-# An HTML-like label as `autograd.draw` writes them: one row of cells in a table.
-_HTML_LABEL = re.compile(r"label=<(<TABLE\b[^>]*>.*?</TABLE>)>", re.DOTALL)
+# An HTML-like label as `autograd.draw` writes them: one row of cells in a table, as the
+# first attribute of a node statement. Anchored there, so that text in a quoted attribute
+# (a tooltip that spells out a table) is never rewritten: the record's quotes would end it.
+_HTML_LABEL = re.compile(r"^(\s*\w+ \[)label=<(<TABLE\b[^>]*>.*?</TABLE>)>")
 _ATTRIBUTE = re.compile(r'\b(BGCOLOR|BORDER)="([^"]*)"')
 _CELL = re.compile(r"<TD\b[^>]*>(.*?)</TD>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
@@ -99,27 +101,29 @@ def _as_records(source: str) -> str:
     across = re.search(r"\brankdir=\"?(LR|RL)\b", source) is not None
 
     def record(match: re.Match[str]) -> str:
-        table = match.group(1)
+        table = match.group(2)
         attrs = dict(_ATTRIBUTE.findall(table.split(">", 1)[0]))
         cells = [html.unescape(_TAG.sub("", c)) for c in _CELL.findall(table)]
         # A record's fields run across in TB layouts and down in LR ones; braces flip them.
         # Backslashes are doubled already: `autograd.draw` escapes them in every label.
-        fields = "|".join(_RECORD_SPECIAL.sub(r"\\\1", c) for c in cells)
+        # dot reads entities in any string, so a cell's own "&" is written "&amp;" again.
+        fields = "|".join(_RECORD_SPECIAL.sub(r"\\\1", c.replace("&", "&amp;")) for c in cells)
         label = "{" + fields + "}" if across else fields
         return (
-            f'label="{label}" shape=record style=filled '
+            f'{match.group(1)}label="{label}" shape=record style=filled '
             f'fillcolor="{attrs.get("BGCOLOR", "#ffffff")}" '
             f"penwidth={1 + int(attrs.get('BORDER', '0') or 0)}"
         )
 
-    # The record's attributes replace the label where it stood; a later shape=plain of
-    # the same statement would undo shape=record, so it goes.
+    # The record's attributes replace the label where it stood; the statement's own
+    # shape=plain, the first after them (attributes are written sorted, a tooltip comes
+    # later), would undo shape=record, so it goes. `autograd.draw` keeps every statement
+    # on one line (control characters in user text are spelled out).
     lines = []
-    for line in source.splitlines(keepends=True):
-        if "label=<<TABLE" in line:
-            line = _HTML_LABEL.sub(record, line).replace(" shape=plain", "")
-        lines.append(line)
-    return "".join(lines)
+    for line in source.split("\n"):
+        converted, n = _HTML_LABEL.subn(record, line, count=1)
+        lines.append(converted.replace(" shape=plain", "", 1) if n else line)
+    return "\n".join(lines)
 
 
 def _checked(out: bytes, fmt: str, who: str) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from autograd import Value, explain, topological_order
+from autograd import Value, explain, linear, topological_order
 from autograd.notation import delimited
 from autograd.stepper import show_steps, stepper_html, write_stepper
 from nn import MLP
@@ -497,5 +497,66 @@ def test_a_page_of_its_own_takes_the_keys_from_the_start(browser: Any, tmp_path:
     pg.keyboard.press("ArrowRight")
     pg.keyboard.press("PageDown")
     assert step_of(pg) == 2
+    pg.close()
+    assert problems == []
+
+
+# Labels that spell DOT and HTML-like syntax: each once made a javascript: link in the drawing.
+HOSTILE_DOT = (
+    "<.layers.0.>URL=<javascript:alert(1)>",
+    '<a>"] v99 [URL="javascript:alert(2)" label="x"',
+    "</TABLE>> href=<javascript:alert(3)> label=<<TABLE><TR><TD>",
+    "\\N\\G<b>&amp;\u2028<x>",
+)
+
+
+def hostile_network() -> tuple[Value, list[Value]]:
+    """A sigmoid unit per hostile label, summed; the labels name parameters and units (the
+    first weight's label is the reported one, whole: a tooltip of the form <…>)."""
+    outs, params = [], []
+    for i, text in enumerate(HOSTILE_DOT):
+        w = Value(0.5, label=text if i == 0 else f"{text}.layers.0.neurons.{i}.w.{text}")
+        b = Value(0.1, label=f"{text}.layers.0.neurons.{i}.b")
+        params += [w, b]
+        outs.append(linear([w], [float(i + 1)], b).sigmoid())
+        outs[-1].label = text
+    return sum(outs[1:], outs[0]), params
+
+
+@pytest.mark.parametrize(
+    "kind", ["values", "neurons", "practice", "fragment", "practice-fragment", "worksheet"]
+)
+def test_clicking_every_node_of_a_hostile_page_runs_nothing(
+    browser: Any, tmp_path: Path, kind: str
+) -> None:
+    from autograd.practice_page import practice_fragment
+    from autograd.stepper import stepper_fragment
+    from autograd.worksheet import write_worksheet
+
+    root, params = hostile_network()
+    path = tmp_path / "page.html"
+    if kind in ("values", "neurons"):
+        write_stepper(path, root, params=params, view=kind, inputs=list(HOSTILE_DOT))
+    elif kind == "practice":
+        write_stepper(path, root, params=params, practice=True)
+    elif kind == "worksheet":
+        write_worksheet(path, [(HOSTILE_DOT[0], {}, root)])
+    else:  # what a notebook shows: the fragment alone, in a page of the notebook's
+        make = stepper_fragment if kind == "fragment" else practice_fragment
+        path.write_text(f"<!DOCTYPE html><body>{make(root, params=params)}</body>", "utf-8")
+    pg, problems = open_page(browser, path)
+    links = pg.evaluate(
+        """() => [...document.querySelectorAll("[href], [*|href]")]
+            .map(e => e.getAttribute("href")
+                      || e.getAttributeNS("http://www.w3.org/1999/xlink", "href"))
+            .filter(h => !h.startsWith("#"))"""
+    )
+    assert links == []
+    pg.on("popup", lambda p: problems.append(f"popup {p.url}"))
+    nodes = pg.query_selector_all("svg g.node")
+    assert len(nodes) >= 3 * len(HOSTILE_DOT)
+    for node in nodes:
+        node.click(force=True)
+    assert pg.url == path.as_uri()
     pg.close()
     assert problems == []
