@@ -70,6 +70,7 @@ _TEXT_LIMIT = 120
 # which no drawing sets; inline_svg drops any that is not the page's own (#…) all the same.
 _FOREIGN_LINK = re.compile(r'\s(?:xlink:)?href="(?!#)[^"]*"')
 
+
 def node_id(index: int) -> str:
     """The Graphviz (and SVG) id of the Value at ``index`` in `topological_order`."""
     return f"v{index}"
