@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     step = train._COMPILED[compiled.model][1]
     params = compiled.model.parameters()
     rows = [[*x, y] for x, y in zip(xs, ys)]
+
     def fit_sweeps() -> None:
         nn.fit(compiled.model, xs, ys, loss=nn.losses.mse, optimizer=compiled.opt,
                epochs=SWEEPS, progress=False, compile=True)  # fmt: skip

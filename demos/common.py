@@ -23,8 +23,8 @@ from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hint
 import autograd
 import nn
 from autograd import Value, draw_graph, no_grad
-from autograd.draw import RenderError
-from autograd.files import write_atomically
+from autograd.core.files import write_atomically
+from autograd.pages.draw import RenderError
 
 __all__ = [
     "OUT_DIR",

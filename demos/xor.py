@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nn
 from autograd import Compiled, Value, compile, explain, no_grad
-from autograd.notation import delimited
+from autograd.teach.notation import delimited
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -278,7 +278,7 @@ def report_runs(
 
 
 def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OUT_DIR) -> None:
-    """Print ∂E/∂w for one weight step by step (`autograd.explain`) on the case 10 → 1, and
+    """Print ∂E/∂w for one weight step by step (`autograd.teach.explain`) on the case 10 → 1, and
     write the gradient graph of that case to out/xor_graph.svg (`autograd.draw_graph`)."""
     inputs = [Value(1.0, label="x1"), Value(0.0, label="x2")]
     error = nn.losses.sum_squared_error(model(inputs), 1.0)

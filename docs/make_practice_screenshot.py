@@ -12,7 +12,7 @@ from pathlib import Path
 from make_stepper_screenshot import CHROMIUM_ARGS  # docs/, the folder of this script
 from playwright.sync_api import sync_playwright
 
-from autograd.cli import main
+from autograd.cli.commands import main
 
 EXPRESSION = "sigmoid(w*x + b)"
 # Answers typed before the picture: n2's local and gradient, n1's, b's, then x's local

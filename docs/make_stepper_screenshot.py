@@ -16,8 +16,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from autograd import draw_graph
-from autograd.draw import render
-from autograd.stepper import write_stepper
+from autograd.pages.draw import render
+from autograd.pages.stepper import write_stepper
 from nn import MLP
 
 STEPS = 5  # key presses before the picture: the gradient has reached the first layer

@@ -18,7 +18,7 @@ import numbers
 from collections.abc import Callable, Sequence
 
 from autograd import Value, apply
-from autograd.ops import OPS
+from autograd.core.ops import OPS
 
 __all__ = [
     "Loss",

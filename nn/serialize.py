@@ -29,7 +29,7 @@ import stat
 from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar
 
-from autograd.files import write_atomically
+from autograd.core.files import write_atomically
 
 __all__ = [
     "FORMAT",
@@ -110,7 +110,7 @@ def save(module: Saveable, path: str | os.PathLike[str]) -> None:
     """Write ``module``'s class, config and parameters to ``path``, atomically.
 
     Raises ValueError (and writes nothing) if a parameter is not finite. An existing
-    file keeps its permissions; see `autograd.files` for links and read-only files.
+    file keeps its permissions; see `autograd.core.files` for links and read-only files.
     """
     params = module.state_dict()
     for name, x in params.items():

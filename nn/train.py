@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
 from autograd import Compiled, Value, compile, is_grad_enabled, no_grad
-from autograd.compiler import same_shape
+from autograd.core.compiler import same_shape
 from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.optim import SGD, Optimizer
 

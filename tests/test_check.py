@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Op, Value, apply, explain, topological_order
-from autograd.check import KINDS, mistake, nudge_test, step_checks
+from autograd.teach.check import KINDS, mistake, nudge_test, step_checks
 from tests.expressions import Expr, expressions, points, smooth_derivative, value_at
 from tests.test_properties import build
 

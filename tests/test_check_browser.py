@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value, explain
-from autograd.practice import check, questions
-from autograd.practice_page import practice_fragment
-from autograd.stepper import write_stepper
-from autograd.worksheet import write_worksheet
+from autograd.pages.practice_page import practice_fragment
+from autograd.pages.stepper import write_stepper
+from autograd.pages.worksheet import write_worksheet
+from autograd.teach.practice import check, questions
 from tests import test_stepper_browser
 from tests.test_stepper_browser import NEEDS_BROWSER
 
 browser = test_stepper_browser.browser  # the same headless Chromium fixture
 
 # Chromium on PATH, as for the stepper; without Graphviz's dot the pages still render
-# (autograd.render's WebAssembly Graphviz).
+# (autograd.pages.render's WebAssembly Graphviz).
 pytestmark = NEEDS_BROWSER
 
 

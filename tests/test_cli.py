@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from autograd import cli, render
-from autograd.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
+from autograd import cli
+from autograd.cli import commands
+from autograd.pages import render
+from autograd.teach.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
 from tests.test_render import BROKEN_DOTS
 
 HAVE_DOT = shutil.which("dot") is not None
@@ -276,7 +278,7 @@ def test_a_slow_or_failing_dot_exits_1_with_one_line_and_writes_nothing(
     (fake / "dot").write_text(f"#!/bin/sh\n{script}\n")
     (fake / "dot").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(cli, "_DOT_TIMEOUT", 0.5)
+    monkeypatch.setattr(commands, "_DOT_TIMEOUT", 0.5)
     monkeypatch.setattr(render, "MAX_OUTPUT", 2**20)
     monkeypatch.chdir(tmp_path)
     command, *files = outputs

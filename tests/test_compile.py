@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Op, Value, apply, compile, linear
-from autograd.compiler import ShapeError, same_shape
-from autograd.ops import OPS
+from autograd.core.compiler import ShapeError, same_shape
+from autograd.core.ops import OPS
 from tests.expressions import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import nn
 from autograd import Value
-from autograd.compiler import ShapeError
+from autograd.core.compiler import ShapeError
 from nn import train
 from tests.test_compile import bits
 

@@ -12,7 +12,7 @@ import graphviz
 import pytest
 
 from autograd import Op, Value, apply, draw_graph, linear, topological_order
-from autograd.draw import RenderError, _virtual_nodes, render
+from autograd.pages.draw import RenderError, _virtual_nodes, render
 
 HAVE_DOT = shutil.which("dot") is not None
 

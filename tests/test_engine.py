@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from autograd import Value, enable_grad, is_grad_enabled, linear, no_grad, topological_order
-from autograd.ops import OPS
+from autograd.core.ops import OPS
 
 
 def grads(f, *xs: float) -> tuple[float, list[float]]:

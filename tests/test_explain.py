@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, explain, linear, topological_order
-from autograd.explain import Step
-from autograd.ops import OPS, linear_role
+from autograd.core.ops import OPS, linear_role
+from autograd.teach.explain import Step
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -24,7 +24,7 @@ pytest.importorskip(
 
 SETUP = """\
 from autograd import Value
-from autograd.stepper import show_steps
+from autograd.pages.stepper import show_steps
 w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
 y = (w * x + b).sigmoid()
 """

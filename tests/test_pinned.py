@@ -14,8 +14,8 @@ from fractions import Fraction
 import pytest
 
 from autograd import Op, Value, apply, grad, is_grad_enabled, linear, no_grad, topological_order
-from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse, parse_number
-from autograd.ops import OPS
+from autograd.core.ops import OPS
+from autograd.teach.expr import FUNCTIONS, Expression, ExpressionError, parse, parse_number
 from nn import SGD, Adam, losses
 from nn.losses import EPSILON, Loss
 
@@ -966,7 +966,7 @@ def test_text_partials_call_cos_sin_and_log_on_floats_and_values() -> None:
 
 
 def test_forward_rules_made_from_code_text() -> None:
-    from autograd import ops
+    from autograd.core import ops
 
     relu = ops._float_rule(ops._RELU_CODE)
     assert [relu(-2.0), relu(0.0), relu(1.5)] == [0.0, 0.0, 1.5]
@@ -1130,7 +1130,7 @@ def test_margin_sq_counts_the_margin_s_edge_as_outside(y: float) -> None:
 
 
 def test_linear_code_for_a_compensated_sum(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograd import ops
+    from autograd.core import ops
 
     # Python >= 3.12's sum() of floats compensates rounding; this branch writes a call to it.
     monkeypatch.setattr(ops, "_PLAIN_SUM", False)
@@ -1225,7 +1225,7 @@ def test_grad_modes_decorate_only_callables() -> None:
 
 @pytest.mark.parametrize(("symbol", "dunder"), [("/", "truediv"), ("**", "pow")])
 def test_binary_writes_an_operator_and_its_reflection(symbol: str, dunder: str) -> None:
-    from autograd import engine
+    from autograd.core import engine
 
     forward, reverse = engine._binary(symbol)  # runs at import: called here to test it
     names = (forward.__name__, forward.__qualname__, reverse.__name__, reverse.__qualname__)

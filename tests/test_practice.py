@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, cli, explain
-from autograd.practice import check, classify, practise, questions
+from autograd.teach.practice import check, classify, practise, questions
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")

@@ -15,9 +15,10 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from autograd import Value, draw_graph, render
-from autograd.draw import GraphvizMissing, RenderError
-from autograd.draw import render as render_graph
+from autograd import Value, draw_graph
+from autograd.pages import render
+from autograd.pages.draw import GraphvizMissing, RenderError
+from autograd.pages.draw import render as render_graph
 from tests.test_draw import fake_dot, sum_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +176,7 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
     code = """if True:
         import time
         from autograd import Value, draw_graph
-        from autograd.draw import render
+        from autograd.pages.draw import render
         from tests.test_draw import sum_of
         render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
         big = draw_graph(sum_of(600), max_nodes=10_000)

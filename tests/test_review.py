@@ -34,8 +34,11 @@ def test_compile_without_params_says_what_to_name(capsys: pytest.CaptureFixture[
 
 def test_compile_refuses_a_lone_value_for_a_list() -> None:
     x = Value(1.0)
-    with pytest.raises(TypeError, match=r"^compile: params must be a list of leaf Values, got "
-                       r"Value\(data=1\.0, grad=0\.0\); put the one Value in a list$"):
+    with pytest.raises(
+        TypeError,
+        match=r"^compile: params must be a list of leaf Values, got "
+        r"Value\(data=1\.0, grad=0\.0\); put the one Value in a list$",
+    ):
         compile(x * x, x, [])  # type: ignore[arg-type]
     assert compile(x * x, [x], []).__call__([3.0], [])[1] == [6.0]
 

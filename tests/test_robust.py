@@ -19,7 +19,7 @@ import pytest
 
 import nn
 from autograd import Op, Value, apply, enable_grad, explain, is_grad_enabled, no_grad
-from autograd.files import STALE_AFTER, write_atomically
+from autograd.core.files import STALE_AFTER, write_atomically
 from nn import MLP, SGD, Neuron, serialize
 from nn.serialize import ModelFileError
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain, linear, topological_order
-from autograd.notation import delimited
-from autograd.stepper import show_steps, stepper_html, write_stepper
+from autograd.pages.stepper import show_steps, stepper_html, write_stepper
+from autograd.teach.notation import delimited
 from nn import MLP
 
 # Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.
@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Without Graphviz's dot the page still renders (autograd.render's WebAssembly Graphviz).
+# Without Graphviz's dot the page still renders (autograd.pages.render's WebAssembly Graphviz).
 NEEDS_BROWSER = [
     pytest.mark.skipif(
         FOUND is None,
@@ -461,9 +461,7 @@ def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> N
     assert problems == []
 
 
-def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(
-    browser: Any, tmp_path: Path
-) -> None:
+def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(browser: Any, tmp_path: Path) -> None:
     """At 1366×768 a step with three uses (17 lines) needs no scrolling, and going back to a
     shorter step does not move the graph up: the panel keeps the tallest height seen."""
     x = Value(3.0, label="x")
@@ -529,9 +527,9 @@ def hostile_network() -> tuple[Value, list[Value]]:
 def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     browser: Any, tmp_path: Path, kind: str
 ) -> None:
-    from autograd.practice_page import practice_fragment
-    from autograd.stepper import stepper_fragment
-    from autograd.worksheet import write_worksheet
+    from autograd.pages.practice_page import practice_fragment
+    from autograd.pages.stepper import stepper_fragment
+    from autograd.pages.worksheet import write_worksheet
 
     root, params = hostile_network()
     path = tmp_path / "page.html"

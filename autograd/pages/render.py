@@ -81,7 +81,7 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
     return _checked(out, fmt, who)
 
 
-# An HTML-like label as `autograd.draw` writes them: one row of cells in a table, as the
+# An HTML-like label as `autograd.pages.draw` writes them: one row of cells in a table, as the
 # first attribute of a node statement. Anchored there, so that text in a quoted attribute
 # (a tooltip that spells out a table) is never rewritten: the record's quotes would end it.
 _HTML_LABEL = re.compile(r"^(\s*\w+ \[)label=<(<TABLE\b[^>]*>.*?</TABLE>)>")
@@ -105,7 +105,7 @@ def _as_records(source: str) -> str:
         attrs = dict(_ATTRIBUTE.findall(table.split(">", 1)[0]))
         cells = [html.unescape(_TAG.sub("", c)) for c in _CELL.findall(table)]
         # A record's fields run across in TB layouts and down in LR ones; braces flip them.
-        # Backslashes are doubled already: `autograd.draw` escapes them in every label.
+        # Backslashes are doubled already: `autograd.pages.draw` escapes them in every label.
         # dot reads entities in any string, so a cell's own "&" is written "&amp;" again.
         fields = "|".join(_RECORD_SPECIAL.sub(r"\\\1", c.replace("&", "&amp;")) for c in cells)
         label = "{" + fields + "}" if across else fields
@@ -117,7 +117,7 @@ def _as_records(source: str) -> str:
 
     # The record's attributes replace the label where it stood; the statement's own
     # shape=plain, the first after them (attributes are written sorted, a tooltip comes
-    # later), would undo shape=record, so it goes. `autograd.draw` keeps every statement
+    # later), would undo shape=record, so it goes. `autograd.pages.draw` keeps every statement
     # on one line (control characters in user text are spelled out).
     lines = []
     for line in source.split("\n"):
@@ -345,7 +345,7 @@ _run_lock = threading.Lock()
 
 
 def _said(stderr: Path) -> str:
-    """": <the first line Graphviz wrote to stderr>", or "" if it wrote nothing."""
+    """ ": <the first line Graphviz wrote to stderr>", or "" if it wrote nothing."""
     with open(stderr, "rb") as f:
         lines = f.read(4096).decode("utf-8", errors="replace").strip().splitlines()
     return f": {lines[0].strip()}" if lines else ""

@@ -16,12 +16,12 @@ import os
 import random
 from collections.abc import Mapping, Sequence
 
-from autograd.draw import RENDER_TIMEOUT, draw_graph, render
-from autograd.engine import Value
-from autograd.explain import Explanation, explain
-from autograd.expr import Expression, ExpressionError
-from autograd.files import write_atomically
-from autograd.notation import delimited, gradient, num
+from autograd.core.engine import Value
+from autograd.core.files import write_atomically
+from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, render
+from autograd.teach.explain import Explanation, explain
+from autograd.teach.expr import Expression, ExpressionError
+from autograd.teach.notation import delimited, gradient, num
 
 __all__ = ["random_values", "worksheet_html", "write_worksheet"]
 
@@ -140,7 +140,7 @@ def worksheet_html(
 ) -> str:
     """The page for ``sheets`` of (title, values, root); answer keys after all the sheets.
 
-    Needs Graphviz's ``dot`` to draw each graph (`autograd.draw.render`).
+    Needs Graphviz's ``dot`` to draw each graph (`autograd.pages.draw.render`).
     """
     if not sheets:
         raise ValueError("worksheet_html: no sheets")

@@ -41,9 +41,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.engine import Value
-from autograd.notation import printable
-from autograd.ops import OPS
+from autograd.core.engine import Value
+from autograd.core.ops import OPS
+from autograd.teach.notation import printable
 
 __all__ = [
     "FUNCTIONS",

@@ -14,7 +14,7 @@ differentiated again:
 >>> dy.data, d2y.data
 (27.0, 18.0)
 
-Both paths take each op's local derivative from the one rule in `autograd.ops`
+Both paths take each op's local derivative from the one rule in `autograd.core.ops`
 (evaluated on floats by the fast path, on Values here), so they cannot disagree.
 """
 
@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import Value, _as_float, enable_grad, no_grad, topological_order
+from autograd.core.engine import Value, _as_float, enable_grad, no_grad, topological_order
 
 __all__ = ["GradcheckError", "grad", "gradcheck"]
 

@@ -2,11 +2,11 @@
 
 `nudge_test` estimates ∂root/∂node for every node by nudging it: the node's
 value is moved by ±h, the forward pass is run again *from that node* with the
-forward rules of the op table (`autograd.ops`), and
+forward rules of the op table (`autograd.core.ops`), and
 
     (f(v + h) − f(v − h)) / 2h
 
-is set beside the gradient the chain rule gave (`autograd.explain`). Interior
+is set beside the gradient the chain rule gave (`autograd.teach.explain`). Interior
 nodes are nudged as well as leaves: a learner can check every step, not only
 the last. Where a nudge crosses relu's kink, or the function bends too sharply
 within h for the estimate to mean anything, the result says so instead of
@@ -32,9 +32,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from autograd.engine import Value, enable_grad, topological_order
-from autograd.explain import Explanation, Step, explain
-from autograd.notation import delimited, gradient, num
+from autograd.core.engine import Value, enable_grad, topological_order
+from autograd.teach.explain import Explanation, Step, explain
+from autograd.teach.notation import delimited, gradient, num
 
 __all__ = [
     "KINDS",

@@ -1,7 +1,7 @@
 """The HTML stepper: one self-contained page that walks backpropagation node by node.
 
 The page holds the graph as inline SVG (laid out once by Graphviz, with every
-gradient already known, so nothing moves), the steps of `autograd.explain` as
+gradient already known, so nothing moves), the steps of `autograd.teach.explain` as
 JSON, and a little JavaScript that, on Next/Prev, the keys, the slider, a click
 on a node or autoplay, highlights the current node and the edges its gradient
 comes through, shows its gradient in its box, and prints that step's chain rule
@@ -30,13 +30,13 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from autograd.check import step_checks
-from autograd.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
-from autograd.engine import Value
-from autograd.explain import Explanation, explain
-from autograd.files import write_atomically
-from autograd.notation import num
-from autograd.practice_page import practice_fragment, practice_html
+from autograd.core.engine import Value
+from autograd.core.files import write_atomically
+from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
+from autograd.pages.practice_page import practice_fragment, practice_html
+from autograd.teach.check import step_checks
+from autograd.teach.explain import Explanation, explain
+from autograd.teach.notation import num
 
 __all__ = [
     "Stepper",
@@ -513,14 +513,14 @@ def stepper_fragment(
     escaped). ``view``, ``inputs``, ``params`` and ``rankdir`` are as
     `autograd.draw_graph`'s (``view="neurons"``: one box per unit of an MLP);
     ``page`` makes it fill the window (`stepper_html`). Needs Graphviz's ``dot``
-    to lay out the graph, and raises `autograd.draw.RenderError` if it fails or
+    to lay out the graph, and raises `autograd.pages.draw.RenderError` if it fails or
     takes more than ``timeout`` seconds (None: no limit).
 
-    With ``practice=True``, the practice page instead (`autograd.practice_page`):
+    With ``practice=True``, the practice page instead (`autograd.pages.practice_page`):
     the learner types each local derivative and gradient. Each step's nudge test is
     in the page, shown or hidden by a checkbox (``nudge=True``: ticked at first);
     ``mistake=KIND`` adds a second column beside each step: what that wrong backward
-    pass leaves in the node (`autograd.check.step_checks`).
+    pass leaves in the node (`autograd.teach.check.step_checks`).
     """
     if practice:
         return practice_fragment(

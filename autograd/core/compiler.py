@@ -12,7 +12,7 @@ Trace a graph once, then run it on new numbers without building Values:
 
 The generated function (``step.source``) has one line per node for the forward
 pass and one line per chain-rule term for the backward pass, each commented
-with the op table's formula. Every rule comes from `autograd.ops`: an op's code
+with the op table's formula. Every rule comes from `autograd.core.ops`: an op's code
 text where it has one, otherwise a call to its own forward or partial function,
 so the domain-checked ops (log, sqrt, /, **, exp) raise the interpreter's errors.
 
@@ -44,9 +44,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import Value, _as_float, topological_order
-from autograd.notation import constant, delimited
-from autograd.ops import LINEAR, OPS, Op, linear_role
+from autograd.core.engine import Value, _as_float, topological_order
+from autograd.core.ops import LINEAR, OPS, Op, linear_role
+from autograd.teach.notation import constant, delimited
 
 __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 

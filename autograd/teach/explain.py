@@ -35,8 +35,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from autograd.engine import Value, topological_order
-from autograd.notation import (
+from autograd.core.engine import Value, topological_order
+from autograd.teach.notation import (
     constant,
     definition,
     delimited,

@@ -7,7 +7,7 @@ by role: parameters (what training changes) orange, inputs blue; the output has
 a heavy border.
 
 Rendering uses the Graphviz program ``dot`` when it is installed, and otherwise
-(SVG only) Graphviz compiled to WebAssembly, installed by pip: see `autograd.render`.
+(SVG only) Graphviz compiled to WebAssembly, installed by pip: see `autograd.pages.render`.
 `render` (and the drawing's own ``pipe``, ``render`` and Jupyter display) keeps a
 time limit, for programs that must not hang.
 """
@@ -22,11 +22,11 @@ from typing import Any
 
 import graphviz
 
-from autograd.engine import Value, topological_order
-from autograd.files import write_atomically
-from autograd.notation import constant, node_names, num, parameter_names, printable
-from autograd.ops import linear_role
-from autograd.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
+from autograd.core.engine import Value, topological_order
+from autograd.core.files import write_atomically
+from autograd.core.ops import linear_role
+from autograd.pages.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
+from autograd.teach.notation import constant, node_names, num, parameter_names, printable
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -177,16 +177,14 @@ def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIM
     """``graph`` rendered in format ``fmt`` ("svg", "png", "pdf"), as bytes.
 
     Like ``graph.pipe(format=fmt)``, with ``dot`` when it is installed and, for SVG,
-    without it (see `autograd.render`); stopped after ``timeout`` seconds (None: no
+    without it (see `autograd.pages.render`); stopped after ``timeout`` seconds (None: no
     limit). Raises `RenderError` when rendering fails, runs out of time or returns
     something that is not a ``fmt`` file, `GraphvizMissing` when nothing can render ``fmt``.
     """
     return render_source(graph.source, fmt, timeout)
 
 
-def inline_svg(
-    graph: graphviz.Digraph, prefix: str, timeout: float | None = RENDER_TIMEOUT
-) -> str:
+def inline_svg(graph: graphviz.Digraph, prefix: str, timeout: float | None = RENDER_TIMEOUT) -> str:
     """``graph`` as SVG to put inside a page: no XML prolog, no node titles, ids prefixed.
 
     Graphviz titles every node with its id, which browsers show as a tooltip: noise on
@@ -549,9 +547,7 @@ class _Drawing:
             if len(summaries) == 1:
                 label += f": {len(members)} × {summaries.pop()}"
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(
-                    label=_plain(label), style="rounded", color="#999999", fontname="Helvetica"
-                )
+                lc.attr(label=_plain(label), style="rounded", color="#999999", fontname="Helvetica")
                 for total in self.placed(members):
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
@@ -653,7 +649,7 @@ def draw_graph(
             name, ``w[2]``, with the full name as tooltip), into a cluster per
             layer and neuron.
         grads: gradients to show instead of each Value's ``.grad`` (the HTML
-            stepper passes those of `autograd.explain`).
+            stepper passes those of `autograd.teach.explain`).
         view: "values" (every Value and operation) or "neurons": one box per
             unit (a Σ node and its activation, showing the unit's output data
             and grad); the parameters only it uses are not drawn but summarised

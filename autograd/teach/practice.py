@@ -8,7 +8,7 @@ one answer; a wrong one gets a hint that says which factor is off (upstream or
 local, a missing use, a sign), and `practise` runs the questions in a
 terminal (or any pair of read/write functions: tests pipe answers in).
 
-The same questions and hints drive the practice page (`autograd.practice_page`).
+The same questions and hints drive the practice page (`autograd.pages.practice_page`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from autograd.explain import Explanation, Step
-from autograd.notation import delimited, gradient, num
+from autograd.teach.explain import Explanation, Step
+from autograd.teach.notation import delimited, gradient, num
 
 __all__ = [
     "ATOL",

@@ -9,7 +9,7 @@
 Options may come before or after the expression. No Python warning reaches the
 terminal, and values echoed in a message are shortened.
     autograd practice / autograd worksheet, and explain's --nudge, --mistake
-    and --practice: see `autograd.check_cli`.
+    and --practice: see `autograd.cli.exercises`.
 
 Exit status: 0 on success; 2 for a rejected command line or expression (one
 line on stderr naming the problem, never a traceback, no file written); 1
@@ -32,15 +32,15 @@ from typing import Any
 
 import graphviz
 
-from autograd import check_cli
-from autograd.compiler import compile as compile_graph
-from autograd.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
-from autograd.engine import Value, topological_order
-from autograd.explain import Explanation, explain
-from autograd.expr import ExpressionError, parse, parse_number
-from autograd.files import write_atomically
-from autograd.notation import printable
-from autograd.stepper import stepped_nodes, stepper_html
+from autograd.cli import exercises
+from autograd.cli.common import UsageError, build
+from autograd.core.compiler import compile as compile_graph
+from autograd.core.engine import Value
+from autograd.core.files import write_atomically
+from autograd.pages.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
+from autograd.pages.stepper import stepped_nodes, stepper_html
+from autograd.teach.explain import Explanation, explain
+from autograd.teach.notation import printable
 
 __all__ = ["main"]
 
@@ -50,10 +50,6 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 _MAX_NODES = 5000
 # Seconds one run of Graphviz's dot may take; past that the command gives up (exit 1).
 _DOT_TIMEOUT = RENDER_TIMEOUT
-
-
-class UsageError(Exception):
-    """A bad command line or expression: exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -115,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--practice", action="store_true", help="with --html: the page asks, the learner answers"
     )
-    check_cli.add_explain_options(e)
+    exercises.add_explain_options(e)
 
     d = sub.add_parser(
         "draw",
@@ -131,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         help="output file; the format comes from the suffix: .svg .png .pdf .dot",
     )
     _compile_parser(sub, common)
-    check_cli.add_commands(sub, common)
+    exercises.add_commands(sub, common)
     return p
 
 
@@ -158,24 +154,6 @@ def _expression(args: argparse.Namespace) -> str:
     return str(args.expression)
 
 
-def _values(pairs: Sequence[str]) -> dict[str, float]:
-    """``["w=0.5", "x=1"]`` → ``{"w": 0.5, "x": 1.0}``, or a UsageError naming the bad pair."""
-    values: dict[str, float] = {}
-    for pair in pairs:
-        name, eq, text = pair.partition("=")
-        name = unicodedata.normalize("NFKC", name.strip())
-        if not eq or not name.isidentifier():
-            raise UsageError(f"--at {printable(pair)!r}: expected NAME=NUMBER, e.g. x=1.5")
-        try:
-            value = parse_number(text)
-        except ValueError as e:
-            raise UsageError(f"--at {printable(name)}: {e}") from None
-        if name in values:
-            raise UsageError(f"--at: {printable(name)} is given twice")
-        values[name] = value
-    return values
-
-
 def _format(path: str, allowed: Sequence[str]) -> str:
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None or Path(path).suffix.lower() not in allowed:
@@ -183,50 +161,6 @@ def _format(path: str, allowed: Sequence[str]) -> str:
             f"cannot tell the format of {path!r}: use a name ending in {', '.join(allowed)}"
         )
     return fmt
-
-
-def _build(
-    expression: str, at: Sequence[str], params: Sequence[str] = ()
-) -> tuple[Value, dict[str, Value], list[Value]]:
-    """The graph of ``expression``, its named nodes by name and the parameters among them.
-
-    UsageError for anything rejected.
-    """
-    values = _values(at)
-    try:
-        parsed = parse(expression)
-    except ExpressionError as e:
-        raise UsageError(f"in the expression: {e}") from None
-    for name in values:
-        if name in dict(parsed.named) or name == parsed.output:
-            raise UsageError(f"--at {printable(name)}: {name} is computed by the expression")
-    try:
-        root = parsed.build(values)
-    except ExpressionError as e:
-        raise UsageError(f"in the expression: {e}") from None
-    # Most likely a typo in a name: say so rather than ignore it.
-    unused = [name for name in values if name not in parsed.names]
-    if unused:
-        name = printable(unused[0])
-        raise UsageError(f"--at {name}: the expression has no name {name!r}")
-    # Inputs and the nodes the statements named (n = ...): --wrt may pick any of them.
-    named = {v.label: v for v in topological_order(root) if v.label}
-    chosen: list[Value] = []
-    for name in params:
-        key = unicodedata.normalize("NFKC", name)
-        if key in named and not named[key].is_leaf:
-            raise UsageError(
-                f"--params {printable(name)}: {printable(name)} is computed by the expression; "
-                "parameters are inputs"
-            )
-        if key not in named:
-            raise UsageError(
-                f"--params {printable(name)}: the expression has no input {printable(name)!r}"
-            )
-        if named[key] in chosen:
-            raise UsageError(f"--params: {printable(name)} is given twice")
-        chosen.append(named[key])
-    return root, named, chosen
 
 
 def _render(root: Value, explanation: Explanation, fmt: str, params: object = None) -> bytes:
@@ -253,7 +187,7 @@ def _explain(args: argparse.Namespace) -> int:
         # The practice page asks for the numbers: it shows neither nudges nor a wrong pass.
         raise UsageError("--practice: the practice page shows no --nudge or --mistake; drop them")
     expression = _expression(args)
-    root, named, chosen = _build(expression, args.at, args.params)
+    root, named, chosen = build(expression, args.at, args.params)
     params = chosen or None
     wrt = None
     if args.wrt is not None:
@@ -284,7 +218,7 @@ def _explain(args: argparse.Namespace) -> int:
         write_atomically(args.svg, svg)
     if page is not None:
         write_atomically(args.html, page.encode("utf-8"))
-    print(check_cli.explain_listing(args, explanation))
+    print(exercises.explain_listing(args, explanation))
     if wrt is not None:
         symbol = next(step.symbol for step in explanation if step.node is wrt)
         print(f"\nSo {symbol} = {explanation.grad(wrt)!r}")
@@ -298,7 +232,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace) -> int:
     fmt = _format(args.output, list(FORMATS))
-    root, _, chosen = _build(_expression(args), args.at, args.params)
+    root, _, chosen = build(_expression(args), args.at, args.params)
     params = chosen or None
     write_atomically(args.output, _render(root, explain(root, params=params), fmt, params))
     print(f"wrote the graph to {args.output}")
@@ -322,7 +256,7 @@ def _compile_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None])
 
 
 def _compile(args: argparse.Namespace) -> int:
-    root, named, params = _build(args.expression, args.at, args.params)
+    root, named, params = build(args.expression, args.at, args.params)
     inputs = [v for v in named.values() if v.is_leaf and v not in params]
     if not params:
         leaves = " ".join(v.label for v in inputs) or "NAME"
@@ -371,8 +305,8 @@ def _main(argv: Sequence[str] | None) -> int:
         args.expression = _expression(args)
         if args.command == "compile":
             return _compile(args)
-        if args.command in check_cli.COMMANDS:
-            return check_cli.run(args, check_cli.Tools(_build, _values, UsageError))
+        if args.command in exercises.COMMANDS:
+            return exercises.run(args)
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
         print(f"autograd: error: {e}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """How values and nodes are written for people: numbers, node names, definitions.
 
-The drawing (`autograd.draw`), the explanation (`autograd.explain`) and the
+The drawing (`autograd.pages.draw`), the explanation (`autograd.teach.explain`) and the
 HTML stepper all name nodes the same way, so a learner can match a line of the
 explanation to a box in the picture:
 
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from autograd.engine import Value
+from autograd.core.engine import Value
 
 __all__ = [
     "OUTPUT_NAME",

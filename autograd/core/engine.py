@@ -6,7 +6,7 @@ respect to each of them. `Value.backward` visits the graph once, from the result
 back to the leaves, multiplying and summing those local derivatives: the chain
 rule, and nothing hand-derived per model.
 
-The rules themselves (forward and partial derivatives) live in `autograd.ops`;
+The rules themselves (forward and partial derivatives) live in `autograd.core.ops`;
 ``+ - *``, negation, relu and `linear` are spelled out here as well because they
 make most nodes of most graphs, and a test checks them against the table.
 """
@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
-from autograd.ops import LINEAR, OPS, Op
+from autograd.core.ops import LINEAR, OPS, Op
 
 __all__ = [
     "Value",
@@ -451,7 +451,7 @@ class Value:
         return self.parents if self._extra is None else self._extra
 
     # -- the four operations that make up most graphs, spelled out for speed --
-    # Their partials are those of `autograd.ops` ("+", "-", "*", "neg"); a test checks it.
+    # Their partials are those of `autograd.core.ops` ("+", "-", "*", "neg"); a test checks it.
 
     def __add__(self, other: Operand) -> Value:
         """self + other;  ∂/∂self = 1, ∂/∂other = 1."""
@@ -547,7 +547,7 @@ class Value:
     __truediv__, __rtruediv__ = _binary("/")
     __pow__, __rpow__ = _binary("**")
 
-    # -- elementary functions (see autograd.ops for each forward rule and derivative) --
+    # -- elementary functions (see autograd.core.ops for each forward rule and derivative) --
 
     def exp(self) -> Value:
         """eˣ;  ∂/∂x = eˣ. Raises OverflowError above x ≈ 709.78."""
@@ -704,7 +704,6 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
 
-
 _EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS = (
     OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
 )
@@ -737,6 +736,8 @@ def _unpickle_leaf(data: float, grad: float, label: str) -> Value:
     v = Value(data, label)
     v.grad = grad
     return v
+
+
 _by_creation = attrgetter("_id")
 _op_of = attrgetter("_op")  # truthy exactly for interior nodes
 

@@ -2,9 +2,9 @@
 
 One self-contained HTML fragment-and-page (no network, works from ``file://``,
 no server keeps any state): the graph with its forward values, gradients hidden
-as ``grad ?``, and a panel that asks the questions of `autograd.practice` in
-backward order. A right answer (within `autograd.practice.RTOL`) moves on; a
-wrong one gets the hint of `autograd.practice.hint` (which factor is off) and a
+as ``grad ?``, and a panel that asks the questions of `autograd.teach.practice` in
+backward order. A right answer (within `autograd.teach.practice.RTOL`) moves on; a
+wrong one gets the hint of `autograd.teach.practice.hint` (which factor is off) and a
 second try; **Reveal** shows the answer. When a step's gradient is found, it
 appears in the node's box.
 
@@ -22,11 +22,11 @@ import re
 import secrets
 from typing import Any
 
-from autograd.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
-from autograd.engine import Value
-from autograd.explain import Explanation, explain
-from autograd.notation import num
-from autograd.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
+from autograd.core.engine import Value
+from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
+from autograd.teach.explain import Explanation, explain
+from autograd.teach.notation import num
+from autograd.teach.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]
 
@@ -132,7 +132,7 @@ _JS = """
     if (!isFinite(a) || !isFinite(b)) return a === b;
     return Math.abs(a - b) <= data.atol + data.rtol * Math.abs(b);
   }
-  // The same tests, in the same order, as autograd.practice.classify.
+  // The same tests, in the same order, as autograd.teach.practice.classify.
   function classify(q, a) {
     var ans = num(q.answer);
     if (near(a, ans)) return "right";

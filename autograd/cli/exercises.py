@@ -1,5 +1,5 @@
 """The checking part of the ``autograd`` command: ``explain --nudge/--mistake``, ``practice``,
-``worksheet``. `autograd.cli` calls in here, so these commands live in one block.
+``worksheet``. `autograd.cli.commands` calls in here.
 
     autograd explain "x*x + x" --at x=3 --nudge
     autograd explain "x*x + x" --at x=3 --mistake overwrite
@@ -13,31 +13,18 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from autograd.check import KINDS, mistake, nudge_test
-from autograd.engine import Value
-from autograd.explain import Explanation, explain
-from autograd.expr import ExpressionError, parse
-from autograd.files import write_atomically
-from autograd.practice import practise
-from autograd.practice_page import practice_html
-from autograd.worksheet import random_values, write_worksheet
+from autograd.cli.common import UsageError, at_values, build
+from autograd.core.files import write_atomically
+from autograd.pages.practice_page import practice_html
+from autograd.pages.worksheet import random_values, write_worksheet
+from autograd.teach.check import KINDS, mistake, nudge_test
+from autograd.teach.explain import Explanation, explain
+from autograd.teach.expr import ExpressionError, parse
+from autograd.teach.practice import practise
 
-__all__ = ["COMMANDS", "Tools", "add_commands", "add_explain_options", "explain_listing", "run"]
-
-
-@dataclass(frozen=True)
-class Tools:
-    """The cli's own helpers, passed in so that this module sits below `autograd.cli`."""
-
-    # (expression, --at, --params) → (output, named nodes by name, the parameters)
-    build: Callable[
-        [str, Sequence[str], Sequence[str]], tuple[Value, dict[str, Value], list[Value]]
-    ]
-    values: Callable[[Sequence[str]], dict[str, float]]
-    usage: type[Exception]  # raised for a bad command line: exit status 2
+__all__ = ["COMMANDS", "add_commands", "add_explain_options", "explain_listing", "run"]
 
 
 def add_explain_options(e: argparse.ArgumentParser) -> None:
@@ -102,16 +89,16 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable[..., None]) -
     )
 
 
-def run(args: argparse.Namespace, tools: Tools) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``practice`` or ``worksheet``."""
     if args.html and not args.html.lower().endswith((".html", ".htm")):
-        raise tools.usage(f"--html {args.html!r}: use a name ending in .html")
-    return _practice(args, tools) if args.command == "practice" else _worksheet(args, tools)
+        raise UsageError(f"--html {args.html!r}: use a name ending in .html")
+    return _practice(args) if args.command == "practice" else _worksheet(args)
 
 
-def _practice(args: argparse.Namespace, tools: Tools) -> int:
+def _practice(args: argparse.Namespace) -> int:
     """``autograd practice``: the questions on stdin/stdout, or the page with ``--html``."""
-    root, _, params = tools.build(args.expression, args.at, args.params)
+    root, _, params = build(args.expression, args.at, args.params)
     explanation = explain(root, params=params or None)
     if args.html:
         page = practice_html(root, explanation, title=args.expression.strip())
@@ -138,25 +125,25 @@ def _practice(args: argparse.Namespace, tools: Tools) -> int:
     return 0
 
 
-def _worksheet(args: argparse.Namespace, tools: Tools) -> int:
+def _worksheet(args: argparse.Namespace) -> int:
     """``autograd worksheet``: the printable page, values from --at or drawn with --random."""
     if args.sheets < 1 or args.sheets > MAX_SHEETS:
-        raise tools.usage(f"--sheets {args.sheets}: give 1 to {MAX_SHEETS} sheets")
+        raise UsageError(f"--sheets {args.sheets}: give 1 to {MAX_SHEETS} sheets")
     if args.sheets > 1 and args.random is None:
-        raise tools.usage("--sheets: several sheets need --random SEED (else all are the same)")
+        raise UsageError("--sheets: several sheets need --random SEED (else all are the same)")
     title = args.expression.strip()
     if args.random is None:
-        root, named, _ = tools.build(args.expression, args.at, args.params)
+        root, named, _ = build(args.expression, args.at, args.params)
         sheets = [(title, {n: v.data for n, v in named.items() if v.is_leaf}, root)]
     else:
-        fixed = tools.values(args.at)
+        fixed = at_values(args.at)
         try:
             expression = parse(args.expression)
             unknown = [n for n in fixed if n not in expression.names]
             if unknown:
-                raise tools.usage(f"--at {unknown[0]}: the expression has no name {unknown[0]!r}")
+                raise UsageError(f"--at {unknown[0]}: the expression has no name {unknown[0]!r}")
             if args.sheets > 1 and all(n in fixed for n in expression.names):
-                raise tools.usage(
+                raise UsageError(
                     "--random: --at fixes every name, so every sheet would be the same; "
                     "leave the names to draw out of --at"
                 )
@@ -166,7 +153,7 @@ def _worksheet(args: argparse.Namespace, tools: Tools) -> int:
                 values = random_values(expression, fixed, rng)
                 sheets.append((title, values, expression.build(values)))
         except ExpressionError as e:
-            raise tools.usage(f"in the expression: {e}") from None
+            raise UsageError(f"in the expression: {e}") from None
     write_worksheet(args.html, sheets)
     keys = "answer key" if len(sheets) == 1 else "answer keys"
     print(f"wrote {len(sheets)} worksheet(s) and their {keys} to {args.html}")
