@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.core.engine import Value, _as_float, topological_order
+from autograd.core.graph import on_paths
 from autograd.core.ops import LINEAR, OPS, Op, linear_role
 from autograd.teach.notation import constant, delimited
 
@@ -244,6 +245,7 @@ def compile(
     # Names the op table's code texts may use, bound to their float versions.
     namespace: dict[str, Any] = {
         "_inf": math.inf,
+        "inf": math.inf,
         "_nan": math.nan,
         "cos": math.cos,
         "sin": math.sin,
@@ -321,10 +323,7 @@ def compile(
     # The nodes on a path to a leaf whose gradient is wanted: only their gradients
     # are written out (others would be computed and never read).
     wanted = {id(v) for v in params} | {id(v) for v in graded}
-    live = set(wanted)
-    for v in interior:
-        if any(id(x) in live for x in v.operands if isinstance(x, Value)):
-            live.add(id(v))
+    live = {id(v) for v in on_paths(order, [*params, *graded])}
     backward: list[str] = []
     if not output.is_leaf:
         backward.append(f"g{root} = seed")

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.core.engine import Value, _as_float, enable_grad, no_grad, topological_order
+from autograd.core.graph import backward_uses
 
 __all__ = ["GradcheckError", "grad", "gradcheck"]
 
@@ -61,10 +62,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
 def _accumulate_floats(output: Value, order: list[Value]) -> dict[Value, Any]:
     """The backward pass on floats, into a dict instead of ``.grad``."""
     grads: dict[Value, float] = {output: 1.0}
-    for v in order:
-        g = grads[v]
-        for p, d in zip(v.parents, v.local_grads):
-            grads[p] = grads.get(p, 0.0) + g * d
+    for c, _, p, d in backward_uses(order):
+        grads[p] = grads.get(p, 0.0) + grads[c] * d
     return grads
 
 
@@ -77,16 +76,12 @@ def _accumulate_symbolic(output: Value, order: list[Value]) -> dict[Value, Any]:
     Gradients that are known constants stay plain floats until they meet a Value.
     """
     grads: dict[Value, Any] = {output: 1.0}
-    for v in order:
-        g = grads[v]
-        op = v._op
-        assert op is not None  # the order holds interior nodes only
-        operands = v.operands
-        for i, a in enumerate(operands):
-            if isinstance(a, Value):
-                contribution = g * op.partial(i, operands, v)
-                previous = grads.get(a)
-                grads[a] = contribution if previous is None else previous + contribution
+    for c, i, a, _ in backward_uses(order):
+        op = c._op
+        assert op is not None  # backward_uses yields interior nodes only
+        contribution = grads[c] * op.partial(i, c.operands, c)
+        previous = grads.get(a)
+        grads[a] = contribution if previous is None else previous + contribution
     return grads
 
 

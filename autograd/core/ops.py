@@ -15,12 +15,13 @@ recomputing it.
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LINEAR", "OPS", "Op"]
+__all__ = ["LINEAR", "OPS", "Op", "shown_rule"]
 
 # A number here is a float on the fast path and a Value on the create_graph path.
 Num = Any
@@ -94,6 +95,9 @@ def _trig(name: str) -> Callable[[float], float]:
     return forward
 
 
+# (y − d)² outside the margin m around the target d, 0 inside (see the table entry).
+_MARGIN_SQ_CODE = "0.0 if {1} - {2} < {0} < {1} + {2} else ({0} - {1}) * ({0} - {1})"
+
 # Two branches so that exp never sees a large positive argument: both are exact
 # rewrites of 1/(1+e^-a), and the second keeps full relative precision for very
 # negative a (sigmoid(-30) ~ 9.36e-14), where 1 - tiny would not. Written as text
@@ -102,9 +106,11 @@ _SIGMOID_CODE = "1.0 / (1.0 + exp(-{0})) if {0} >= 0.0 else (_e := exp({0})) / (
 _RELU_CODE = "0.0 if {0} <= 0.0 else {0}"
 
 
-def _float_rule(code: str) -> Callable[[float], float]:
-    """A one-operand forward rule on floats made from its code text."""
-    return eval(f"lambda a: {code.format('a')}", {"exp": math.exp})  # type: ignore[no-any-return]
+def _float_rule(code: str, arity: int = 1) -> Callable[..., float]:
+    """A forward rule on floats made from its code text (slots ``{0}``, ``{1}``, ...)."""
+    slots = [f"_{i}" for i in range(arity)]
+    body = code.format(*slots)
+    return eval(f"lambda {', '.join(slots)}: {body}", {"exp": math.exp})  # type: ignore[no-any-return]
 
 
 _sigmoid = _float_rule(_SIGMOID_CODE)
@@ -146,39 +152,6 @@ def _pow_dexp(a: Num, b: Num, out: Num) -> Num:
     return 0.0 if ra == 0.0 else math.nan
 
 
-def _sqrt_d(a: Num, out: Num) -> Num:
-    return 0.5 / out if _real(out) != 0.0 else math.inf
-
-
-def _abs_d(a: Num, out: Num) -> float:
-    # sign(x), a step like relu's: a float on the Value path too. 0 at x = 0, as in PyTorch.
-    ra = _real(a)
-    return 1.0 if ra > 0.0 else -1.0 if ra < 0.0 else 0.0
-
-
-def _relu_d(a: Num, out: Num) -> float:
-    # A step: constant almost everywhere, so it is a float even on the Value path
-    # (its own derivative is 0). relu'(0) = 0, as in PyTorch.
-    return 1.0 if _real(a) > 0.0 else 0.0
-
-
-def _inside(y: Num, d: Num, m: Num) -> bool:
-    """Whether output ``y`` is within the margin ``m`` of its target ``d`` (counts as right)."""
-    return bool(_real(d) - _real(m) < _real(y) < _real(d) + _real(m))
-
-
-def _margin_sq(y: float, d: float, m: float) -> float:
-    return 0.0 if d - m < y < d + m else (y - d) * (y - d)
-
-
-def _margin_dy(y: Num, d: Num, m: Num, out: Num) -> Num:
-    return 0.0 if _inside(y, d, m) else 2.0 * (y - d)
-
-
-def _margin_dd(y: Num, d: Num, m: Num, out: Num) -> Num:
-    return 0.0 if _inside(y, d, m) else -2.0 * (y - d)
-
-
 @dataclass(frozen=True, slots=True)
 class Op:
     """One operation: its name, its float forward rule and one partial rule per operand.
@@ -213,6 +186,13 @@ class Op:
         if not self.partials and self.partial_code:
             rules = tuple(_rule(text, len(self.partial_code)) for text in self.partial_code)
             object.__setattr__(self, "partials", rules)
+        if not self.local_rules and self.partial_code:
+            # What a learner reads is the text the engine runs, shown in notation.
+            try:
+                shown = tuple(shown_rule(text) for text in self.partial_code)
+            except ValueError:  # a custom op's text beyond the notation: values alone
+                shown = ()
+            object.__setattr__(self, "local_rules", shown)
         if not self.formulas and self.local_rules:
             slots = ["x"] if len(self.local_rules) == 1 else list("abc"[: len(self.local_rules)])
             generic = tuple(
@@ -243,9 +223,17 @@ class Op:
         )
         return template.format(*operands)
 
-    def local_rule(self, i: int, count: int) -> str | None:
-        """The template of ∂out/∂operand ``i`` of ``count``, or None when the op has none."""
-        return self.local_rules[i] if i < len(self.local_rules) else None
+    def local_rule(self, i: int, count: int, at: Sequence[float] | None = None) -> str | None:
+        """The template of ∂out/∂operand ``i`` of ``count``, or None when the op has none.
+
+        With the numbers ``at`` (operands, then the result) a rule with a condition
+        shows only the branch they take (see `shown_rule`).
+        """
+        if i >= len(self.local_rules):
+            return None
+        if at is not None and self.partial_code and "if" in self.partial_code[i]:
+            return shown_rule(self.partial_code[i], at)
+        return self.local_rules[i]
 
     def forward_text(self, slots: Sequence[str]) -> str | None:
         """The forward rule as source over operand texts ``slots``; None: call ``forward``."""
@@ -273,14 +261,106 @@ def _ln(x: Num) -> Num:
 _TEXT_NAMES: dict[str, Any] = {"cos": _cos, "sin": _sin, "log": _ln}
 
 
-def _rule(text: str, arity: int) -> Callable[..., Num]:
-    """A partial rule made from its text: ``lambda a, b, out: <text>``.
+def _parse_rule(text: str) -> ast.expr:
+    """A rule text as an expression tree; slots ``{0}``, ``{out}`` become names ``_0``, ``_out``."""
+    return ast.parse(text.replace("{", "_").replace("}", ""), mode="eval").body
 
-    Only this module's literal texts reach here (never user input).
+
+class _OnFloats(ast.NodeTransformer):
+    """Makes each comparison read floats: ``a > 0.0`` becomes ``_real(a) > 0.0``.
+
+    A step (relu, abs, the margin) compares its operands; on the create_graph path they
+    are Values, which do not compare, and the step's slope is constant where it is
+    defined, so the comparison is on their numbers.
     """
-    names = "abcdefgh"[:arity]
-    body = text.format(*names, out="out")
-    return eval(f"lambda {', '.join(names)}, out: {body}", dict(_TEXT_NAMES))  # type: ignore[no-any-return]
+
+    def visit_Compare(self, node: ast.Compare) -> ast.Compare:
+        def real(e: ast.expr) -> ast.expr:
+            return ast.Call(ast.Name("_real", ast.Load()), [e], [])
+
+        return ast.Compare(real(node.left), node.ops, [real(c) for c in node.comparators])
+
+
+def _rule(text: str, arity: int) -> Callable[..., Num]:
+    """A partial rule made from its text: ``lambda _0, _1, _out: <text>``.
+
+    Only op tables' texts reach here (never a learner's input).
+    """
+    body = ast.unparse(_OnFloats().visit(_parse_rule(text)))
+    slots = ", ".join([*(f"_{i}" for i in range(arity)), "_out"])
+    names = {**_TEXT_NAMES, "_real": _real, "inf": math.inf}
+    return eval(f"lambda {slots}: {body}", names)  # type: ignore[no-any-return]
+
+
+# How a rule's text is shown to a learner: Python's operators as in print.
+_SHOWN_OPS: dict[type, tuple[str, int]] = {  # operator → (symbol, precedence)
+    ast.Add: (" + ", 1),
+    ast.Sub: (" − ", 1),
+    ast.Mult: ("·", 2),
+    ast.Div: ("/", 2),
+    ast.Pow: ("**", 4),
+}
+_SHOWN_COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: "≥", ast.LtE: "≤", ast.Eq: "=", ast.NotEq: "≠"}
+
+
+def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
+    """A rule's code text as a learner reads it, slots kept: ``{out} * {out}`` → ``{out}²``.
+
+    ``·`` for ``*``, ``−`` for minus, ``x²`` for ``x * x``, ``1`` for ``1.0``, ``∞`` for
+    ``inf``, a condition as ``(a if test else b)``. `explain`, the compiled code's
+    comments and the op's generic ``formulas`` all show this, so the rule a learner reads
+    is the one the engine runs. Given the numbers ``at`` (the operands, then the result),
+    a condition shows only the branch they take: ``(1 if x > 0 else 0)`` at x = 2 is ``1``.
+    """
+    slots = {f"_{i}": v for i, v in enumerate(at or ())}
+    if at is not None:
+        slots["_out"] = at[-1]
+
+    def show(e: ast.expr, outer: int = 0) -> str:
+        match e:
+            case ast.Name(id=name):
+                return "∞" if name == "inf" else "{" + name[1:] + "}"
+            case ast.Constant(value=float(v) | int(v)):
+                return repr(int(v)) if float(v).is_integer() else repr(float(v))
+            case ast.UnaryOp(op=ast.USub(), operand=x):
+                text, level = "−" + show(x, 3), 3
+            case ast.BinOp(left=a, op=ast.Mult(), right=b) if ast.dump(a) == ast.dump(b):
+                text, level = show(a, 4) + "²", 4
+            case ast.BinOp(
+                left=ast.BinOp(left=a, op=ast.Div(), right=b), op=ast.Div(), right=c
+            ) if ast.dump(b) == ast.dump(c):
+                text, level = show(a, 2) + "/" + show(b, 4) + "²", 2
+            case ast.BinOp(left=a, op=op, right=b):
+                symbol, level = _SHOWN_OPS[type(op)]
+                # a − (b − c) and a/(b·c) keep their brackets: the right side binds first.
+                text = show(a, level) + symbol + show(b, level + 1)
+            case ast.Call(func=ast.Name(id=name), args=args):
+                return f"{name}({', '.join(show(x) for x in args)})"
+            case ast.Compare(left=a, ops=ops, comparators=rest):
+                text = show(a, 1) + "".join(
+                    f" {_SHOWN_COMPARE[type(o)]} {show(c, 1)}" for o, c in zip(ops, rest)
+                )
+                level = 0
+            case ast.IfExp():
+                return f"({show_if(e)})" if at is None else show_if(e)
+            case _:
+                raise ValueError(f"a rule text the notation cannot show: {ast.unparse(e)!r}")
+        return f"({text})" if level < outer else text
+
+    def show_if(e: ast.IfExp) -> str:
+        """``a if t else b if u else c``, one pair of brackets around the whole chain."""
+        if at is not None:  # the branch these numbers take
+            names = {**_TEXT_NAMES, "inf": math.inf, **slots}
+            taken = (
+                e.body
+                if eval(compile(ast.Expression(e.test), "<test>", "eval"), names)
+                else e.orelse
+            )
+            return show_if(taken) if isinstance(taken, ast.IfExp) else show(taken)
+        rest = show_if(e.orelse) if isinstance(e.orelse, ast.IfExp) else show(e.orelse)
+        return f"{show(e.body)} if {show(e.test)} else {rest}"
+
+    return show(_parse_rule(text))
 
 
 def linear_role(position: int, count: int) -> tuple[int, int | None]:
@@ -321,7 +401,7 @@ class _Linear(Op):
             products = [*products[:2], "…", products[-1]]
         return f"({' + '.join([*products, operands[-1]])})"
 
-    def local_rule(self, i: int, count: int) -> str | None:
+    def local_rule(self, i: int, count: int, at: Sequence[float] | None = None) -> str | None:
         partner = linear_role(i, count)[1]
         return "1" if partner is None else f"{{{partner}}}"
 
@@ -359,7 +439,6 @@ OPS: dict[str, Op] = {
             float.__add__,
             (),
             shows="({0} + {1})",
-            local_rules=("1", "1"),
             code="{0} + {1}",
             partial_code=("1.0", "1.0"),
         ),
@@ -368,7 +447,6 @@ OPS: dict[str, Op] = {
             float.__sub__,
             (),
             shows="({0} − {1})",
-            local_rules=("1", "−1"),
             code="{0} - {1}",
             partial_code=("1.0", "-1.0"),
         ),
@@ -377,7 +455,6 @@ OPS: dict[str, Op] = {
             float.__mul__,
             (),
             shows="({0}·{1})",
-            local_rules=("{1}", "{0}"),
             code="{0} * {1}",
             partial_code=("{1}", "{0}"),
         ),
@@ -386,8 +463,8 @@ OPS: dict[str, Op] = {
             _div,
             (),
             shows="({0}/{1})",
-            local_rules=("1/{1}", "−{0}/{1}²"),
-            partial_code=("1.0 / {1}", "-{out} / {1}"),
+            # −a/b/b is −(a/b)/b to the last bit (PyTorch's order), and shows as −a/b².
+            partial_code=("1.0 / {1}", "-{0} / {1} / {1}"),
         ),
         Op(
             "**",
@@ -401,7 +478,6 @@ OPS: dict[str, Op] = {
             float.__neg__,
             (),
             shows="(−{0})",
-            local_rules=("−1",),
             code="-{0}",
             partial_code=("-1.0",),
         ),
@@ -410,7 +486,6 @@ OPS: dict[str, Op] = {
             _exp,
             (),
             shows="exp({0})",
-            local_rules=("{out}",),
             partial_code=("{out}",),
         ),
         Op(
@@ -418,22 +493,21 @@ OPS: dict[str, Op] = {
             _log,
             (),
             shows="log({0})",
-            local_rules=("1/{0}",),
             partial_code=("1.0 / {0}",),
         ),
+        # At 0 the slope is infinite: the limit, as in PyTorch, rather than 1/0 raising.
         Op(
             "sqrt",
             _sqrt,
-            (_sqrt_d,),
+            (),
             shows="sqrt({0})",
-            local_rules=("1/(2·{out})",),
+            partial_code=("1.0 / (2.0 * {out}) if {out} != 0.0 else inf",),
         ),
         Op(
             "sin",
             _trig("sin"),
             (),
             shows="sin({0})",
-            local_rules=("cos({0})",),
             partial_code=("cos({0})",),
         ),
         Op(
@@ -441,7 +515,6 @@ OPS: dict[str, Op] = {
             _trig("cos"),
             (),
             shows="cos({0})",
-            local_rules=("−sin({0})",),
             partial_code=("-sin({0})",),
         ),
         Op(
@@ -449,7 +522,6 @@ OPS: dict[str, Op] = {
             math.tanh,
             (),
             shows="tanh({0})",
-            local_rules=("1 − {out}²",),
             partial_code=("1.0 - {out} * {out}",),
         ),
         Op(
@@ -457,48 +529,42 @@ OPS: dict[str, Op] = {
             _sigmoid,
             (),
             shows="σ({0})",
-            local_rules=("{out}·(1 − {out})",),
             code=_SIGMOID_CODE,
             partial_code=("{out} * (1.0 - {out})",),
         ),
-        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0". Its partial
-        # is a function (Values have no ">"); the compiled code reads the float text.
+        # relu(nan) is nan, as in PyTorch: "0 if a <= 0", not "a if a > 0". relu'(0) = 0,
+        # as in PyTorch; a step is constant almost everywhere, so it is a float even on
+        # the Value path (a comparison in a rule reads the floats, see `_rule`).
         Op(
             "relu",
             _float_rule(_RELU_CODE),
-            (_relu_d,),
+            (),
             shows="relu({0})",
-            local_rules=("(1 if {0} > 0 else 0)",),
             code=_RELU_CODE,
             partial_code=("1.0 if {0} > 0.0 else 0.0",),
         ),
         # (y − d)² outside the margin, 0 inside: the family-trees error, where a unit
         # within m of its 0/1 target counts as right. The zero is inside the op, so
-        # the graph's shape does not depend on the data and it compiles. Its partials
-        # are functions (Values have no "<"); the compiled code reads the float text.
+        # the graph's shape does not depend on the data and it compiles.
         Op(
             "margin_sq",
-            _margin_sq,
-            (_margin_dy, _margin_dd, lambda y, d, m, out: 0.0),
+            _float_rule(_MARGIN_SQ_CODE, 3),
+            (),
             shows="margin²({0}, {1}, {2})",
-            local_rules=(
-                "(0 if |{0} − {1}| < {2} else 2·({0} − {1}))",
-                "(0 if |{0} − {1}| < {2} else −2·({0} − {1}))",
-                "0",
-            ),
-            code="0.0 if {1} - {2} < {0} < {1} + {2} else ({0} - {1}) * ({0} - {1})",
+            code=_MARGIN_SQ_CODE,
             partial_code=(
                 "0.0 if {1} - {2} < {0} < {1} + {2} else 2.0 * ({0} - {1})",
                 "0.0 if {1} - {2} < {0} < {1} + {2} else -2.0 * ({0} - {1})",
                 "0.0",
             ),
         ),
+        # sign(x), a step like relu's; 0 at x = 0, as in PyTorch.
         Op(
             "abs",
             abs,
-            (_abs_d,),
+            (),
             shows="|{0}|",
-            local_rules=("sign({0})",),
+            partial_code=("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0",),
         ),
         LINEAR,
     )

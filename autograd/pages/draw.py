@@ -24,6 +24,7 @@ import graphviz
 
 from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
+from autograd.core.graph import on_paths
 from autograd.core.ops import linear_role
 from autograd.pages.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
 from autograd.teach.notation import constant, node_names, num, parameter_names, printable
@@ -285,15 +286,6 @@ def _short_name(name: str) -> str:
     return parts[-1]
 
 
-def _on_paths(order: list[Value], targets: set[Value]) -> set[Value]:
-    """The nodes on a path from one of ``targets`` up to the root (``order``'s last)."""
-    on = set(targets)
-    for v in order:
-        if v not in on and any(p in on for p in v.parents):
-            on.add(v)
-    return on
-
-
 _VIEWS = ("values", "neurons")
 _NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.", re.DOTALL)
 # Where a unit's edges leave and enter its box, by rankdir: its sides along the flow.
@@ -332,7 +324,7 @@ class _Drawing:
                 raise ValueError(
                     f"draw_graph: wrt {missing[0]!r} is not part of the graph of the root"
                 )
-            self.on_path = _on_paths(order, targets)
+            self.on_path = on_paths(order, targets)
         graph_attr = {"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"}
         if _virtual_nodes(order) > _VIRTUAL_NODES_LIMIT:
             graph_attr.update(_CAPPED_LAYOUT)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from autograd.core.engine import Value, enable_grad, topological_order
+from autograd.core.graph import backward_uses
 from autograd.teach.explain import Explanation, Step, explain
 from autograd.teach.notation import delimited, gradient, num
 
@@ -484,14 +485,12 @@ def _backward_pass(
     Returns what each node passed on, in order (the gradient it had when visited).
     """
     grads[root] = 1.0
-    sent = []
-    for c in nodes:
-        if c.is_leaf:
-            continue
-        g = grads[c]
-        sent.append((c, g))
-        for p, d in zip(c.parents, c.local_grads):
-            grads[p] = g * float(d) if assign else grads[p] + g * float(d)
+    sent: list[tuple[Value, float]] = []
+    for c, _, p, d in backward_uses(nodes):
+        if not sent or sent[-1][0] is not c:
+            sent.append((c, grads[c]))  # before its uses: a node is never its own operand
+        g = sent[-1][1]
+        grads[p] = g * d if assign else grads[p] + g * d
     return sent
 
 

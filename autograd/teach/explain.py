@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from autograd.core.engine import Value, topological_order
+from autograd.core.graph import backward_uses, on_paths
 from autograd.teach.notation import (
     constant,
     definition,
@@ -422,7 +423,9 @@ def _local(
         return "", "", rule, True
     by_name = template.format(*(_written(x, shown) for x in operands), out=shown[consumer])
     printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
-    by_number = template.format(
+    by_number = (
+        op.local_rule(position, len(operands), [*printed, _printed(consumer.data)]) or ""
+    ).format(
         *(_p(p) if isinstance(x, Value) else _written(x, shown) for x, p in zip(operands, printed)),
         out=_p(_printed(consumer.data)),
     )
@@ -487,34 +490,29 @@ def explain(
     grads: dict[Value, float] = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
     terms: dict[Value, list[Term]] = {v: [] for v in order}
-    for c in reversed(order):
-        if c.is_leaf:
-            continue
+    for c, pos, p, local in backward_uses(reversed(order)):
         g = grads[c]
-        positions = [i for i, x in enumerate(c.operands) if isinstance(x, Value)]
-        for p, d, pos in zip(c.parents, c.local_grads, positions):
-            local = float(d)
-            product = g * local
-            grads[p] += product
-            symbol, use = _use(c, pos, p, shown)
-            formula, worked, rule, checks = _local(c, pos, local, shown)
-            terms[p].append(
-                Term(
-                    consumer=c,
-                    consumer_name=names[c],
-                    position=pos,
-                    upstream=g,
-                    local=local,
-                    product=product,
-                    symbol=symbol,
-                    formula=formula,
-                    worked=worked,
-                    upstream_symbol=gradient(names[root], names[c]),
-                    use=use,
-                    rule=rule,
-                    local_checks=checks,
-                )
+        product = g * local
+        grads[p] += product
+        symbol, use = _use(c, pos, p, shown)
+        formula, worked, rule, checks = _local(c, pos, local, shown)
+        terms[p].append(
+            Term(
+                consumer=c,
+                consumer_name=names[c],
+                position=pos,
+                upstream=g,
+                local=local,
+                product=product,
+                symbol=symbol,
+                formula=formula,
+                worked=worked,
+                upstream_symbol=gradient(names[root], names[c]),
+                use=use,
+                rule=rule,
+                local_checks=checks,
             )
+        )
 
     keep: set[Value] | None = None
     if wrt is not None:
@@ -525,11 +523,7 @@ def explain(
                 f"explain: wrt {missing[0]!r} is not part of the graph of the root, "
                 "so the root does not depend on it"
             )
-        # The nodes on a path from a target to the root: those that depend on a target.
-        keep = set()
-        for v in order:
-            if v in targets or any(p in keep for p in v.parents):
-                keep.add(v)
+        keep = on_paths(order, targets)
 
     params_set = set(named)
     steps: list[Step] = []
