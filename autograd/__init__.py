@@ -10,7 +10,7 @@
 The package is in four layers, each importing only the ones before it:
 
 - `autograd.core`: the op table, `Value` and its backward pass, `grad`, the compiler;
-- `autograd.teach`: notation, `explain`, the checks, practice, the expression parser;
+- `autograd.teach`: `explain`, the checks, practice, the expression parser;
 - `autograd.pages`: pictures (Graphviz) and self-contained HTML pages;
 - `autograd.cli`: the ``autograd`` command.
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nn
 from autograd import Compiled, Value, compile, explain, no_grad
-from autograd.teach.notation import delimited
+from autograd.core.notation import delimited
 from demos.common import (
     OUT_DIR,
     ResultTable,

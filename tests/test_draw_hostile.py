@@ -20,7 +20,7 @@ import pytest
 
 from autograd import Op, Value, apply, draw_graph, linear
 from autograd.pages.render import _as_records, _native, _wasm, wasm_available
-from autograd.teach.notation import printable
+from autograd.core.notation import printable
 
 _ATTACKS = [
     "URL=<javascript:alert(1)>",

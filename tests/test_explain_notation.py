@@ -15,7 +15,7 @@ import re
 from hypothesis import assume, given, settings
 
 from autograd import Value, explain, topological_order
-from autograd.teach.notation import delimited, num
+from autograd.core.notation import delimited, num
 from tests.expressions import ARITH_ERRORS, evaluate, expressions, points
 
 B = 6.8813735870195432

@@ -1,7 +1,9 @@
 """``import autograd`` loads the engine alone; every public name still imports from it."""
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import autograd
 
@@ -30,3 +32,34 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         assert "no_such_name" in str(e)
     else:
         raise AssertionError("autograd.no_such_name did not raise")
+
+
+LAYERS = ["core", "teach", "pages", "cli"]  # each may import only those before it
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return names
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    root = Path(autograd.__file__).parent
+    for rank, layer in enumerate(LAYERS):
+        allowed = {f"autograd.{low}" for low in LAYERS[: rank + 1]}
+        for path in sorted((root / layer).glob("*.py")):
+            for name in _imports(path):
+                if name.startswith("autograd"):
+                    assert ".".join(name.split(".")[:2]) in allowed, (path.name, name)
+    # nn is built on the engine alone: Values, linear, compile, files.
+    for path in sorted((root.parent / "nn").glob("*.py")):
+        for name in _imports(path):
+            assert (
+                name in ("autograd", "nn")
+                or name.startswith(("autograd.core", "nn."))
+                or (not name.startswith(("autograd", "nn")))
+            ), (path.name, name)

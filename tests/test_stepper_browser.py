@@ -12,7 +12,7 @@ import pytest
 
 from autograd import Value, explain, linear, topological_order
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
-from autograd.teach.notation import delimited
+from autograd.core.notation import delimited
 from nn import MLP
 
 # Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.

@@ -40,7 +40,7 @@ from autograd.core.files import write_atomically
 from autograd.pages.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.pages.stepper import stepped_nodes, stepper_html
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.notation import printable
+from autograd.core.notation import printable
 
 __all__ = ["main"]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from autograd.core.engine import Value, topological_order
 from autograd.teach.expr import ExpressionError, parse, parse_number
-from autograd.teach.notation import printable
+from autograd.core.notation import printable
 
 __all__ = ["UsageError", "at_values", "build"]
 

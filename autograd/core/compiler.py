@@ -39,18 +39,22 @@ graph's shape does not depend on the data (see `same_shape`).
 from __future__ import annotations
 
 import builtins
+import itertools
+import linecache
 import math
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.core.engine import Value, _as_float, topological_order
 from autograd.core.graph import on_paths
 from autograd.core.ops import LINEAR, OPS, Op, linear_role
-from autograd.teach.notation import constant, delimited
+from autograd.core.notation import constant, delimited
 
 __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 
+_COMPILED = itertools.count(1)  # numbers the generated files: <autograd.compile-1>, ...
 _TABLE_OPS = frozenset(map(id, OPS.values()))
 _WORDS = {"/": "div", "**": "pow", "Σ": "linear"}  # table op names that are not identifiers
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,29}")  # a label safe to show as it is
@@ -91,6 +95,9 @@ class Compiled:
         step_source: just ``step``, the one-case function (what a reader wants).
         params, inputs: the leaf Values, in the order their numbers are passed.
         nodes: the number of graph nodes compiled.
+        filename: the name the generated code runs under (``<autograd.compile-3>``); its
+            lines are in `linecache` while this object lives, so a traceback through
+            ``step`` shows the line, and ``inspect.getsource`` and pdb can read it.
     """
 
     def __init__(
@@ -108,7 +115,12 @@ class Compiled:
         self.inputs = list(inputs)
         self.nodes = nodes
         self.shape = shape
-        code = builtins.compile(source, "<autograd.compile>", "exec")
+        # A file name of its own, with the source in linecache: tracebacks, pdb and
+        # inspect.getsource show the generated lines (as for code read from a file).
+        self.filename = f"<autograd.compile-{next(_COMPILED)}>"
+        linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
+        weakref.finalize(self, linecache.cache.pop, self.filename, None)
+        code = builtins.compile(source, self.filename, "exec")
         exec(code, namespace)
         self._step: Callable[..., tuple[float, list[float]]] = namespace["step"]
         self._sweep: Callable[..., tuple[float, list[float]]] = namespace["sweep"]

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import stat
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,11 +31,33 @@ __all__ = ["STALE_AFTER", "write_atomically"]
 STALE_AFTER = 3600.0  # seconds: an older temporary file of ours is left over from a crash
 
 
-def _umask() -> int:
-    # os.umask can only be read by setting it; put it straight back.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _create_temporary(target: Path, mode: int | None) -> tuple[int, str]:
+    """A new temporary file beside ``target``, open for writing: (descriptor, path).
+
+    A new target's file is created with 0o666 and the kernel takes the umask off, as
+    for ``open(path, "w")`` (reading the umask would mean setting it, which races with
+    other threads); an existing target's bits are set on the descriptor.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        suffix = "".join(secrets.choice(_NAME_CHARS) for _ in range(8))
+        tmp = os.path.join(target.parent, f".{target.name}.{suffix}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(tmp, mode)
+            except BaseException:
+                os.close(fd)
+                os.unlink(tmp)
+                raise
+        return fd, tmp
+    raise FileExistsError(17, "No usable temporary file name found", os.fspath(target))
 
 
 def _error(e: OSError, path: str | os.PathLike[str]) -> OSError:
@@ -56,7 +78,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
         mode = _existing_mode(target, path)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = _create_temporary(target, mode)
     except OSError as e:
         raise _error(e, path) from None
     try:
@@ -64,7 +86,6 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         os.replace(tmp, target)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)

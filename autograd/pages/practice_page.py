@@ -25,7 +25,7 @@ from typing import Any
 from autograd.core.engine import Value
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.notation import num
+from autograd.core.notation import num
 from autograd.teach.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]

@@ -36,7 +36,7 @@ from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg,
 from autograd.pages.practice_page import practice_fragment, practice_html
 from autograd.teach.check import step_checks
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.notation import num
+from autograd.core.notation import num
 
 __all__ = [
     "Stepper",

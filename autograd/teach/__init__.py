@@ -1,5 +1,5 @@
-"""Teaching tools on top of the engine: notation, `explain` (the chain rule step by step),
-the checks (nudges and classic mistakes), practice questions, and the expression parser.
+"""Teaching tools on top of the engine: `explain` (the chain rule step by step), the
+checks (nudges and classic mistakes), practice questions, and the expression parser.
 
 Plain text only: nothing here draws or writes a page.
 """

@@ -37,7 +37,7 @@ from typing import Any, overload
 
 from autograd.core.engine import Value, topological_order
 from autograd.core.graph import backward_uses, on_paths
-from autograd.teach.notation import (
+from autograd.core.notation import (
     constant,
     definition,
     delimited,

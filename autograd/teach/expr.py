@@ -43,7 +43,7 @@ from typing import Any
 
 from autograd.core.engine import Value
 from autograd.core.ops import OPS
-from autograd.teach.notation import printable
+from autograd.core.notation import printable
 
 __all__ = [
     "FUNCTIONS",

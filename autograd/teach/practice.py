@@ -20,7 +20,7 @@ from itertools import combinations
 from typing import Any
 
 from autograd.teach.explain import Explanation, Step
-from autograd.teach.notation import delimited, gradient, num
+from autograd.core.notation import delimited, gradient, num
 
 __all__ = [
     "ATOL",
