@@ -17,7 +17,7 @@ from autograd import Value
 __all__ = ["SGD", "Adam", "Optimizer"]
 
 
-def _number(
+def _hyperparameter(
     x: object,
     where: str,
     what: str,
@@ -96,9 +96,9 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, "SGD")
-        self.lr = _number(lr, "SGD", "lr", 0.0, above=True)
-        self.momentum = _number(momentum, "SGD", "momentum", 0.0, 1.0)
-        self.weight_decay = _number(weight_decay, "SGD", "weight_decay", 0.0)
+        self.lr = _hyperparameter(lr, "SGD", "lr", 0.0, above=True)
+        self.momentum = _hyperparameter(momentum, "SGD", "momentum", 0.0, 1.0)
+        self.weight_decay = _hyperparameter(weight_decay, "SGD", "weight_decay", 0.0)
         self.deltas = [0.0] * len(self.params)
         """Δw(t−1) of each parameter: the previous change."""
 
@@ -137,12 +137,12 @@ class Adam(Optimizer):
         super().__init__(params, "Adam")
         if not isinstance(betas, tuple | list) or len(betas) != 2:
             raise ValueError(f"Adam: betas must be a pair (β₁, β₂), got {betas!r}")
-        self.lr = _number(lr, "Adam", "lr", 0.0, above=True)
-        self.beta1 = _number(betas[0], "Adam", "betas[0]", 0.0, 1.0)
-        self.beta2 = _number(betas[1], "Adam", "betas[1]", 0.0, 1.0)
+        self.lr = _hyperparameter(lr, "Adam", "lr", 0.0, above=True)
+        self.beta1 = _hyperparameter(betas[0], "Adam", "betas[0]", 0.0, 1.0)
+        self.beta2 = _hyperparameter(betas[1], "Adam", "betas[1]", 0.0, 1.0)
         # eps > 0 keeps √v̂ + eps > 0 for a parameter whose gradients were all 0.
-        self.eps = _number(eps, "Adam", "eps", 0.0, above=True)
-        self.weight_decay = _number(weight_decay, "Adam", "weight_decay", 0.0)
+        self.eps = _hyperparameter(eps, "Adam", "eps", 0.0, above=True)
+        self.weight_decay = _hyperparameter(weight_decay, "Adam", "weight_decay", 0.0)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)

@@ -19,8 +19,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd import Op, Value, apply, draw_graph, linear
-from autograd.pages.render import _as_records, _native, _wasm, wasm_available
 from autograd.core.notation import printable
+from autograd.pages.render import _as_records, _native, _wasm, wasm_available
 
 _ATTACKS = [
     "URL=<javascript:alert(1)>",

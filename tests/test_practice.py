@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, cli, explain
-from autograd.teach.practice import check, classify, practise, questions
+from autograd.teach.practice import check, classify, practice_session, questions
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
@@ -103,7 +103,7 @@ def run_practice(answers: list[str]) -> tuple[str, object]:
         out.append(f"{prompt}{line}")
         return line
 
-    score = practise(explain(f), read, out.append)
+    score = practice_session(explain(f), read, out.append)
     return "\n".join(out), score
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain, linear, topological_order
-from autograd.pages.stepper import show_steps, stepper_html, write_stepper
 from autograd.core.notation import delimited
+from autograd.pages.stepper import show_steps, stepper_html, write_stepper
 from nn import MLP
 
 # Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.

@@ -37,10 +37,10 @@ from autograd.cli.common import UsageError, build
 from autograd.core.compiler import compile as compile_graph
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
+from autograd.core.notation import printable
 from autograd.pages.draw import RENDER_TIMEOUT, RenderError, draw_graph, render
 from autograd.pages.stepper import stepped_nodes, stepper_html
 from autograd.teach.explain import Explanation, explain
-from autograd.core.notation import printable
 
 __all__ = ["main"]
 

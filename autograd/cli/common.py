@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from autograd.core.engine import Value, topological_order
-from autograd.teach.expr import ExpressionError, parse, parse_number
 from autograd.core.notation import printable
+from autograd.teach.expr import ExpressionError, parse, parse_number
 
 __all__ = ["UsageError", "at_values", "build"]
 

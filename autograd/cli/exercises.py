@@ -22,7 +22,7 @@ from autograd.pages.worksheet import random_values, write_worksheet
 from autograd.teach.check import KINDS, mistake, nudge_test
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.expr import ExpressionError, parse
-from autograd.teach.practice import practise
+from autograd.teach.practice import practice_session
 
 __all__ = ["COMMANDS", "add_commands", "add_explain_options", "explain_listing", "run"]
 
@@ -118,7 +118,7 @@ def _practice(args: argparse.Namespace) -> int:
         return line
 
     try:
-        practise(explanation, read, print)
+        practice_session(explanation, read, print)
     except KeyboardInterrupt:  # Ctrl-C ends practice; no traceback for a learner
         print("\n(stopped)")
         return 130

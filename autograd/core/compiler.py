@@ -49,8 +49,8 @@ from typing import Any
 
 from autograd.core.engine import Value, _as_float, topological_order
 from autograd.core.graph import on_paths
-from autograd.core.ops import LINEAR, OPS, Op, linear_role
 from autograd.core.notation import constant, delimited
+from autograd.core.ops import LINEAR, OPS, Op, linear_role
 
 __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 
@@ -65,7 +65,7 @@ class ShapeError(ValueError):
     """Two traces of one model differ in shape: the graph depends on the data."""
 
 
-def _number(x: float) -> str:
+def _literal(x: float) -> str:
     """``x`` as source text that reads back as exactly ``x`` (nan and ±inf by name)."""
     if math.isnan(x):
         return "_nan"
@@ -193,7 +193,7 @@ def _floats(numbers: Sequence[float], n: int, what: str, where: str = "step") ->
     return [_as_float(x, f"compiled {where}: {what}[{i}]") for i, x in enumerate(numbers)]
 
 
-def _checked(op: Op) -> Callable[..., float]:
+def _type_checked_forward(op: Op) -> Callable[..., float]:
     """A custom op's forward rule with the interpreter's check of what it returns."""
     forward = op.forward
 
@@ -283,8 +283,8 @@ def compile(
 
     def slot(x: Any) -> str:
         if isinstance(x, Value):
-            return names.get(id(x)) or _number(x.data)
-        return _number(x)
+            return names.get(id(x)) or _literal(x.data)
+        return _literal(x)
 
     forward: list[str] = []
     shape: list[str] = []
@@ -294,7 +294,7 @@ def compile(
         slots = [slot(x) for x in v.operands]
         text = op.forward_text(slots)
         if text is None:
-            fn = op.forward if id(op) in _TABLE_OPS or op is LINEAR else _checked(op)
+            fn = op.forward if id(op) in _TABLE_OPS or op is LINEAR else _type_checked_forward(op)
             text = f"{helper(fn, '' if fn is op.forward else 'f', op)}({', '.join(slots)})"
         line = f"{names[id(v)]} = {text}"
         shape.append(f"{op.name}({', '.join(slots)})")
@@ -413,7 +413,7 @@ def _source(
     x_graded: list[str],
     watched: list[str],
 ) -> str:
-    out = names.get(id(output)) or _number(output.data)
+    out = names.get(id(output)) or _literal(output.data)
     p = [names[id(v)] for v in params]
     x = [names[id(v)] for v in inputs]
     gp = [f"g{n}" for n in p + x_graded]

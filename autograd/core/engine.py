@@ -170,13 +170,13 @@ def _as_float(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return _to_float(x, where)
+        return _real_to_float(x, where)
     raise TypeError(
         f"{where}: expected a real number (int or float), got {x!r} ({type(x).__name__})"
     )
 
 
-def _to_float(x: numbers.Real, where: str) -> float:
+def _real_to_float(x: numbers.Real, where: str) -> float:
     try:
         return float(x)
     except OverflowError:
@@ -185,12 +185,12 @@ def _to_float(x: numbers.Real, where: str) -> float:
         raise OverflowError(f"{where}: {shown} is too large for a float") from None
 
 
-def _operand(x: object, symbol: str, left: object, right: object) -> float:
+def _constant_operand(x: object, symbol: str, left: object, right: object) -> float:
     """A non-Value operand of ``left <symbol> right`` as a float, or a clear TypeError."""
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return _to_float(x, f"operand of '{symbol}'")
+        return _real_to_float(x, f"operand of '{symbol}'")
     raise TypeError(
         f"unsupported operand for '{symbol}': {left!r} {symbol} {right!r}; "
         "expected a Value or a real number"
@@ -317,10 +317,10 @@ def _binary(symbol: str) -> tuple[_BinaryMethod, _BinaryMethod]:
     def forward(self: Value, other: Operand) -> Value:
         if isinstance(other, Value):
             return _apply(op, (self, other))
-        return _apply(op, (self, _operand(other, symbol, self, other)))
+        return _apply(op, (self, _constant_operand(other, symbol, self, other)))
 
     def reverse(self: Value, other: Operand) -> Value:
-        return _apply(op, (_operand(other, symbol, other, self), self))
+        return _apply(op, (_constant_operand(other, symbol, other, self), self))
 
     forward.__name__ = forward.__qualname__ = f"__{_DUNDER[symbol]}__"
     reverse.__name__ = reverse.__qualname__ = f"__r{_DUNDER[symbol]}__"
@@ -472,14 +472,14 @@ class Value:
                 v._mark = None
                 return v
             return _leaf(self.data + other.data)
-        c = _operand(other, "+", self, other)
+        c = _constant_operand(other, "+", self, other)
         if _recording():
             return _node1(self.data + c, self, 1.0, _ADD, (self, c))
         return _leaf(self.data + c)
 
     def __radd__(self, other: Operand) -> Value:
         """other + self."""
-        c = _operand(other, "+", other, self)
+        c = _constant_operand(other, "+", other, self)
         if _recording():
             return _node1(c + self.data, self, 1.0, _ADD, (c, self))
         return _leaf(c + self.data)
@@ -490,14 +490,14 @@ class Value:
             if _recording():
                 return _node2(self.data - other.data, self, other, 1.0, -1.0, _SUB, None)
             return _leaf(self.data - other.data)
-        c = _operand(other, "-", self, other)
+        c = _constant_operand(other, "-", self, other)
         if _recording():
             return _node1(self.data - c, self, 1.0, _SUB, (self, c))
         return _leaf(self.data - c)
 
     def __rsub__(self, other: Operand) -> Value:
         """other − self."""
-        c = _operand(other, "-", other, self)
+        c = _constant_operand(other, "-", other, self)
         if _recording():
             return _node1(c - self.data, self, -1.0, _SUB, (c, self))
         return _leaf(c - self.data)
@@ -522,14 +522,14 @@ class Value:
                 v._mark = None
                 return v
             return _leaf(a * b)
-        c = _operand(other, "*", self, other)
+        c = _constant_operand(other, "*", self, other)
         if _recording():
             return _node1(self.data * c, self, c, _MUL, (self, c))
         return _leaf(self.data * c)
 
     def __rmul__(self, other: Operand) -> Value:
         """other · self."""
-        c = _operand(other, "*", other, self)
+        c = _constant_operand(other, "*", other, self)
         if _recording():
             return _node1(c * self.data, self, c, _MUL, (c, self))
         return _leaf(c * self.data)
@@ -651,16 +651,16 @@ class Value:
     # Orderings compare the data and give a bool, with Values or numbers (PyTorch users
     # write ``if loss < 0.01``); like a comparison in PyTorch they record nothing.
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _other_data(other, "<", self)
+        return self.data < _other_data(other, "<")
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _other_data(other, "<=", self)
+        return self.data <= _other_data(other, "<=")
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _other_data(other, ">", self)
+        return self.data > _other_data(other, ">")
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _other_data(other, ">=", self)
+        return self.data >= _other_data(other, ">=")
 
     def __abs__(self) -> Value:
         """|x|;  ∂/∂x = sign x (0 at x = 0, as in PyTorch)."""
@@ -709,7 +709,7 @@ _EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS = (
 )
 
 
-def _other_data(x: object, symbol: str, value: Value) -> float:
+def _other_data(x: object, symbol: str) -> float:
     if isinstance(x, Value):
         return x.data
     if isinstance(x, numbers.Real) and not isinstance(x, bool):

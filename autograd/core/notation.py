@@ -123,7 +123,7 @@ def gradient(output: str, name: str) -> str:
     return f"∂{delimited(output)}/∂{delimited(name)}"
 
 
-def _operand(x: object, names: Mapping[Value, str]) -> str:
+def _operand_text(x: object, names: Mapping[Value, str]) -> str:
     if isinstance(x, Value):
         return names[x]
     c = constant(float(x))  # type: ignore[arg-type]
@@ -139,7 +139,7 @@ def definition(v: Value, names: Mapping[Value, str]) -> str:
     op = v.op
     if not op:
         return ""
-    args = [_operand(x, names) for x in v.operands]
+    args = [_operand_text(x, names) for x in v.operands]
     if op in _INFIX and len(args) == 2:
         return f"{args[0]} {op} {args[1]}"
     if op == "neg":

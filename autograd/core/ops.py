@@ -269,9 +269,10 @@ def _parse_rule(text: str) -> ast.expr:
 class _OnFloats(ast.NodeTransformer):
     """Makes each comparison read floats: ``a > 0.0`` becomes ``_real(a) > 0.0``.
 
-    A step (relu, abs, the margin) compares its operands; on the create_graph path they
-    are Values, which do not compare, and the step's slope is constant where it is
-    defined, so the comparison is on their numbers.
+    A step (relu, abs, the margin) or a guard (sqrt's at 0) compares its operands; on
+    the create_graph path they are Values, whose ``==`` is identity (they are graph
+    nodes), and a step's slope is constant where it is defined: the comparison is on
+    their numbers.
     """
 
     def visit_Compare(self, node: ast.Compare) -> ast.Compare:

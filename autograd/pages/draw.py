@@ -25,9 +25,9 @@ import graphviz
 from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
 from autograd.core.graph import on_paths
+from autograd.core.notation import constant, node_names, num, parameter_names, printable
 from autograd.core.ops import linear_role
 from autograd.pages.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
-from autograd.core.notation import constant, node_names, num, parameter_names, printable
 
 __all__ = [
     "RENDER_TIMEOUT",

@@ -23,9 +23,9 @@ import secrets
 from typing import Any
 
 from autograd.core.engine import Value
+from autograd.core.notation import num
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
 from autograd.teach.explain import Explanation, explain
-from autograd.core.notation import num
 from autograd.teach.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]

@@ -78,7 +78,7 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
         )
     else:
         out, who = _wasm(_as_records(source), timeout), "the WebAssembly Graphviz"
-    return _checked(out, fmt, who)
+    return _checked_output(out, fmt, who)
 
 
 # An HTML-like label as `autograd.pages.draw` writes them: one row of cells in a table, as the
@@ -126,7 +126,7 @@ def _as_records(source: str) -> str:
     return "\n".join(lines)
 
 
-def _checked(out: bytes, fmt: str, who: str) -> bytes:
+def _checked_output(out: bytes, fmt: str, who: str) -> bytes:
     """``out`` if it looks like a whole ``fmt`` file, else a RenderError saying what is wrong."""
     if not out.strip():
         raise RenderError(f"{who} returned nothing for format {fmt!r}")

@@ -32,11 +32,11 @@ from typing import Any
 
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
+from autograd.core.notation import num
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
 from autograd.pages.practice_page import practice_fragment, practice_html
 from autograd.teach.check import step_checks
 from autograd.teach.explain import Explanation, explain
-from autograd.core.notation import num
 
 __all__ = [
     "Stepper",

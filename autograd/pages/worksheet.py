@@ -18,10 +18,10 @@ from collections.abc import Mapping, Sequence
 
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
+from autograd.core.notation import delimited, gradient, num
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, render
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.expr import Expression, ExpressionError
-from autograd.core.notation import delimited, gradient, num
 
 __all__ = ["random_values", "worksheet_html", "write_worksheet"]
 

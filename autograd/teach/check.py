@@ -34,8 +34,8 @@ from typing import Any
 
 from autograd.core.engine import Value, enable_grad, topological_order
 from autograd.core.graph import backward_uses
-from autograd.teach.explain import Explanation, Step, explain
 from autograd.core.notation import delimited, gradient, num
+from autograd.teach.explain import Explanation, Step, explain
 
 __all__ = [
     "KINDS",

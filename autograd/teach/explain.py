@@ -295,7 +295,6 @@ class Step:
                     "upstream": t.upstream,
                     "local_symbol": t.symbol,
                     "local": t.local,
-                    "product": t.product,
                     "contribution": t.product,
                     "local_text": t.local_text(),
                     "contribution_text": t.contribution_text(),

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.core.engine import Value
-from autograd.core.ops import OPS
 from autograd.core.notation import printable
+from autograd.core.ops import OPS
 
 __all__ = [
     "FUNCTIONS",
@@ -280,7 +280,7 @@ class Expression:
         """Pop ``node``'s operands from ``results`` and compute it."""
         out: Value | float
         if isinstance(node, ast.Constant):
-            out = _to_float(node.value)  # checked by parse: an int or float
+            out = _literal_value(node.value)  # checked by parse: an int or float
         elif isinstance(node, ast.Name):
             if node.id not in leaves:
                 if node.id not in bound:
@@ -346,7 +346,7 @@ def _children(node: ast.expr) -> list[ast.expr]:
     return []
 
 
-def _to_float(v: object) -> float:
+def _literal_value(v: object) -> float:
     """A number literal as a float; inf when an integer literal is beyond the float range."""
     if not isinstance(v, int | float):
         raise TypeError(f"not a number: {v!r}")
@@ -372,7 +372,7 @@ def _check(text: str, node: ast.AST) -> None:
                 "digits, like 16, 0.5 or 1e-3",
                 col,
             )
-        f = _to_float(v)
+        f = _literal_value(v)
         if not math.isfinite(f):
             raise ExpressionError(f"number {printable(literal)} is out of the float range", col)
     elif isinstance(node, ast.Name):

@@ -5,7 +5,7 @@ step after the output's, the local derivative of each use of the node, written
 as in the listing (∂(x·y)/∂y: the consumer's own expression on top), then its
 gradient ∂f/∂v (upstream gradient times local derivative, summed over the uses). `check` judges
 one answer; a wrong one gets a hint that says which factor is off (upstream or
-local, a missing use, a sign), and `practise` runs the questions in a
+local, a missing use, a sign), and `practice_session` runs the questions in a
 terminal (or any pair of read/write functions: tests pipe answers in).
 
 The same questions and hints drive the practice page (`autograd.pages.practice_page`).
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from autograd.teach.explain import Explanation, Step
 from autograd.core.notation import delimited, gradient, num
+from autograd.teach.explain import Explanation, Step
 
 __all__ = [
     "ATOL",
@@ -31,7 +31,7 @@ __all__ = [
     "check",
     "classify",
     "hint",
-    "practise",
+    "practice_session",
     "questions",
     "step_heading",
 ]
@@ -211,7 +211,6 @@ class Score:
     second: int = 0
     revealed: int = 0
     asked: int = 0
-    log: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -222,12 +221,12 @@ class Score:
 
 def _parse(text: str) -> float | None:
     try:
-        return float(text.replace("−", "-").replace("×", "*").strip())
+        return float(text.replace("−", "-").strip())
     except ValueError:
         return None
 
 
-def practise(
+def practice_session(
     explanation: Explanation,
     read: Callable[[str], str | None],
     write: Callable[[str], None],
