@@ -17,6 +17,7 @@ import functools
 import inspect
 import itertools
 import numbers
+import weakref
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from operator import attrgetter, mul
@@ -36,16 +37,57 @@ __all__ = [
 
 Operand = Union["Value", float, int]
 
-# A ContextVar rather than a global flag: each thread (and each asyncio task)
-# sees its own setting, so `no_grad` in one thread never leaks into another.
-_grad_enabled: ContextVar[bool] = ContextVar("autograd_grad_enabled", default=True)
-_recording = _grad_enabled.get
-# The open no_grad / enable_grad blocks, oldest first, each as (its key, its setting).
-# The setting is that of the newest open block (True if none). A block leaves by its
-# key, wherever it is in the stack: generators let blocks close in any order (two
-# generators, each paused inside ``with no_grad():``, closed oldest first), and
-# restoring "the value before me" would then leave recording off for good.
-_blocks: ContextVar[tuple[tuple[object, bool], ...]] = ContextVar("autograd_blocks", default=())
+
+class _Block(list):  # type: ignore[type-arg]
+    """One open (or closed) `no_grad` / `enable_grad` block.
+
+    The current context's newest block is the value of ``_top``; it is truthy exactly
+    when operations record, so the hot path, ``if _recording():``, is one C call and a
+    C truth test (a list holds [True] or nothing). A block remembers the block it was
+    opened on (``below``). Closing one marks it closed and makes it read as the block
+    below it does, so a context still pointing at it (a generator paused inside
+    ``with no_grad():`` in one thread and finished in another) records again as it did
+    before the block: no setting outlives its block, wherever the block ends.
+    """
+
+    def __init__(self, enabled: bool, below: _Block | None, owner: object = None) -> None:
+        super().__init__([True] if enabled else [])
+        self.enabled = enabled
+        self.below = below
+        self.owner = owner
+        self.closed = False
+        # Closed blocks opened on this one read through it: they follow when it closes.
+        self.above: weakref.WeakSet[_Block] = weakref.WeakSet()
+
+    # A block is a WeakSet member, by identity: a list compares and hashes by contents.
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return id(self)
+
+    def effective(self) -> bool:
+        b: _Block | None = self
+        while b is not None and b.closed:
+            b = b.below
+        return True if b is None else b.enabled
+
+    def close(self) -> None:
+        self.closed = True
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self[:] = [True] if self.effective() else []
+        for a in list(self.above):
+            if a.closed:
+                a._refresh()
+
+
+# A ContextVar rather than a global flag: each thread (and each asyncio task) sees its
+# own setting, so `no_grad` in one thread never leaks into another.
+_ALWAYS_ON = _Block(True, None)  # the setting outside every block: never closed
+_top: ContextVar[_Block] = ContextVar("autograd_grad_mode", default=_ALWAYS_ON)
+_recording = _top.get  # truthy when operations record (see _Block)
 
 _ADD, _SUB, _MUL, _NEG = (OPS[k] for k in ("+", "-", "*", "neg"))
 
@@ -54,38 +96,42 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def is_grad_enabled() -> bool:
     """Whether operations currently record the graph."""
-    return _recording()
-
-
-def _open_block(enabled: bool) -> object:
-    key = object()
-    _blocks.set((*_blocks.get(), (key, enabled)))
-    _grad_enabled.set(enabled)
-    return key
-
-
-def _close_block(key: object) -> None:
-    blocks = _blocks.get()
-    kept = tuple(b for b in blocks if b[0] is not key)
-    if len(kept) == len(blocks):
-        return  # opened in another context (thread, task): that context's business
-    _blocks.set(kept)
-    _grad_enabled.set(kept[-1][1] if kept else True)
+    return bool(_recording())
 
 
 class _GradMode:
-    """A block in which recording is on or off; also a decorator (see `no_grad`)."""
+    """A block in which recording is on or off; also a decorator (see `no_grad`).
+
+    One instance may be entered by several threads or tasks at once: each exit closes
+    the block its own context opened (the newest open block of this instance in the
+    context's chain). Blocks may also close out of order, as generators paused inside
+    them are closed.
+    """
 
     _enabled: bool
 
     def __init__(self) -> None:
-        self._keys: list[object] = []
+        self._open: list[_Block] = []  # blocks of this instance, open anywhere
 
     def __enter__(self) -> None:
-        self._keys.append(_open_block(self._enabled))
+        block = _Block(self._enabled, _top.get(), self)
+        block.below.above.add(block)  # type: ignore[union-attr]
+        self._open.append(block)
+        _top.set(block)
 
     def __exit__(self, *exc: object) -> None:
-        _close_block(self._keys.pop())
+        top = _top.get()
+        block: _Block | None = top
+        while block is not None and (block.closed or block.owner is not self):
+            block = block.below
+        if block is None:  # opened in another context: a generator resumed elsewhere
+            block = self._open[-1]
+        self._open.remove(block)
+        block.close()
+        if top.closed:  # back to the newest block still open in this context
+            while top.closed and top.below is not None:
+                top = top.below
+            _top.set(top)
 
     def __call__(self, func: _F) -> _F:
         """``func`` running with this setting: a function, generator function or coroutine."""
