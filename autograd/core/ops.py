@@ -37,6 +37,12 @@ def _call(name: str, x: Num) -> Num:
     return getattr(math, name)(x) if isinstance(x, float | int) else getattr(x, name)()
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut in the middle when long (an error message stays one short line)."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else f"{shown[: limit // 2]}…{shown[-limit // 4 :]}"
+
+
 def _fmt(x: float) -> str:
     return repr(float(x))
 
@@ -183,6 +189,7 @@ class Op:
     partial_code: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        self._check_templates()
         if not self.partials and self.partial_code:
             rules = tuple(_rule(text, len(self.partial_code)) for text in self.partial_code)
             object.__setattr__(self, "partials", rules)
@@ -211,6 +218,35 @@ class Op:
             )
         if not all(isinstance(f, str) for f in self.formulas):
             raise TypeError(f"Op {self.name!r}: formulas must be strings, got {self.formulas!r}")
+
+    def _check_templates(self) -> None:
+        """Refuse, when the op is made, a template that would fail when it is shown or
+        compiled (``'{x}'``, ``'{5}'`` for two operands, a lone ``'{'``)."""
+        arity = len(self.partials) or len(self.partial_code) or len(self.local_rules)
+        if type(self).partial is not Op.partial or not arity:
+            return  # a variable number of operands (Σ), or none known: nothing to fill
+        slots = [f"a{i}" for i in range(arity)]
+        named = [("shows", self.shows), ("code", self.code)]
+        named += [(f"local_rules[{i}]", t) for i, t in enumerate(self.local_rules)]
+        named += [(f"partial_code[{i}]", t) for i, t in enumerate(self.partial_code)]
+        for what, template in named:
+            if not isinstance(template, str):
+                raise TypeError(f"Op {self.name!r}: {what} must be a string, got {template!r}")
+            try:
+                template.format(*slots, out="y")
+            except KeyError as e:
+                problem = f"{{{_short(str(e.args[0]))[1:-1]}}} is not an operand"
+            except IndexError:
+                problem = f"it names an operand beyond its {arity}"
+            except ValueError as e:
+                problem = str(e)[0].lower() + str(e)[1:]
+            else:
+                continue
+            operands = "{0}" if arity == 1 else f"{{0}} to {{{arity - 1}}}"
+            raise ValueError(
+                f"Op {self.name!r}: {what} {_short(template)} cannot be filled in: {problem}; "
+                f"write operands as {operands}, the result as {{out}}, a brace as {{{{ or }}}}"
+            )
 
     def partial(self, i: int, args: Sequence[Num], out: Num) -> Num:
         """∂out/∂args[i], evaluated on floats or on Values."""
