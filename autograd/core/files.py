@@ -2,7 +2,9 @@
 
 What `write_atomically` does to an existing target, and why:
 
-- its permission bits are kept (a private 0600 file stays private);
+- its permission bits are kept (a private 0600 file stays private), and so are its
+  owner and group: root writing over a user's file leaves it the user's, and a
+  user is refused a file owned by someone else (replacing it would make it theirs);
 - a symbolic link is followed: the file it points to is replaced (atomically,
   in that file's folder) and the link stays a link;
 - a read-only file (no write bit for anyone, or not writable by us) is refused
@@ -11,7 +13,8 @@ What `write_atomically` does to an existing target, and why:
 - a folder is refused with IsADirectoryError.
 
 Errors name the path the caller gave, never the temporary file. A temporary
-file is ``.<name>.<8 random characters>.tmp`` beside the target; one left by a
+file is ``.<name>.<8 random characters>.tmp`` beside the target (the name cut short
+if that would be too long for the folder, so any legal name can be written); one left by a
 killed process (kill -9, power loss) is removed by the next write to the same
 target once it is an hour old and ours (same owner), so that a live writer's
 file is never touched.
@@ -32,25 +35,45 @@ STALE_AFTER = 3600.0  # seconds: an older temporary file of ours is left over fr
 
 
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TMP_EXTRA = len(".") + len(".12345678.tmp")  # what a temporary name adds to the target's
 
 
-def _create_temporary(target: Path, mode: int | None) -> tuple[int, str]:
+def _tmp_prefix(target: Path) -> str:
+    """The target's name as its temporary files start, cut so that they still fit the
+    folder's longest file name (a 250-character name is legal; 264 may not be)."""
+    try:
+        longest = os.pathconf(target.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no answer
+        longest = 255
+    name = target.name
+    if len(os.fsencode(name)) + _TMP_EXTRA <= longest:
+        return name
+    cut = name
+    while len(os.fsencode(cut)) + _TMP_EXTRA > longest:
+        cut = cut[:-1]
+    return cut
+
+
+def _create_temporary(target: Path, existing: os.stat_result | None) -> tuple[int, str]:
     """A new temporary file beside ``target``, open for writing: (descriptor, path).
 
     A new target's file is created with 0o666 and the kernel takes the umask off, as
     for ``open(path, "w")`` (reading the umask would mean setting it, which races with
-    other threads); an existing target's bits are set on the descriptor.
+    other threads); an existing target's owner, group and bits are set on the descriptor.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    prefix = _tmp_prefix(target)
     for _ in range(100):
         suffix = "".join(secrets.choice(_NAME_CHARS) for _ in range(8))
-        tmp = os.path.join(target.parent, f".{target.name}.{suffix}.tmp")
+        tmp = os.path.join(target.parent, f".{prefix}.{suffix}.tmp")
         try:
-            fd = os.open(tmp, flags, 0o666 if mode is None else 0o600)
+            fd = os.open(tmp, flags, 0o666 if existing is None else 0o600)
         except FileExistsError:
             continue
-        if mode is not None:
+        if existing is not None:
             try:
+                _keep_owner(fd, existing, tmp)
+                mode = stat.S_IMODE(existing.st_mode)
                 os.fchmod(fd, mode) if hasattr(os, "fchmod") else os.chmod(tmp, mode)
             except BaseException:
                 os.close(fd)
@@ -58,6 +81,29 @@ def _create_temporary(target: Path, mode: int | None) -> tuple[int, str]:
                 raise
         return fd, tmp
     raise FileExistsError(17, "No usable temporary file name found", os.fspath(target))
+
+
+def _keep_owner(fd: int, existing: os.stat_result, tmp: str) -> None:
+    """Give the new file the old one's owner and group, as rewriting it in place would.
+
+    Root can; another user can keep only a file of their own (and a group of theirs):
+    replacing someone else's file would silently make it ours, so that is refused.
+    """
+    if not hasattr(os, "fchown"):  # Windows: no owners to keep
+        return
+    mine = os.fstat(fd)
+    if (mine.st_uid, mine.st_gid) == (existing.st_uid, existing.st_gid):
+        return
+    try:
+        os.fchown(fd, existing.st_uid, existing.st_gid)
+    except PermissionError:
+        if mine.st_uid != existing.st_uid:
+            raise PermissionError(
+                13,
+                "Permission denied (owned by another user; replacing it would make it ours)",
+                tmp,  # the caller names its own path instead
+            ) from None
+        # Our own file in a group we are not in: it keeps its owner, the group is ours.
 
 
 def _error(e: OSError, path: str | os.PathLike[str]) -> OSError:
@@ -77,8 +123,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     try:
-        mode = _existing_mode(target, path)
-        fd, tmp = _create_temporary(target, mode)
+        fd, tmp = _create_temporary(target, _existing(target, path))
     except OSError as e:
         raise _error(e, path) from None
     try:
@@ -95,9 +140,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     _remove_stale(target)
 
 
-def _existing_mode(target: Path, path: str | os.PathLike[str]) -> int | None:
-    """The permission bits of ``target`` if it exists (None if not); refuses a folder
-    or a read-only file with the error ``open(path, "w")`` gives."""
+def _existing(target: Path, path: str | os.PathLike[str]) -> os.stat_result | None:
+    """The status of ``target`` if it exists (None if not); refuses a folder or a
+    read-only file with the error ``open(path, "w")`` gives."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -106,12 +151,12 @@ def _existing_mode(target: Path, path: str | os.PathLike[str]) -> int | None:
         raise IsADirectoryError(21, "Is a directory", os.fspath(path))
     if st.st_mode & 0o222 == 0 or not os.access(target, os.W_OK):
         raise PermissionError(13, "Permission denied (the file is read-only)", os.fspath(path))
-    return stat.S_IMODE(st.st_mode)
+    return st
 
 
 def _remove_stale(target: Path) -> None:
     """Remove our temporary files for ``target`` that a killed writer left behind."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+    pattern = re.compile(rf"\.{re.escape(_tmp_prefix(target))}\.[a-z0-9_]{{8}}\.tmp")
     now = time.time()
     me = os.getuid() if hasattr(os, "getuid") else None  # Windows: no owners to compare
     try:
