@@ -202,5 +202,5 @@ def _may_hold_values(obj: object) -> bool:
 
 
 def _few(names: list[str], n: int = 5) -> str:
-    shown = ", ".join(names[:n])
+    shown = ", ".join(serialize.shorten(name) for name in names[:n])
     return f"{len(names)} ({shown}{', ...' if len(names) > n else ''})"

@@ -90,7 +90,7 @@ def parameter_value(x: object, what: str) -> float:
     int beyond the floats or a value that is not finite.
     """
     if isinstance(x, bool) or not isinstance(x, int | float):
-        raise TypeError(f"{what} is {x!r}, not a number")
+        raise TypeError(f"{what} is {shown(x)}, not a number")
     try:
         value = float(x)
     except OverflowError:  # an int beyond the floats; its repr may be too long to make
@@ -98,7 +98,7 @@ def parameter_value(x: object, what: str) -> float:
             f"{what} is an integer too large for a float ({int(x).bit_length()} bits)"
         ) from None
     if not math.isfinite(value):
-        raise ValueError(f"{what} is {x!r}, not finite")
+        raise ValueError(f"{what} is {shown(x)}, not finite")
     return value
 
 
@@ -127,6 +127,18 @@ def save(module: Saveable, path: str | os.PathLike[str]) -> None:
     write_atomically(path, text.encode("utf-8"))
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut in the middle when long: what an error quotes from a file stays short."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}…{text[-limit // 4 :]} ({len(text)} characters)"
+
+
+def shown(x: object, limit: int = 60) -> str:
+    """``repr(x)``, shortened (see `shorten`)."""
+    return shorten(repr(x), limit)
+
+
 def _no_constant(name: str) -> Any:
     raise ModelFileError(f"{name} is not a number a model file may hold")
 
@@ -146,7 +158,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ModelFileError(f"key {k!r} appears twice")
+            raise ModelFileError(f"key {shown(k)} appears twice")
         out[k] = v
     return out
 
@@ -159,10 +171,12 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     ends) can be read, even if the name is swapped between a check and the open.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # before open(): it would name the descriptor
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise ModelFileError(f"{path}: not a model file ({what})")
     with open(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ModelFileError(f"{path}: not a model file (not a regular file)")
         if st.st_size > MAX_FILE_SIZE:
             raise ModelFileError(
                 f"{path}: {st.st_size} bytes, more than a model file may hold "
@@ -206,13 +220,13 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     version = doc.get("version")
     if version != VERSION or isinstance(version, bool):
         raise ModelFileError(
-            f"{path}: model file version {version!r}; this library reads version {VERSION}"
+            f"{path}: model file version {shown(version)}; this library reads version {VERSION}"
         )
     missing = [k for k in ("class", "config", "parameters") if k not in doc]
     if missing:
         raise ModelFileError(f"{path}: missing field(s) {', '.join(missing)}")
     if not isinstance(doc["class"], str):
-        raise ModelFileError(f'{path}: "class" must be a string, got {doc["class"]!r}')
+        raise ModelFileError(f'{path}: "class" must be a string, got {shown(doc["class"])}')
     if doc["config"] is not None and not isinstance(doc["config"], dict):
         raise ModelFileError(f'{path}: "config" must be an object or null')
     params = doc["parameters"]
@@ -220,7 +234,7 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ModelFileError(f'{path}: "parameters" must be an object of name: number')
     for name, x in params.items():
         try:
-            parameter_value(x, f"{path}: parameter {name}")
+            parameter_value(x, f"{path}: parameter {shorten(name)}")
         except (TypeError, ValueError) as e:
             raise ModelFileError(str(e)) from None
     return doc
@@ -242,10 +256,11 @@ def load(cls: type[M], path: str | os.PathLike[str]) -> M:
     found = registered(doc["class"])
     if found is None:
         raise ModelFileError(
-            f"{path}: holds a {doc['class']}, which is not a Module class defined in this program"
+            f"{path}: holds a {shorten(doc['class'])}, which is not a Module class "
+            "defined in this program"
         )
     if not issubclass(found, cls):
-        raise ModelFileError(f"{path}: holds a {doc['class']}, not a {class_name(cls)}")
+        raise ModelFileError(f"{path}: holds a {shorten(doc['class'])}, not a {class_name(cls)}")
     config = doc["config"]
     if config is None:
         raise ModelFileError(
@@ -264,9 +279,11 @@ def load(cls: type[M], path: str | os.PathLike[str]) -> M:
     try:
         module = found(**config)
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{path}: the config does not build a {doc['class']}: {e}") from None
+        raise ModelFileError(
+            f"{path}: the config does not build a {doc['class']}: {shorten(str(e), 200)}"
+        ) from None
     try:
         module.load_state_dict(doc["parameters"])
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{path}: {e}") from None
+        raise ModelFileError(f"{path}: {shorten(str(e), 400)}") from None
     return module
