@@ -279,6 +279,14 @@ def _compile(args: argparse.Namespace) -> int:
     return 0
 
 
+# An error is one line: what a user typed may hold newlines (U+2028 too) or be 100 KB long.
+_ERROR_LIMIT = 300
+
+
+def _error(e: BaseException) -> None:
+    print(f"autograd: error: {printable(str(e), _ERROR_LIMIT)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
     # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
@@ -309,10 +317,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return exercises.run(args)
         return _explain(args) if args.command == "explain" else _draw(args)
     except UsageError as e:
-        print(f"autograd: error: {e}", file=sys.stderr)
+        _error(e)
         return 2
     except RenderError as e:  # GraphvizMissing too: its message says what to install
-        print(f"autograd: error: {e}", file=sys.stderr)
+        _error(e)
         return 1
     except graphviz.ExecutableNotFound:
         print(
@@ -332,5 +340,5 @@ def _main(argv: Sequence[str] | None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as e:
-        print(f"autograd: error: {e}", file=sys.stderr)
+        _error(e)
         return 1
