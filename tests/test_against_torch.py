@@ -87,3 +87,23 @@ def test_first_and_second_derivatives_match_pytorch(expr, point) -> None:
             h = 0.0 if t_row[j] is None else t_row[j].item()
             if math.isfinite(h) and math.isfinite(second[i][j]):
                 assert second[i][j] == pytest.approx(h, rel=1e-9, abs=1e-12), (expr, point, i, j)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (lambda v: v.sqrt(), lambda t: torch.sqrt(t)),
+        (lambda v: v**0.5, lambda t: t**0.5),
+        (lambda v: v**0.25, lambda t: t**0.25),
+        (lambda v: v**1.5, lambda t: t**1.5),
+    ],
+)
+def test_first_and_second_derivatives_at_zero_are_pytorchs(ours: Any, theirs: Any) -> None:
+    # Where the slope is infinite (sqrt at 0) both give the limits: inf, then −inf.
+    z = Value(0.0)
+    (d1,) = grad(ours(z), [z], create_graph=True)
+    (d2,) = grad(d1, [z])
+    t = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+    (t1,) = torch.autograd.grad(theirs(t), [t], create_graph=True)
+    (t2,) = torch.autograd.grad(t1, [t])
+    assert (d1.data, d2.data) == (t1.item(), t2.item())

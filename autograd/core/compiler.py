@@ -50,7 +50,7 @@ from typing import Any
 from autograd.core.engine import Value, _as_float, topological_order
 from autograd.core.graph import on_paths
 from autograd.core.notation import constant, delimited
-from autograd.core.ops import LINEAR, OPS, Op, linear_role
+from autograd.core.ops import LINEAR, OPS, Op, _reciprocal, linear_role
 
 __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 
@@ -258,6 +258,7 @@ def compile(
     namespace: dict[str, Any] = {
         "_inf": math.inf,
         "inf": math.inf,
+        "recip": _reciprocal,
         "_nan": math.nan,
         "cos": math.cos,
         "sin": math.sin,

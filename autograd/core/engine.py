@@ -607,6 +607,11 @@ class Value:
         """√x;  ∂/∂x = 1/(2√x). Raises ValueError for x < 0."""
         return _unary(_SQRT, self)
 
+    def _reciprocal(self) -> Value:
+        """1/x with the limits at 0 (±inf), for derivative rules at the edge of their
+        domain (see ``recip`` in `autograd.core.ops`); a learner's ``1/x`` refuses x = 0."""
+        return _unary(_RECIP, self)
+
     def sin(self) -> Value:
         """sin x;  ∂/∂x = cos x."""
         return _unary(_SIN, self)
@@ -750,8 +755,8 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
 
 
-_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS = (
-    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs")
+_EXP, _LOG, _SQRT, _SIN, _COS, _TANH, _SIGMOID, _RELU, _ABS, _RECIP = (
+    OPS[k] for k in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "recip")
 )
 
 

@@ -84,6 +84,12 @@ def _log(a: float) -> float:
     return math.log(a)
 
 
+def _reciprocal(a: float) -> float:
+    """1/a with the limits at zero, ±inf (IEEE's, PyTorch's): for derivative rules at the
+    edge of their domain, never for a learner's '/', which refuses to divide by zero."""
+    return math.copysign(math.inf, a) if a == 0.0 else 1.0 / a
+
+
 def _sqrt(a: float) -> float:
     if a < 0.0:
         raise ValueError(f"sqrt: sqrt({_fmt(a)}) is undefined; sqrt needs x >= 0")
@@ -134,8 +140,12 @@ def _pow_dbase(a: Num, b: Num, out: Num) -> Num:
         # and infinitely steep for 0 < b < 1 (b < 0 failed in the forward rule).
         if rb == 0.0:
             return 0.0
-        if rb < 1.0:
+        if rb < 1.0 and isinstance(a, float | int):
             return math.inf
+        if rb < 1.0:
+            # On Values: b/a^(1−b) is inf here, and its derivative the limit −inf (as in
+            # PyTorch), where a constant inf would make the second derivative 0.
+            return b * (a ** (1.0 - b))._reciprocal()
     if isinstance(a, float | int) and isinstance(b, float | int):
         return b * _float_pow(a, b - 1)
     return b * a ** (b - 1)
@@ -292,9 +302,13 @@ def _ln(x: Num) -> Num:
     return math.log(x) if isinstance(x, float | int) else x.log()
 
 
+def _recip(x: Num) -> Num:
+    return _reciprocal(x) if isinstance(x, float | int) else x._reciprocal()
+
+
 # The names partial texts may call: each works on a float and on a Value (one call
 # deep, so a rule made from text is as fast as one written as a function).
-_TEXT_NAMES: dict[str, Any] = {"cos": _cos, "sin": _sin, "log": _ln}
+_TEXT_NAMES: dict[str, Any] = {"cos": _cos, "sin": _sin, "log": _ln, "recip": _recip}
 
 
 def _parse_rule(text: str) -> ast.expr:
@@ -371,6 +385,8 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
                 symbol, level = _SHOWN_OPS[type(op)]
                 # a − (b − c) and a/(b·c) keep their brackets: the right side binds first.
                 text = show(a, level) + symbol + show(b, level + 1)
+            case ast.Call(func=ast.Name(id="recip"), args=[x]):
+                text, level = "1/" + show(x, 3), 2
             case ast.Call(func=ast.Name(id=name), args=args):
                 return f"{name}({', '.join(show(x) for x in args)})"
             case ast.Compare(left=a, ops=ops, comparators=rest):
@@ -532,13 +548,14 @@ OPS: dict[str, Op] = {
             shows="log({0})",
             partial_code=("1.0 / {0}",),
         ),
-        # At 0 the slope is infinite: the limit, as in PyTorch, rather than 1/0 raising.
         Op(
             "sqrt",
             _sqrt,
             (),
             shows="sqrt({0})",
-            partial_code=("1.0 / (2.0 * {out}) if {out} != 0.0 else inf",),
+            # recip: at 0 the slope is the limit inf rather than 1/0 raising, and the
+            # next derivative the limit −inf (as in PyTorch).
+            partial_code=("recip(2.0 * {out})",),
         ),
         Op(
             "sin",
@@ -603,6 +620,8 @@ OPS: dict[str, Op] = {
             shows="|{0}|",
             partial_code=("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0",),
         ),
+        # 1/x with the limits at 0: only derivative rules use it (sqrt's, **'s at 0).
+        Op("recip", _reciprocal, (), shows="1/{0}", partial_code=("-({out} * {out})",)),
         LINEAR,
     )
 }

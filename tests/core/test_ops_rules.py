@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ def test_the_table_shows_each_rule_in_notation() -> None:
         "neg": ("−1",),
         "exp": ("{out}",),
         "log": ("1/{0}",),
-        "sqrt": ("(1/(2·{out}) if {out} ≠ 0 else ∞)",),
+        "sqrt": ("1/(2·{out})",),
         "sin": ("cos({0})",),
         "cos": ("−sin({0})",),
         "tanh": ("1 − {out}²",),
@@ -32,6 +33,7 @@ def test_the_table_shows_each_rule_in_notation() -> None:
             "0",
         ),
         "abs": ("(1 if {0} > 0 else −1 if {0} < 0 else 0)",),
+        "recip": ("−{out}²",),
     }
     # Only ** keeps rules as functions (its limits at 0), with its notation beside them.
     assert [n for n, op in OPS.items() if not op.partial_code] == ["**", "Σ"]
@@ -58,8 +60,6 @@ def test_at_numbers_a_condition_shows_the_branch_taken() -> None:
     assert (shown_rule(relu, [2.0, 2.0]), shown_rule(relu, [-1.0, 0.0])) == ("1", "0")
     sign = OPS["abs"].partial_code[0]
     assert [shown_rule(sign, [x, abs(x)]) for x in (3.0, -3.0, 0.0)] == ["1", "−1", "0"]
-    sqrt = OPS["sqrt"].partial_code[0]
-    assert (shown_rule(sqrt, [4.0, 2.0]), shown_rule(sqrt, [0.0, 0.0])) == ("1/(2·{out})", "∞")
     # In explain: the rule in names in full, in numbers the branch those numbers take.
     x = Value(-2.0, label="x")
     (term,) = explain(abs(x))[1].terms
@@ -82,8 +82,26 @@ def test_step_rules_made_from_text_compare_numbers_on_the_value_path() -> None:
     x = Value(4.0)
     (d,) = grad(x.sqrt(), [x], create_graph=True)
     assert (d.data, grad(d, [x])[0].data) == (0.25, -1 / 32)
-    z = Value(0.0)  # the limit at 0, not 1/0 raising
-    assert grad(z.sqrt(), [z])[0].data == math.inf
+
+
+
+@pytest.mark.parametrize(
+    ("make", "first", "second"),
+    [
+        (lambda v: v.sqrt(), math.inf, -math.inf),
+        (lambda v: v**0.5, math.inf, -math.inf),
+        (lambda v: v**0.25, math.inf, -math.inf),
+        (lambda v: v**1.5, 0.0, math.inf),
+    ],
+)
+def test_at_zero_the_derivatives_are_the_limits(make: Any, first: float, second: float) -> None:
+    # The slope of sqrt at 0 is the limit inf, not 1/0 raising; its derivative the limit
+    # −inf (as PyTorch gives, see test_against_torch), not the 0 of a constant inf.
+    z = Value(0.0)
+    (d1,) = grad(make(z), [z], create_graph=True)
+    (d2,) = grad(d1, [z])
+    assert (d1.data, d2.data) == (first, second)
+    assert grad(make(z), [z])[0].data == first
 
 
 def test_a_custom_text_the_notation_cannot_show_still_runs() -> None:
