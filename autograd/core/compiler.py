@@ -50,10 +50,11 @@ from typing import Any
 from autograd.core.engine import Value, _as_float, topological_order
 from autograd.core.graph import on_paths
 from autograd.core.notation import constant, delimited
-from autograd.core.ops import LINEAR, OPS, Op, _reciprocal, linear_role
+from autograd.core.ops import LINEAR, OPS, Op, _reciprocal, fill, linear_role
 
 __all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
 
+_INLINE_ARGS = 8  # a custom op with more operands passes them to its partials as one tuple
 _COMPILED = itertools.count(1)  # numbers the generated files: <autograd.compile-1>, ...
 _TABLE_OPS = frozenset(map(id, OPS.values()))
 _WORDS = {"/": "div", "**": "pow", "Σ": "linear"}  # table op names that are not identifiers
@@ -321,15 +322,23 @@ def compile(
         text = _comment(v.label)
         return delimited(text) if _PLAIN.fullmatch(v.label) else text
 
-    def local(v: Value, op: Op, i: int) -> str:
-        """∂(consumer's expression)/∂operand = its rule, in the graph's names, as `explain`."""
+    def locals_of(v: Value, op: Op) -> Callable[[int], str]:
+        """∂(consumer's expression)/∂operand i = its rule, in the graph's names, as
+        `explain` writes it. The names and the expression are made once per node, so a
+        node with thousands of operands (a wide Σ) costs linear time, not quadratic."""
         operands = [shown(x) if isinstance(x, Value) else constant(float(x)) for x in v.operands]
-        rule = op.local_rule(i, len(operands))
-        if rule is None:
-            return f"[{_formula(op, i, len(operands))}]"
-        text = f"∂{op.expression(operands)}/∂{operands[i]} = {rule.format(*operands, out=shown(v))}"
-        # A custom op's templates are the user's text: escaped unless printable.
-        return text if text.isprintable() else ascii(text)
+        expression = op.expression(operands)
+        out = shown(v)
+
+        def local(i: int) -> str:
+            rule = op.local_rule(i, len(operands))
+            if rule is None:
+                return f"[{_formula(op, i, len(operands))}]"
+            text = f"∂{expression}/∂{operands[i]} = {fill(rule, operands, out)}"
+            # A custom op's templates are the user's text: escaped unless printable.
+            return text if text.isprintable() else ascii(text)
+
+        return local
 
     f = shown(output) if output.label and not output.is_leaf else "f"
     grad_of = {n: f"g{n}" for n in names.values()}
@@ -349,19 +358,25 @@ def compile(
             g = grad_of[names[id(v)]]
             operands = v.operands
             slots = [slot(x) for x in operands]
+            local = locals_of(v, op)
+            call_slots = slots
+            if len(slots) > _INLINE_ARGS and op.partial_code == () and op is not LINEAR:
+                # A wide custom op: its operands once, not once per partial call.
+                backward.append(f"_a{names[id(v)]} = ({', '.join(slots)},)")
+                call_slots = [f"*_a{names[id(v)]}"]
             for i, x in enumerate(operands):
                 if not isinstance(x, Value) or id(x) not in live:
                     continue  # a number, a constant, an input or a dead end: not wanted
                 name = names[id(x)]
                 d = op.partial_text(i, slots, names[id(v)])
                 if d is None:
-                    d = _partial_call(op, i, slots, names[id(v)], helper)
+                    d = _partial_call(op, i, call_slots, names[id(v)], helper)
                 target = grad_of[name]
                 # Leaves add up from 0.0 as in backward(); an interior node's
                 # gradient starts at its first term (see the module doc).
                 assign = "+=" if target in started or name[0] != "n" else "="
                 started.add(target)
-                why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · {local(v, op, i)}"
+                why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · {local(i)}"
                 backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
     elif id(output) in wanted:
         backward.append(f"g{root} += seed  # the output is the leaf itself")
@@ -381,7 +396,8 @@ def _partial_call(
 ) -> str:
     if type(op).partial is Op.partial:
         return f"{helper(op.partials[i], f'd{i}_', op)}({', '.join(slots)}, {out})"
-    return f"{helper(op.partial, 'd_', op)}({i}, ({', '.join(slots)},), {out})"
+    args = slots[0][1:] if slots[0].startswith("*") else f"({', '.join(slots)},)"
+    return f"{helper(op.partial, 'd_', op)}({i}, {args}, {out})"
 
 
 def _term(g: str, d: str) -> str:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LINEAR", "OPS", "Op", "shown_rule"]
+__all__ = ["LINEAR", "OPS", "Op", "fill", "shown_rule"]
 
 # A number here is a float on the fast path and a Value on the create_graph path.
 Num = Any
@@ -416,6 +417,27 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
     return show(_parse_rule(text))
 
 
+_FIELD = re.compile(r"\{\{|\}\}|\{(\d+|out)\}")
+
+
+def fill(template: str, operands: Sequence[str], out: str) -> str:
+    """``template.format(*operands, out=out)`` in time linear in the template alone.
+
+    ``str.format`` takes every operand as an argument: for each of a wide node's
+    thousands of operands that would make writing the node quadratic.
+    """
+    if ":" in template or "!" in template:  # format specs: leave them to str.format
+        return template.format(*operands, out=out)
+
+    def field(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key is None:
+            return m.group(0)[0]  # {{ or }}
+        return out if key == "out" else operands[int(key)]
+
+    return _FIELD.sub(field, template)
+
+
 def linear_role(position: int, count: int) -> tuple[int, int | None]:
     """The role of operand ``position`` among the ``count`` operands of a Σ node.
 
@@ -460,9 +482,13 @@ class _Linear(Op):
 
     def forward_text(self, slots: Sequence[str]) -> str | None:
         n = (len(slots) - 1) // 2
-        if _PLAIN_SUM:  # b + w_1·y_1 + ... left to right: exactly what sum() computes
+        # A long + chain is as deep as it is long, past what Python's compiler can nest.
+        if (
+            _PLAIN_SUM and n <= _CHAIN_MAX
+        ):  # b + w_1·y_1 + ... left to right: exactly what sum() computes
             return " + ".join([slots[-1], *(f"{slots[i]} * {slots[n + i]}" for i in range(n))])
-        # Python >= 3.12's sum() of floats compensates rounding: call it to match.
+        # Python >= 3.12's sum() of floats compensates rounding, and the interpreter's
+        # own forward calls sum(): calling it matches either way.
         terms = "".join(f"{slots[i]} * {slots[n + i]}, " for i in range(n))
         return f"sum(({terms}), {slots[-1]})"
 
@@ -473,6 +499,7 @@ class _Linear(Op):
 
 # Whether sum() over floats adds plainly left to right (before Python 3.12 it does).
 _PLAIN_SUM = sum([1e100, 1.0, -1e100]) == 0.0
+_CHAIN_MAX = 64  # terms a Σ node's compiled forward writes as one + chain
 
 
 def _linear_forward(*args: float) -> float:

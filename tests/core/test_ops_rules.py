@@ -84,7 +84,6 @@ def test_step_rules_made_from_text_compare_numbers_on_the_value_path() -> None:
     assert (d.data, grad(d, [x])[0].data) == (0.25, -1 / 32)
 
 
-
 @pytest.mark.parametrize(
     ("make", "first", "second"),
     [
