@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Value, grad, topological_order
-from tests.expressions import (
+from tests.strategies import (
     ARITH_ERRORS,
     N_VARS,
     evaluate,

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.test_cli import run, sigmoid
+from tests.cli.test_commands import run, sigmoid
 
 
 def test_compile_prints_the_code_and_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:

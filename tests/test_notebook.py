@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain
-from tests.test_stepper_browser import CHROMIUM, NEEDS_BROWSER
+from tests.pages.test_stepper import CHROMIUM, NEEDS_BROWSER
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed (pip install -e '.[dev]' installs it)"
@@ -87,7 +87,7 @@ def test_notebook_outputs_step_independently_in_chromium(
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.test_stepper_browser import CHROMIUM_ARGS
+    from tests.pages.test_stepper import CHROMIUM_ARGS
 
     page_path = tmp_path / "notebook.html"
     cells = "".join(f"<div class='output' id='out{i}'>{h}</div>" for i, h in enumerate(outputs))

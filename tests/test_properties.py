@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Value, topological_order
-from tests.expressions import (
+from tests.strategies import (
     ARITH_ERRORS,
     evaluate,
     expressions,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, compile
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 
 def test_compiled_comments_call_an_unlabelled_output_f(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,10 +11,10 @@ from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import write_stepper
 from autograd.pages.worksheet import write_worksheet
 from autograd.teach.practice import check, questions
-from tests import test_stepper_browser
-from tests.test_stepper_browser import NEEDS_BROWSER
+from tests.pages import test_stepper
+from tests.pages.test_stepper import NEEDS_BROWSER
 
-browser = test_stepper_browser.browser  # the same headless Chromium fixture
+browser = test_stepper.browser  # the same headless Chromium fixture
 
 # Chromium on PATH, as for the stepper; without Graphviz's dot the pages still render
 # (autograd.pages.render's WebAssembly Graphviz).

@@ -4,7 +4,7 @@
 The golden listings are the exact text of four graphs (the micrograd lecture's neuron, with
 its labels; ``x*y + a*a``; ``sigmoid(w*x + b)``; and variables named a, b and f). Their
 numbers are also recomputed here from the math module, so a listing that changed its
-arithmetic fails twice. The property test runs random expressions from tests/expressions.py.
+arithmetic fails twice. The property test runs random expressions from tests/strategies.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import assume, given, settings
 
 from autograd import Value, explain, topological_order
 from autograd.teach.notation import delimited, num
-from tests.expressions import ARITH_ERRORS, evaluate, expressions, points
+from tests.strategies import ARITH_ERRORS, evaluate, expressions, points
 
 B = 6.8813735870195432
 

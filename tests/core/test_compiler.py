@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from autograd import Op, Value, apply, compile, linear
 from autograd.core.compiler import ShapeError, same_shape
 from autograd.core.ops import OPS
-from tests.expressions import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
+from tests.strategies import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
 
 
 def bits(x: float) -> bytes:

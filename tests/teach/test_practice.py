@@ -210,7 +210,7 @@ def test_worksheet_random_values_are_seeded(
 
 
 def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     (block,) = [
         b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
     ]

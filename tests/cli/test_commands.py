@@ -17,7 +17,7 @@ from autograd import cli
 from autograd.cli import commands
 from autograd.pages import render
 from autograd.teach.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
-from tests.test_render import BROKEN_DOTS
+from tests.pages.test_render import BROKEN_DOTS
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")

@@ -569,7 +569,7 @@ def test_fig5_chain_rule_for_a_shared_weight_sums_over_the_steps() -> None:
     assert error.data == pytest.approx(by_hand(w), rel=1e-12)
     assert step.grad == pytest.approx(slope, rel=1e-6)
     # The README shows this very step, as the demo prints it.
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert str(step) in readme
 
 

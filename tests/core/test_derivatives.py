@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import GradcheckError, Op, Value, apply, grad, gradcheck, linear, topological_order
-from tests.expressions import (
+from tests.strategies import (
     ARITH_ERRORS,
     N_VARS,
     evaluate,

@@ -19,9 +19,9 @@ from autograd import Value, draw_graph
 from autograd.pages import render
 from autograd.pages.draw import GraphvizMissing, RenderError
 from autograd.pages.draw import render as render_graph
-from tests.test_draw import fake_dot, sum_of
+from tests.pages.test_draw import fake_dot, sum_of
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sigmoid(z: float) -> float:
@@ -177,7 +177,7 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
         import time
         from autograd import Value, draw_graph
         from autograd.pages.draw import render
-        from tests.test_draw import sum_of
+        from tests.pages.test_draw import sum_of
         render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
         big = draw_graph(sum_of(600), max_nodes=10_000)
         print("ready", flush=True)
