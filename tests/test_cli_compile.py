@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from tests.cli.test_commands import run, sigmoid
+from tests.helpers import run_cli, sigmoid
 
 
 def test_compile_prints_the_code_and_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(
+    status, out, err = run_cli(
         capsys,
         "compile",
         "sigmoid(w*x + b)",
@@ -51,7 +51,7 @@ def test_compile_prints_the_code_and_its_numbers(capsys: pytest.CaptureFixture[s
 def test_compile_rejects_bad_commands_in_one_line(
     capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
 ) -> None:
-    status, out, err = run(capsys, "compile", *argv)
+    status, out, err = run_cli(capsys, "compile", *argv)
     assert status == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 

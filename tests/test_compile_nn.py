@@ -11,7 +11,7 @@ import nn
 from autograd import Value
 from autograd.core.compiler import ShapeError
 from nn import train
-from tests.core.test_compiler import bits
+from tests.helpers import bits
 
 XOR_IN = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 XOR_OUT = [0.0, 1.0, 1.0, 0.0]

@@ -18,6 +18,7 @@ from autograd.core.ops import OPS
 from autograd.teach.expr import FUNCTIONS, Expression, ExpressionError, parse, parse_number
 from nn import SGD, Adam, losses
 from nn.losses import EPSILON, Loss
+from tests.helpers import sigmoid
 
 # -- constants folded into a node keep their value and their place --
 
@@ -430,8 +431,6 @@ def test_optimizer_params_are_checked() -> None:
 
 # -- losses: values and gradients against math, custom losses, odd inputs --
 
-sig = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
-
 
 @pytest.mark.parametrize(
     ("loss", "ys", "ds", "value", "grads"),
@@ -457,13 +456,13 @@ sig = lambda z: 1.0 / (1.0 + math.exp(-z))  # noqa: E731
             [1.5, -2.0, 0.0],
             [0.25, 1.0, 0.0],
             -(
-                0.25 * math.log(sig(1.5))
-                + 0.75 * math.log(1 - sig(1.5))
-                + math.log(sig(-2.0))
+                0.25 * math.log(sigmoid(1.5))
+                + 0.75 * math.log(1 - sigmoid(1.5))
+                + math.log(sigmoid(-2.0))
                 + math.log(0.5)
             )
             / 3,
-            [(sig(1.5) - 0.25) / 3, (sig(-2.0) - 1.0) / 3, 0.5 / 3],
+            [(sigmoid(1.5) - 0.25) / 3, (sigmoid(-2.0) - 1.0) / 3, 0.5 / 3],
         ),
         (
             losses.hinge,

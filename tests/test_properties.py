@@ -7,28 +7,8 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 
-from autograd import Value, topological_order
-from tests.strategies import (
-    ARITH_ERRORS,
-    evaluate,
-    expressions,
-    points,
-    smooth_derivative,
-    uses_variable,
-    value_at,
-)
-
-
-def build(expr, point) -> tuple[list[Value], Value]:
-    """The expression's graph at ``point``; examples outside its domain are rejected."""
-    assume(uses_variable(expr))
-    xs = [Value(p) for p in point]
-    try:
-        out = evaluate(expr, xs)
-    except ARITH_ERRORS:
-        assume(False)
-    assert isinstance(out, Value)
-    return xs, out
+from autograd import topological_order
+from tests.strategies import build, expressions, points, smooth_derivative, value_at
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.helpers import ROOT
+
+README = ROOT / "README.md"
 
 
 def console_examples() -> list[tuple[str, list[str]]]:

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, compile
-from tests.cli.test_commands import run
+from tests.helpers import run_cli
 
 
 def test_compiled_comments_call_an_unlabelled_output_f(capsys: pytest.CaptureFixture[str]) -> None:
     at = ["--at", "w=0.5", "x=1", "b=-0.2"]
-    status, out, _ = run(capsys, "compile", "sigmoid(w*x + b)", "--params", "w", "b", *at)
+    status, out, _ = run_cli(capsys, "compile", "sigmoid(w*x + b)", "--params", "w", "b", *at)
     assert status == 0
     sigmoid_line = next(line for line in out.splitlines() if "∂σ(" in line)
     # as explain writes it: the output is f, its own gradient ∂f/∂f, its rule f·(1 − f)
@@ -24,7 +24,7 @@ def test_compiled_comments_call_an_unlabelled_output_f(capsys: pytest.CaptureFix
 
 
 def test_compile_without_params_says_what_to_name(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "compile", "x*y", "--at", "x=3", "y=2")
+    status, out, err = run_cli(capsys, "compile", "x*y", "--at", "x=3", "y=2")
     assert status == 2 and out == ""
     assert err == (
         "autograd: error: compile: no --params, so there is nothing to differentiate by; "
@@ -58,14 +58,14 @@ def test_compile_refuses_a_lone_value_for_a_list() -> None:
 def test_characters_copied_from_a_listing_get_a_hint(
     capsys: pytest.CaptureFixture[str], text: str, column: int, hint: str
 ) -> None:
-    status, _, err = run(capsys, "explain", text, "--at", "x=1", "y=2")
+    status, _, err = run_cli(capsys, "explain", text, "--at", "x=1", "y=2")
     assert status == 2 and err.count("\n") == 1
     assert err.startswith(f"autograd: error: in the expression: column {column}: ")
     assert err.rstrip().endswith(hint)
 
 
 def test_params_naming_a_computed_node_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "explain", "n = w*x; o = tanh(n)", "--at", "w=1", "x=2",
+    status, _, err = run_cli(capsys, "explain", "n = w*x; o = tanh(n)", "--at", "w=1", "x=2",
                          "--params", "n")  # fmt: skip
     assert status == 2
     assert "--params n: n is computed by the expression; parameters are inputs" in err
@@ -76,11 +76,13 @@ def test_practice_page_takes_no_nudge_or_mistake_and_says_what_it_wrote(
 ) -> None:
     page = tmp_path / "p.html"
     for extra in (["--nudge"], ["--mistake", "overwrite"]):
-        status, _, err = run(capsys, "explain", "x*x", "--at", "x=3", "--html", str(page),
+        status, _, err = run_cli(capsys, "explain", "x*x", "--at", "x=3", "--html", str(page),
                              "--practice", *extra)  # fmt: skip
         assert status == 2 and "--practice: the practice page shows no --nudge or --mistake" in err
         assert not page.exists()
-    status, out, _ = run(capsys, "explain", "x*x", "--at", "x=3", "--html", str(page), "--practice")
+    status, out, _ = run_cli(
+        capsys, "explain", "x*x", "--at", "x=3", "--html", str(page), "--practice"
+    )
     assert status == 0 and f"wrote the practice page to {page}" in out
     assert "Practice backpropagation" in page.read_text(encoding="utf-8")
 
@@ -90,10 +92,10 @@ def test_random_worksheets_need_a_name_left_to_draw(
 ) -> None:
     sheet = tmp_path / "w.html"
     argv = ["worksheet", "x*x + x", "--html", str(sheet), "--random", "1", "--sheets", "2"]
-    status, _, err = run(capsys, *argv, "--at", "x=3")
+    status, _, err = run_cli(capsys, *argv, "--at", "x=3")
     assert status == 2 and not sheet.exists()
     assert "--random: --at fixes every name, so every sheet would be the same" in err
-    status, _, _ = run(capsys, *argv)
+    status, _, _ = run_cli(capsys, *argv)
     assert status == 0 and sheet.exists()
 
 

@@ -22,8 +22,7 @@ from autograd import Op, Value, apply, enable_grad, explain, is_grad_enabled, no
 from autograd.core.files import STALE_AFTER, write_atomically
 from nn import MLP, SGD, Neuron, serialize
 from nn.serialize import ModelFileError
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 # -- 1, 2: no_grad --
 

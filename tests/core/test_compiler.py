@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import math
 import re
-import struct
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,12 +15,8 @@ from hypothesis import strategies as st
 from autograd import Op, Value, apply, compile, linear
 from autograd.core.compiler import ShapeError, same_shape
 from autograd.core.ops import OPS
+from tests.helpers import bits
 from tests.strategies import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
-
-
-def bits(x: float) -> bytes:
-    """The exact float, with every nan alike (the engine never promises a nan's payload)."""
-    return b"nan" if math.isnan(x) else struct.pack("<d", x)
 
 
 def interpreted(expr: Expr, point: Sequence[float]) -> tuple[float, list[float]]:

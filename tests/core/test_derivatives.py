@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from autograd import GradcheckError, Op, Value, apply, grad, gradcheck, linear, topological_order
+from tests.helpers import sigmoid
 from tests.strategies import (
     ARITH_ERRORS,
     N_VARS,
@@ -30,8 +31,6 @@ def derivatives(f, x: float, order: int) -> list[float]:
     return out
 
 
-sig = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
-
 SECOND = [
     # name, f, f'' analytic, points
     ("exp", lambda v: v.exp(), math.exp, [-1.0, 0.5]),
@@ -48,7 +47,7 @@ SECOND = [
     (
         "sigmoid",
         lambda v: v.sigmoid(),
-        lambda x: sig(x) * (1 - sig(x)) * (1 - 2 * sig(x)),
+        lambda x: sigmoid(x) * (1 - sigmoid(x)) * (1 - 2 * sigmoid(x)),
         [-1.5, 0.7],
     ),
     ("relu", lambda v: v.relu() * v.relu(), lambda x: 2.0 if x > 0 else 0.0, [-1.0, 2.0]),
@@ -100,7 +99,7 @@ def test_third_derivative() -> None:
     )
     assert derivatives(lambda v: v.sin(), 0.4, 3)[3] == pytest.approx(-math.cos(0.4))
     # d³/dx³ σ(x) = σ'(1 − 6σ + 6σ²)
-    s = sig(0.3)
+    s = sigmoid(0.3)
     expected = s * (1 - s) * (1 - 6 * s + 6 * s * s)
     assert derivatives(lambda v: v.sigmoid(), 0.3, 3)[3] == pytest.approx(expected, rel=1e-10)
 

@@ -10,6 +10,7 @@ import pytest
 
 from autograd import Value, enable_grad, is_grad_enabled, linear, no_grad, topological_order
 from autograd.core.ops import OPS
+from tests.helpers import sigmoid
 
 
 def grads(f, *xs: float) -> tuple[float, list[float]]:
@@ -22,8 +23,6 @@ def grads(f, *xs: float) -> tuple[float, list[float]]:
 
 # -- each op against its analytic value and derivative --
 
-sig = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
-
 UNARY = [
     # (name, f on Values, value formula, derivative formula, sample points)
     ("exp", lambda v: v.exp(), math.exp, math.exp, [-2.0, 0.0, 1.5]),
@@ -32,7 +31,13 @@ UNARY = [
     ("sin", lambda v: v.sin(), math.sin, math.cos, [-1.0, 0.0, 2.5]),
     ("cos", lambda v: v.cos(), math.cos, lambda x: -math.sin(x), [-1.0, 0.0, 2.5]),
     ("tanh", lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-3.0, 0.0, 0.7]),
-    ("sigmoid", lambda v: v.sigmoid(), sig, lambda x: sig(x) * (1 - sig(x)), [-4.0, 0.0, 2.0]),
+    (
+        "sigmoid",
+        lambda v: v.sigmoid(),
+        sigmoid,
+        lambda x: sigmoid(x) * (1 - sigmoid(x)),
+        [-4.0, 0.0, 2.0],
+    ),
     ("relu", lambda v: v.relu(), lambda x: max(x, 0.0), lambda x: float(x > 0), [-1.0, 0.0, 3.0]),
     ("neg", lambda v: -v, lambda x: -x, lambda x: -1.0, [-1.0, 2.0]),
     ("pow3", lambda v: v**3, lambda x: x**3, lambda x: 3 * x**2, [-2.0, 0.5, 1.5]),

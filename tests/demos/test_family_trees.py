@@ -16,6 +16,7 @@ from autograd import Value, draw_graph, explain, no_grad
 from demos import common, encoder, family_trees, iterative, kinship, moons, symmetry, xor
 from demos.kinship import ENGLISH, ITALIAN, PEOPLE, RELATIONSHIPS
 from nn.datasets import two_moons
+from tests.helpers import ROOT
 
 # -- the result table --
 
@@ -569,7 +570,7 @@ def test_fig5_chain_rule_for_a_shared_weight_sums_over_the_steps() -> None:
     assert error.data == pytest.approx(by_hand(w), rel=1e-12)
     assert step.grad == pytest.approx(slope, rel=1e-6)
     # The README shows this very step, as the demo prints it.
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert str(step) in readme
 
 

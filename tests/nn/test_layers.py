@@ -12,13 +12,10 @@ from hypothesis import strategies as st
 import nn
 from autograd import Value, no_grad, topological_order
 from nn import MLP, SGD, Layer, Module, Neuron, losses
+from tests.helpers import sigmoid
 
 XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 # -- structure and names --

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
 from pathlib import Path
 
 import graphviz
@@ -13,17 +12,7 @@ import pytest
 
 from autograd import Op, Value, apply, draw_graph, linear, topological_order
 from autograd.pages.draw import RenderError, _virtual_nodes, render
-
-HAVE_DOT = shutil.which("dot") is not None
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def neuron() -> tuple[Value, Value, Value, Value]:
-    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
-    return (w * x + b).sigmoid(), w, x, b
+from tests.helpers import fake_dot, needs_dot, neuron, sigmoid, sum_of
 
 
 def node_statements(g: graphviz.Digraph) -> dict[str, str]:
@@ -156,7 +145,7 @@ def square_named(name: str) -> Op:
     return Op(name, lambda a: a * a, (lambda a, out: 2 * a,), ("",))
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_custom_op_names_are_text_not_markup() -> None:
     x = Value(3.0, label="x")
     bad = apply(square_named("<a<>"), x)  # an HTML-like label that dot cannot parse
@@ -251,7 +240,7 @@ def test_deep_graph_needs_no_recursion() -> None:
     assert len(edge_statements(g)) == 3 * 2000
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_renders_svg_with_ids_and_numbers() -> None:
     y, *_ = neuron()
     y.backward()
@@ -263,7 +252,7 @@ def test_renders_svg_with_ids_and_numbers() -> None:
     assert 'id="o5"' in svg and 'id="e5_0"' in svg
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_hostile_labels_render() -> None:
     x = Value(1.0, label="</text><script>alert(1)</script> & \x00")
     svg = draw_graph(x * 2).pipe(format="svg", encoding="utf-8")
@@ -283,15 +272,6 @@ def test_without_dot_svg_still_renders_and_png_raises_graphvizs_error(
         g.pipe(format="png")
 
 
-def sum_of(n: int) -> Value:
-    """x + x + … + x with n additions: one input feeding every + of a long chain."""
-    x = Value(1.0, label="x")
-    y = x + x
-    for _ in range(n - 1):
-        y = y + x
-    return y
-
-
 def test_long_edges_cap_the_layout_and_small_graphs_keep_dots_defaults() -> None:
     # x feeds the k-th + at rank 2k-1 from rank 0: 2k-2 virtual nodes, n(n-1) in all.
     assert _virtual_nodes(topological_order(sum_of(100))) == 100 * 99
@@ -303,14 +283,6 @@ def test_long_edges_cap_the_layout_and_small_graphs_keep_dots_defaults() -> None
     for small in (neuron()[0], sum_of(20)):
         source = draw_graph(small).source
         assert "nslimit" not in source and "mclimit" not in source and "splines" not in source
-
-
-def fake_dot(directory: Path, script: str) -> None:
-    """A ``dot`` on PATH that runs ``script`` (sh) instead of Graphviz."""
-    directory.mkdir(exist_ok=True)
-    dot = directory / "dot"
-    dot.write_text(f"#!/bin/sh\n{script}\n")
-    dot.chmod(0o755)
 
 
 def test_render_stops_a_slow_dot_and_reports_a_failing_one(
@@ -333,7 +305,7 @@ def test_render_stops_a_slow_dot_and_reports_a_failing_one(
         render(g, "svg -o /tmp/x")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_render_gives_dots_output() -> None:
     y, *_ = neuron()
     svg = render(draw_graph(y), "svg").decode("utf-8")
@@ -341,7 +313,7 @@ def test_render_gives_dots_output() -> None:
     assert render(draw_graph(y), "png").startswith(b"\x89PNG")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_value_labels_that_look_like_graphviz_escapes_are_drawn_as_written() -> None:
     labels = ["\\N", "\\G", "\\E", "\\\\", "a\\Lb"]
     xs = [Value(float(i), label=label) for i, label in enumerate(labels)]
@@ -381,7 +353,7 @@ def test_first_layer_inputs_are_named_inputs_not_constants() -> None:
         draw_graph(y, inputs="ab")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
     model, y = mlp([6, 5, 1])
@@ -393,9 +365,9 @@ def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
         re.S,
     )
     by_neuron: dict[str, list[tuple[float, str]]] = {}
-    for neuron, name, x, y_ in found:
+    for unit, name, x, y_ in found:
         along = float(y_) if rankdir == "LR" else float(x)  # down the page, or across it
-        by_neuron.setdefault(neuron, []).append((along, name))
+        by_neuron.setdefault(unit, []).append((along, name))
     assert len(by_neuron) == 6 + 5 + 1
     for placed in by_neuron.values():
         n = len(placed) - 1
@@ -453,7 +425,7 @@ def test_neuron_view_draws_one_box_per_unit() -> None:
         draw_graph(y, view="units")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     model, y = mlp([16, 16, 1])
     sizes = {}
@@ -467,7 +439,7 @@ def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     assert sizes["values"][1] > 5 * 1080  # where every Value is drawn, it does not
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
     model, y = mlp([16, 16, 1])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 import os
 import re
 import signal
@@ -19,13 +18,7 @@ from autograd import Value, draw_graph
 from autograd.pages import render
 from autograd.pages.draw import GraphvizMissing, RenderError
 from autograd.pages.draw import render as render_graph
-from tests.pages.test_draw import fake_dot, sum_of
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+from tests.helpers import BROKEN_DOTS, ROOT, fake_dot, sigmoid, sum_of
 
 
 @pytest.fixture
@@ -122,17 +115,6 @@ def test_the_native_dot_is_preferred_when_present(
     assert render_graph(draw_graph(Value(1.0) * 2), "svg") == b'<svg id="native"></svg>\n'
 
 
-BROKEN_DOTS = [
-    ("cat >/dev/null", "returned nothing for format 'svg'"),
-    (
-        "cat >/dev/null; echo 'Warning: all is well'",
-        "returned something that is not a whole SVG picture",
-    ),
-    ("cat >/dev/null; printf '<svg>\\377\\376</svg>'", "returned SVG that is not UTF-8 (byte 5)"),
-    ("cat >/dev/null; echo '<svg>'; exec yes '<g/>'", "wrote more than 1 MB; gave up"),
-]
-
-
 @pytest.mark.parametrize(("script", "complaint"), BROKEN_DOTS)
 def test_what_a_broken_dot_returns_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, complaint: str
@@ -177,7 +159,7 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
         import time
         from autograd import Value, draw_graph
         from autograd.pages.draw import render
-        from tests.pages.test_draw import sum_of
+        from tests.helpers import sum_of
         render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
         big = draw_graph(sum_of(600), max_nodes=10_000)
         print("ready", flush=True)

@@ -10,14 +10,8 @@ from hypothesis import assume, given, settings
 
 from autograd import Op, Value, apply, explain, topological_order
 from autograd.teach.check import KINDS, mistake, nudge_test, step_checks
-from tests.strategies import Expr, expressions, points, smooth_derivative, value_at
-from tests.test_properties import build
-
-
-def x_squared_plus_x(at: float = 3.0) -> tuple[Value, Value]:
-    x = Value(at, label="x")
-    return x * x + x, x
-
+from tests.helpers import x_squared_plus_x
+from tests.strategies import Expr, build, expressions, points, smooth_derivative, value_at
 
 # -- nudge ------------------------------------------------------------------------------
 

@@ -14,12 +14,9 @@ from hypothesis import strategies as st
 from autograd import Value, explain, linear, topological_order
 from autograd.core.ops import OPS, linear_role
 from autograd.teach.explain import Step
+from tests.helpers import sigmoid
 
 pytestmark = pytest.mark.filterwarnings("error")
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 # A 2-2-1 sigmoid network, E = ½(y − d)², written out in floats in the notation of

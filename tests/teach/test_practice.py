@@ -6,27 +6,15 @@ import math
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from autograd import Value, cli, explain
+from autograd import Value, explain
 from autograd.teach.practice import check, classify, practise, questions
-
-HAVE_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def neuron() -> tuple[Value, Value, Value, Value]:
-    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
-    return (w * x + b).sigmoid(), w, x, b
+from tests.helpers import ROOT, needs_dot, neuron, run_cli, sigmoid
 
 
 def test_questions_come_in_backward_order_with_their_answers() -> None:
@@ -149,21 +137,17 @@ def test_practice_command_reads_piped_answers() -> None:
     assert done.stdout.rstrip().endswith("6 of 6 right first time, 0 after a hint, 0 revealed.")
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_explain_nudge_and_mistake_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "explain", "x*x + x", "--at", "x=3", "--nudge")
+    status, out, err = run_cli(capsys, "explain", "x*x + x", "--at", "x=3", "--nudge")
     assert status == 0 and err == ""
     assert "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees" in out
     assert out.rstrip().endswith("Nudges: 3 agree with the chain rule.")
-    status, out, err = run(capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite")
+    status, out, err = run_cli(
+        capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite"
+    )
     assert status == 0 and err == ""
     assert "∂f/∂x   7.0         3.0        ← first difference" in out
-    status, out, err = run(capsys, "explain", "x", "--at", "x=3", "--mistake", "typo")
+    status, out, err = run_cli(capsys, "explain", "x", "--at", "x=3", "--mistake", "typo")
     assert status == 2 and out == "" and "--mistake: invalid choice: 'typo'" in err
 
 
@@ -185,7 +169,7 @@ def test_practice_and_worksheet_refuse_bad_command_lines(
         (["practice", "x +", "--at", "x=1"], "in the expression"),
     ]  # fmt: skip
     for argv, message in cases:
-        status, _, err = run(capsys, *argv)
+        status, _, err = run_cli(capsys, *argv)
         assert status == 2, argv
         assert message in err and err.count("\n") == 1, err
     assert list(tmp_path.iterdir()) == []  # nothing written
@@ -198,7 +182,7 @@ def test_worksheet_random_values_are_seeded(
     pages = []
     for name, seed in (("a.html", "7"), ("b.html", "7"), ("c.html", "8")):
         argv = ["worksheet", "w*x + b", "--random", seed, "--sheets", "3", "--at", "b=0.5"]
-        status, out, _ = run(capsys, *argv, "--html", str(tmp_path / name))
+        status, out, _ = run_cli(capsys, *argv, "--html", str(tmp_path / name))
         assert status == 0 and "wrote 3 worksheet(s) and their answer keys" in out
         pages.append((tmp_path / name).read_text())
     a, b, c = pages
@@ -210,7 +194,7 @@ def test_worksheet_random_values_are_seeded(
 
 
 def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (block,) = [
         b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
     ]
