@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import shutil
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,14 @@ def sigmoid(z: float) -> float:
 def bits(x: float) -> bytes:
     """The exact float, with every nan alike (the engine never promises a nan's payload)."""
     return b"nan" if math.isnan(x) else struct.pack("<d", x)
+
+
+def grads(f: Callable[..., Value], *xs: float) -> tuple[float, list[float]]:
+    """f's value and its gradient at xs, through the engine."""
+    vs = [Value(x) for x in xs]
+    out = f(*vs)
+    out.backward()
+    return out.data, [v.grad for v in vs]
 
 
 # -- small graphs --

@@ -1,9 +1,14 @@
-"""``import autograd`` loads the engine alone; every public name still imports from it."""
+"""``import autograd`` loads the engine alone; every public name still imports from it; no
+module of the project imports itself back through others."""
 
+from __future__ import annotations
+
+import ast
 import subprocess
 import sys
 
 import autograd
+from tests.helpers import ROOT
 
 
 def test_import_autograd_loads_the_core_only() -> None:
@@ -30,3 +35,49 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         assert "no_such_name" in str(e)
     else:
         raise AssertionError("autograd.no_such_name did not raise")
+
+
+# ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
+
+
+# -- structure: no import cycles; demos do not use benchmark code --
+
+
+def project_imports() -> dict[str, set[str]]:
+    """Each module of autograd, nn and demos → the project modules it imports (anywhere in it)."""
+    files = [p for pkg in ("autograd", "nn", "demos") for p in (ROOT / pkg).glob("*.py")]
+    names = {".".join(p.relative_to(ROOT).with_suffix("").parts): p for p in files}
+    names = {n.removesuffix(".__init__"): p for n, p in names.items()}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = {f"{node.module}.{a.name}" for a in node.names}
+                found.update(subs & names.keys() or {node.module})
+        graph[name] = {m for m in found if m in names or m.split(".")[0] == "bench"} - {name}
+    return graph
+
+
+def test_no_import_cycles_and_no_demo_imports_bench() -> None:
+    graph = project_imports()
+    assert "nn.serialize" in graph["nn.module"]  # the one direction that is kept
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            for m in graph.get(todo.pop(), ()):
+                if m == goal:
+                    return True
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        return False
+
+    # A package's __init__ gathers its modules; a module importing its own package
+    # back would be a cycle too, so __init__ files are not exempt.
+    cycles = sorted(m for m in graph if reaches(m, m))
+    assert cycles == []
+    assert [m for m, deps in graph.items() if any(d.startswith("bench") for d in deps)] == []

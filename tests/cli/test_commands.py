@@ -14,7 +14,7 @@ import pytest
 
 from autograd.cli import commands
 from autograd.pages import render
-from autograd.teach.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
+from autograd.teach.expr import MAX_LENGTH
 from tests.helpers import BROKEN_DOTS, fake_dot, needs_dot, run_cli, sigmoid
 
 NEURON = ("explain", "sigmoid(w*x + b)", "--at", "w=0.5", "x=1", "b=-0.2")
@@ -131,45 +131,6 @@ def test_hostile_expressions_exit_2_with_one_line_and_write_nothing(
     assert complaint in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []  # no output, no temp file, no PWNED
-
-
-def test_errors_point_at_the_column() -> None:
-    with pytest.raises(ExpressionError) as e:
-        parse("__import__('os').system('touch X')")
-    assert e.value.column == len("__import__('os')") + 1  # the "."
-    with pytest.raises(ExpressionError) as e:
-        parse("  w*x + foo(b)")
-    assert e.value.column == 9 and "column 9:" in str(e.value)
-    with pytest.raises(ExpressionError) as e:
-        parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1))
-    assert e.value.column == MAX_DEPTH + 1
-    with pytest.raises(ExpressionError) as e:
-        parse("1 + x // 2").build({"x": 1.0})
-    assert e.value.column == 7
-
-
-def test_a_non_finite_result_is_cited_by_its_source_at_any_depth() -> None:
-    chain = "x" + "*1" * 497 + "*10"  # a left-leaning tree 498 operations deep
-    with pytest.raises(ExpressionError) as e:
-        parse(chain).build({"x": 1e308})
-    assert e.value.column == len(chain) - 2  # the last "*", which overflows
-    assert e.value.message == f"{chain[:26]}…{chain[-13:]} = inf is not a finite number"
-    with pytest.raises(ExpressionError) as e:
-        parse(" (x - 2*x) * 1e308").build({"x": 10.0})
-    assert e.value.message == "(x - 2*x) * 1e308 = -inf is not a finite number"
-    assert e.value.column == 12
-
-
-def test_the_language_builds_the_right_graph() -> None:
-    root = parse("-x ** 2 + 3 * sin(x) / sqrt(y) - relu(-y)").build({"x": 0.5, "y": 4.0})
-    x, y = 0.5, 4.0
-    assert root.data == pytest.approx(-(x**2) + 3 * math.sin(x) / math.sqrt(y) - max(0.0, -y))
-    assert parse("2 ** 10 * x").build({"x": 1.5}).data == 1536.0  # constants fold to floats
-    assert parse("3").build({}).data == 3.0
-    e = parse("x * x")
-    assert e.names == ("x",)
-    root = e.build({"x": 3.0})
-    assert root.parents[0] is root.parents[1]  # one Value per name
 
 
 @pytest.mark.parametrize(
@@ -537,3 +498,128 @@ def test_explain_wrt_greys_out_the_rest_of_the_graph(
             greyed.update(name)
     # Off the paths from w to the output: x (w's partner), b, c and b*c (named n2).
     assert greyed == {"x", "b", "c", "n2"}
+
+
+# -- autograd compile: the generated code printed, and the numbers it gives --
+
+
+def test_compile_prints_the_code_and_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        capsys,
+        "compile",
+        "sigmoid(w*x + b)",
+        "--params",
+        "w",
+        "b",
+        "--at",
+        "w=0.5",
+        "x=2",
+        "b=-0.2",
+    )
+    assert status == 0 and err == ""
+    s = sigmoid(0.5 * 2 - 0.2)
+    assert "def step(params, inputs, seed):" in out
+    assert "n3 = 1.0 / (1.0 + exp(-n2)) if n2 >= 0.0" in out and "gp0 += gn1 * i0  # ∂f/∂w" in out
+    code, numbers_text = out.split("\nstep(")
+    numbers = dict(line.strip().split(" = ") for line in numbers_text.splitlines()[1:])
+    assert float(numbers["f"]) == pytest.approx(s, rel=1e-15)
+    assert float(numbers["∂f/∂w"]) == pytest.approx(s * (1 - s) * 2, rel=1e-15)
+    assert float(numbers["∂f/∂b"]) == pytest.approx(s * (1 - s), rel=1e-15)
+    # The printed code runs on its own, with the namespace the compiler gives it.
+    namespace = {"exp": math.exp}
+    exec(code, namespace)
+    value, _ = namespace["step"]([0.5, -0.2], [2.0], 1.0)  # type: ignore[operator]
+    assert value == pytest.approx(s, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("x*y", "--params", "z", "--at", "x=1", "y=2"), "--params z: the expression has no input"),
+        (("x*y", "--params", "x", "x", "--at", "x=1", "y=2"), "--params: x is given twice"),
+        (("log(x)", "--params", "x", "--at", "x=-1"), "log(-1.0) is undefined"),
+    ],
+)
+def test_compile_rejects_bad_commands_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    status, out, err = run_cli(capsys, "compile", *argv)
+    assert status == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_compile_from_the_shell() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "compile", "x*x", "--params", "x", "--at", "x=3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "∂f/∂x = 6.0" in done.stdout
+
+
+# ==== what a first user ran into: each message now says what to type instead ====
+
+
+def test_compiled_comments_call_an_unlabelled_output_f(capsys: pytest.CaptureFixture[str]) -> None:
+    at = ["--at", "w=0.5", "x=1", "b=-0.2"]
+    status, out, _ = run_cli(capsys, "compile", "sigmoid(w*x + b)", "--params", "w", "b", *at)
+    assert status == 0
+    sigmoid_line = next(line for line in out.splitlines() if "∂σ(" in line)
+    # as explain writes it: the output is f, its own gradient ∂f/∂f, its rule f·(1 − f)
+    assert sigmoid_line.endswith("# ∂f/∂n2 = ∂f/∂f · ∂σ(n2)/∂n2 = f·(1 − f)")
+    value = 1 / (1 + math.exp(-(0.5 * 1 - 0.2)))
+    assert f"  f = {value!r}" in out
+
+
+def test_compile_without_params_says_what_to_name(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "compile", "x*y", "--at", "x=3", "y=2")
+    assert status == 2 and out == ""
+    assert err == (
+        "autograd: error: compile: no --params, so there is nothing to differentiate by; "
+        "name them, e.g. --params x y\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "hint"),
+    [
+        ("x − 1", 3, "type - instead of −"),
+        ("x×y", 2, "type * instead of ×"),
+        ("x²", 2, "type **2 instead of ²"),
+        ("x·y", 1, "type * instead of · to multiply (x*y)"),
+        ("2(x+1)", 1, "can be called; to multiply, write 2*(…)"),
+        ("x(x+1)", 1, "; to multiply, write x*(…)"),
+        ("abs(x)", 1, "the functions are exp, log, sqrt, sin, cos, tanh, sigmoid, relu"),
+    ],
+)
+def test_characters_copied_from_a_listing_get_a_hint(
+    capsys: pytest.CaptureFixture[str], text: str, column: int, hint: str
+) -> None:
+    status, _, err = run_cli(capsys, "explain", text, "--at", "x=1", "y=2")
+    assert status == 2 and err.count("\n") == 1
+    assert err.startswith(f"autograd: error: in the expression: column {column}: ")
+    assert err.rstrip().endswith(hint)
+
+
+def test_params_naming_a_computed_node_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "explain", "n = w*x; o = tanh(n)", "--at", "w=1", "x=2",
+                         "--params", "n")  # fmt: skip
+    assert status == 2
+    assert "--params n: n is computed by the expression; parameters are inputs" in err
+
+
+def test_practice_page_takes_no_nudge_or_mistake_and_says_what_it_wrote(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "p.html"
+    for extra in (["--nudge"], ["--mistake", "overwrite"]):
+        status, _, err = run_cli(capsys, "explain", "x*x", "--at", "x=3", "--html", str(page),
+                             "--practice", *extra)  # fmt: skip
+        assert status == 2 and "--practice: the practice page shows no --nudge or --mistake" in err
+        assert not page.exists()
+    status, out, _ = run_cli(
+        capsys, "explain", "x*x", "--at", "x=3", "--html", str(page), "--practice"
+    )
+    assert status == 0 and f"wrote the practice page to {page}" in out
+    assert "Practice backpropagation" in page.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests of the nn package: models, gradients, losses, optimizers."""
+"""nn.layers: Neuron, Layer and MLP: their structure and names, outputs, errors and gradients."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import Value, no_grad, topological_order
-from nn import MLP, SGD, Layer, Module, Neuron, losses
+from nn import MLP, Layer, Neuron, losses
 from tests.helpers import sigmoid
-
-XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
-XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
-
 
 # -- structure and names --
 
@@ -49,82 +45,6 @@ def test_a_free_standing_layer_names_its_own_parameters() -> None:
     ]
     layer.label_parameters("hidden")
     assert layer.parameters()[0].label == "hidden.neurons.0.w.0"
-
-
-class Shortcut(Module):
-    """2-1-1 with direct input → output connections (the paper's Fig. 2 XOR net)."""
-
-    def __init__(self, seed: int | None = None) -> None:
-        rng = random.Random(seed)
-        self.hidden = Layer(2, 1, rng=rng)
-        self.out = Layer(3, 1, rng=rng)
-
-    def __call__(self, x: list[float]) -> Value:
-        return self.out([*x, *self.hidden(x)])[0]
-
-
-def test_custom_modules_find_and_name_parameters_of_their_layers() -> None:
-    net = Shortcut(seed=0)
-    assert [p.label for p in net.parameters()] == [
-        "hidden.neurons.0.w.0",
-        "hidden.neurons.0.w.1",
-        "hidden.neurons.0.b",
-        "out.neurons.0.w.0",
-        "out.neurons.0.w.1",
-        "out.neurons.0.w.2",
-        "out.neurons.0.b",
-    ]
-    y = net([1.0, 0.0])
-    h = net.hidden.neurons[0]
-    o = net.out.neurons[0]
-    hy = sigmoid(h.w[0].data + h.b.data)
-    expected = sigmoid(o.w[0].data + o.w[2].data * hy + o.b.data)
-    assert y.data == pytest.approx(expected, rel=1e-12)
-
-
-def test_a_shared_parameter_is_listed_once() -> None:
-    class Tied(Module):
-        def __init__(self) -> None:
-            self.a = Layer(1, 1, seed=0)
-            self.b = self.a
-
-    assert len(Tied().parameters()) == 2
-
-
-def test_containers_that_hold_themselves_are_searched_once() -> None:
-    class Loops(Module):
-        def __init__(self) -> None:
-            self.w = Value(1.0)
-            self.items: list[object] = [Value(2.0)]
-            self.items.append(self.items)
-            self.table: dict[str, object] = {"b": Value(3.0)}
-            self.table["again"] = self.table
-            self.pair = (self.items, self.table, Value(4.0))
-
-    net = Loops()
-    assert [(name, p.data) for name, p in net.named_parameters()] == [
-        ("w", 1.0),
-        ("items.0", 2.0),
-        ("table.b", 3.0),
-        ("pair.2", 4.0),
-    ]
-
-
-def test_two_parameters_with_one_name_are_an_error_naming_both() -> None:
-    class Clash(Module):
-        def __init__(self, table: dict[object, object]) -> None:
-            self.p = table
-
-    with pytest.raises(ValueError, match=r"Clash\.p\[1\] and Clash\.p\['1'\] .* same name 'p\.1'"):
-        Clash({1: Value(1.0), "1": Value(2.0)})
-    with pytest.raises(
-        ValueError,
-        match=r"Clash\.p\['0'\]\['w'\] and Clash\.p\['0\.w'\] .* same name 'p\.0\.w'",
-    ):
-        Clash({"0": {"w": Value(1.0)}, "0.w": Value(2.0)})
-    # One Value under two names is a shared weight, not a clash.
-    v = Value(1.0)
-    assert Clash({1: v, "1": v}).state_dict() == {"p.1": 1.0}
 
 
 def test_weighted_sum_is_one_node_with_weights_inputs_and_bias_as_parents() -> None:
@@ -188,19 +108,6 @@ def test_models_do_not_touch_the_global_random_generator() -> None:
     MLP(2, [8, 1], seed=0)
     MLP(2, [8, 1])
     assert random.random() == expected
-
-
-def test_initializers_stay_in_their_ranges() -> None:
-    rng = random.Random(0)
-    w, b = nn.init.uniform(0.3)(50, 1, rng)
-    assert all(-0.3 <= x <= 0.3 for x in [*w, b]) and b != 0.0
-    limit = math.sqrt(6 / (50 + 10))
-    w, b = nn.init.xavier_uniform(50, 10, rng)
-    assert all(abs(x) <= limit for x in w) and max(map(abs, w)) > 0.8 * limit and b == 0.0
-    w, b = nn.init.he_uniform(50, 10, rng)
-    assert all(abs(x) <= math.sqrt(6 / 50) for x in w) and b == 0.0
-    assert MLP(4, [3], init=nn.init.uniform(0.01), seed=0).parameters()[0].data != 0.0
-    assert all(abs(p.data) <= 0.01 for p in MLP(4, [3], init=nn.init.uniform(0.01)).parameters())
 
 
 @pytest.mark.parametrize(
@@ -288,187 +195,3 @@ def test_gradient_of_sigmoid_net_matches_the_papers_delta_rule() -> None:
     delta = (y.data - d) * y.data * (1.0 - y.data)
     assert [w.grad for w in neuron.w] == pytest.approx([delta * 0.3, delta * -1.2], rel=1e-12)
     assert neuron.b.grad == pytest.approx(delta, rel=1e-12)
-
-
-# -- losses --
-
-
-def test_losses_against_hand_values() -> None:
-    y = [Value(0.8), Value(0.1)]
-    assert losses.sum_squared_error(y, [1.0, 0.0]).data == pytest.approx(0.5 * (0.04 + 0.01))
-    assert losses.mse(y, [1.0, 0.0]).data == pytest.approx((0.04 + 0.01) / 2)
-    assert losses.hinge(Value(0.3), -1.0).data == pytest.approx(1.3)
-    assert losses.hinge(Value(2.0), 1.0).data == 0.0
-    assert losses.hinge([Value(0.5), Value(-3.0)], [1.0, -1.0]).data == pytest.approx(0.25)
-    bce = losses.binary_cross_entropy([Value(0.8), Value(0.1)], [1.0, 0.0]).data
-    assert bce == pytest.approx(-(math.log(0.8) + math.log(0.9)) / 2)
-    assert losses.binary_cross_entropy(Value(0.8), 0.25).data == pytest.approx(
-        -(0.25 * math.log(0.8) + 0.75 * math.log(0.2))
-    )
-    z = Value(0.4)
-    assert losses.binary_cross_entropy_with_logits(z, 1.0).data == pytest.approx(
-        -math.log(sigmoid(0.4))
-    )
-
-
-def test_batch_sums_or_averages_the_cases() -> None:
-    ys, ds = [Value(1.0), Value(3.0)], [0.0, 0.0]
-    assert losses.sum_squared_error.batch(ys, ds).data == pytest.approx(0.5 + 4.5)
-    assert losses.mse.batch(ys, ds).data == pytest.approx((1 + 9) / 2)
-
-
-def test_loss_gradients_against_hand_formulas() -> None:
-    y = Value(0.8)
-    losses.sum_squared_error(y, 1.0).backward()
-    assert y.grad == pytest.approx(-0.2)  # y − d
-    z = Value(-0.7)
-    losses.binary_cross_entropy_with_logits(z, 1.0).backward()
-    assert z.grad == pytest.approx(sigmoid(-0.7) - 1.0)  # σ(z) − d
-    z = Value(3.0)
-    losses.binary_cross_entropy_with_logits(z, 0.0).backward()
-    assert z.grad == pytest.approx(sigmoid(3.0))
-
-
-@pytest.mark.parametrize("z", [0.0, -0.0, 1e-300, -1e-300, 0.4, -2.5, 30.0])
-@pytest.mark.parametrize("d", [0.0, 0.25, 1.0])
-def test_logits_cross_entropy_gradient_is_sigmoid_minus_target(z: float, d: float) -> None:
-    # Including z = 0 itself, where max(z, 0) and |z| both have a kink.
-    logit = Value(z)
-    losses.binary_cross_entropy_with_logits(logit, d).backward()
-    assert logit.grad == pytest.approx(sigmoid(z) - d, abs=1e-15)
-
-
-def test_logits_cross_entropy_at_a_zero_output_of_a_relu_net() -> None:
-    model = MLP(2, [4, 1], activation="relu", output_activation="linear", seed=0)
-    z = model([0.0, 0.0])
-    assert isinstance(z, Value) and z.data == 0.0
-    losses.binary_cross_entropy_with_logits(z, 0.0).backward()
-    # ∂L/∂b of the output unit is ∂L/∂z = σ(0) − 0.
-    assert model.layers[1].neurons[0].b.grad == 0.5
-
-
-def test_cross_entropy_is_finite_where_probabilities_saturate() -> None:
-    for z in (-800.0, -40.0, 40.0, 800.0):
-        for d in (0.0, 1.0):
-            logit = Value(z)
-            loss = losses.binary_cross_entropy_with_logits(logit, d)
-            assert math.isfinite(loss.data)
-            assert loss.data == pytest.approx(max(z, 0) - z * d + math.log1p(math.exp(-abs(z))))
-            loss.backward()
-            assert math.isfinite(logit.grad)
-            p = Value(z).sigmoid()  # exactly 0.0 or 1.0 at ±800
-            prob_loss = losses.binary_cross_entropy(p, d)
-            assert math.isfinite(prob_loss.data)
-            assert prob_loss.data <= -math.log(losses.EPSILON) + 1e-9
-
-
-def test_loss_errors_name_the_value() -> None:
-    with pytest.raises(ValueError, match=r"2 outputs but 1 targets"):
-        losses.mse([Value(1.0), Value(2.0)], [1.0])
-    with pytest.raises(ValueError, match=r"target 0\.5 must be -1 or \+1"):
-        losses.hinge(Value(1.0), 0.5)
-    with pytest.raises(ValueError, match=r"target 2\.0 must be in \[0, 1\]"):
-        losses.binary_cross_entropy(Value(0.5), 2.0)
-    with pytest.raises(ValueError, match=r"prediction 1\.5 is not a probability"):
-        losses.binary_cross_entropy(Value(1.5), 1.0)
-    with pytest.raises(ValueError, match=r"target nan is not finite"):
-        losses.mse(Value(1.0), math.nan)
-
-
-# -- optimizers --
-
-
-def test_sgd_momentum_follows_the_papers_rule_for_three_steps() -> None:
-    # E(w) = ½(2w − 1)², ∂E/∂w = 2(2w − 1); ε = 0.1, α = 0.9, w(0) = 1:
-    #   Δ1 = −0.1·2             = −0.2   → w = 0.8
-    #   Δ2 = −0.1·1.2 + 0.9·Δ1  = −0.3   → w = 0.5
-    #   Δ3 = −0.1·0   + 0.9·Δ2  = −0.27  → w = 0.23
-    w = Value(1.0)
-    opt = SGD([w], lr=0.1, momentum=0.9)
-    seen = []
-    for _ in range(3):
-        opt.zero_grad()
-        losses.sum_squared_error(w * 2.0, 1.0).backward()
-        opt.step()
-        seen.append(w.data)
-    assert seen == pytest.approx([0.8, 0.5, 0.23], abs=1e-12)
-    assert opt.deltas == pytest.approx([-0.27], abs=1e-12)
-
-
-def test_sgd_weight_decay_adds_lambda_w_to_the_gradient() -> None:
-    w = Value(2.0)
-    w.grad = 0.5
-    SGD([w], lr=0.1, weight_decay=0.25).step()
-    assert w.data == pytest.approx(2.0 - 0.1 * (0.5 + 0.25 * 2.0))
-
-
-def test_a_non_finite_gradient_stops_the_step_with_nothing_changed() -> None:
-    model = MLP(2, [2, 1], seed=0)
-    before = model.state_dict()
-    opt = SGD(model.parameters(), lr=0.1)
-    for p in model.parameters():
-        p.grad = 1.0
-    model.layers[1].neurons[0].w[1].grad = math.nan
-    with pytest.raises(FloatingPointError, match=r"layers\.1\.neurons\.0\.w\.1 is nan"):
-        opt.step()
-    assert model.state_dict() == before
-
-
-def test_a_failing_sgd_step_changes_neither_the_model_nor_the_momentum() -> None:
-    a, b = Value(1.0), Value(2.0)
-    opt = SGD([a, b], lr=0.1, momentum=0.5, weight_decay=0.1)
-    a.grad, b.grad = 1.0, 1.0
-    opt.step()
-    # An int too large for a float, poked into b's slot past the check of b.data = ...:
-    # λ·w then raises OverflowError, after a's new value is known.
-    b._data = 10**400  # type: ignore[assignment]
-    state = (a.data, list(opt.deltas))
-    with pytest.raises(OverflowError):
-        opt.step()
-    assert (a.data, opt.deltas) == state
-    assert a.data == pytest.approx(1.0 - 0.1 * (1.0 + 0.1 * 1.0))  # the first step did happen
-
-
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (lambda p: SGD(p, lr=0.0), "lr must be a finite number > 0"),
-        (lambda p: SGD(p, lr=10**400), r"SGD: lr must be a finite number > 0, got 1000"),
-        (lambda p: nn.Adam(p, lr=-(10**400)), r"Adam: lr must be a finite number > 0, got -1000"),
-        (lambda p: nn.Adam(p, lr=True), r"Adam: lr must be a finite number > 0, got True"),
-        (lambda p: SGD(p, lr=0.1, momentum=1.0), "momentum must be a number in"),
-        (lambda p: SGD(p, lr=0.1, weight_decay=-1.0), "weight_decay must be"),
-        (lambda p: SGD([], lr=0.1), "no parameters"),
-        (lambda p: SGD([*p, p[0]], lr=0.1), "listed twice"),
-    ],
-)
-def test_bad_optimizer_settings_are_clear_errors(make: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        make(MLP(1, [1], seed=0).parameters())  # type: ignore[operator]
-
-
-# -- learning --
-
-
-def train_xor(seed: int, sweeps: int = 2000) -> bool:
-    """The paper's XOR net and settings: ε = 0.5, α = 0.9, weights ±0.3, full sweeps."""
-    model = MLP(2, [2, 1], seed=seed)
-    history = nn.fit(
-        model,
-        XOR_INPUTS,
-        XOR_TARGETS,
-        optimizer=SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=sweeps,
-        stop=nn.train.within(0.1, model, XOR_INPUTS, XOR_TARGETS),
-        progress=False,
-    )
-    outputs = [model(x).data for x in XOR_INPUTS]  # type: ignore[union-attr]
-    learned = all(abs(y - d) < 0.1 for y, d in zip(outputs, XOR_TARGETS))
-    if len(history) < sweeps:  # fit stopped early: only the criterion does that
-        assert learned
-    return learned
-
-
-def test_xor_is_learned_by_a_2_2_1_sigmoid_net_for_most_seeds() -> None:
-    learned = [seed for seed in range(10) if train_xor(seed)]
-    assert len(learned) >= 8, learned

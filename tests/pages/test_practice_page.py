@@ -1,8 +1,7 @@
-"""Practice mode and worksheets in a real browser: headless Chromium, pages opened from file://."""
+"""The practice page in a real browser: headless Chromium, pages opened from file://."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,6 @@ import pytest
 from autograd import Value, explain
 from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import write_stepper
-from autograd.pages.worksheet import write_worksheet
 from autograd.teach.practice import check, questions
 from tests.helpers import open_page, x_squared_plus_x
 
@@ -110,75 +108,6 @@ def test_two_practice_widgets_in_one_document_keep_to_themselves(
     sig = 1 / (1 + 2.718281828459045**-1.0)
     answer(pg, f"{sig * (1 - sig):.4f}", second)
     assert state(pg, second)["question"] == 1 and state(pg, first)["question"] == 1
-    pg.close()
-    assert problems == []
-
-
-@pytest.mark.browser
-def test_worksheet_prints_its_answer_key_on_a_page_of_its_own(browser: Any, tmp_path: Path) -> None:
-    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
-    root = (w * x + b).sigmoid()
-    path = tmp_path / "sheet.html"
-    write_worksheet(path, [("sigmoid(w*x + b)", {"w": 0.5, "x": 1.0, "b": -0.2}, root)])
-    pg, problems = open_page(browser, path, 1100)
-    sheet_boxes = pg.evaluate("() => document.querySelectorAll('.sheet .box').length")
-    ex = explain(root)
-    assert sheet_boxes == sum(len(s.terms) + 1 for s in ex if s.terms)  # locals + gradients
-    assert pg.evaluate("() => document.querySelectorAll('.key .box').length") == 0
-    key = pg.text_content(".key")
-    assert "0.2445 × 0.5000 = 0.1222" in key  # ∂f/∂x = σ'(0.3)·w
-    assert "0.1222" not in pg.text_content(".sheet")  # no answer on the sheet itself
-    pg.emulate_media(media="print")
-    assert pg.evaluate("() => getComputedStyle(document.querySelector('.key')).breakBefore") in (
-        "page",
-        "always",
-    )
-    pdf = pg.pdf(format="A4")
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == 2  # the sheet, then the key
-    pg.close()
-    assert problems == []
-
-
-@pytest.mark.browser
-def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
-    browser: Any, tmp_path: Path
-) -> None:
-    root, x = x_squared_plus_x()
-    path = tmp_path / "steps.html"
-    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
-    pg, problems = open_page(browser, path, 1100)
-    pg.click(".ag-view")  # focus: keys act on this stepper
-    for _ in range(3):
-        pg.keyboard.press("ArrowRight")
-    column = pg.text_content(".ag-mistake")
-    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
-    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
-    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
-    assert "keeps only the contribution of use 3 of 3" in column
-    beside = pg.evaluate(
-        """() => {
-        const m = document.querySelector(".ag-math").getBoundingClientRect();
-        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
-        return w.left >= m.right && w.top < m.bottom;
-    }"""
-    )
-    assert beside  # a second column beside the chain rule, not below it
-    nudge = ".ag-nudge"
-    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
-    assert not pg.is_visible(nudge)
-    pg.check(".ag-nudge-box")
-    assert pg.is_visible(nudge)
-    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
-    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
-    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
-    assert pg.text_content(".ag-mistake-step") == (
-        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
-    )
-    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
-    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
-    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
-    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []
 

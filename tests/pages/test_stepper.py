@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain, topological_order
+from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
+from autograd.pages.worksheet import write_worksheet
 from autograd.teach.notation import delimited
 from nn import MLP
-from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid
+from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid, x_squared_plus_x
 
 # Labels that would run code if they reached the page as markup.
 HOSTILE = ("</script><script>pwned=1</script>", '<img src=x onerror="pwned=2">\'&')
@@ -459,9 +461,7 @@ def test_a_page_of_its_own_takes_the_keys_from_the_start(browser: Any, tmp_path:
 def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     browser: Any, tmp_path: Path, kind: str
 ) -> None:
-    from autograd.pages.practice_page import practice_fragment
     from autograd.pages.stepper import stepper_fragment
-    from autograd.pages.worksheet import write_worksheet
 
     root, params = hostile_network()
     path = tmp_path / "page.html"
@@ -488,5 +488,48 @@ def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     for node in nodes:
         node.click(force=True)
     assert pg.url == path.as_uri()
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
+    browser: Any, tmp_path: Path
+) -> None:
+    root, x = x_squared_plus_x()
+    path = tmp_path / "steps.html"
+    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
+    pg, problems = open_page(browser, path, 1100)
+    pg.click(".ag-view")  # focus: keys act on this stepper
+    for _ in range(3):
+        pg.keyboard.press("ArrowRight")
+    column = pg.text_content(".ag-mistake")
+    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
+    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
+    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
+    assert "keeps only the contribution of use 3 of 3" in column
+    beside = pg.evaluate(
+        """() => {
+        const m = document.querySelector(".ag-math").getBoundingClientRect();
+        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
+        return w.left >= m.right && w.top < m.bottom;
+    }"""
+    )
+    assert beside  # a second column beside the chain rule, not below it
+    nudge = ".ag-nudge"
+    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
+    assert not pg.is_visible(nudge)
+    pg.check(".ag-nudge-box")
+    assert pg.is_visible(nudge)
+    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
+    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
+    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
+    assert pg.text_content(".ag-mistake-step") == (
+        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
+    )
+    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
+    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []

@@ -275,18 +275,6 @@ def test_every_op_gives_its_table_formula_and_recorded_local_derivative() -> Non
     assert t.formula == "2·a**(2 − 1)" and t.worked == "2·1.500**(2 − 1)" and t.local == 3.0
 
 
-def test_leaf_root_and_names() -> None:
-    x = Value(2.0)
-    (step,) = explain(x)
-    assert step.grad == 1.0 and step.name == "f"
-    # Generated names step around labels; a duplicate label gets a prime.
-    n1 = Value(1.0, label="n1")
-    other = Value(2.0, label="n1")
-    y = (n1 * other) + n1
-    names = [s.name for s in explain(y)]
-    assert sorted(names) == sorted(["n1", "n1′", "n2", "f"])
-
-
 def test_steps_as_data_are_json_ready() -> None:
     ex = explain(Net().e)
     data = json.loads(json.dumps([s.as_dict() for s in ex]))

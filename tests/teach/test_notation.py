@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Value, explain, topological_order
@@ -439,3 +440,16 @@ def test_custom_ops_teach_from_their_own_table_entry() -> None:
     bare = Op("cube", lambda a: a**3, (lambda a, out: 3 * a * a,))
     (t,) = explain(apply(bare, x))[1].terms
     assert t.local_text() == "∂cube(x)/∂x = 6.750"
+
+
+@pytest.mark.filterwarnings("error")
+def test_leaf_root_and_names() -> None:
+    x = Value(2.0)
+    (step,) = explain(x)
+    assert step.grad == 1.0 and step.name == "f"
+    # Generated names step around labels; a duplicate label gets a prime.
+    n1 = Value(1.0, label="n1")
+    other = Value(2.0, label="n1")
+    y = (n1 * other) + n1
+    names = [s.name for s in explain(y)]
+    assert sorted(names) == sorted(["n1", "n1′", "n2", "f"])

@@ -1,20 +1,14 @@
-"""Practice mode and worksheets without a browser: questions, hints, piped answers, CLI."""
+"""Practice without a browser: the questions, the hints for wrong answers, a session of answers."""
 
 from __future__ import annotations
 
 import math
-import os
-import re
-import shlex
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from autograd import Value, explain
 from autograd.teach.practice import check, classify, practise, questions
-from tests.helpers import ROOT, needs_dot, neuron, run_cli, sigmoid
+from tests.helpers import neuron, sigmoid
 
 
 def test_questions_come_in_backward_order_with_their_answers() -> None:
@@ -120,91 +114,3 @@ def test_practise_stops_cleanly_at_the_end_of_input() -> None:
     assert "type a number, or ? to see the answer" in text
     assert "(no more input: stopping here)" in text
     assert str(score) == "1 of 1 right first time, 0 after a hint, 0 revealed."
-
-
-def test_practice_command_reads_piped_answers() -> None:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        [sys.executable, "-m", "autograd", "practice", "x*x + x", "--at", "x=3"],
-        input="1\n1\n1\n3\n3\n7\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 0 and done.stderr == ""
-    assert "gradient ∂f/∂x = 7\n  ✓ right: 7.000" in done.stdout
-    assert done.stdout.rstrip().endswith("6 of 6 right first time, 0 after a hint, 0 revealed.")
-
-
-def test_explain_nudge_and_mistake_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run_cli(capsys, "explain", "x*x + x", "--at", "x=3", "--nudge")
-    assert status == 0 and err == ""
-    assert "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees" in out
-    assert out.rstrip().endswith("Nudges: 3 agree with the chain rule.")
-    status, out, err = run_cli(
-        capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite"
-    )
-    assert status == 0 and err == ""
-    assert "∂f/∂x   7.0         3.0        ← first difference" in out
-    status, out, err = run_cli(capsys, "explain", "x", "--at", "x=3", "--mistake", "typo")
-    assert status == 2 and out == "" and "--mistake: invalid choice: 'typo'" in err
-
-
-def test_practice_and_worksheet_refuse_bad_command_lines(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    out_file = tmp_path / "s.html"
-    cases = [
-        (["worksheet", "x*y", "--at", "x=1", "y=2", "--html", str(tmp_path / "s.txt")], ".html"),
-        (["worksheet", "x*y", "--at", "x=1", "y=2", "--html", str(out_file), "--sheets", "3"],
-         "several sheets need --random"),
-        (["worksheet", "x*y", "--random", "1", "--sheets", "0", "--html", str(out_file)],
-         "--sheets 0: give 1 to 200"),
-        (["worksheet", "x*y", "--random", "1", "--at", "z=1", "--html", str(out_file)],
-         "--at z: the expression has no name 'z'"),
-        (["worksheet", "log(-x*x - 1)", "--random", "1", "--html", str(out_file)],
-         "no values drawn from -2.0 … 2.0 make"),
-        (["explain", "x", "--at", "x=1", "--practice"], "--practice: it is a mode of the --html"),
-        (["practice", "x +", "--at", "x=1"], "in the expression"),
-    ]  # fmt: skip
-    for argv, message in cases:
-        status, _, err = run_cli(capsys, *argv)
-        assert status == 2, argv
-        assert message in err and err.count("\n") == 1, err
-    assert list(tmp_path.iterdir()) == []  # nothing written
-
-
-@needs_dot
-def test_worksheet_random_values_are_seeded(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    pages = []
-    for name, seed in (("a.html", "7"), ("b.html", "7"), ("c.html", "8")):
-        argv = ["worksheet", "w*x + b", "--random", seed, "--sheets", "3", "--at", "b=0.5"]
-        status, out, _ = run_cli(capsys, *argv, "--html", str(tmp_path / name))
-        assert status == 0 and "wrote 3 worksheet(s) and their answer keys" in out
-        pages.append((tmp_path / name).read_text())
-    a, b, c = pages
-    assert a == b and a != c  # same seed, same sheets
-    values = [line.split("Values: ")[1].split("<")[0] for line in a.split("class='name'")[1:]]
-    assert len(values) == 3 and len(set(values)) == 3  # each student gets other numbers
-    assert all(v.endswith("b = 0.5") for v in values)  # --at fixes a value on every sheet
-    assert a.count("<section class='sheet'") == 3 and a.count("<section class='key'") == 3
-
-
-def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (block,) = [
-        b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
-    ]
-    command, *expected = block.rstrip("\n").splitlines()
-    piped, _, rest = command.removeprefix("$ printf ").partition(" | ")
-    answers = shlex.split(piped)[0].replace("\\n", "\n")
-    argv = [sys.executable, "-m", "autograd", *shlex.split(rest)[1:]]
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run(
-        argv, input=answers, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
-    )
-    assert done.returncode == 0
-    assert done.stdout.rstrip("\n").splitlines() == expected
