@@ -431,7 +431,7 @@ def test_truth_and_comparisons_read_the_data_and_equality_is_identity() -> None:
     for compare in (lambda: one == 1.0, lambda: one != 1, lambda: 1.0 == one):
         with pytest.raises(TypeError, match=r"to compare numbers write v\.data"):
             compare()
-    assert one != "one" and one is not None
+    assert one != "one" and one != None  # noqa: E711 - != None is identity too, no TypeError
     with pytest.raises(TypeError, match="compares a Value with a Value or a number"):
         _ = one < "two"  # type: ignore[operator]
 

@@ -174,7 +174,6 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert child.stdout is not None
     assert child.stdout.readline() == b"ready\n"
     time.sleep(1.0)
     child.send_signal(signal.SIGINT)
