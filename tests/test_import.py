@@ -1,11 +1,16 @@
-"""``import autograd`` loads the engine alone; every public name still imports from it."""
+"""``import autograd`` loads the engine alone; every public name still imports from it; no
+module of the project imports itself back through others."""
+
+from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import autograd
+from tests.helpers import ROOT
 
 
 def test_import_autograd_loads_the_core_only() -> None:
@@ -19,7 +24,10 @@ def test_import_autograd_loads_the_core_only() -> None:
 
 def test_every_public_name_resolves_and_is_listed() -> None:
     for name in autograd.__all__:
-        assert getattr(autograd, name) is not None, name
+        # The object of that very name in the module that defines it, not merely something.
+        obj = getattr(autograd, name)
+        assert obj.__module__.split(".")[0] == "autograd", name
+        assert (obj.__name__, getattr(importlib.import_module(obj.__module__), name)) == (name, obj)
     assert set(autograd.__all__) <= set(dir(autograd))
     assert autograd.draw_graph.__module__ == "autograd.pages.draw"
     assert autograd.grad.__module__ == "autograd.core.derivatives"
@@ -63,3 +71,50 @@ def test_each_layer_imports_only_the_layers_below_it() -> None:
                 or name.startswith(("autograd.core", "nn."))
                 or (not name.startswith(("autograd", "nn")))
             ), (path.name, name)
+
+
+# ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
+
+
+# -- structure: no import cycles; demos do not use benchmark code --
+
+
+def project_imports() -> dict[str, set[str]]:
+    """Each module of autograd, nn and demos → the project modules it imports (anywhere in it)."""
+    files = [p for pkg in ("autograd", "nn", "demos") for p in (ROOT / pkg).rglob("*.py")]
+    names = {".".join(p.relative_to(ROOT).with_suffix("").parts): p for p in files}
+    names = {n.removesuffix(".__init__"): p for n, p in names.items()}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = {f"{node.module}.{a.name}" for a in node.names}
+                found.update(subs & names.keys() or {node.module})
+        graph[name] = {m for m in found if m in names or m.split(".")[0] == "bench"} - {name}
+    return graph
+
+
+def test_no_import_cycles_and_no_demo_imports_bench() -> None:
+    graph = project_imports()
+    assert "nn.serialize" in graph["nn.module"]  # the one direction that is kept
+    assert "autograd.core.ops" in graph["autograd.core.engine"]  # the subpackages are read
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            for m in graph.get(todo.pop(), ()):
+                if m == goal:
+                    return True
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        return False
+
+    # A package's __init__ gathers its modules; a module importing its own package
+    # back would be a cycle too, so __init__ files are not exempt.
+    cycles = sorted(m for m in graph if reaches(m, m))
+    assert cycles == []
+    assert [m for m, deps in graph.items() if any(d.startswith("bench") for d in deps)] == []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain
-from tests.test_stepper_browser import CHROMIUM, NEEDS_BROWSER
+from tests.helpers import open_page
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed (pip install -e '.[dev]' installs it)"
@@ -81,14 +81,10 @@ def test_notebook_output_is_the_stepper(outputs: list[str]) -> None:
     assert len(steps_data(only_w)["steps"]) < len(steps_data(full)["steps"])
 
 
-@NEEDS_BROWSER[0]
+@pytest.mark.browser
 def test_notebook_outputs_step_independently_in_chromium(
-    outputs: list[str], tmp_path: Path
+    outputs: list[str], browser: Any, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_stepper_browser import CHROMIUM_ARGS
-
     page_path = tmp_path / "notebook.html"
     cells = "".join(f"<div class='output' id='out{i}'>{h}</div>" for i, h in enumerate(outputs))
     page_path.write_text(
@@ -97,27 +93,22 @@ def test_notebook_outputs_step_independently_in_chromium(
     )
     y, w = neuron()
     n_full, n_w = len(explain(y)), len(explain(y, wrt=w))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1366, "height": 768})
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(page_path.as_uri())
+    pg, errors = open_page(browser, page_path, 1366, 768)
 
-        def counters() -> list[str]:
-            found: list[str] = pg.eval_on_selector_all(
-                ".ag-counter", "es => es.map(e => e.textContent)"
-            )
-            return found
+    def counters() -> list[str]:
+        found: list[str] = pg.eval_on_selector_all(
+            ".ag-counter", "es => es.map(e => e.textContent)"
+        )
+        return found
 
-        assert counters() == ["forward pass", "forward pass"]
-        pg.click("#out1 .ag-next")
-        pg.keyboard.press("End")
-        pg.click("#out0 .ag-next")
-        pg.keyboard.press("ArrowRight")
-        assert counters() == [f"step 2 of {n_full}", f"step {n_w} of {n_w}"]
-        # The second stepper went through the paths to w only: the rest is greyed out.
-        headline = pg.text_content("#out1 .ag-headline")
-        assert headline.startswith("w = 0.5000")
-        browser.close()
+    assert counters() == ["forward pass", "forward pass"]
+    pg.click("#out1 .ag-next")
+    pg.keyboard.press("End")
+    pg.click("#out0 .ag-next")
+    pg.keyboard.press("ArrowRight")
+    assert counters() == [f"step 2 of {n_full}", f"step {n_w} of {n_w}"]
+    # The second stepper went through the paths to w only: the rest is greyed out.
+    headline = pg.text_content("#out1 .ag-headline")
+    assert headline.startswith("w = 0.5000")
+    pg.close()
     assert errors == []

@@ -1,12 +1,14 @@
 """The README's command-line examples print exactly what the README shows.
 
-(The README's Python examples are doctests, run by pytest's --doctest-glob.)
+(The README's Python examples are doctests, run by pytest's --doctest-glob.) Its practice
+transcript, answers piped into ``autograd practice``, is checked the same way.
 Each ``$ autograd ...`` line of a ``console`` block is run in a temporary folder and
 its output compared with the lines below it; a line ``…`` stands for lines left out.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -15,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.helpers import ROOT
+
+README = ROOT / "README.md"
 
 
 def console_examples() -> list[tuple[str, list[str]]]:
@@ -57,3 +61,20 @@ def test_readme_command_output(command: str, expected: list[str], tmp_path: Path
     while expected and expected[-1] == "":
         expected = expected[:-1]
     assert matches(expected, actual), "\n".join(actual)
+
+
+def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
+    ]
+    command, *expected = block.rstrip("\n").splitlines()
+    piped, _, rest = command.removeprefix("$ printf ").partition(" | ")
+    answers = shlex.split(piped)[0].replace("\\n", "\n")
+    argv = [sys.executable, "-m", "autograd", *shlex.split(rest)[1:]]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        argv, input=answers, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.rstrip("\n").splitlines() == expected

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from autograd import Value, topological_order
 from autograd.core.graph import backward_uses, on_paths
-from tests.expressions import N_VARS, Expr, evaluate, expressions, points
+from tests.strategies import N_VARS, Expr, evaluate, expressions, points
 
 
 def _bits(x: float) -> tuple[bool, float]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -13,25 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from autograd import cli
 from autograd.cli import commands
 from autograd.pages import render
-from autograd.teach.expr import MAX_DEPTH, MAX_LENGTH, ExpressionError, parse
-from tests.test_render import BROKEN_DOTS
-
-HAVE_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
+from autograd.teach.expr import MAX_LENGTH
+from tests.helpers import BROKEN_DOTS, fake_dot, needs_dot, run_cli, sigmoid
 
 NEURON = ("explain", "sigmoid(w*x + b)", "--at", "w=0.5", "x=1", "b=-0.2")
 
@@ -39,7 +23,7 @@ NEURON = ("explain", "sigmoid(w*x + b)", "--at", "w=0.5", "x=1", "b=-0.2")
 def test_explain_prints_forward_values_and_backward_steps(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, out, err = run(capsys, *NEURON)
+    status, out, err = run_cli(capsys, *NEURON)
     assert status == 0 and err == ""
     s = sigmoid(0.5 * 1 - 0.2)
     local = s * (1 - s)
@@ -55,7 +39,7 @@ def test_explain_prints_forward_values_and_backward_steps(
 def test_explain_wrt_ends_with_the_full_precision_gradient(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, out, _ = run(capsys, *NEURON, "--wrt", "x")
+    status, out, _ = run_cli(capsys, *NEURON, "--wrt", "x")
     assert status == 0
     s = sigmoid(0.3)
     assert out.rstrip().endswith(f"So ∂f/∂x = {s * (1 - s) * 0.5!r}")
@@ -66,7 +50,7 @@ def test_explain_wrt_ends_with_the_full_precision_gradient(
 @needs_dot
 def test_explain_writes_svg_and_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     svg, page = tmp_path / "graph.svg", tmp_path / "steps.html"
-    status, out, _ = run(capsys, *NEURON, "--svg", str(svg), "--html", str(page))
+    status, out, _ = run_cli(capsys, *NEURON, "--svg", str(svg), "--html", str(page))
     assert status == 0
     assert f"wrote the graph to {svg}" in out and f"wrote the stepper to {page}" in out
     assert "<svg" in svg.read_text() and 'id="v0"' in svg.read_text()
@@ -89,7 +73,7 @@ def test_draw_format_from_suffix(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str, magic: bytes
 ) -> None:
     target = tmp_path / f"graph{suffix}"
-    status, out, _ = run(capsys, "draw", "x * x + 2", "--at", "x=3", "-o", str(target))
+    status, out, _ = run_cli(capsys, "draw", "x * x + 2", "--at", "x=3", "-o", str(target))
     assert status == 0 and str(target) in out
     assert target.read_bytes().startswith(magic)
 
@@ -98,7 +82,7 @@ def test_draw_dot_source_shows_gradients(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "g.dot"
-    assert run(capsys, "draw", "x * x + 2", "--at", "x=3", "-o", str(target))[0] == 0
+    assert run_cli(capsys, "draw", "x * x + 2", "--at", "x=3", "-o", str(target))[0] == 0
     source = target.read_text()
     assert "grad 6.000" in source  # d(x² + 2)/dx = 2x at x = 3
     assert "data 11.00" in source
@@ -139,7 +123,7 @@ def test_hostile_expressions_exit_2_with_one_line_and_write_nothing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     outputs = ["--svg", "g.svg", "--html", "s.html"] if command == "explain" else ["-o", "g.svg"]
-    status, out, err = run(capsys, command, expression, "--at", "x=1", *outputs)
+    status, out, err = run_cli(capsys, command, expression, "--at", "x=1", *outputs)
     assert status == 2
     assert out == ""
     assert err.startswith("autograd: error: ") and err.endswith("\n")
@@ -147,45 +131,6 @@ def test_hostile_expressions_exit_2_with_one_line_and_write_nothing(
     assert complaint in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []  # no output, no temp file, no PWNED
-
-
-def test_errors_point_at_the_column() -> None:
-    with pytest.raises(ExpressionError) as e:
-        parse("__import__('os').system('touch X')")
-    assert e.value.column == len("__import__('os')") + 1  # the "."
-    with pytest.raises(ExpressionError) as e:
-        parse("  w*x + foo(b)")
-    assert e.value.column == 9 and "column 9:" in str(e.value)
-    with pytest.raises(ExpressionError) as e:
-        parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1))
-    assert e.value.column == MAX_DEPTH + 1
-    with pytest.raises(ExpressionError) as e:
-        parse("1 + x // 2").build({"x": 1.0})
-    assert e.value.column == 7
-
-
-def test_a_non_finite_result_is_cited_by_its_source_at_any_depth() -> None:
-    chain = "x" + "*1" * 497 + "*10"  # a left-leaning tree 498 operations deep
-    with pytest.raises(ExpressionError) as e:
-        parse(chain).build({"x": 1e308})
-    assert e.value.column == len(chain) - 2  # the last "*", which overflows
-    assert e.value.message == f"{chain[:26]}…{chain[-13:]} = inf is not a finite number"
-    with pytest.raises(ExpressionError) as e:
-        parse(" (x - 2*x) * 1e308").build({"x": 10.0})
-    assert e.value.message == "(x - 2*x) * 1e308 = -inf is not a finite number"
-    assert e.value.column == 12
-
-
-def test_the_language_builds_the_right_graph() -> None:
-    root = parse("-x ** 2 + 3 * sin(x) / sqrt(y) - relu(-y)").build({"x": 0.5, "y": 4.0})
-    x, y = 0.5, 4.0
-    assert root.data == pytest.approx(-(x**2) + 3 * math.sin(x) / math.sqrt(y) - max(0.0, -y))
-    assert parse("2 ** 10 * x").build({"x": 1.5}).data == 1536.0  # constants fold to floats
-    assert parse("3").build({}).data == 3.0
-    e = parse("x * x")
-    assert e.names == ("x",)
-    root = e.build({"x": 3.0})
-    assert root.parents[0] is root.parents[1]  # one Value per name
 
 
 @pytest.mark.parametrize(
@@ -212,7 +157,7 @@ def test_bad_command_lines_exit_2(
     complaint: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    status, out, err = run(capsys, *argv)
+    status, out, err = run_cli(capsys, *argv)
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and complaint in err, err
     assert list(tmp_path.iterdir()) == []
@@ -224,11 +169,11 @@ def test_without_dot_svg_renders_and_png_fails_cleanly(
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.png"))
+    status, _, err = run_cli(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.png"))
     assert status == 1
     assert "apt install graphviz" in err and err.count("\n") == 1
     assert not (tmp_path / "g.png").exists()
-    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
+    status, _, err = run_cli(capsys, "draw", "x*2", "--at", "x=1.5", "-o", str(tmp_path / "g.svg"))
     assert (status, err) == (0, ""), err
     assert "data 3.000" in (tmp_path / "g.svg").read_text()
 
@@ -274,15 +219,15 @@ def test_a_slow_or_failing_dot_exits_1_with_one_line_and_writes_nothing(
     outputs: list[str],
 ) -> None:
     fake = tmp_path / "bin"
-    fake.mkdir()
-    (fake / "dot").write_text(f"#!/bin/sh\n{script}\n")
-    (fake / "dot").chmod(0o755)
+    fake_dot(fake, script)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(commands, "_DOT_TIMEOUT", 0.5)
     monkeypatch.setattr(render, "MAX_OUTPUT", 2**20)
     monkeypatch.chdir(tmp_path)
     command, *files = outputs
-    status, out, err = run(capsys, command, "sigmoid(w*x + b)", "--at", "w=1", "x=2", "b=3", *files)
+    status, out, err = run_cli(
+        capsys, command, "sigmoid(w*x + b)", "--at", "w=1", "x=2", "b=3", *files
+    )
     assert status == 1 and out == ""
     assert err.startswith("autograd: error: Graphviz's dot ") and err.count("\n") == 1, err
     assert complaint in err
@@ -296,7 +241,7 @@ def test_a_failed_write_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    status, _, err = run(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.dot"))
+    status, _, err = run_cli(capsys, "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.dot"))
     assert status == 1 and "No space left" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -362,7 +307,7 @@ LECTURE = (
 def test_statements_name_the_intermediate_node_and_the_output(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    status, out, err = run(capsys, *LECTURE)
+    status, out, err = run_cli(capsys, *LECTURE)
     assert status == 0 and err == ""
     n = 2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432
     o = math.tanh(n)
@@ -370,7 +315,7 @@ def test_statements_name_the_intermediate_node_and_the_output(
     assert f"∂tanh(n)/∂n = 1 − o² = 1 − {o:#.4g}² = {1 - o * o:#.4g}" in out
     assert f"∂o/∂w1 = {(1 - o * o) * 2.0:#.4g}" in out
     # The same graph as one expression: only the names differ.
-    status, plain, _ = run(capsys, "explain", "tanh(x1*w1 + x2*w2 + b)", *LECTURE[2:])
+    status, plain, _ = run_cli(capsys, "explain", "tanh(x1*w1 + x2*w2 + b)", *LECTURE[2:])
     assert status == 0 and plain.count("\n") == out.count("\n")
 
 
@@ -391,30 +336,30 @@ def test_statements_name_the_intermediate_node_and_the_output(
 def test_statements_that_cannot_name_a_node(
     capsys: pytest.CaptureFixture[str], program: str, complaint: str
 ) -> None:
-    status, out, err = run(capsys, "explain", program, "--at", "x=1")
+    status, out, err = run_cli(capsys, "explain", program, "--at", "x=1")
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and complaint in err, err
 
 
 def test_a_named_node_cannot_be_given_a_value(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "explain", "n = x*2; o = n + 1", "--at", "x=1", "n=3")
+    status, _, err = run_cli(capsys, "explain", "n = x*2; o = n + 1", "--at", "x=1", "n=3")
     assert status == 2 and "--at n: n is computed by the expression" in err
 
 
 def test_params_mark_leaves_as_parameters(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    status, out, _ = run(capsys, *LECTURE, "--params", "w1", "w2", "b")
+    status, out, _ = run_cli(capsys, *LECTURE, "--params", "w1", "w2", "b")
     assert status == 0
     assert "w1 = -3.000 (parameter)" in out and "x1 = 2.000 (input)" in out
     target = tmp_path / "g.dot"
     argv = ["draw", "x*w + b", "--at", "x=1", "w=2", "b=3", "--params", "w", "b"]
-    assert run(capsys, *argv, "-o", str(target))[0] == 0
+    assert run_cli(capsys, *argv, "-o", str(target))[0] == 0
     source = target.read_text()
     fills = {name: re.search(rf'BGCOLOR="(#\w+)"><TR><TD><B>{name}</B>', source) for name in "xwb"}
     colours = {name: m.group(1) if m else None for name, m in fills.items()}
     assert colours["w"] == colours["b"] != colours["x"], source
-    status, _, err = run(capsys, *LECTURE, "--params", "w9")
+    status, _, err = run_cli(capsys, *LECTURE, "--params", "w9")
     assert status == 2 and "--params w9: the expression has no input 'w9'" in err
 
 
@@ -431,13 +376,13 @@ def test_params_mark_leaves_as_parameters(
 def test_options_before_or_after_the_expression(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    status, out, err = run(capsys, *argv)
+    status, out, err = run_cli(capsys, *argv)
     assert status == 0 and err == "", err
     assert f"∂f/∂x = 3.000 + 3.000 = {2 * 3.0:#.4g}" in out
 
 
 def test_two_candidate_expressions_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run(capsys, "explain", "--at", "x=3", "x*x", "x+x")
+    status, _, err = run_cli(capsys, "explain", "--at", "x=3", "x*x", "x+x")
     assert status == 2 and "which is the expression: 'x*x', 'x+x'?" in err
 
 
@@ -458,7 +403,7 @@ def test_two_candidate_expressions_are_refused(capsys: pytest.CaptureFixture[str
 def test_hints_and_the_one_grammar(
     capsys: pytest.CaptureFixture[str], expression: str, hint: str
 ) -> None:
-    status, out, err = run(capsys, "explain", expression, "--at", "x=1")
+    status, out, err = run_cli(capsys, "explain", expression, "--at", "x=1")
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and hint in err, err
 
@@ -476,9 +421,9 @@ def test_hints_and_the_one_grammar(
 def test_at_values_follow_the_same_number_grammar(
     capsys: pytest.CaptureFixture[str], value: str, complaint: str
 ) -> None:
-    status, _, err = run(capsys, "explain", "x*2", "--at", f"x={value}")
+    status, _, err = run_cli(capsys, "explain", "x*2", "--at", f"x={value}")
     assert status == 2 and complaint in err, err
-    assert run(capsys, "explain", "x*2", "--at", "x=-.5e+1")[0] == 0
+    assert run_cli(capsys, "explain", "x*2", "--at", "x=-.5e+1")[0] == 0
 
 
 def test_no_python_warning_reaches_the_terminal() -> None:
@@ -510,7 +455,7 @@ def test_no_python_warning_reaches_the_terminal() -> None:
 def test_long_values_are_shortened_in_every_message(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    status, _, err = run(capsys, *argv)
+    status, _, err = run_cli(capsys, *argv)
     assert status == 2 and err.count("\n") == 1
     assert len(err) < 300 and "…" in err, err
 
@@ -522,18 +467,18 @@ def test_params_are_drawn_as_parameters_in_the_stepper(
     def parameter_fills(*params: str) -> int:
         page = tmp_path / "steps.html"
         argv = [*LECTURE, "--html", str(page)] + (["--params", *params] if params else [])
-        assert run(capsys, *argv)[0] == 0
+        assert run_cli(capsys, *argv)[0] == 0
         return page.read_text().count('fill="#fddcb5"')  # the parameter colour
 
     assert parameter_fills("w1", "w2", "b") == parameter_fills() + 3
 
 
 def test_wrt_a_named_node(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, *LECTURE, "--wrt", "n")
+    status, out, _ = run_cli(capsys, *LECTURE, "--wrt", "n")
     o = math.tanh(2.0 * -3.0 + 6.8813735870195432)
     assert status == 0 and out.rstrip().endswith(f"So ∂o/∂n = {1 - o * o!r}")
     assert "∂o/∂w1" not in out  # only the paths from n to o
-    status, _, err = run(capsys, *LECTURE, "--params", "n")
+    status, _, err = run_cli(capsys, *LECTURE, "--params", "n")
     assert status == 2
     assert "--params n: n is computed by the expression; parameters are inputs" in err
 
@@ -544,7 +489,7 @@ def test_explain_wrt_greys_out_the_rest_of_the_graph(
 ) -> None:
     svg = tmp_path / "g.svg"
     at = ["--at", "w=2", "x=3", "b=4", "c=5"]
-    status, _, _ = run(capsys, "explain", "w*x + b*c", *at, "--wrt", "w", "--svg", str(svg))
+    status, _, _ = run_cli(capsys, "explain", "w*x + b*c", *at, "--wrt", "w", "--svg", str(svg))
     assert status == 0
     greyed = set()
     for node in re.findall(r'<g id="v\d+" class="node">(.*?)</g>', svg.read_text(), re.S):
@@ -553,3 +498,128 @@ def test_explain_wrt_greys_out_the_rest_of_the_graph(
             greyed.update(name)
     # Off the paths from w to the output: x (w's partner), b, c and b*c (named n2).
     assert greyed == {"x", "b", "c", "n2"}
+
+
+# -- autograd compile: the generated code printed, and the numbers it gives --
+
+
+def test_compile_prints_the_code_and_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        capsys,
+        "compile",
+        "sigmoid(w*x + b)",
+        "--params",
+        "w",
+        "b",
+        "--at",
+        "w=0.5",
+        "x=2",
+        "b=-0.2",
+    )
+    assert status == 0 and err == ""
+    s = sigmoid(0.5 * 2 - 0.2)
+    assert "def step(params, inputs, seed):" in out
+    assert "n3 = 1.0 / (1.0 + exp(-n2)) if n2 >= 0.0" in out and "gp0 += gn1 * i0  # ∂f/∂w" in out
+    code, numbers_text = out.split("\nstep(")
+    numbers = dict(line.strip().split(" = ") for line in numbers_text.splitlines()[1:])
+    assert float(numbers["f"]) == pytest.approx(s, rel=1e-15)
+    assert float(numbers["∂f/∂w"]) == pytest.approx(s * (1 - s) * 2, rel=1e-15)
+    assert float(numbers["∂f/∂b"]) == pytest.approx(s * (1 - s), rel=1e-15)
+    # The printed code runs on its own, with the namespace the compiler gives it.
+    namespace = {"exp": math.exp}
+    exec(code, namespace)
+    value, _ = namespace["step"]([0.5, -0.2], [2.0], 1.0)  # type: ignore[operator]
+    assert value == pytest.approx(s, rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("x*y", "--params", "z", "--at", "x=1", "y=2"), "--params z: the expression has no input"),
+        (("x*y", "--params", "x", "x", "--at", "x=1", "y=2"), "--params: x is given twice"),
+        (("log(x)", "--params", "x", "--at", "x=-1"), "log(-1.0) is undefined"),
+    ],
+)
+def test_compile_rejects_bad_commands_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    status, out, err = run_cli(capsys, "compile", *argv)
+    assert status == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_compile_from_the_shell() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "autograd", "compile", "x*x", "--params", "x", "--at", "x=3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "∂f/∂x = 6.0" in done.stdout
+
+
+# ==== what a first user ran into: each message now says what to type instead ====
+
+
+def test_compiled_comments_call_an_unlabelled_output_f(capsys: pytest.CaptureFixture[str]) -> None:
+    at = ["--at", "w=0.5", "x=1", "b=-0.2"]
+    status, out, _ = run_cli(capsys, "compile", "sigmoid(w*x + b)", "--params", "w", "b", *at)
+    assert status == 0
+    sigmoid_line = next(line for line in out.splitlines() if "∂σ(" in line)
+    # as explain writes it: the output is f, its own gradient ∂f/∂f, its rule f·(1 − f)
+    assert sigmoid_line.endswith("# ∂f/∂n2 = ∂f/∂f · ∂σ(n2)/∂n2 = f·(1 − f)")
+    value = 1 / (1 + math.exp(-(0.5 * 1 - 0.2)))
+    assert f"  f = {value!r}" in out
+
+
+def test_compile_without_params_says_what_to_name(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "compile", "x*y", "--at", "x=3", "y=2")
+    assert status == 2 and out == ""
+    assert err == (
+        "autograd: error: compile: no --params, so there is nothing to differentiate by; "
+        "name them, e.g. --params x y\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "hint"),
+    [
+        ("x − 1", 3, "type - instead of −"),
+        ("x×y", 2, "type * instead of ×"),
+        ("x²", 2, "type **2 instead of ²"),
+        ("x·y", 1, "type * instead of · to multiply (x*y)"),
+        ("2(x+1)", 1, "can be called; to multiply, write 2*(…)"),
+        ("x(x+1)", 1, "; to multiply, write x*(…)"),
+        ("abs(x)", 1, "the functions are exp, log, sqrt, sin, cos, tanh, sigmoid, relu"),
+    ],
+)
+def test_characters_copied_from_a_listing_get_a_hint(
+    capsys: pytest.CaptureFixture[str], text: str, column: int, hint: str
+) -> None:
+    status, _, err = run_cli(capsys, "explain", text, "--at", "x=1", "y=2")
+    assert status == 2 and err.count("\n") == 1
+    assert err.startswith(f"autograd: error: in the expression: column {column}: ")
+    assert err.rstrip().endswith(hint)
+
+
+def test_params_naming_a_computed_node_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "explain", "n = w*x; o = tanh(n)", "--at", "w=1", "x=2",
+                         "--params", "n")  # fmt: skip
+    assert status == 2
+    assert "--params n: n is computed by the expression; parameters are inputs" in err
+
+
+def test_practice_page_takes_no_nudge_or_mistake_and_says_what_it_wrote(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "p.html"
+    for extra in (["--nudge"], ["--mistake", "overwrite"]):
+        status, _, err = run_cli(capsys, "explain", "x*x", "--at", "x=3", "--html", str(page),
+                             "--practice", *extra)  # fmt: skip
+        assert status == 2 and "--practice: the practice page shows no --nudge or --mistake" in err
+        assert not page.exists()
+    status, out, _ = run_cli(
+        capsys, "explain", "x*x", "--at", "x=3", "--html", str(page), "--practice"
+    )
+    assert status == 0 and f"wrote the practice page to {page}" in out
+    assert "Practice backpropagation" in page.read_text(encoding="utf-8")

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import math
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from autograd import Value, explain, linear, topological_order
+from autograd import Value, explain, topological_order
 from autograd.core.notation import delimited
+from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
+from autograd.pages.worksheet import write_worksheet
 from nn import MLP
-
-# Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.
-FOUND = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM = Path(FOUND or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Without Graphviz's dot the page still renders (autograd.pages.render's WebAssembly Graphviz).
-NEEDS_BROWSER = [
-    pytest.mark.skipif(
-        FOUND is None,
-        reason="Chromium is not on PATH: install it (apt install chromium) to run the browser "
-        "tests; CI's .ci/run does",
-    ),
-]
-pytestmark = NEEDS_BROWSER
+from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid, x_squared_plus_x
 
 # Labels that would run code if they reached the page as markup.
 HOSTILE = ("</script><script>pwned=1</script>", '<img src=x onerror="pwned=2">\'&')
 SCREENS = [(1366, 768), (390, 844), (1920, 1080)]
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def graph() -> tuple[Value, Value, list[Value]]:
@@ -56,36 +32,6 @@ def mlp_221() -> tuple[MLP, Value]:
     """The 2-2-1 MLP case of the issue: a fixed seed, the input (1, 0)."""
     model = MLP(2, [2, 1], seed=1)
     return model, model([1.0, 0.0])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_page(
-    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
-) -> tuple[Any, list[str]]:
-    """A new page at ``path``, with every console error, page error, dialog and request
-    that leaves file:// collected (the caller asserts there are none)."""
-    pg = browser.new_page(viewport={"width": width, "height": height})
-    if fake_clock:
-        pg.clock.install()  # timers run only when the test says: autoplay without waiting
-    problems: list[str] = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on(
-        "request",
-        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
-    )
-    pg.goto(path.as_uri())
-    return pg, problems
 
 
 @pytest.fixture
@@ -135,6 +81,7 @@ def layout(pg: Any) -> list[list[float]]:
     return boxes
 
 
+@pytest.mark.browser
 def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
     root, x, _ = graph()
     ex = explain(root)
@@ -186,6 +133,7 @@ def test_next_and_arrow_keys_walk_backward(page: Any) -> None:
     assert layout(page) == start
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("width", "height"), SCREENS)
 def test_mlp_221_is_readable_and_every_key_steps(
     browser: Any, tmp_path: Path, width: int, height: int
@@ -255,6 +203,7 @@ def test_mlp_221_is_readable_and_every_key_steps(
     assert problems == []
 
 
+@pytest.mark.browser
 def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     model, y = mlp_221()
     path = tmp_path / "mlp.html"
@@ -339,6 +288,7 @@ def test_zoom_pan_and_autoplay(browser: Any, tmp_path: Path) -> None:
     assert problems == []
 
 
+@pytest.mark.browser
 def test_two_steppers_on_one_page_and_a_textarea(browser: Any, tmp_path: Path) -> None:
     model, y = mlp_221()
     root, _, _ = graph()
@@ -387,6 +337,7 @@ def test_two_steppers_on_one_page_and_a_textarea(browser: Any, tmp_path: Path) -
     assert problems == []
 
 
+@pytest.mark.browser
 def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_path: Path) -> None:
     x = Value(0.0, label="x")
     root = x.sqrt() - x.sqrt()  # ∂f/∂x = (−1)·inf + 1·inf = nan
@@ -411,6 +362,7 @@ def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_pa
     assert problems == []
 
 
+@pytest.mark.browser
 def test_labels_are_text_never_markup(page: Any) -> None:
     root, _, hs = graph()
     ex = explain(root)
@@ -435,6 +387,7 @@ def test_page_is_self_contained() -> None:
     assert "https://" not in text
 
 
+@pytest.mark.browser
 def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> None:
     model = MLP(2, [3, 1], seed=2)
     y = model([0.5, -1.0])
@@ -461,6 +414,7 @@ def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> N
     assert problems == []
 
 
+@pytest.mark.browser
 def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(browser: Any, tmp_path: Path) -> None:
     """At 1366×768 a step with three uses (17 lines) needs no scrolling, and going back to a
     shorter step does not move the graph up: the panel keeps the tallest height seen."""
@@ -486,6 +440,7 @@ def test_a_page_shows_a_whole_step_and_keeps_the_graph_still(browser: Any, tmp_p
     assert problems == []
 
 
+@pytest.mark.browser
 def test_a_page_of_its_own_takes_the_keys_from_the_start(browser: Any, tmp_path: Path) -> None:
     """No click and no pointer over it: → steps at once (a presenter's clicker, a keyboard)."""
     root, _, _ = graph()
@@ -499,37 +454,14 @@ def test_a_page_of_its_own_takes_the_keys_from_the_start(browser: Any, tmp_path:
     assert problems == []
 
 
-# Labels that spell DOT and HTML-like syntax: each once made a javascript: link in the drawing.
-HOSTILE_DOT = (
-    "<.layers.0.>URL=<javascript:alert(1)>",
-    '<a>"] v99 [URL="javascript:alert(2)" label="x"',
-    "</TABLE>> href=<javascript:alert(3)> label=<<TABLE><TR><TD>",
-    "\\N\\G<b>&amp;\u2028<x>",
-)
-
-
-def hostile_network() -> tuple[Value, list[Value]]:
-    """A sigmoid unit per hostile label, summed; the labels name parameters and units (the
-    first weight's label is the reported one, whole: a tooltip of the form <…>)."""
-    outs, params = [], []
-    for i, text in enumerate(HOSTILE_DOT):
-        w = Value(0.5, label=text if i == 0 else f"{text}.layers.0.neurons.{i}.w.{text}")
-        b = Value(0.1, label=f"{text}.layers.0.neurons.{i}.b")
-        params += [w, b]
-        outs.append(linear([w], [float(i + 1)], b).sigmoid())
-        outs[-1].label = text
-    return sum(outs[1:], outs[0]), params
-
-
+@pytest.mark.browser
 @pytest.mark.parametrize(
     "kind", ["values", "neurons", "practice", "fragment", "practice-fragment", "worksheet"]
 )
 def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     browser: Any, tmp_path: Path, kind: str
 ) -> None:
-    from autograd.pages.practice_page import practice_fragment
     from autograd.pages.stepper import stepper_fragment
-    from autograd.pages.worksheet import write_worksheet
 
     root, params = hostile_network()
     path = tmp_path / "page.html"
@@ -556,5 +488,48 @@ def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     for node in nodes:
         node.click(force=True)
     assert pg.url == path.as_uri()
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
+    browser: Any, tmp_path: Path
+) -> None:
+    root, x = x_squared_plus_x()
+    path = tmp_path / "steps.html"
+    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
+    pg, problems = open_page(browser, path, 1100)
+    pg.click(".ag-view")  # focus: keys act on this stepper
+    for _ in range(3):
+        pg.keyboard.press("ArrowRight")
+    column = pg.text_content(".ag-mistake")
+    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
+    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
+    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
+    assert "keeps only the contribution of use 3 of 3" in column
+    beside = pg.evaluate(
+        """() => {
+        const m = document.querySelector(".ag-math").getBoundingClientRect();
+        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
+        return w.left >= m.right && w.top < m.bottom;
+    }"""
+    )
+    assert beside  # a second column beside the chain rule, not below it
+    nudge = ".ag-nudge"
+    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
+    assert not pg.is_visible(nudge)
+    pg.check(".ag-nudge-box")
+    assert pg.is_visible(nudge)
+    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
+    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
+    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
+    assert pg.text_content(".ag-mistake-step") == (
+        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
+    )
+    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
+    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
+    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []

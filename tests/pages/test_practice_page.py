@@ -1,41 +1,17 @@
-"""Practice mode and worksheets in a real browser: headless Chromium, pages opened from file://."""
+"""The practice page in a real browser: headless Chromium, pages opened from file://."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from autograd import Value, explain
 from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import write_stepper
-from autograd.pages.worksheet import write_worksheet
 from autograd.teach.practice import check, questions
-from tests import test_stepper_browser
-from tests.test_stepper_browser import NEEDS_BROWSER
-
-browser = test_stepper_browser.browser  # the same headless Chromium fixture
-
-# Chromium on PATH, as for the stepper; without Graphviz's dot the pages still render
-# (autograd.pages.render's WebAssembly Graphviz).
-pytestmark = NEEDS_BROWSER
-
-
-def open_page(browser: Any, path: Path, problems: list[str]) -> Any:
-    pg = browser.new_page(viewport={"width": 1100, "height": 800})
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    pg.on(
-        "request",
-        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
-    )
-    pg.goto(path.as_uri())
-    return pg
-
-
-def graph() -> Value:
-    x = Value(3.0, label="x")
-    return x * x + x
+from tests.helpers import open_page, x_squared_plus_x
 
 
 def state(pg: Any, scope: str = ".ag-practice") -> dict[str, Any]:
@@ -59,12 +35,12 @@ def answer(pg: Any, text: str, scope: str = ".ag-practice") -> None:
     pg.press(f"{scope} input", "Enter")
 
 
+@pytest.mark.browser
 def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path) -> None:
-    root = graph()
+    root, _ = x_squared_plus_x()
     path = tmp_path / "practice.html"
     write_stepper(path, root, title="x*x + x", practice=True)
-    problems: list[str] = []
-    pg = open_page(browser, path, problems)
+    pg, problems = open_page(browser, path, 1100)
     qs = questions(explain(root))
     s = state(pg)
     assert s["question"] == 0 and s["prompt"] == "local derivative ∂(n1 + x)/∂n1 ="
@@ -107,16 +83,16 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     assert problems == []
 
 
+@pytest.mark.browser
 def test_two_practice_widgets_in_one_document_keep_to_themselves(
     browser: Any, tmp_path: Path
 ) -> None:
-    a, b = graph(), (Value(0.5, label="w") * 2.0).sigmoid()
+    (a, _), b = x_squared_plus_x(), (Value(0.5, label="w") * 2.0).sigmoid()
     page = "<!DOCTYPE html><meta charset='utf-8'><body><p id='outside' tabindex='-1'>text</p>"
     page += practice_fragment(a, title="a") + practice_fragment(b, title="b") + "</body>"
     path = tmp_path / "two.html"
     path.write_text(page, encoding="utf-8")
-    problems: list[str] = []
-    pg = open_page(browser, path, problems)
+    pg, problems = open_page(browser, path, 1100)
     ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids)) and len(ids) > 10  # every id unique in the document
     widgets = pg.evaluate("() => [...document.querySelectorAll('.ag-practice')].map(e => e.id)")
@@ -136,82 +112,12 @@ def test_two_practice_widgets_in_one_document_keep_to_themselves(
     assert problems == []
 
 
-def test_worksheet_prints_its_answer_key_on_a_page_of_its_own(browser: Any, tmp_path: Path) -> None:
-    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
-    root = (w * x + b).sigmoid()
-    path = tmp_path / "sheet.html"
-    write_worksheet(path, [("sigmoid(w*x + b)", {"w": 0.5, "x": 1.0, "b": -0.2}, root)])
-    problems: list[str] = []
-    pg = open_page(browser, path, problems)
-    sheet_boxes = pg.evaluate("() => document.querySelectorAll('.sheet .box').length")
-    ex = explain(root)
-    assert sheet_boxes == sum(len(s.terms) + 1 for s in ex if s.terms)  # locals + gradients
-    assert pg.evaluate("() => document.querySelectorAll('.key .box').length") == 0
-    key = pg.text_content(".key")
-    assert "0.2445 × 0.5000 = 0.1222" in key  # ∂f/∂x = σ'(0.3)·w
-    assert "0.1222" not in pg.text_content(".sheet")  # no answer on the sheet itself
-    pg.emulate_media(media="print")
-    assert pg.evaluate("() => getComputedStyle(document.querySelector('.key')).breakBefore") in (
-        "page",
-        "always",
-    )
-    pdf = pg.pdf(format="A4")
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == 2  # the sheet, then the key
-    pg.close()
-    assert problems == []
-
-
-def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
-    browser: Any, tmp_path: Path
-) -> None:
-    root = graph()
-    x = root.operands[1]
-    path = tmp_path / "steps.html"
-    write_stepper(path, root, mistake="overwrite")  # nudge data in the page, its box unticked
-    problems: list[str] = []
-    pg = open_page(browser, path, problems)
-    pg.click(".ag-view")  # focus: keys act on this stepper
-    for _ in range(3):
-        pg.keyboard.press("ArrowRight")
-    column = pg.text_content(".ag-mistake")
-    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
-    assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
-    assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
-    assert "keeps only the contribution of use 3 of 3" in column
-    beside = pg.evaluate(
-        """() => {
-        const m = document.querySelector(".ag-math").getBoundingClientRect();
-        const w = document.querySelector(".ag-mistake").getBoundingClientRect();
-        return w.left >= m.right && w.top < m.bottom;
-    }"""
-    )
-    assert beside  # a second column beside the chain rule, not below it
-    nudge = ".ag-nudge"
-    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
-    assert not pg.is_visible(nudge)
-    pg.check(".ag-nudge-box")
-    assert pg.is_visible(nudge)
-    pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
-    assert pg.get_attribute(".ag-stepper", "data-step") == "1"
-    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
-    assert pg.text_content(".ag-mistake-step") == (
-        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
-    )
-    assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
-    ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
-    prefix = pg.get_attribute(".ag-stepper", "data-prefix")
-    assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
-    pg.close()
-    assert problems == []
-
-
+@pytest.mark.browser
 def test_practice_page_names_a_forgotten_use_as_python_does(browser: Any, tmp_path: Path) -> None:
-    root = graph()  # x*x + x: x's three uses contribute 1, 3 and 3
+    root, _ = x_squared_plus_x()  # x*x + x: x's three uses contribute 1, 3 and 3
     path = tmp_path / "practice.html"
     write_stepper(path, root, practice=True)
-    problems: list[str] = []
-    pg = open_page(browser, path, problems)
+    pg, problems = open_page(browser, path, 1100)
     for text in ("1", "1", "1", "3", "3"):  # every local derivative and n1's gradient: right
         answer(pg, text)
     assert state(pg)["prompt"] == "gradient ∂f/∂x ="
@@ -223,15 +129,13 @@ def test_practice_page_names_a_forgotten_use_as_python_does(browser: Any, tmp_pa
     assert problems == []
 
 
+@pytest.mark.browser
 def test_practice_page_is_readable_on_a_phone(browser: Any, tmp_path: Path) -> None:
     """At 390 px the graph is not shrunk to the width: its box text stays >= 11 px."""
     path = tmp_path / "practice.html"
     x, w, b = Value(1.0, label="x"), Value(0.5, label="w"), Value(-0.2, label="b")
     write_stepper(path, (w * x + b).sigmoid(), practice=True)
-    problems: list[str] = []
-    pg = browser.new_page(viewport={"width": 390, "height": 844})
-    pg.on("pageerror", lambda e: problems.append(str(e)))
-    pg.goto(path.as_uri())
+    pg, problems = open_page(browser, path, 390, 844)
     smallest = pg.evaluate(
         """() => Math.min(...[...document.querySelectorAll('.ag-practice g.node text')]
                  .map(t => t.getBoundingClientRect().height))"""

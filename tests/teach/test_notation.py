@@ -4,7 +4,7 @@
 The golden listings are the exact text of four graphs (the micrograd lecture's neuron, with
 its labels; ``x*y + a*a``; ``sigmoid(w*x + b)``; and variables named a, b and f). Their
 numbers are also recomputed here from the math module, so a listing that changed its
-arithmetic fails twice. The property test runs random expressions from tests/expressions.py.
+arithmetic fails twice. The property test runs random expressions from tests/strategies.py.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 
+import pytest
 from hypothesis import assume, given, settings
 
 from autograd import Value, explain, topological_order
 from autograd.core.notation import delimited, num
-from tests.expressions import ARITH_ERRORS, evaluate, expressions, points
+from tests.strategies import ARITH_ERRORS, evaluate, expressions, points
 
 B = 6.8813735870195432
 
@@ -373,7 +374,6 @@ def test_notation_invariants_on_random_expressions(
         assume(False)
         return
     assume(isinstance(root, Value))
-    assert isinstance(root, Value)
     ex = explain(root)
     totals = {s.symbol for s in ex} | {t.upstream_symbol for s in ex for t in s.terms}
     locals_ = {t.symbol for s in ex for t in s.terms}
@@ -439,3 +439,16 @@ def test_custom_ops_teach_from_their_own_table_entry() -> None:
     bare = Op("cube", lambda a: a**3, (lambda a, out: 3 * a * a,))
     (t,) = explain(apply(bare, x))[1].terms
     assert t.local_text() == "∂cube(x)/∂x = 6.750"
+
+
+@pytest.mark.filterwarnings("error")
+def test_leaf_root_and_names() -> None:
+    x = Value(2.0)
+    (step,) = explain(x)
+    assert step.grad == 1.0 and step.name == "f"
+    # Generated names step around labels; a duplicate label gets a prime.
+    n1 = Value(1.0, label="n1")
+    other = Value(2.0, label="n1")
+    y = (n1 * other) + n1
+    names = [s.name for s in explain(y)]
+    assert sorted(names) == sorted(["n1", "n1′", "n2", "f"])

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from autograd import Value
@@ -79,6 +80,17 @@ _BINARY: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 ARITH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+
+
+def build(expr: Expr, point: Sequence[float]) -> tuple[list[Value], Value]:
+    """The expression's graph at ``point``; examples outside its domain are rejected."""
+    assume(uses_variable(expr))
+    xs = [Value(p) for p in point]
+    try:
+        out = evaluate(expr, xs)  # a Value: expr uses a variable
+    except ARITH_ERRORS:
+        assume(False)
+    return xs, out  # type: ignore[return-value]
 
 
 def value_at(expr: Expr, point: Sequence[float]) -> float:

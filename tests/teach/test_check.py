@@ -10,14 +10,8 @@ from hypothesis import assume, given, settings
 
 from autograd import Op, Value, apply, explain, topological_order
 from autograd.teach.check import KINDS, mistake, nudge_test, step_checks
-from tests.expressions import Expr, expressions, points, smooth_derivative, value_at
-from tests.test_properties import build
-
-
-def x_squared_plus_x(at: float = 3.0) -> tuple[Value, Value]:
-    x = Value(at, label="x")
-    return x * x + x, x
-
+from tests.helpers import x_squared_plus_x
+from tests.strategies import Expr, build, expressions, points, smooth_derivative, value_at
 
 # -- nudge ------------------------------------------------------------------------------
 
@@ -66,7 +60,7 @@ def test_nudges_agree_with_backward_on_random_expressions(expr: Expr, point: lis
                 4 * sys.float_info.epsilon * 2 * max(1.0, abs(out.data)) / 1e-5
             )
     assert test[out].status == "agrees" and judged >= 1
-    # Where the function is smooth around a variable (tests/expressions.py's own check,
+    # Where the function is smooth around a variable (tests/strategies.py's own check,
     # two step sizes and both one-sided slopes), its nudge must be judged, and agree.
     for i, v in enumerate(xs):
         if v in test and math.isfinite(v.grad):

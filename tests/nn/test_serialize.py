@@ -6,12 +6,14 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import nn
-from nn import MLP, Layer, Module
+from nn import MLP, Layer, Module, Neuron, serialize
 from nn.serialize import ModelFileError, read_parameters
 
 INPUTS = [[0.1, 0.2], [-1.0, 3.0], [2.5, -0.5]]
@@ -301,3 +303,47 @@ def test_parameter_counts_match_the_built_modules() -> None:
         config = module.config()
         assert config is not None
         assert type(module).parameter_count(config) == len(module.parameters())
+
+
+# ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
+
+
+def test_loading_refuses_devices_fifos_and_oversized_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ModelFileError, match=r"^/dev/zero: not a model file \(not a regular"):
+        MLP.load("/dev/zero")
+    fifo = tmp_path / "model.fifo"
+    os.mkfifo(fifo)
+    # Run in a child so that a blocking open would fail the test, not hang it.
+    code = (
+        "import sys, nn\n"
+        "try:\n    nn.MLP.load(sys.argv[1])\n"
+        "except nn.serialize.ModelFileError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == f"{fifo}: not a model file (not a regular file)\n", done.stderr
+    path = tmp_path / "model.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    monkeypatch.setattr(serialize, "MAX_FILE_SIZE", path.stat().st_size - 1)
+    with pytest.raises(ModelFileError, match=r"bytes, more than a model file may hold"):
+        MLP.load(path)
+
+
+def test_a_neuron_config_with_a_bad_fan_out_is_a_model_file_error(tmp_path: Path) -> None:
+    # tanh units start from xavier_uniform, which divides by nin + fan_out.
+    for fan_out, complaint in [
+        (-2, "fan_out must be an integer >= 1, got -2"),
+        (10**400, "fan_out must be at most 2**53, got an integer of 1329 bits"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(f"Neuron: {complaint}")):
+            Neuron(2, "tanh", fan_out=fan_out)
+        path = tmp_path / "neuron.json"
+        Neuron(2, "tanh", seed=0).save(path)
+        text = path.read_text().replace('"nin": 2,', f'"nin": 2, "fan_out": {fan_out},')
+        path.write_text(text)
+        with pytest.raises(ModelFileError, match=re.escape(complaint)) as e:
+            Neuron.load(path)
+        assert str(e.value).startswith(f"{path}: the config does not build a nn.layers.Neuron")

@@ -14,12 +14,9 @@ from hypothesis import strategies as st
 from autograd import Value, explain, linear, topological_order
 from autograd.core.ops import OPS, linear_role
 from autograd.teach.explain import Step
+from tests.helpers import sigmoid
 
 pytestmark = pytest.mark.filterwarnings("error")
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 # A 2-2-1 sigmoid network, E = ½(y − d)², written out in floats in the notation of
@@ -278,18 +275,6 @@ def test_every_op_gives_its_table_formula_and_recorded_local_derivative() -> Non
     y = a**2.0
     (t,) = explain(y)[1].terms
     assert t.formula == "2·a**(2 − 1)" and t.worked == "2·1.500**(2 − 1)" and t.local == 3.0
-
-
-def test_leaf_root_and_names() -> None:
-    x = Value(2.0)
-    (step,) = explain(x)
-    assert step.grad == 1.0 and step.name == "f"
-    # Generated names step around labels; a duplicate label gets a prime.
-    n1 = Value(1.0, label="n1")
-    other = Value(2.0, label="n1")
-    y = (n1 * other) + n1
-    names = [s.name for s in explain(y)]
-    assert sorted(names) == sorted(["n1", "n1′", "n2", "f"])
 
 
 def test_steps_as_data_are_json_ready() -> None:

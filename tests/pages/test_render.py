@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 import os
 import re
 import signal
@@ -15,17 +14,12 @@ from pathlib import Path
 import graphviz
 import pytest
 
-from autograd import Value, draw_graph
+from autograd import Value, draw_graph, linear
 from autograd.pages import render
 from autograd.pages.draw import GraphvizMissing, RenderError
 from autograd.pages.draw import render as render_graph
-from tests.test_draw import fake_dot, sum_of
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+from autograd.pages.render import _as_records
+from tests.helpers import BROKEN_DOTS, ROOT, fake_dot, needs_dot, neuron, sigmoid, sum_of
 
 
 @pytest.fixture
@@ -122,17 +116,6 @@ def test_the_native_dot_is_preferred_when_present(
     assert render_graph(draw_graph(Value(1.0) * 2), "svg") == b'<svg id="native"></svg>\n'
 
 
-BROKEN_DOTS = [
-    ("cat >/dev/null", "returned nothing for format 'svg'"),
-    (
-        "cat >/dev/null; echo 'Warning: all is well'",
-        "returned something that is not a whole SVG picture",
-    ),
-    ("cat >/dev/null; printf '<svg>\\377\\376</svg>'", "returned SVG that is not UTF-8 (byte 5)"),
-    ("cat >/dev/null; echo '<svg>'; exec yes '<g/>'", "wrote more than 1 MB; gave up"),
-]
-
-
 @pytest.mark.parametrize(("script", "complaint"), BROKEN_DOTS)
 def test_what_a_broken_dot_returns_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, complaint: str
@@ -177,7 +160,7 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
         import time
         from autograd import Value, draw_graph
         from autograd.pages.draw import render
-        from tests.test_draw import sum_of
+        from tests.helpers import sum_of
         render(draw_graph(Value(1.0) * 2), "svg")  # compiles the WebAssembly
         big = draw_graph(sum_of(600), max_nodes=10_000)
         print("ready", flush=True)
@@ -191,7 +174,6 @@ def test_ctrl_c_stops_the_webassembly_graphviz_at_once(tmp_path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert child.stdout is not None
     assert child.stdout.readline() == b"ready\n"
     time.sleep(1.0)
     child.send_signal(signal.SIGINT)
@@ -209,3 +191,61 @@ def test_without_dot_labels_keep_their_characters_and_boxes_their_colours(no_dot
     texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
     assert texts[:3] == [name, "data 1.500", "grad 0.000"]
     assert 'fill="#fddcb5"' in svg  # a parameter's orange, as with dot
+
+
+def test_without_dot_svg_still_renders_and_png_raises_graphvizs_error(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    y, *_ = neuron()
+    g = draw_graph(y)
+    assert "sigmoid" in g.source
+    assert 'id="v5"' in g.pipe(format="svg", encoding="utf-8")  # the WebAssembly Graphviz
+    with pytest.raises(graphviz.ExecutableNotFound, match="needs the Graphviz program 'dot'"):
+        g.pipe(format="png")
+
+
+def test_render_stops_a_slow_dot_and_reports_a_failing_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = draw_graph(neuron()[0])
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    fake_dot(tmp_path / "bin", "exec sleep 30")
+    with pytest.raises(RenderError, match=r"^Graphviz's dot did not finish .* in 0.2 s: "):
+        render_graph(g, "svg", timeout=0.2)
+    fake_dot(tmp_path / "bin", "cat >/dev/null; echo 'Error: <stdin>: syntax error' >&2; exit 3")
+    with pytest.raises(RenderError) as e:
+        render_graph(g, "svg")
+    assert str(e.value) == "Graphviz's dot failed (exit status 3): Error: <stdin>: syntax error"
+    (tmp_path / "bin" / "dot").unlink()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    with pytest.raises(graphviz.ExecutableNotFound):
+        render_graph(g, "pdf")
+    with pytest.raises(ValueError, match="Graphviz format"):
+        render_graph(g, "svg -o /tmp/x")
+
+
+@needs_dot
+def test_render_gives_dots_output() -> None:
+    y, *_ = neuron()
+    svg = render_graph(draw_graph(y), "svg").decode("utf-8")
+    assert "<svg" in svg and 'id="v5"' in svg and f"data {sigmoid(0.3):#.4g}" in svg
+    assert render_graph(draw_graph(y), "png").startswith(b"\x89PNG")
+
+
+# ==== user text that spells DOT or HTML never becomes DOT, HTML or a link ====
+
+
+def test_a_tooltip_that_spells_a_table_is_not_rewritten_for_the_webassembly_renderer() -> None:
+    """Without dot, HTML-like tables become records; one spelled inside a tooltip stays text."""
+    text = 'x [label=<<TABLE BORDER="0"><TR><TD>a</TD></TR></TABLE>> "y"'
+    w = Value(0.5, label=f"{text}.layers.0.neurons.0.w.0")
+    b = Value(0.1, label=f"{text}.layers.0.neurons.0.b")
+    y = linear([w], [2.0], b).sigmoid()
+    source = draw_graph(y, params=[w, b], view="neurons").source
+    converted = _as_records(source)
+    (tooltip,) = re.findall(r'tooltip="(?:[^"\\]|\\.)*"', source)
+    assert "label=<<TABLE" in tooltip
+    assert tooltip in converted
+    # Each box (shape=plain in dot's source) becomes one record, and only those.
+    assert converted.count("shape=record") == source.count("shape=plain") == 2

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-import os
 import re
 import shutil
-from pathlib import Path
+import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
 
 from autograd import Op, Value, apply, draw_graph, linear, topological_order
-from autograd.pages.draw import RenderError, _virtual_nodes, render
-
-HAVE_DOT = shutil.which("dot") is not None
-
-
-def sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def neuron() -> tuple[Value, Value, Value, Value]:
-    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
-    return (w * x + b).sigmoid(), w, x, b
+from autograd.core.notation import printable
+from autograd.pages.draw import _virtual_nodes, render
+from autograd.pages.render import _as_records, _native, _wasm, wasm_available
+from tests.helpers import needs_dot, neuron, sigmoid, sum_of
 
 
 def node_statements(g: graphviz.Digraph) -> dict[str, str]:
@@ -156,7 +148,7 @@ def square_named(name: str) -> Op:
     return Op(name, lambda a: a * a, (lambda a, out: 2 * a,), ("",))
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_custom_op_names_are_text_not_markup() -> None:
     x = Value(3.0, label="x")
     bad = apply(square_named("<a<>"), x)  # an HTML-like label that dot cannot parse
@@ -251,7 +243,7 @@ def test_deep_graph_needs_no_recursion() -> None:
     assert len(edge_statements(g)) == 3 * 2000
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_renders_svg_with_ids_and_numbers() -> None:
     y, *_ = neuron()
     y.backward()
@@ -263,33 +255,12 @@ def test_renders_svg_with_ids_and_numbers() -> None:
     assert 'id="o5"' in svg and 'id="e5_0"' in svg
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_hostile_labels_render() -> None:
     x = Value(1.0, label="</text><script>alert(1)</script> & \x00")
     svg = draw_graph(x * 2).pipe(format="svg", encoding="utf-8")
     assert "<script" not in svg
     assert "&lt;/text&gt;&lt;script&gt;" in svg
-
-
-def test_without_dot_svg_still_renders_and_png_raises_graphvizs_error(
-    tmp_path: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    y, *_ = neuron()
-    g = draw_graph(y)
-    assert "sigmoid" in g.source
-    assert 'id="v5"' in g.pipe(format="svg", encoding="utf-8")  # the WebAssembly Graphviz
-    with pytest.raises(graphviz.ExecutableNotFound, match="needs the Graphviz program 'dot'"):
-        g.pipe(format="png")
-
-
-def sum_of(n: int) -> Value:
-    """x + x + … + x with n additions: one input feeding every + of a long chain."""
-    x = Value(1.0, label="x")
-    y = x + x
-    for _ in range(n - 1):
-        y = y + x
-    return y
 
 
 def test_long_edges_cap_the_layout_and_small_graphs_keep_dots_defaults() -> None:
@@ -305,43 +276,7 @@ def test_long_edges_cap_the_layout_and_small_graphs_keep_dots_defaults() -> None
         assert "nslimit" not in source and "mclimit" not in source and "splines" not in source
 
 
-def fake_dot(directory: Path, script: str) -> None:
-    """A ``dot`` on PATH that runs ``script`` (sh) instead of Graphviz."""
-    directory.mkdir(exist_ok=True)
-    dot = directory / "dot"
-    dot.write_text(f"#!/bin/sh\n{script}\n")
-    dot.chmod(0o755)
-
-
-def test_render_stops_a_slow_dot_and_reports_a_failing_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    g = draw_graph(neuron()[0])
-    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    fake_dot(tmp_path / "bin", "exec sleep 30")
-    with pytest.raises(RenderError, match=r"^Graphviz's dot did not finish .* in 0.2 s: "):
-        render(g, "svg", timeout=0.2)
-    fake_dot(tmp_path / "bin", "cat >/dev/null; echo 'Error: <stdin>: syntax error' >&2; exit 3")
-    with pytest.raises(RenderError) as e:
-        render(g, "svg")
-    assert str(e.value) == "Graphviz's dot failed (exit status 3): Error: <stdin>: syntax error"
-    (tmp_path / "bin" / "dot").unlink()
-    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
-    with pytest.raises(graphviz.ExecutableNotFound):
-        render(g, "pdf")
-    with pytest.raises(ValueError, match="Graphviz format"):
-        render(g, "svg -o /tmp/x")
-
-
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
-def test_render_gives_dots_output() -> None:
-    y, *_ = neuron()
-    svg = render(draw_graph(y), "svg").decode("utf-8")
-    assert "<svg" in svg and 'id="v5"' in svg and f"data {sigmoid(0.3):#.4g}" in svg
-    assert render(draw_graph(y), "png").startswith(b"\x89PNG")
-
-
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_value_labels_that_look_like_graphviz_escapes_are_drawn_as_written() -> None:
     labels = ["\\N", "\\G", "\\E", "\\\\", "a\\Lb"]
     xs = [Value(float(i), label=label) for i, label in enumerate(labels)]
@@ -381,7 +316,7 @@ def test_first_layer_inputs_are_named_inputs_not_constants() -> None:
         draw_graph(y, inputs="ab")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
     model, y = mlp([6, 5, 1])
@@ -393,9 +328,9 @@ def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
         re.S,
     )
     by_neuron: dict[str, list[tuple[float, str]]] = {}
-    for neuron, name, x, y_ in found:
+    for unit, name, x, y_ in found:
         along = float(y_) if rankdir == "LR" else float(x)  # down the page, or across it
-        by_neuron.setdefault(neuron, []).append((along, name))
+        by_neuron.setdefault(unit, []).append((along, name))
     assert len(by_neuron) == 6 + 5 + 1
     for placed in by_neuron.values():
         n = len(placed) - 1
@@ -453,7 +388,7 @@ def test_neuron_view_draws_one_box_per_unit() -> None:
         draw_graph(y, view="units")
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     model, y = mlp([16, 16, 1])
     sizes = {}
@@ -467,7 +402,7 @@ def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     assert sizes["values"][1] > 5 * 1080  # where every Value is drawn, it does not
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+@needs_dot
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
     model, y = mlp([16, 16, 1])
@@ -484,3 +419,181 @@ def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
             (float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found if k == layer
         )
         assert [n for _, n in placed] == list(range(16))
+
+
+# ==== user text that spells DOT or HTML never becomes DOT, HTML or a link ====
+# A generated corpus of DOT and HTML-label syntax is put in every place user text reaches
+# the DOT source: a Value's label, a parameter's name (its short name in the box and its
+# full name as tooltip), the prefix of a unit's tooltip, a custom op's name (its circle and
+# its layer's title) and the names of a network's inputs. Each drawing is rendered by
+# Graphviz's ``dot`` and by the WebAssembly Graphviz, and must have the same nodes and edges
+# as the same graph with harmless names, no link, and every tooltip as the text written.
+
+
+_ATTACKS = [
+    "URL=<javascript:alert(1)>",
+    'URL="javascript:alert(1)"',
+    "href=<javascript:alert(1)>",
+    'target="_top" href="javascript:alert(1)"',
+    '] v99 [URL="javascript:alert(1)" label="x"',
+    '"; v99 [URL="javascript:alert(1)"]; "',
+    'label=<<TABLE><TR><TD HREF="javascript:alert(1)">x</TD></TR></TABLE>>',
+    "<a href='javascript:alert(1)'>x</a>",
+    '<IMG SRC="x" onerror="alert(1)">',
+    "</TABLE>> URL=<javascript:alert(1)> label=<<TABLE><TR><TD>",
+]
+_SYNTAX = [
+    "<",
+    ">",
+    "<>",
+    '"',
+    "\\",
+    '\\"',
+    "\\N",
+    "\\G",
+    "\\n",
+    "\\l",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    ";",
+    ",",
+    "=",
+    "->",
+    "--",
+    "//",
+    "/*",
+    "#",
+    "&",
+    "&amp;",
+    "&lt;",
+    "<!--",
+    "]]>",
+    "\n",
+    "\r\n",
+    "\u2028",
+    "\x00",
+    "\t",
+]
+
+
+def corpus() -> list[str]:
+    """Every attack alone, as an HTML-like value ``<…>``, and after each piece of syntax."""
+    texts = list(_ATTACKS) + [f"<{a}>" for a in _ATTACKS] + [f"<.{s}.>" for s in _SYNTAX]
+    texts += [f"{s}{a}" for s, a in itertools.product(_SYNTAX, _ATTACKS[:3])]
+    texts += [f"<{s}>{a}" for s, a in itertools.product(_SYNTAX[:12], _ATTACKS[:2])]
+    return texts
+
+
+CORPUS = corpus()
+UNITS = 20  # units per drawing: a drawing of a few hundred nodes renders in about a second
+
+
+def unit_op(name: str) -> Op:
+    return Op(name, lambda z: 1 / (1 + math.exp(-z)), (lambda z, out: out * (1 - out),))
+
+
+def network(texts: list[str]) -> tuple[Value, list[Value]]:
+    """One sigmoid-like unit per text, summed, and its parameters: every place user text
+    goes holds the text."""
+    outs, params = [], []
+    for i, text in enumerate(texts):
+        w = Value(0.5, label=f"{text}.layers.0.neurons.{i}.w.{text}")
+        b = Value(0.1, label=f"{text}.layers.0.neurons.{i}.b")
+        params += [w, b]
+        outs.append(apply(unit_op(text), linear([w], [float(i)], b)))
+        outs[-1].label = text
+    return sum(outs[1:], outs[0]), params
+
+
+def harmless(texts: list[str]) -> list[str]:
+    return [f"t{i}" for i in range(len(texts))]
+
+
+def renderers() -> list[tuple[str, object]]:
+    found = []
+    dot = shutil.which("dot")
+    if dot is not None:
+        found.append(("dot", lambda source: _native(dot, source, "svg", 60)))
+    if wasm_available():
+        found.append(("wasm", lambda source: _wasm(_as_records(source), 60)))
+    return found
+
+
+RENDERERS = renderers()
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def shape(svg: bytes) -> tuple[set[str], list[str]]:
+    """The SVG's node and edge ids, and every problem in it: links, scripts, handlers."""
+    root = ET.fromstring(svg)
+    ids = {
+        g.get("id", "")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") in ("node", "edge")
+    }
+    problems = []
+    for element in root.iter():
+        tag = element.tag.split("}")[-1]
+        if tag in ("script", "foreignObject", "image", "use"):
+            problems.append(f"<{tag}>")
+        for attribute in element.attrib:
+            name = attribute.split("}")[-1]
+            if name in ("href", "target") or name.startswith("on"):
+                problems.append(f"{name}={element.attrib[attribute]!r}")
+    return ids, problems
+
+
+def tooltips(svg: bytes) -> dict[str, str]:
+    """Each node's tooltip (``<a xlink:title>``), by node id."""
+    found = {}
+    for g in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g"):
+        if g.get("class") == "node":
+            for a in g.iter("{http://www.w3.org/2000/svg}a"):
+                found[g.get("id", "")] = a.get(f"{XLINK}title", "")
+    return found
+
+
+@pytest.mark.skipif(not RENDERERS, reason="neither dot nor the WebAssembly Graphviz is here")
+@pytest.mark.parametrize("view", ["values", "neurons"])
+@pytest.mark.parametrize("start", range(0, len(CORPUS), UNITS))
+def test_hostile_text_is_only_text(view: str, start: int) -> None:
+    texts = CORPUS[start : start + UNITS]
+    root, params = network(texts)
+    source = draw_graph(root, view=view, params=params, inputs=texts, max_nodes=10_000).source
+    plain_root, plain_params = network(harmless(texts))
+    plain = draw_graph(
+        plain_root, view=view, params=plain_params, inputs=harmless(texts), max_nodes=10_000
+    ).source
+    for who, run in RENDERERS:
+        ids, problems = shape(run(source))  # type: ignore[operator]
+        plain_ids, _ = shape(run(plain))  # type: ignore[operator]
+        assert problems == [], (who, problems)
+        assert ids == plain_ids, who
+        shown = tooltips(run(source))  # type: ignore[operator]
+        if view == "values":
+            # A parameter's box shows its short name; its tooltip, its full name as written.
+            for i, text in enumerate(texts):
+                full = f"{text}.layers.0.neurons.{i}.w.{text}"
+                assert shown[f"v{4 * i}"] == printable(full, limit=40), (who, text)
+        else:
+            for i, text in enumerate(texts):
+                unit = f"{text}.layers.0.neurons.{i}: {printable(text, 1000)}(Σ 1w+b)"
+                assert shown[f"v{4 * i + 3}"] == printable(unit, limit=120), (who, text)
+
+
+def test_the_corpus_covers_every_piece_of_syntax() -> None:
+    assert len(CORPUS) >= 150
+    for piece in _SYNTAX + _ATTACKS:
+        assert any(piece in text for text in CORPUS)
+
+
+def test_the_issue_label_is_quoted_in_the_source() -> None:
+    """The reported case: a tooltip of the form <…> was written unquoted, read as HTML."""
+    w = Value(0.5, label="<.layers.0.>URL=<javascript:alert(1)>")
+    y = linear([w], [Value(2.0, label="x")], Value(0.1, label="b")).sigmoid()
+    source = draw_graph(y, params=[w]).source
+    assert 'tooltip="<.layers.0.>URL=<javascript:alert(1)>"' in source
+    assert "tooltip=<" not in source

@@ -1,0 +1,341 @@
+"""The operation table: each op's value and derivative, its domain errors, ops from text."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Op, Value, apply, explain, grad, no_grad
+from autograd.core.ops import OPS
+from tests.helpers import bits, grads, sigmoid
+from tests.strategies import ARITH_ERRORS
+
+# -- each op against its analytic value and derivative --
+
+
+UNARY = [
+    # (name, f on Values, value formula, derivative formula, sample points)
+    ("exp", lambda v: v.exp(), math.exp, math.exp, [-2.0, 0.0, 1.5]),
+    ("log", lambda v: v.log(), math.log, lambda x: 1 / x, [0.1, 1.0, 7.0]),
+    ("sqrt", lambda v: v.sqrt(), math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.25, 2.0, 9.0]),
+    ("sin", lambda v: v.sin(), math.sin, math.cos, [-1.0, 0.0, 2.5]),
+    ("cos", lambda v: v.cos(), math.cos, lambda x: -math.sin(x), [-1.0, 0.0, 2.5]),
+    ("tanh", lambda v: v.tanh(), math.tanh, lambda x: 1 - math.tanh(x) ** 2, [-3.0, 0.0, 0.7]),
+    (
+        "sigmoid",
+        lambda v: v.sigmoid(),
+        sigmoid,
+        lambda x: sigmoid(x) * (1 - sigmoid(x)),
+        [-4.0, 0.0, 2.0],
+    ),
+    ("relu", lambda v: v.relu(), lambda x: max(x, 0.0), lambda x: float(x > 0), [-1.0, 0.0, 3.0]),
+    ("neg", lambda v: -v, lambda x: -x, lambda x: -1.0, [-1.0, 2.0]),
+    ("pow3", lambda v: v**3, lambda x: x**3, lambda x: 3 * x**2, [-2.0, 0.5, 1.5]),
+    ("rpow", lambda v: 2**v, lambda x: 2**x, lambda x: 2**x * math.log(2), [-1.0, 0.0, 3.0]),
+    ("rdiv", lambda v: 3 / v, lambda x: 3 / x, lambda x: -3 / x**2, [-2.0, 0.5, 4.0]),
+    ("rsub", lambda v: 2 - v, lambda x: 2 - x, lambda x: -1.0, [1.0]),
+    ("radd", lambda v: 2 + v, lambda x: 2 + x, lambda x: 1.0, [1.0]),
+    ("rmul", lambda v: 2 * v, lambda x: 2 * x, lambda x: 2.0, [1.0]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "f", "value", "deriv", "points"), UNARY, ids=[u[0] for u in UNARY]
+)
+def test_unary_value_and_derivative(name, f, value, deriv, points) -> None:
+    for x in points:
+        y, (dx,) = grads(f, x)
+        assert y == pytest.approx(value(x), rel=1e-12, abs=1e-15), (name, x)
+        assert dx == pytest.approx(deriv(x), rel=1e-12, abs=1e-15), (name, x)
+
+
+BINARY = [
+    ("add", lambda a, b: a + b, lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    ("sub", lambda a, b: a - b, lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    ("mul", lambda a, b: a * b, lambda a, b: a * b, lambda a, b: (b, a)),
+    ("div", lambda a, b: a / b, lambda a, b: a / b, lambda a, b: (1 / b, -a / b**2)),
+    (
+        "pow",
+        lambda a, b: a**b,
+        lambda a, b: a**b,
+        lambda a, b: (b * a ** (b - 1), a**b * math.log(a)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "value", "deriv"), BINARY, ids=[b[0] for b in BINARY])
+def test_binary_value_and_derivatives(name, f, value, deriv) -> None:
+    for a, b in [(1.5, 2.0), (0.3, -1.7), (4.0, 0.5)]:
+        y, (da, db) = grads(f, a, b)
+        assert y == pytest.approx(value(a, b), rel=1e-12)
+        assert (da, db) == pytest.approx(deriv(a, b), rel=1e-12)
+
+
+def test_pow_limits_at_zero_base() -> None:
+    # d/dx x**b at x = 0: 0 for b > 1, 1 for b = 1, inf for 0 < b < 1 (as PyTorch).
+    assert grads(lambda x: x**2, 0.0)[1] == [0.0]
+    assert grads(lambda x: x**1, 0.0)[1] == [1.0]
+    assert grads(lambda x: x**0.5, 0.0)[1] == [math.inf]
+    assert grads(lambda x: x.sqrt(), 0.0)[1] == [math.inf]
+    # d/db 0**b = 0 for b > 0; a negative base with an integer Value exponent: nan.
+    assert grads(lambda a, b: a**b, 0.0, 2.0)[1] == [0.0, 0.0]
+    y, (da, db) = grads(lambda a, b: a**b, -2.0, 3.0)
+    assert (y, da) == (-8.0, 12.0) and math.isnan(db)
+
+
+# -- numerical stability --
+
+
+@pytest.mark.parametrize("x", [-1e6, -745.0, -30.0, -1.0, 0.0, 1.0, 30.0, 745.0, 1e6])
+def test_sigmoid_and_tanh_finite_everywhere(x: float) -> None:
+    s = Value(x).sigmoid()
+    t = Value(x).tanh()
+    s.backward()
+    t.backward()
+    assert 0.0 <= s.data <= 1.0 and math.isfinite(s.grad)
+    assert -1.0 <= t.data <= 1.0 and math.isfinite(t.grad)
+
+
+def test_sigmoid_full_precision_far_left() -> None:
+    # e^-30 / (1 + e^-30) to full relative precision (1 - 1/(1+e^-30) would lose it all)
+    assert Value(-30.0).sigmoid().data == pytest.approx(
+        math.exp(-30) / (1 + math.exp(-30)), rel=1e-15
+    )
+    assert Value(-800.0).sigmoid().data == 0.0
+    assert Value(800.0).sigmoid().data == 1.0
+
+
+@pytest.mark.parametrize(
+    ("f", "error", "pattern"),
+    [
+        (lambda: Value(0.0).log(), ValueError, r"log: log\(0\.0\)"),
+        (lambda: Value(-1.0).log(), ValueError, r"log: log\(-1\.0\)"),
+        (lambda: Value(-4.0).sqrt(), ValueError, r"sqrt: sqrt\(-4\.0\)"),
+        (
+            lambda: Value(-8.0) ** (1 / 3),
+            ValueError,
+            r"negative base -8\.0 to the non-integer power",
+        ),
+        (lambda: Value(-8.0) ** Value(0.5), ValueError, r"negative base -8\.0"),
+        (lambda: (-2.0) ** Value(0.5), ValueError, r"negative base -2\.0"),
+        (lambda: Value(1.0) / 0, ZeroDivisionError, r"division by zero in '/': 1\.0 / 0\.0"),
+        (lambda: 1.0 / Value(0.0), ZeroDivisionError, r"division by zero in '/': 1\.0 / 0\.0"),
+        (lambda: Value(0.0) ** -1, ZeroDivisionError, r"0\.0 \*\* -1\.0"),
+        (lambda: Value(1000.0).exp(), OverflowError, r"exp: exp\(1000\.0\) overflows"),
+        (lambda: Value(10.0) ** 400, OverflowError, r"10\.0 \*\* 400\.0 overflows"),
+        (lambda: Value(math.inf).sin(), ValueError, r"sin: sin\(inf\)"),
+    ],
+)
+def test_domain_errors_name_the_op_and_value(f, error, pattern) -> None:
+    with pytest.raises(error, match=pattern):
+        f()
+
+
+def test_derivatives_that_overflow_are_infinite_like_float_arithmetic() -> None:
+    # The value 1e200 is fine; its slope -1/x² = -1e400 is not a float: -inf, as
+    # 1/Value(tiny) also gives, rather than an error from inside the derivative.
+    y = Value(1e-200) ** -1.0
+    assert y.data == pytest.approx(1e200) and y.local_grads == (-math.inf,)
+    assert (Value(-1e-100) ** -3.0).local_grads == (-math.inf,)
+
+
+def test_relu_of_nan_is_nan_as_in_pytorch() -> None:
+    assert math.isnan(Value(math.nan).relu().data)
+    with no_grad():
+        assert math.isnan(Value(math.nan).relu().data)
+
+
+def test_pow_with_negative_base_and_integer_exponent_is_fine() -> None:
+    assert (Value(-2.0) ** 3).data == -8.0
+    assert (Value(-2.0) ** Value(2.0)).data == 4.0
+
+
+def test_every_code_text_agrees_with_its_rule() -> None:
+    """Each code text, run as compiled code runs it, gives the numbers of the interpreter's
+    rule made from it (which reads comparisons on floats, see `ops._OnFloats`)."""
+    env = {"cos": math.cos, "sin": math.sin, "log": math.log, "inf": math.inf}
+    env["recip"] = lambda a: math.copysign(math.inf, a) if a == 0.0 else 1.0 / a
+    for op in OPS.values():
+        for i, text in enumerate(op.partial_code):
+            for a in (-1.5, -0.0, 0.0, 0.75, 0.3, 0.1, 2.0):
+                args = (a, 0.5, 0.2)[: len(op.partial_code)]
+                try:
+                    out = op.forward(*args)
+                except ARITH_ERRORS:
+                    continue
+                source = text.format(*(f"({x!r})" for x in args), out=f"({out!r})")
+                assert bits(eval(source, env)) == bits(op.partial(i, args, out)), (op.name, a)
+
+
+# ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
+
+
+def test_custom_ops_need_a_formula_per_partial_and_numeric_partials() -> None:
+    with pytest.raises(TypeError, match=r"^Op 'square': 2 partial rule\(s\) but 1 formula"):
+        Op("square", lambda a: a * a, (lambda a, out: 2 * a, lambda a, out: 0.0), ("∂/∂a",))
+    with pytest.raises(TypeError, match=r"^Op 'square': formulas must be strings"):
+        Op("square", lambda a: a * a, (lambda a, out: 2 * a,), (2,))  # type: ignore[arg-type]
+    bare = apply(Op("square", lambda a: a * a, (lambda a, out: 2 * a,)), Value(3.0))
+    assert explain(bare)[1].terms[0].local_text().endswith("= 6.000")  # no formula: the value
+    text = Op("text", lambda a: a, (lambda a, out: "one",), ("∂/∂a = 'one'",))
+    with pytest.raises(TypeError, match=r"^the partial rule 0 of 'text' returned: .* 'one'"):
+        apply(text, Value(1.0))
+    square = Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ("∂(a²)/∂a = 2a",))
+    y = apply(square, Value(3.0))
+    assert "2a" in str(explain(y))
+
+
+# ==== found by mutation testing (issue 15) ====
+# Each of these pins behaviour no test pinned before. Every expected number is worked out
+# with plain math on floats (or by hand), never by the code under test.
+
+
+# -- overflowing derivatives keep the sign of b·a^(b−1) --
+
+
+@pytest.mark.parametrize(
+    ("base", "exponent"),
+    [(-1e-120, -2.0), (1e-120, -2.0), (-1e-100, -3.0), (1e-100, -3.0), (-1e-70, -4.0)],
+)
+def test_overflowing_pow_derivative_has_the_right_sign(base, exponent) -> None:
+    # a^b is a float but b·a^(b−1) overflows; its sign is sign(b)·sign(a)^(b−1).
+    sign = math.copysign(1.0, exponent) * (-1.0 if base < 0 and int(exponent - 1) % 2 else 1.0)
+    y = Value(base) ** exponent
+    assert y.local_grads == (sign * math.inf,)
+    x = Value(base)
+    (dy,) = grad(Value(1.0) * x**exponent, [x])
+    assert dy.data == sign * math.inf
+
+
+def test_relu_of_negative_zero_is_positive_zero() -> None:
+    # "0 if a <= 0": -0.0 becomes +0.0, recording or not, as the table's rule says.
+    with no_grad():
+        off = Value(-0.0).relu()
+    on = Value(-0.0).relu()
+    for y in (on, off, apply(OPS["relu"], Value(-0.0))):
+        assert math.copysign(1.0, y.data) == 1.0
+
+
+# -- found by the re-run on the merged code (ops made from text, abs, Loss.compiles) --
+
+
+def test_an_op_given_only_text_makes_its_partials_and_formulas_from_it() -> None:
+    # x²·y: one rule per operand as code text (slots {0}, {1}) and as notation.
+    op = Op(
+        "x2y",
+        lambda a, b: a * a * b,
+        (),
+        local_rules=("2·{0}·{1}", "{0}²"),
+        partial_code=("2.0 * {0} * {1}", "{0} * {0}"),
+    )
+    assert op.formulas == ("∂x2y(a, b)/∂a = 2·a·b", "∂x2y(a, b)/∂b = a²")
+    x, y = Value(3.0), Value(-0.5)
+    out = apply(op, x, y)
+    out.backward()
+    assert (out.data, x.grad, y.grad) == (-4.5, 2 * 3.0 * -0.5, 3.0 * 3.0)
+    # The rules made from text work on Values too: second derivatives 2y and 2x.
+    dx, dy = grad(out, [x, y], create_graph=True)
+    assert (dx.data, dy.data) == (-3.0, 9.0)
+    assert [d.data for d in grad(dx, [x, y])] == [2 * -0.5, 2 * 3.0]
+    assert [d.data for d in grad(dy, [x, y])] == [2 * 3.0, 0.0]
+    # A text may use the result {out}: e^(2a) has ∂/∂a = 2·out and ∂²/∂a² = 4·out.
+    e2 = Op("e2", lambda a: math.exp(2.0 * a), (), partial_code=("2.0 * {out}",))
+    a = Value(0.5)
+    (d1,) = grad(apply(e2, a), [a], create_graph=True)
+    assert (d1.data, grad(d1, [a])[0].data) == (2.0 * math.exp(1.0), 4.0 * math.exp(1.0))
+    # Rules given as functions are the ones used, even with a text for compiled code.
+    given = (lambda a, out: 2.0 * out,)
+    assert (
+        Op("e2", lambda a: math.exp(2.0 * a), given, partial_code=("2.0 * {out}",)).partials
+        == given
+    )
+
+
+def test_text_partials_call_cos_sin_and_log_on_floats_and_values() -> None:
+    # sin(log a): first derivative cos(log a)/a, second −(sin(log a) + cos(log a))/a².
+    op = Op("sinlog", lambda a: math.sin(math.log(a)), (), partial_code=("cos(log({0})) / {0}",))
+    a = Value(2.0)
+    out = apply(op, a)
+    out.backward()
+    assert a.grad == math.cos(math.log(2.0)) / 2.0
+    (d1,) = grad(out, [a], create_graph=True)
+    (d2,) = grad(d1, [a])
+    expected = -(math.sin(math.log(2.0)) + math.cos(math.log(2.0))) / 4.0
+    assert d2.data == pytest.approx(expected, rel=1e-12)
+    # A one-operand rule in words names its operand x and the result y.
+    three = Op(
+        "e3", lambda a: math.exp(3 * a), (lambda a, out: 3 * out,), shows="e³({0})",
+        local_rules=("3·{out}",),
+    )  # fmt: skip
+    assert three.formulas == ("∂e³(x)/∂x = 3·y",)
+    first = (lambda a, b, c, out: 1.0, lambda a, b, c, out: 0.0, lambda a, b, c, out: 0.0)
+    pick = Op("pick", lambda a, b, c: a, first, local_rules=("1", "0", "0"))
+    assert pick.formulas == tuple(f"∂pick(a, b, c)/∂{s} = {r}" for s, r in zip("abc", "100"))
+
+
+def test_forward_rules_made_from_code_text() -> None:
+    from autograd.core import ops
+
+    relu = ops._float_rule(ops._RELU_CODE)
+    assert [relu(-2.0), relu(0.0), relu(1.5)] == [0.0, 0.0, 1.5]
+    assert math.isnan(relu(math.nan))
+    sigmoid = ops._float_rule(ops._SIGMOID_CODE)
+    assert sigmoid(0.0) == 0.5
+    assert sigmoid(2.0) == 1.0 / (1.0 + math.exp(-2.0))
+    assert sigmoid(-30.0) == math.exp(-30.0) / (1.0 + math.exp(-30.0))
+    sin, cos = ops._trig("sin"), ops._trig("cos")
+    assert (sin(0.5), cos(0.5)) == (math.sin(0.5), math.cos(0.5))
+    assert type(sin(0)) is float
+    for bad in (math.inf, -math.inf):
+        with pytest.raises(ValueError, match=rf"^cos: cos\({bad!r}\) is undefined$"):
+            cos(bad)
+
+
+@pytest.mark.parametrize("x", [0.5, 2.0, -0.5, -2.0, 0.0])
+def test_abs_differentiates_to_the_sign(x: float) -> None:
+    v = Value(x)
+    y = abs(v)
+    y.backward()
+    assert (y.data, v.grad) == (math.fabs(x), (x > 0) - (x < 0))
+
+
+@pytest.mark.parametrize("y", [0.75, 1.25, 0.5, 1.0, 0.875, 1.125])
+def test_margin_sq_counts_the_margin_s_edge_as_outside(y: float) -> None:
+    d, m = 1.0, 0.25  # exact in binary, so y = d ± m is exactly on the edge
+    yv, dv = Value(y), Value(d)
+    out = apply(OPS["margin_sq"], yv, dv, m)
+    out.backward()
+    inside = abs(y - d) < m
+    assert out.data == (0.0 if inside else (y - d) ** 2)
+    assert (yv.grad, dv.grad) == ((0.0, 0.0) if inside else (2 * (y - d), -2 * (y - d)))
+
+
+def test_linear_code_for_a_compensated_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd.core import ops
+
+    # Python >= 3.12's sum() of floats compensates rounding; this branch writes a call to it.
+    monkeypatch.setattr(ops, "_PLAIN_SUM", False)
+    text = ops.LINEAR.forward_text(["w1", "w2", "y1", "y2", "b"])
+    assert text == "sum((w1 * y1, w2 * y2, ), b)"
+    assert eval(text, {"w1": 0.5, "w2": -2.0, "y1": 3.0, "y2": 0.25, "b": 0.125}) == 1.125
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 6])
+def test_a_sum_node_is_written_out_up_to_three_products(n: int) -> None:
+    ws, ys = [f"w{i}" for i in range(1, n + 1)], [f"y{i}" for i in range(1, n + 1)]
+    products = [f"w{i}·y{i}" for i in range(1, n + 1)]
+    shown = products if n <= 3 else [products[0], products[1], "…", products[-1]]
+    assert OPS["Σ"].expression([*ws, *ys, "b"]) == "(" + " + ".join([*shown, "b"]) + ")"
+
+
+def test_formulas_given_are_kept_and_their_count_is_checked() -> None:
+    rule = (lambda a, out: 2 * a,)
+    square = Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a",), local_rules=("2·{0}",))
+    assert square.formulas == ("∂(a²)/∂a = 2a",)
+    with pytest.raises(TypeError) as caught:
+        Op("sq", lambda a: a * a, rule, ("∂(a²)/∂a = 2a", "one too many"))
+    assert str(caught.value) == (
+        "Op 'sq': 1 partial rule(s) but 2 formula(s); give one formula per partial, "
+        "e.g. '∂(a²)/∂a = 2a'"
+    )

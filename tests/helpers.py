@@ -1,0 +1,156 @@
+"""What several test modules share: small graphs, a fake ``dot``, the command line, Chromium.
+
+Fixtures live in ``tests/conftest.py`` (the ``browser`` one among them); the random
+expressions of the property tests, and their plain-float reference, in ``tests/strategies.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value, cli, linear
+
+ROOT = Path(__file__).resolve().parent.parent  # the project: README.md, autograd/, nn/
+
+
+def sigmoid(z: float) -> float:
+    """σ(z) on a float, written out: the number a test expects, not the engine's."""
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def bits(x: float) -> bytes:
+    """The exact float, with every nan alike (the engine never promises a nan's payload)."""
+    return b"nan" if math.isnan(x) else struct.pack("<d", x)
+
+
+def grads(f: Callable[..., Value], *xs: float) -> tuple[float, list[float]]:
+    """f's value and its gradient at xs, through the engine."""
+    vs = [Value(x) for x in xs]
+    out = f(*vs)
+    out.backward()
+    return out.data, [v.grad for v in vs]
+
+
+# -- small graphs --
+
+
+def neuron() -> tuple[Value, Value, Value, Value]:
+    """sigmoid(w·x + b) at w = 0.5, x = 1, b = -0.2, and its three labelled leaves."""
+    w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
+    return (w * x + b).sigmoid(), w, x, b
+
+
+def x_squared_plus_x(at: float = 3.0) -> tuple[Value, Value]:
+    """x*x + x and its x: three uses of one leaf, with contributions 1, x and x."""
+    x = Value(at, label="x")
+    return x * x + x, x
+
+
+def sum_of(n: int) -> Value:
+    """x + x + … + x with n additions: one input feeding every + of a long chain."""
+    x = Value(1.0, label="x")
+    y = x + x
+    for _ in range(n - 1):
+        y = y + x
+    return y
+
+
+# Labels that spell DOT and HTML-like syntax: each once made a javascript: link in the drawing.
+HOSTILE_DOT = (
+    "<.layers.0.>URL=<javascript:alert(1)>",
+    '<a>"] v99 [URL="javascript:alert(2)" label="x"',
+    "</TABLE>> href=<javascript:alert(3)> label=<<TABLE><TR><TD>",
+    "\\N\\G<b>&amp;\u2028<x>",
+)
+
+
+def hostile_network() -> tuple[Value, list[Value]]:
+    """A sigmoid unit per hostile label, summed; the labels name parameters and units (the
+    first weight's label is the reported one, whole: a tooltip of the form <…>)."""
+    outs, params = [], []
+    for i, text in enumerate(HOSTILE_DOT):
+        w = Value(0.5, label=text if i == 0 else f"{text}.layers.0.neurons.{i}.w.{text}")
+        b = Value(0.1, label=f"{text}.layers.0.neurons.{i}.b")
+        params += [w, b]
+        outs.append(linear([w], [float(i + 1)], b).sigmoid())
+        outs[-1].label = text
+    return sum(outs[1:], outs[0]), params
+
+
+# -- Graphviz's dot, real or fake --
+
+HAVE_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+
+
+def fake_dot(directory: Path, script: str) -> None:
+    """A ``dot`` on PATH that runs ``script`` (sh) instead of Graphviz."""
+    directory.mkdir(exist_ok=True)
+    dot = directory / "dot"
+    dot.write_text(f"#!/bin/sh\n{script}\n")
+    dot.chmod(0o755)
+
+
+# fake_dot scripts that exit 0 with garbage (nothing, not SVG, not UTF-8, without end) and
+# the end of the one-line complaint each must give.
+BROKEN_DOTS = [
+    ("cat >/dev/null", "returned nothing for format 'svg'"),
+    (
+        "cat >/dev/null; echo 'Warning: all is well'",
+        "returned something that is not a whole SVG picture",
+    ),
+    ("cat >/dev/null; printf '<svg>\\377\\376</svg>'", "returned SVG that is not UTF-8 (byte 5)"),
+    ("cat >/dev/null; echo '<svg>'; exec yes '<g/>'", "wrote more than 1 MB; gave up"),
+]
+
+
+# -- the autograd command, in this process --
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``autograd ARGV...`` through `autograd.cli.main`: exit status, stdout, stderr."""
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# -- Chromium, for the tests marked ``browser`` (the fixture is in conftest.py) --
+
+# Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.
+FOUND = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = Path(FOUND or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def open_page(
+    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
+) -> tuple[Any, list[str]]:
+    """A new page at ``path``, with every console error, page error, dialog and request
+    that leaves file:// collected (the caller asserts there are none)."""
+    pg = browser.new_page(viewport={"width": width, "height": height})
+    if fake_clock:
+        pg.clock.install()  # timers run only when the test says: autoplay without waiting
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.on(
+        "request",
+        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
+    )
+    pg.goto(path.as_uri())
+    return pg, problems

@@ -1,0 +1,116 @@
+"""Practice without a browser: the questions, the hints for wrong answers, a session of answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import Value, explain
+from autograd.teach.practice import check, classify, practice_session, questions
+from tests.helpers import neuron, sigmoid
+
+
+def test_questions_come_in_backward_order_with_their_answers() -> None:
+    f, *_ = neuron()
+    qs = questions(explain(f))
+    s = sigmoid(0.3)
+    local = s * (1 - s)
+    # n2: its local dσ/dn2 then its gradient; n1, b, x, w: ∂n2/∂n1 = 1 and so on.
+    assert [q.kind for q in qs] == ["local", "grad"] * 5
+    assert [q.answer for q in qs[:2]] == [pytest.approx(local)] * 2
+    answers = {q.symbol: q.answer for q in qs if q.kind == "grad"}
+    assert answers["∂f/∂w"] == pytest.approx(local * 1.0)
+    assert answers["∂f/∂x"] == pytest.approx(local * 0.5)
+    assert answers["∂f/∂b"] == pytest.approx(local)
+
+
+def test_hints_say_which_factor_is_off() -> None:
+    x = Value(0.5, label="x")
+    y = Value(-2.0, label="y")
+    f = (x * y).tanh() * 2.0 + x  # x is used twice; the tanh path has a non-trivial upstream
+    qs = questions(explain(f))
+    q = next(q for q in qs if q.kind == "grad" and q.symbol == "∂f/∂x")
+    t = math.tanh(-1.0)
+    through_tanh = 2.0 * (1 - t * t) * -2.0
+    assert q.answer == pytest.approx(through_tanh + 1.0)
+    assert check(q, through_tanh + 1.0) == (True, "right")
+    assert check(q, (through_tanh + 1.0) * 1.005)[0]  # within 1%
+    assert classify(q, 1.0) == "path"  # only the direct path x → f
+    assert check(q, 1.0)[1] == (
+        "that is one use's contribution only: x has 2 uses, so add its 2 contributions: "
+        "∂f/∂x = ∂f/∂f · ∂(n3 + x)/∂x + ∂f/∂n1 · ∂(x·y)/∂x"
+    )
+    assert classify(q, -(through_tanh + 1.0)) == "sign"
+    assert classify(q, -2.0 + 1.0) == "upstream"  # the local derivatives y and 1 alone
+    upstreams = sum(u for u, _ in q.factors)
+    assert classify(q, upstreams) == "local"  # the upstream gradients alone
+    assert check(q, -1.0)[1] == (
+        "the upstream factor is missing: multiply each local derivative by its upstream "
+        f"gradient (∂f/∂f = 1.000, ∂f/∂n1 = {2.0 * (1 - t * t):.4f})"
+    )
+    assert classify(q, 123.0) == "other"
+    local = next(q for q in qs if q.kind == "local" and q.symbol == "∂tanh(n1)/∂n1")
+    assert local.answer == pytest.approx(1 - t * t)
+    assert check(local, 0.5)[1] == "the local factor is off: the rule is ∂tanh(n1)/∂n1 = 1 − n2²"
+    # The two uses of x are asked as the listing writes them, each saying which use it is.
+    uses = [(q.symbol, q.use) for q in qs if q.kind == "local" and q.name == "x"]
+    assert uses == [
+        ("∂(n3 + x)/∂x", "use 1 of 2, by f = n3 + x"),
+        ("∂(x·y)/∂x", "use 2 of 2, by n1 = x * y"),
+    ]
+
+
+def test_a_forgotten_use_among_several_is_named() -> None:
+    x = Value(3.0, label="x")
+    qs = questions(explain(x * x + x))  # x has 3 uses: contributions 1, 3 and 3
+    q = next(q for q in qs if q.kind == "grad" and q.name == "x")
+    assert q.answer == 2 * 3.0 + 1
+    assert classify(q, 3.0) == "path"  # one use
+    assert classify(q, 4.0) == "some" and classify(q, 6.0) == "some"  # two of the three
+    assert check(q, 4.0)[1].startswith(
+        "that adds only some of the contributions: x has 3 uses, so add all 3: ∂f/∂x = "
+    )
+    assert classify(q, 5.0) == "other"  # no subset of 1, 3, 3 adds up to 5
+
+
+def run_practice(answers: list[str]) -> tuple[str, object]:
+    x = Value(3.0, label="x")
+    f = x * x + x
+    feed = iter(answers)
+    out: list[str] = []
+
+    def read(prompt: str) -> str | None:
+        line = next(feed, None)
+        out.append(f"{prompt}{line}")
+        return line
+
+    score = practice_session(explain(f), read, out.append)
+    return "\n".join(out), score
+
+
+def test_practice_session_accepts_hints_and_reveals() -> None:
+    # n1: local 1, gradient 1; x: locals ∂(n1 + x)/∂x = 1, ∂(x·x)/∂x = 3 (left, right),
+    # gradient 7. The 5th answer, 2 for the right x, is wrong.
+    text, score = run_practice(["1", "1", "1", "3", "2", "3", "?"])
+    assert str(score) == "4 of 6 right first time, 1 after a hint, 1 revealed."
+    assert (
+        "  use 3 of 3, by n1 = x * x, right operand:\n"
+        "  local derivative ∂(x·x)/∂x (right x) = 2\n"
+        "  ✗ not quite: the local factor is off: the rule is ∂(x·x)/∂x (right x) = x." in text
+    )
+    assert (
+        "answer: ∂f/∂x = ∂f/∂f · ∂(n1 + x)/∂x + ∂f/∂n1 · ∂(x·x)/∂x (left x) + ∂f/∂n1 · "
+        "∂(x·x)/∂x (right x) = 1.000 × 1.000 + 1.000 × 3.000 + 1.000 × 3.000" in text
+    )
+    text, score = run_practice(["1", "1", "1", "3", "3", "5", "7"])  # 5: no sum of uses
+    assert "one use's contribution only" not in text and "upstream factor is missing" not in text
+    assert "✗ not quite: check the upstream factor (∂f/∂f = 1.000, ∂f/∂n1 = 1.000" in text
+    assert str(score) == "5 of 6 right first time, 1 after a hint, 0 revealed."
+
+
+def test_practice_session_stops_cleanly_at_the_end_of_input() -> None:
+    text, score = run_practice(["1", "oops"])
+    assert "type a number, or ? to see the answer" in text
+    assert "(no more input: stopping here)" in text
+    assert str(score) == "1 of 1 right first time, 0 after a hint, 0 revealed."
