@@ -103,7 +103,12 @@ def widget_scripts(prefix: str, data: object, files: tuple[str, ...], entry: str
     )
 
 
-def html_page(title: str, body: str, kind: str) -> str:
+# How wide a phone lays out a page: the screen's width, for the widgets (made to fit it).
+FIT_SCREEN = "width=device-width, initial-scale=1"
+
+
+def html_page(title: str, body: str, kind: str, viewport: str = FIT_SCREEN) -> str:
     """A page of its own holding ``body`` (HTML), titled ``title`` (text); ``kind`` is the
-    body's class, which the widget's stylesheet uses for what only its own page sets."""
-    return fill("page.html", title=html.escape(title), body=body, kind=kind)
+    body's class, which the widget's stylesheet uses for what only its own page sets, and
+    ``viewport`` how wide a phone lays the page out (the viewport meta element)."""
+    return fill("page.html", title=html.escape(title), body=body, kind=kind, viewport=viewport)

@@ -135,7 +135,9 @@ def worksheet_html(
         sheets="".join(parts),
         keys="".join(keys),
     )
-    return html_page(f"Worksheet: {sheets[0][0]}", body, "ag-worksheet-page")
+    # Laid out for paper, a sheet is shown on a phone as a desktop page, zoomed out (980 px is
+    # what phones give a page that does not say), not squeezed to the screen's width.
+    return html_page(f"Worksheet: {sheets[0][0]}", body, "ag-worksheet-page", "width=980")
 
 
 def write_worksheet(

@@ -14,6 +14,7 @@ from autograd import Value, explain
 from autograd.pages.assets import fill, html_page, json_for_script, new_prefix, widget_scripts
 from autograd.pages.practice_page import practice_fragment, practice_html
 from autograd.pages.stepper import stepper_fragment, stepper_html
+from autograd.pages.worksheet import worksheet_html
 
 # User text that would end a script, open a comment in it or end a line of JavaScript.
 HOSTILE = "</script><script>pwned=1</script><!-- <script> ]]> \u2028\u2029 & '\""
@@ -96,9 +97,18 @@ def test_an_explanation_of_another_root_names_the_function_refusing_it() -> None
 
 def test_a_template_left_without_a_value_is_an_error_not_a_blank() -> None:
     with pytest.raises(KeyError, match="title"):
-        fill("page.html", body="", kind="k")
+        fill("page.html", body="", kind="k", viewport="width=980")
     page = html_page("<b>", "<p>body</p>", "some-page")
     assert "<title>&lt;b&gt;</title>" in page and '<body class="some-page">' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+
+
+def test_a_phone_fits_the_widgets_to_its_width_and_shows_a_worksheet_as_paper() -> None:
+    x = Value(3.0, label="x")
+    assert 'content="width=device-width, initial-scale=1"' in stepper_html(x * x)
+    assert 'content="width=device-width, initial-scale=1"' in practice_html(x * x)
+    sheet = worksheet_html([("x*x", {"x": 3.0}, x * x)])
+    assert '<meta name="viewport" content="width=980">' in sheet
 
 
 def test_widget_scripts_run_the_code_in_a_scope_of_its_own() -> None:
