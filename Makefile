@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests docs conftest.py
 
-.PHONY: test demo lint bench clean test-torch mutation
+.PHONY: test js demo lint bench clean test-torch mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,plot,bench]'
 	touch $(STAMP)
 
-test: $(STAMP)
+# The pages' JavaScript (autograd/pages/static/): ESLint, then Node's test runner, with the
+# versions package-lock.json pins, installed again only when the lock changes. A machine
+# without npm (a bare laptop) skips them, saying so, and goes on with the Python checks.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+ifeq ($(shell command -v npm && command -v node),)
+js:
+	@echo "npm or node is not on PATH: the JavaScript checks (ESLint, node --test) are skipped"
+else
+js: $(NODE_STAMP)
+	npx eslint --max-warnings 0
+	node --test --test-reporter=spec tests/js/*.test.js
+endif
+
+test: $(STAMP) js
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy
@@ -33,7 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.compiled_step
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis mutants
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install).
 test-torch: $(STAMP)

@@ -1,7 +1,8 @@
 """Make docs/practice.png: the README's practice example in the browser, a hint showing.
 
 Run from the top of the repository: ``.venv/bin/python docs/make_practice_screenshot.py``.
-Needs Graphviz's ``dot`` and Debian's ``/usr/bin/chromium`` (driven by playwright).
+Needs Debian's ``/usr/bin/chromium`` (driven by playwright); the page's graph is SVG, which
+renders without Graphviz's ``dot`` too (`autograd.pages.render`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
 * docs/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
 
 Run from the top of the repository: ``.venv/bin/python docs/make_stepper_screenshot.py``.
-Needs Graphviz's ``dot`` and Debian's ``/usr/bin/chromium`` (driven by playwright).
+Needs Debian's ``/usr/bin/chromium`` (driven by playwright), and Graphviz's ``dot`` for the
+neuron view's PNG (the stepper's SVG renders without it: `autograd.pages.render`).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
 from autograd.core.notation import delimited, gradient, num
+from autograd.pages.assets import asset, fill, html_page
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, render
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.expr import Expression, ExpressionError
@@ -51,34 +52,10 @@ def random_values(
     )
 
 
-_CSS = """
-body { font: 14px/1.45 system-ui, "Segoe UI", Helvetica, Arial, sans-serif; color: #111;
-       margin: 24px; }
-h1 { font-size: 19px; margin: 0 0 4px; }
-h2 { font-size: 16px; margin: 18px 0 6px; }
-code { font: 14px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-.graph svg { max-width: 100%; height: auto; max-height: 9cm; }
-table { border-collapse: collapse; margin-top: 6px; }
-th, td { border: 1px solid #999; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #eee; }
-.box { display: inline-block; min-width: 7em; height: 1.5em; border: 1.5px solid #333;
-       vertical-align: middle; margin: 2px 0; }
-.filled { display: inline-block; min-width: 7em; font-weight: 600; }
-.local { display: block; white-space: nowrap; }
-.name { margin: 2px 0 10px; color: #333; }
-.key h1::after { content: " — answer key"; }
-.noprint { color: #555; }
-@media print {
-  body { margin: 0; }
-  .noprint { display: none; }
-  .sheet + .sheet, .key { break-before: page; page-break-before: always; }
-  .key table, .sheet table { break-inside: avoid; }
-}
-"""
-
-
-def _rows(ex: Explanation, key: bool) -> str:
-    """One table row per step: the node, its value, its local derivatives and its gradient."""
+def _table(ex: Explanation, key: bool) -> str:
+    """One table row per step: the node, its value, its local derivatives and its gradient;
+    on the sheet a blank box for each number to work out, in the key the working."""
+    box = fill("worksheet.html", "box")
     rows = []
     for step in ex:
         name = delimited(step.name)
@@ -86,52 +63,50 @@ def _rows(ex: Explanation, key: bool) -> str:
         locals_ = []
         for t in step.terms:
             worked = t.local_text().removeprefix(f"{t.symbol} = ")  # the symbol is said before it
-            cell = f"<span class='filled'>{html.escape(worked)}</span>"
-            locals_.append(
-                f"<span class='local'>{html.escape(t.symbol)} = "
-                f"{cell if key else '<span class=box></span>'}</span>"
-            )
-        if step.terms:
-            grad = (
-                f"<span class='filled'>{html.escape(step.arithmetic().removeprefix('= '))}</span>"
-                if key
-                else "<span class=box></span>"
-            )
-        else:
+            cell = fill("worksheet.html", "filled", text=html.escape(worked)) if key else box
+            locals_.append(fill("worksheet.html", "local", symbol=html.escape(t.symbol), cell=cell))
+        if not step.terms:
             grad = "1 (given: backward starts here)"
+        elif key:
+            worked = step.arithmetic().removeprefix("= ")
+            grad = fill("worksheet.html", "filled", text=html.escape(worked))
+        else:
+            grad = box
         rows.append(
-            f"<tr><td><code>{html.escape(node)}</code></td><td>{num(step.data)}</td>"
-            f"<td>{''.join(locals_) or '—'}</td>"
-            f"<td><code>{html.escape(step.symbol)}</code> = {grad}</td></tr>"
+            fill(
+                "worksheet.html",
+                "row",
+                node=html.escape(node),
+                value=num(step.data),
+                locals="".join(locals_) or "—",
+                symbol=html.escape(step.symbol),
+                gradient=grad,
+            )
         )
-    return (
-        "<table><tr><th>node</th><th>value</th><th>local derivatives</th>"
-        "<th>gradient</th></tr>" + "".join(rows) + "</table>"
-    )
+    return fill("worksheet.html", "table", rows="".join(rows))
+
+
+def _heading(number: int, title: str, ex: Explanation) -> str:
+    output = html.escape(ex.names[ex.root])
+    return fill("worksheet.html", "heading", number=number, output=output, title=html.escape(title))
 
 
 def _sheet(number: int, title: str, values: Mapping[str, float], ex: Explanation, svg: str) -> str:
-    given = ", ".join(f"{k} = {v:g}" for k, v in values.items())
-    out = ex.names[ex.root]
-    return (
-        f"<section class='sheet' id='sheet-{number}'>"
-        f"<h1>Worksheet {number}: <code>{html.escape(out)} = {html.escape(title)}</code></h1>"
-        f"<p class='name'>Name: ______________________ &nbsp; Values: {html.escape(given)}</p>"
-        "<p>The graph shows every value of the forward pass. Fill in each local derivative "
-        f"and each gradient {html.escape(gradient(out, 'v'))}, from the output back to the "
-        "inputs (row by row: each gradient is the upstream gradient times the local "
-        "derivative, summed over the node's uses).</p>"
-        f"<div class='graph'>{svg}</div>{_rows(ex, key=False)}</section>"
+    return fill(
+        "worksheet.html",
+        "sheet",
+        number=number,
+        heading=_heading(number, title, ex),
+        given=html.escape(", ".join(f"{k} = {v:g}" for k, v in values.items())),
+        gradient=html.escape(gradient(ex.names[ex.root], "v")),
+        svg=svg,
+        table=_table(ex, key=False),
     )
 
 
 def _key(number: int, title: str, ex: Explanation) -> str:
-    out = ex.names[ex.root]
-    return (
-        f"<section class='key' id='key-{number}'>"
-        f"<h1>Worksheet {number}: <code>{html.escape(out)} = {html.escape(title)}</code></h1>"
-        f"{_rows(ex, key=True)}</section>"
-    )
+    heading = _heading(number, title, ex)
+    return fill("worksheet.html", "key", number=number, heading=heading, table=_table(ex, key=True))
 
 
 def worksheet_html(
@@ -140,7 +115,8 @@ def worksheet_html(
 ) -> str:
     """The page for ``sheets`` of (title, values, root); answer keys after all the sheets.
 
-    Needs Graphviz's ``dot`` to draw each graph (`autograd.pages.draw.render`).
+    Each graph is drawn as SVG by Graphviz, its ``dot`` program or, without it, the
+    WebAssembly Graphviz that pip installs (`autograd.pages.draw.render`).
     """
     if not sheets:
         raise ValueError("worksheet_html: no sheets")
@@ -152,13 +128,16 @@ def worksheet_html(
         svg = svg[svg.index("<svg") :]
         parts.append(_sheet(i, title, values, ex, svg))
         keys.append(_key(i, title, ex))
-    title = html.escape(sheets[0][0])
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Worksheet: {title}</title><style>{_CSS}</style></head><body>"
-        "<p class='noprint'>Print this page: each sheet, then each answer key, starts on a "
-        "page of its own.</p>" + "".join(parts) + "".join(keys) + "</body></html>\n"
+    body = fill(
+        "worksheet.html",
+        "worksheet",
+        css=asset("worksheet.css"),
+        sheets="".join(parts),
+        keys="".join(keys),
     )
+    # Laid out for paper, a sheet is shown on a phone as a desktop page, zoomed out (980 px is
+    # what phones give a page that does not say), not squeezed to the screen's width.
+    return html_page(f"Worksheet: {sheets[0][0]}", body, "ag-worksheet-page", "width=980")
 
 
 def write_worksheet(

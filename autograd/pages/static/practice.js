@@ -1,0 +1,109 @@
+// The practice page in the browser (autograd.pages.practice_page), after practice-logic.js.
+// Everything is looked up inside the widget's own element (`root`), never the document, so
+// several practice widgets share a page or a notebook.
+/* global readAnswer, judge, promptText, scoreText */
+/* exported agPractice */
+
+function agPractice(root) {
+  "use strict";
+  var P = root.getAttribute("data-prefix");
+  var data = JSON.parse(document.getElementById(P + "data").textContent);
+  var qs = data.questions, at = 0, tries = 0;
+  var score = { first: 0, second: 0, revealed: 0 };
+  function part(name) { return root.querySelector("[data-part='" + name + "']"); }
+  (function () {
+    var svg = part("graph").querySelector("svg");
+    if (svg && svg.viewBox.baseVal) {
+      // 3/4 of the natural size keeps the boxes' 16 px text at 12 px, the smallest at 11.
+      svg.style.minWidth = svg.viewBox.baseVal.width * 4 / 3 * 0.75 + "px";
+    }
+  })();
+  function node(id) { return root.querySelector("[id='" + P + id + "']"); }
+  var grads = {};
+  root.querySelectorAll("g.node").forEach(function (g) {
+    g.querySelectorAll("text").forEach(function (t) {
+      if (t.textContent.indexOf("grad ") === 0) grads[g.id] = t;
+    });
+  });
+  function showGrad(id, text) {
+    var t = grads[P + id];
+    if (!t) return;
+    t.textContent = text;
+    t.classList.add("grad-known");
+    t.classList.remove("grad-hidden");
+  }
+  function feedback(text, cls) {
+    var f = part("feedback");
+    f.textContent = text;
+    f.className = "feedback " + cls;
+  }
+  function render() {
+    root.querySelectorAll(".current, .upstream").forEach(function (el) {
+      el.classList.remove("current"); el.classList.remove("upstream");
+    });
+    var input = part("answer");
+    if (at >= qs.length) {
+      part("headline").textContent = "All done: every gradient is found.";
+      part("prompt").textContent = "";
+      input.disabled = true; part("check").disabled = true; part("reveal").disabled = true;
+    } else {
+      var q = qs[at];
+      var n = node(q.node);
+      if (n) {
+        n.classList.add("current");
+        var box = part("graph"), r = n.getBoundingClientRect(), v = box.getBoundingClientRect();
+        if (r.left < v.left || r.right > v.right) {
+          box.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
+        }
+        if (r.top < v.top || r.bottom > v.bottom) {
+          box.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
+        }
+      }
+      q.upstream.forEach(function (id) { var u = node(id); if (u) u.classList.add("upstream"); });
+      part("headline").textContent = q.headline;
+      part("prompt").textContent = promptText(q);
+      input.disabled = false; part("check").disabled = false; part("reveal").disabled = false;
+    }
+    part("score").textContent = scoreText(score, at, qs.length);
+    root.setAttribute("data-question", String(at));
+  }
+  function advance(how, text, cls) {
+    var q = qs[at];
+    score[how] += 1;
+    if (q.kind === "grad") showGrad(q.node, q.grad_text);
+    feedback(text, cls);
+    at += 1; tries = 0;
+    part("answer").value = "";
+    render();
+  }
+  function reveal() {
+    // Said after the next question is asked: so it says which one it answers.
+    if (at < qs.length) {
+      advance("revealed", "The answer to the last one: " + qs[at].working, "shown");
+    }
+  }
+  function submit() {
+    if (at >= qs.length) return;
+    var typed = readAnswer(part("answer").value);
+    if (typed === null) {
+      feedback("Type a number (or ? to see the answer).", "wrong"); return;
+    }
+    if (typed.reveal) { reveal(); return; }
+    tries += 1;
+    var said = judge(qs[at], typed.value, tries, data);
+    if (said.how) {
+      advance(said.how, said.text, said.cls);
+    } else {
+      feedback(said.text, said.cls);
+      part("answer").select();
+    }
+  }
+  part("check").addEventListener("click", submit);
+  part("reveal").addEventListener("click", reveal);
+  root.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.key === "Enter") { submit(); ev.preventDefault(); }
+  });
+  showGrad(data.start, data.start_text);
+  render();
+}

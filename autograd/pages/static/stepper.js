@@ -1,0 +1,239 @@
+// The stepper in the browser (autograd.pages.stepper), after stepper-logic.js. It only ever
+// looks inside its own element (and up its own prefixed ids), so any number of steppers
+// share a page or a notebook.
+/* global panelText, knownNodes, firstSteps, clampStep, stepperKey, clampScale, fitScale,
+   isBadGrad, clickedNode */
+/* exported agStepper */
+
+function agStepper(root) {
+  "use strict";
+  if (!root || root.getAttribute("data-ready")) return;
+  root.setAttribute("data-ready", "1");
+  var P = root.getAttribute("data-prefix");
+  var data = JSON.parse(document.getElementById(P + "data").textContent);
+  var steps = data.steps, M = steps.length, current = -1, scale = 1, timer = null;
+  var tallest = 0;
+  function q(cls) { return root.querySelector("." + cls); }
+  function el(id) { return document.getElementById(P + id); }
+  function set(cls, text) { q(cls).textContent = text; }
+  var view = q("ag-view"), svg = view.querySelector("svg");
+  var prevB = q("ag-prev"), nextB = q("ag-next"), playB = q("ag-play");
+  var slider = q("ag-slider"), live = q("ag-live"), nudgeBox = q("ag-nudge-box");
+  var wrong = data.mistake;
+  var grads = {}, stepOf = firstSteps(steps);
+  data.nodes.forEach(function (id) {
+    var g = el(id);
+    if (!g) return;
+    var texts = g.querySelectorAll("text"), found = null;
+    for (var i = 0; i < texts.length; i++) {
+      if (texts[i].textContent.indexOf("grad ") === 0) found = texts[i];
+    }
+    if (found) {
+      grads[id] = { el: found, full: found.textContent,
+                    bad: isBadGrad(found.textContent),
+                    cells: g.querySelectorAll('polygon[fill="#f8c4c4"]') };
+    }
+  });
+
+  // The graph at its natural size (Graphviz's points are 4/3 CSS px), zoomed by `scale`.
+  var box = svg.viewBox.baseVal, naturalW = box.width * 4 / 3, naturalH = box.height * 4 / 3;
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  function zoomTo(s, cx, cy) {
+    s = clampScale(s);
+    var r = view.getBoundingClientRect();
+    if (cx === undefined) {
+      cx = r.left + view.clientWidth / 2;
+      cy = r.top + view.clientHeight / 2;
+    }
+    var x = view.scrollLeft + cx - r.left, y = view.scrollTop + cy - r.top, k = s / scale;
+    scale = s;
+    svg.style.width = naturalW * s + "px";
+    svg.style.height = naturalH * s + "px";
+    view.scrollLeft = x * k - (cx - r.left);
+    view.scrollTop = y * k - (cy - r.top);
+    set("ag-scale", Math.round(s * 100) + "%");
+  }
+  function fit() {
+    zoomTo(fitScale(view.clientWidth, view.clientHeight, window.innerHeight, naturalW, naturalH));
+  }
+  // The current node is scrolled into the view, within the graph's box only (never the page).
+  function reveal(g) {
+    if (!g) return;
+    var r = g.getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16;
+    if (r.left < v.left + m || r.right > v.right - m) {
+      view.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
+    }
+    if (r.top < v.top + m || r.bottom > v.bottom - m) {
+      view.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
+    }
+  }
+
+  function render() {
+    ["current", "active", "upstream"].forEach(function (cls) {
+      root.querySelectorAll("." + cls).forEach(function (e) { e.classList.remove(cls); });
+    });
+    var known = knownNodes(steps, current);
+    Object.keys(grads).forEach(function (id) {
+      var g = grads[id], seen = !!known[id];
+      g.el.textContent = seen ? g.full : "grad ?";
+      g.el.classList.toggle("grad-known", seen && !g.bad);
+      g.el.classList.toggle("grad-bad", seen && g.bad);
+      g.el.classList.toggle("grad-hidden", !seen);
+      g.cells.forEach(function (c) { c.classList.toggle("ag-unseen", !seen); });
+    });
+    var text = panelText(data, current), node = null;
+    if (current >= 0) {
+      var s = steps[current];
+      node = el(s.node);
+      if (node) node.classList.add("current");
+      s.edges.forEach(function (id) { var e = el(id); if (e) e.classList.add("active"); });
+      s.upstream.forEach(function (id) { var u = el(id); if (u) u.classList.add("upstream"); });
+    }
+    set("ag-note", text.note);
+    set("ag-math", text.math);
+    set("ag-nudge", text.nudge);
+    if (wrong) {
+      set("ag-mistake-step", text.mistakeStep);
+      set("ag-mistake-why", text.mistakeWhy);
+    }
+    reveal(node);
+    set("ag-counter", text.counter);
+    set("ag-headline", text.headline);
+    live.textContent = text.counter + ": " + text.headline;
+    prevB.disabled = current < 0;
+    nextB.disabled = current >= M - 1;
+    slider.value = String(current + 1);
+    slider.setAttribute("aria-valuetext", text.counter);
+    root.setAttribute("data-step", String(current));
+    // A page's panel keeps the height of the tallest step seen so far, so that the graph
+    // below it moves down a few times at most instead of jumping at every step (the
+    // forward pass, a listing of every node, does not count: it may take what it needs).
+    if (root.classList.contains("ag-page")) {
+      var panel = q("ag-panel");
+      panel.style.minHeight = "";
+      if (current >= 0) {
+        tallest = Math.max(tallest, panel.scrollHeight);
+        panel.style.minHeight = Math.min(tallest, window.innerHeight * 0.6) + "px";
+      }
+    }
+  }
+  function goTo(to) {
+    to = clampStep(to, M);
+    if (to !== current) { current = to; render(); }
+  }
+  function stop() {
+    if (timer === null) return;
+    clearInterval(timer);
+    timer = null;
+    playB.textContent = "\u25B6 Play";
+    playB.setAttribute("aria-pressed", "false");
+  }
+  function play() {
+    if (timer !== null) { stop(); return; }
+    if (current >= M - 1) goTo(-1);
+    timer = setInterval(function () { if (current >= M - 1) stop(); else goTo(current + 1); },
+                        1200);
+    playB.textContent = "\u275A\u275A Pause";
+    playB.setAttribute("aria-pressed", "true");
+  }
+  function user(to) { stop(); goTo(to); }
+
+  nextB.addEventListener("click", function () { user(current + 1); });
+  prevB.addEventListener("click", function () { user(current - 1); });
+  playB.addEventListener("click", play);
+  slider.addEventListener("input", function () { user(Number(slider.value) - 1); });
+  q("ag-in").addEventListener("click", function () { zoomTo(scale * 1.25); });
+  q("ag-out").addEventListener("click", function () { zoomTo(scale / 1.25); });
+  q("ag-fit").addEventListener("click", fit);
+  function showNudge() { root.classList.toggle("ag-hide-nudge", !nudgeBox.checked); }
+  nudgeBox.addEventListener("change", showNudge);
+  showNudge();
+
+  // Keys act only for the stepper that has the focus, or else the one under the pointer,
+  // and never while the user types (a text field, a notebook's cell editor).
+  var hovered = false;
+  root.addEventListener("pointerenter", function () { hovered = true; });
+  root.addEventListener("pointerleave", function () { hovered = false; });
+  function typing(t) {
+    if (!t || t === slider || t === nudgeBox) return false;
+    var tag = t.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!t.isContentEditable;
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) return;
+    var active = document.activeElement;
+    var owner = active && active.closest ? active.closest(".ag-stepper") : null;
+    if (owner ? owner !== root : !hovered) return;
+    if (typing(ev.target)) return;
+    var key = ev.key;
+    var pressable = ev.target.tagName === "BUTTON" || ev.target === nudgeBox;
+    if (pressable && (key === " " || key === "Enter")) return;
+    var action = stepperKey(key, ev.shiftKey);
+    if (action === null) return;
+    if (action === "next") user(current + 1);
+    else if (action === "prev") user(current - 1);
+    else if (action === "first") user(-1);
+    else if (action === "last") user(M - 1);
+    else if (action === "zoom in") zoomTo(scale * 1.25);
+    else zoomTo(scale / 1.25);
+    ev.preventDefault();
+  });
+
+  // Pan by dragging (mouse or one finger), zoom by pinching or by Ctrl + wheel (which is
+  // also what a trackpad pinch sends); a plain wheel scrolls, as everywhere else.
+  view.addEventListener("wheel", function (ev) {
+    if (!ev.ctrlKey && !ev.metaKey) return;
+    ev.preventDefault();
+    zoomTo(scale * Math.exp(-ev.deltaY * 0.002), ev.clientX, ev.clientY);
+  }, { passive: false });
+  var pointers = {}, pinch = null, dragged = false;
+  function spread() {
+    var ids = Object.keys(pointers), a = pointers[ids[0]], b = pointers[ids[1]];
+    return { d: Math.hypot(a.x - b.x, a.y - b.y), x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  }
+  view.addEventListener("pointerdown", function (ev) {
+    if (ev.pointerType === "mouse" && ev.button !== 0) return;
+    pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+    dragged = false;
+    if (Object.keys(pointers).length === 2) pinch = { d: spread().d, s: scale };
+  });
+  view.addEventListener("pointermove", function (ev) {
+    var p = pointers[ev.pointerId];
+    if (!p) return;
+    var dx = ev.clientX - p.x, dy = ev.clientY - p.y;
+    if (pinch) {
+      p.x = ev.clientX; p.y = ev.clientY;
+      var now = spread();
+      if (pinch.d > 0) zoomTo(pinch.s * now.d / pinch.d, now.x, now.y);
+      dragged = true;
+      return;
+    }
+    if (!dragged && Math.abs(dx) + Math.abs(dy) < 5) return;
+    if (!dragged) { dragged = true; view.classList.add("ag-dragging"); }
+    view.scrollLeft -= dx;
+    view.scrollTop -= dy;
+    p.x = ev.clientX; p.y = ev.clientY;
+  });
+  function lift(ev) {
+    delete pointers[ev.pointerId];
+    if (Object.keys(pointers).length < 2) pinch = null;
+    view.classList.remove("ag-dragging");
+  }
+  view.addEventListener("pointerup", lift);
+  view.addEventListener("pointercancel", lift);
+  view.addEventListener("click", function (ev) {
+    if (dragged) { dragged = false; return; }
+    var g = ev.target.closest ? ev.target.closest("g.node") : null;
+    var id = g ? clickedNode(g.id, P) : null;
+    if (id !== null && id in stepOf) { root.focus({ preventScroll: true }); user(stepOf[id]); }
+  });
+
+  zoomTo(1);
+  render();
+  // A page of its own has one stepper: it takes the keys from the start (a presenter's
+  // clicker, a keyboard user) without a click or the pointer over it first.
+  if (root.classList.contains("ag-page") && document.activeElement === document.body) {
+    root.focus({ preventScroll: true });
+  }
+}
