@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import gc
+import inspect
+import linecache
 import math
 import re
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from hypothesis import strategies as st
 
 from autograd import Op, Value, apply, compile, linear
 from autograd.core.compiler import ShapeError, same_shape
+from autograd.core.ops import fill
 from tests.helpers import bits
 from tests.strategies import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
 
@@ -353,3 +358,70 @@ def test_compile_refuses_a_lone_value_for_a_list() -> None:
     ):
         compile(x * x, x, [])  # type: ignore[arg-type]
     assert compile(x * x, [x], []).__call__([3.0], [])[1] == [6.0]
+
+
+# ==== generated code is debuggable (issue 20) ====
+
+
+def test_a_traceback_through_generated_code_shows_the_line() -> None:
+    x = Value(2.0, label="x")
+    step = compile(x.log() * x, [x])
+    with pytest.raises(ValueError, match=r"log\(-1.0\)") as caught:
+        step([-1.0])
+    frames = traceback.extract_tb(caught.value.__traceback__)
+    generated = next(f for f in frames if f.filename == step.filename)
+    assert (generated.name, generated.line) == ("step", "n1 = _log(p0)")
+
+
+def test_inspect_reads_the_source_and_it_lives_as_long_as_the_compiled_object() -> None:
+    x = Value(0.5, label="x")
+    step = compile((x * x).sigmoid(), [x])
+    # step_source is the function with its header comment (which names the params).
+    assert step.step_source == inspect.getcomments(step._step) + inspect.getsource(step._step)
+    assert step.filename != compile(x * 2.0, [x]).filename  # one name per compiled graph
+    name = step.filename
+    first = step._step.__code__.co_firstlineno
+    assert linecache.getline(name, first) == "def step(params, inputs, seed):\n"
+    del step
+    gc.collect()
+    assert name not in linecache.cache  # no source kept for code no one can run
+
+
+# ==== wide nodes (issue 26, item 3) ====
+
+
+def test_a_sigmoid_unit_with_5000_inputs_compiles_and_matches_backward() -> None:
+    n = 5000  # a + chain this long is past what Python's compiler can nest
+    ws = [Value(0.001 * (i % 13) - 0.005) for i in range(n)]
+    xs = [Value(1.0 + (i % 5)) for i in range(n)]
+    b = Value(0.25)
+    y = linear(ws, xs, b).sigmoid()
+    step = compile(y, [*ws, b], xs)
+    y.backward()
+    value, grads = step([w.data for w in [*ws, b]], [x.data for x in xs])
+    assert value == y.data
+    assert grads == [w.grad for w in [*ws, b]]
+
+
+def _source_size(n: int) -> int:
+    op = Op("wide", lambda *a: sum(a), tuple((lambda *a: 2.0) for _ in range(n)))
+    xs = [Value(float(i)) for i in range(n)]
+    y = apply(op, *xs)
+    step = compile(y, xs)
+    y.backward()
+    assert step([x.data for x in xs]) == (y.data, [x.grad for x in xs])
+    return len(step.source)
+
+
+def test_a_wide_custom_ops_source_grows_linearly() -> None:
+    # Each partial call once named all operands: 300 operands gave 1.6 MB of source.
+    small, large = _source_size(100), _source_size(1000)
+    assert large < 12 * small
+    assert large < 500_000
+
+
+def test_fill_is_format_for_the_templates_rules_use() -> None:
+    operands = [f"x{i}" for i in range(12)]
+    for template in ("{0}·{11}", "1 − {out}²", "{{{3}}}", "({1} if {0} > 0 else {out})", "2"):
+        assert fill(template, operands, "y") == template.format(*operands, out="y")
+    assert fill("{0:>4}", ["a"], "y") == "   a"  # a format spec: str.format's own reading

@@ -79,3 +79,65 @@ def test_a_write_removes_temporaries_a_killed_writer_left(tmp_path: Path) -> Non
         ".other.json.abcd1234.tmp",
         "model.json",
     ]
+
+
+# ==== no umask race (issue 20) ====
+
+
+def test_new_and_existing_files_get_their_modes_without_touching_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = os.umask(0o027)
+    try:
+
+        def refuse(mask: int) -> int:
+            raise AssertionError("write_atomically set the umask")
+
+        monkeypatch.setattr(os, "umask", refuse)
+        new = tmp_path / "new.txt"
+        write_atomically(new, b"a")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~0o027
+        private = tmp_path / "private.txt"
+        private.write_bytes(b"old")
+        private.chmod(0o600)
+        write_atomically(private, b"new")
+        assert (stat.S_IMODE(private.stat().st_mode), private.read_bytes()) == (0o600, b"new")
+        monkeypatch.undo()
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "private.txt"]
+
+
+# ==== long names, owners kept (issue 26, item 9) ====
+
+
+def test_the_longest_legal_file_name_can_be_written_and_rewritten(tmp_path: Path) -> None:
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")
+    path = tmp_path / ("m" * (longest - 5) + ".json")
+    write_atomically(path, b"first")
+    write_atomically(path, b"second")
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert path.read_bytes() == b"second"
+
+
+def test_an_old_temporary_file_of_a_long_name_is_cleaned_up(tmp_path: Path) -> None:
+    longest = os.pathconf(tmp_path, "PC_NAME_MAX")
+    path = tmp_path / ("m" * (longest - 5) + ".json")
+    write_atomically(path, b"first")
+    stale = tmp_path / f".{path.name[: longest - 14]}.abcd1234.tmp"
+    stale.write_bytes(b"left by a killed writer")
+    os.utime(stale, (0, 0))
+    write_atomically(path, b"second")
+    assert not stale.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_root_writing_over_a_users_file_leaves_it_theirs(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_bytes(b"old")
+    os.chown(path, 1234, 5678)
+    path.chmod(0o640)
+    write_atomically(path, b"new")
+    st = path.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (1234, 5678, 0o640)
+    assert path.read_bytes() == b"new"

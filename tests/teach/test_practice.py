@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from autograd import Value, explain
-from autograd.teach.practice import check, classify, practice_session, questions
+from autograd.teach.practice import (
+    ATOL,
+    HINTS,
+    MAX_USES_TRIED,
+    RTOL,
+    Question,
+    check,
+    classify,
+    practice_session,
+    questions,
+)
 from tests.helpers import neuron, sigmoid
 
 
@@ -114,3 +127,35 @@ def test_practice_session_stops_cleanly_at_the_end_of_input() -> None:
     assert "type a number, or ? to see the answer" in text
     assert "(no more input: stopping here)" in text
     assert str(score) == "1 of 1 right first time, 0 after a hint, 0 revealed."
+
+
+# ==== one table of cases for both classifiers (issue 20) ====
+
+
+TABLE = json.loads(
+    (Path(__file__).parent.parent / "data" / "practice_cases.json").read_text(encoding="utf-8")
+)
+
+
+def question(q: dict[str, Any]) -> Question:
+    # float() reads the page's spelling of inf and nan ("Infinity", "-Infinity", "NaN").
+    factors = tuple((float(u), float(d)) for u, d in q["factors"])
+    return Question(1, q["kind"], "∂f/∂x", float(q["answer"]), "the rule", factors)
+
+
+@pytest.mark.parametrize("case", TABLE["cases"], ids=lambda c: c["why"])
+def test_python_classifies_each_case_of_the_table(case: dict[str, Any]) -> None:
+    assert classify(question(case["question"]), float(case["typed"])) == case["expect"]
+
+
+def test_the_table_uses_the_real_tolerances() -> None:
+    # The Node test takes them from the table: they must be the ones pages are given.
+    assert TABLE["tolerance"] == {"rtol": RTOL, "atol": ATOL, "max_uses": MAX_USES_TRIED}
+
+
+def test_the_table_reaches_every_outcome_for_both_kinds_of_question() -> None:
+    seen = {(c["question"]["kind"], c["expect"]) for c in TABLE["cases"]}
+    assert {e for k, e in seen if k == "grad"} == {"right", *HINTS}
+    assert {e for k, e in seen if k == "local"} == {"right", "sign", "local"}
+    spelled = json.dumps(TABLE["cases"])
+    assert all(f'"{s}"' in spelled for s in ("Infinity", "-Infinity", "NaN"))
