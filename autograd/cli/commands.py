@@ -324,7 +324,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 1
     except graphviz.ExecutableNotFound:
         print(
-            "autograd: error: the Graphviz program 'dot' is needed to render graphs; "
+            "autograd: error: this needs the Graphviz program 'dot', which was not found; "
             "install it (apt install graphviz, brew install graphviz)",
             file=sys.stderr,
         )
