@@ -26,7 +26,13 @@ product's magnitude, and the returned gradients are accumulated from 0.0 as
 
 Safety: the source holds only names the compiler made (``p0``, ``i0``, ``n3``,
 ``gn3``, ``_sigmoid``, ``_f4``...), the op table's few function names (``exp``,
-``log``, ``sin``, ``cos``) and numbers it formatted itself. Labels appear only
+``log``, ``sin``, ``cos``, ``recip``), numbers it formatted itself, and the code
+texts of the ops. A custom `Op`'s ``code`` and ``partial_code`` are Python written by
+whoever made the op, pasted in as they are and run like its functions: make ops only
+from code you trust, never from a file or a learner's input. They are checked against
+the op's ``forward`` and partial rules at the numbers of its first few nodes, and
+compiling refuses (ValueError, one line) where they disagree, since the compiled
+results would then differ from ``backward()``. Labels appear only
 in comments: a plain name (letters, digits, ``_`` and ``.``) as it is, anything
 else through ``ascii()``, so no label can end a comment line; a custom op's
 name is never used, and its formula text is escaped unless printable.
@@ -290,9 +296,13 @@ def compile(
 
     forward: list[str] = []
     shape: list[str] = []
+    checked: dict[int, int] = {}  # id(custom op) -> nodes whose code texts were checked
     for v in interior:
         op = v._op
         assert op is not None
+        if id(op) not in _TABLE_OPS and op is not LINEAR and checked.get(id(op), 0) < _CHECKS:
+            checked[id(op)] = checked.get(id(op), 0) + 1
+            _check_code(op, v, namespace)
         slots = [slot(x) for x in v.operands]
         text = op.forward_text(slots)
         if text is None:
@@ -385,6 +395,40 @@ def compile(
     x_graded = [names[id(v)] for v in inputs if id(v) in wanted]
     source = _source(output, params, inputs, names, forward, backward, x_graded, watched)
     return Compiled(source, namespace, params, inputs, len(order), shape)
+
+
+_CHECKS = 3  # nodes of each custom op at which its code texts are checked against its rules
+
+
+def _check_code(op: Op, v: Value, namespace: dict[str, Any]) -> None:
+    """Refuse a custom op whose code texts disagree with its rules at this node's numbers.
+
+    ``code`` and ``partial_code`` are pasted into the generated source as they are (they
+    are Python, like the op's functions): where they compute something else than
+    ``forward`` and the partials, compiled results would differ from ``backward()``.
+    """
+    args = [x.data if isinstance(x, Value) else float(x) for x in v.operands]
+    slots = [_literal(a) for a in args]
+    at = str(tuple(args)) if len(args) <= 4 else f"({args[0]!r}, ... {len(args)} operands)"
+    texts = [("code", op.code, -1)] if op.code else []
+    if type(op).partial is Op.partial:
+        texts += [(f"partial_code[{i}]", t, i) for i, t in enumerate(op.partial_code)]
+    for what, text, i in texts:
+        source = text.format(*slots, out=_literal(v.data))
+        try:
+            want = float(op.forward(*args) if i < 0 else op.partial(i, args, v.data))
+            got = float(eval(source, dict(namespace)))
+        except Exception as e:  # the op's own code failing here fails in step() too
+            raise ValueError(
+                f"compile: Op {op.name!a}: its {what} {ascii(text)[:80]} fails at "
+                f"{at}: {str(e)[:200]}"
+            ) from None
+        if not (want == got or (math.isnan(want) and math.isnan(got))):
+            raise ValueError(
+                f"compile: Op {op.name!a}: its {what} {ascii(text)[:80]} gives {got!r} at "
+                f"{at} where its rule gives {want!r}; compiled results would "
+                "differ from backward()"
+            )
 
 
 def _partial_call(

@@ -186,8 +186,15 @@ class Op:
     to write out as source. An empty ``code`` means "call ``forward``" (how the
     domain-checked rules raise their errors in compiled code too); an empty
     ``partials`` with a ``partial_code`` means the partial rules are made FROM that
-    text, so the interpreter and the generated code share one rule. Partial texts
-    may call ``cos``, ``sin`` and ``log``, which work on floats and on Values.
+    text, so the interpreter and the generated code share one rule, and what a
+    learner reads (``local_rules``, when not given) is that text in notation. Partial
+    texts may call ``cos``, ``sin``, ``log`` and ``recip``, which work on floats and on
+    Values.
+
+    Code texts are Python, run as written (in generated code and, for partial texts,
+    by the interpreter): make an op only from code you trust, as you would a function.
+    `autograd.compile` checks them against ``forward`` and the partial rules at the
+    numbers of the op's first nodes and refuses an op whose texts disagree.
     """
 
     name: str
@@ -336,7 +343,8 @@ class _OnFloats(ast.NodeTransformer):
 def _rule(text: str, arity: int) -> Callable[..., Num]:
     """A partial rule made from its text: ``lambda _0, _1, _out: <text>``.
 
-    Only op tables' texts reach here (never a learner's input).
+    The text is Python and runs as written: the table's own, or a custom op's, written
+    by whoever made the op (as its functions are). Never make an op from untrusted text.
     """
     body = ast.unparse(_OnFloats().visit(_parse_rule(text)))
     slots = ", ".join([*(f"_{i}" for i in range(arity)), "_out"])

@@ -11,6 +11,7 @@ import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
@@ -425,3 +426,43 @@ def test_fill_is_format_for_the_templates_rules_use() -> None:
     for template in ("{0}·{11}", "1 − {out}²", "{{{3}}}", "({1} if {0} > 0 else {out})", "2"):
         assert fill(template, operands, "y") == template.format(*operands, out="y")
     assert fill("{0:>4}", ["a"], "y") == "   a"  # a format spec: str.format's own reading
+
+
+# ==== custom ops' code texts are checked against their rules (issue 26, item 2) ====
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        (
+            {"code": "{0} * 3.0"},
+            r"its code '\{0\} \* 3.0' gives 4.5 at \(1.5,\) where its rule gives 2.25",
+        ),
+        (
+            {"partial_code": ("3.0 * {0}",)},
+            r"its partial_code\[0\] '3.0 \* \{0\}' gives 4.5 .* 3.0",
+        ),
+        (
+            {"code": "{0} / 0.0"},
+            r"its code '\{0\} / 0.0' fails at \(1.5,\): float division by zero",
+        ),
+    ],
+)
+def test_a_custom_op_whose_code_disagrees_with_its_rules_is_refused(
+    given: dict[str, Any], says: str
+) -> None:
+    square = Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), **given)
+    x = Value(1.5)
+    with pytest.raises(ValueError, match=rf"^compile: Op 'sq': {says}") as caught:
+        compile(apply(square, x), [x])
+    assert "\n" not in str(caught.value)
+
+
+def test_a_custom_op_whose_code_agrees_compiles_to_its_code() -> None:
+    square = Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), code="{0} * {0}")
+    x = Value(1.5)
+    y = apply(square, x) + apply(square, x * 2.0)
+    step = compile(y, [x])
+    assert "p0 * p0" in step.source
+    y.backward()
+    assert step([1.5]) == (y.data, [x.grad])
