@@ -57,6 +57,28 @@ def _data(explanation: Explanation) -> dict[str, Any]:
     }
 
 
+# Where each node, edge or cluster of an SVG drawing begins (nested groups stay inside).
+_ITEM = re.compile(r'(?=<g id="[^"]*" class="(?:node|edge|cluster)">)')
+_TEXT = re.compile(r"(<text\b[^>]*)>(grad [^<]*)<")
+
+
+def _hide_gradients(svg: str) -> str:
+    """Every gradient starts hidden (``grad ?``); the script shows each once it is found.
+
+    A box's gradient is its last cell: only that text is hidden, so a node named
+    ``grad 5`` keeps its name.
+    """
+    parts = _ITEM.split(svg)
+    for k, part in enumerate(parts):
+        if part.startswith("<g ") and 'class="node"' in part[:200]:
+            texts = list(_TEXT.finditer(part))
+            if texts:
+                t = texts[-1]
+                hidden = f'{t.group(1)} class="grad-hidden">grad ?<'
+                parts[k] = part[: t.start()] + hidden + part[t.end() :]
+    return "".join(parts)
+
+
 def practice_fragment(
     root: Value,
     explanation: Explanation | None = None,
@@ -77,8 +99,7 @@ def practice_fragment(
         root, rankdir=rankdir, max_nodes=max_nodes, params=params, grads=explanation.grads
     )
     svg = inline_svg(graph, prefix, timeout)
-    # Every gradient starts hidden; the script shows each once it is found.
-    svg = re.sub(r">grad [^<]*<", ' class="grad-hidden">grad ?<', svg)
+    svg = _hide_gradients(svg)
     return fill(
         "practice.html",
         "practice",

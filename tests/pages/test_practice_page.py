@@ -143,3 +143,40 @@ def test_practice_page_is_readable_on_a_phone(browser: Any, tmp_path: Path) -> N
     assert smallest >= 11
     pg.close()
     assert problems == []
+
+
+# ==== a node named like a gradient keeps its name (issue 26, item 11) ====
+
+
+def test_only_each_boxs_gradient_is_hidden_not_a_name_that_looks_like_one() -> None:
+    import re
+
+    from autograd.pages.practice_page import practice_fragment
+
+    x, w = Value(2.0, label="grad 5"), Value(0.5, label="w")
+    page = practice_fragment((x * w).sigmoid())
+    texts = re.findall(r"<text\b[^>]*>([^<]*)<", page)
+    assert "grad 5" in texts  # the name, drawn as it is
+    assert texts.count("grad ?") == 4 == page.count('class="grad-hidden"')  # one per box
+    assert not [t for t in texts if t.startswith("grad ") and t not in ("grad 5", "grad ?")]
+
+
+@pytest.mark.browser
+def test_a_node_named_grad_5_keeps_its_name_while_its_gradient_is_found(
+    browser: Any, tmp_path: Path
+) -> None:
+    x = Value(2.0, label="grad 5")
+    y = x * x
+    page = "<!DOCTYPE html><meta charset='utf-8'><body>" + practice_fragment(y) + "</body>"
+    path = tmp_path / "named.html"
+    path.write_text(page, encoding="utf-8")
+    pg, problems = open_page(browser, path, 1100)
+    for q in questions(explain(y)):
+        answer(pg, repr(q.answer))
+    texts = pg.evaluate(
+        "() => [...document.querySelectorAll('g.node text')].map(t => t.textContent)"
+    )
+    assert "grad 5" in texts and "grad 4.000" in texts  # the name, and x's gradient 2·2
+    assert state(pg)["known"] == ["grad 4.000", "grad 1.000"]  # x and the output
+    pg.close()
+    assert problems == []

@@ -20,10 +20,10 @@ function agPractice(root) {
   })();
   function node(id) { return root.querySelector("[id='" + P + id + "']"); }
   var grads = {};
+  // The page hid each box's gradient (its last cell); a name such as "grad 5" is not one.
   root.querySelectorAll("g.node").forEach(function (g) {
-    g.querySelectorAll("text").forEach(function (t) {
-      if (t.textContent.indexOf("grad ") === 0) grads[g.id] = t;
-    });
+    var t = g.querySelector("text.grad-hidden");
+    if (t) grads[g.id] = t;
   });
   function showGrad(id, text) {
     var t = grads[P + id];
