@@ -25,15 +25,18 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from autograd.core.files import write_atomically
 
 __all__ = [
     "FORMAT",
+    "MAX_FIELD",
     "MAX_FILE_SIZE",
+    "MAX_PARAMETERS",
     "VERSION",
     "ModelFileError",
     "Saveable",
@@ -45,7 +48,11 @@ __all__ = [
 
 FORMAT = "autograd-1986/nn"
 VERSION = 1
-MAX_FILE_SIZE = 512 * 2**20  # bytes: ~25 bytes a parameter, so ~20 million parameters
+MAX_FILE_SIZE = 256 * 2**20  # bytes: room for MAX_PARAMETERS with long dotted names
+# A scalar engine's model: each parameter is a Value in memory. The limit is checked
+# while the file is read, so a file of junk parameters is refused before it fills memory.
+MAX_PARAMETERS = 2**21
+MAX_FIELD = 2**20  # bytes of JSON for any field but "parameters" (a config is small)
 
 
 class Saveable(Protocol):
@@ -182,13 +189,129 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
                 f"{path}: {st.st_size} bytes, more than a model file may hold "
                 f"({MAX_FILE_SIZE // 2**20} MB)"
             )
-        data = f.read(MAX_FILE_SIZE + 1)
+        # The size it has, and one byte more to see it growing: read(n) would set
+        # aside n bytes first, whatever the file holds.
+        data = f.read(st.st_size + 1)
+        if len(data) > st.st_size:
+            data += f.read(MAX_FILE_SIZE + 1 - len(data)) if len(data) <= MAX_FILE_SIZE else b""
     if len(data) > MAX_FILE_SIZE:  # it grew while we read
         raise ModelFileError(f"{path}: more than a model file may hold ({MAX_FILE_SIZE} bytes)")
     return data
 
 
-def read(path: str | os.PathLike[str]) -> dict[str, Any]:
+_DECODER = json.JSONDecoder(
+    parse_constant=_no_constant, parse_int=_integer, object_pairs_hook=_unique_keys
+)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string, or a bracket
+
+
+def _document(text: str, expect: Callable[[dict[str, Any]], int | None] | None = None) -> Any:
+    """The JSON of a model file, read member by member so that its size is checked as it
+    is read: at most `MAX_PARAMETERS` parameters and `MAX_FIELD` bytes of any other
+    field, refused before a file of junk (within `MAX_FILE_SIZE`) can fill memory.
+
+    Anything but a top-level object is left to ``json`` as it is (it is refused later).
+    ``expect`` gives, from the fields read so far, how many parameters the file should
+    hold (None: unknown); past that and a margin the parameters are refused at once.
+    """
+    i = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if not text.startswith("{", i):
+        return _DECODER.decode(text)
+    doc: dict[str, Any] = {}
+    i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    if text.startswith("}", i):
+        return _end(text, i + 1, doc)
+    while True:
+        key, i = _scan(text, i)
+        if not isinstance(key, str):
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, i)
+        if key in doc:
+            raise ModelFileError(f"key {shown(key)} appears twice")
+        i = _expect(text, i, ":")
+        if key == "parameters" and text.startswith("{", i):
+            expected = expect(doc) if expect is not None else None
+            limit = MAX_PARAMETERS if expected is None else min(expected + 1000, MAX_PARAMETERS)
+            doc[key], i = _parameters(text, i, limit, expected)
+        else:
+            _check_field(text, i, key)
+            doc[key], i = _scan(text, i)
+        i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+        if text.startswith("}", i):
+            return _end(text, i + 1, doc)
+        i = _expect(text, i, ",")
+
+
+def _parameters(text: str, i: int, limit: int, expected: int | None) -> tuple[dict[str, Any], int]:
+    """The "parameters" object at ``text[i]`` (a ``{``), refused past ``limit`` entries."""
+    params: dict[str, Any] = {}
+    i = _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    if text.startswith("}", i):
+        return params, i + 1
+    while True:
+        name, i = _scan(text, i)
+        if not isinstance(name, str):
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", text, i)
+        i = _expect(text, i, ":")
+        value, i = _scan(text, i)
+        if name in params:
+            raise ModelFileError(f"key {shown(name)} appears twice")
+        params[name] = value
+        if len(params) > limit:
+            if expected is not None and limit < MAX_PARAMETERS:
+                raise ModelFileError(
+                    f"more than {limit} parameters, where the config describes {expected}"
+                )
+            raise ModelFileError(f"more than {limit} parameters, more than a model file may hold")
+        i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+        if text.startswith("}", i):
+            return params, i + 1
+        i = _expect(text, i, ",")
+
+
+def _check_field(text: str, i: int, key: str) -> None:
+    """Refuse a field whose JSON runs past `MAX_FIELD` bytes, looking no further than that."""
+    if not text.startswith(("{", "["), i):
+        if text.startswith('"', i) and len(text) - i > MAX_FIELD:
+            end = _TOKEN.match(text, i)
+            if end is None or end.end() - i > MAX_FIELD:
+                raise ModelFileError(f"field {shown(key)} is longer than {MAX_FIELD} bytes")
+        return
+    depth = 0
+    for token in _TOKEN.finditer(text, i):
+        if token.end() - i > MAX_FIELD:
+            raise ModelFileError(f"field {shown(key)} is longer than {MAX_FIELD} bytes")
+        c = token.group()
+        depth += 1 if c in "[{" else -1 if c in "]}" else 0
+        if depth == 0:
+            return
+
+
+def _scan(text: str, i: int) -> tuple[Any, int]:
+    i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+    try:
+        return _DECODER.scan_once(text, i)  # type: ignore[attr-defined,no-any-return]
+    except StopIteration as e:
+        raise json.JSONDecodeError("Expecting value", text, e.value) from None
+
+
+def _expect(text: str, i: int, char: str) -> int:
+    i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+    if not text.startswith(char, i):
+        raise json.JSONDecodeError(f"Expecting {char!r} delimiter", text, i)
+    return _SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+
+
+def _end(text: str, i: int, doc: dict[str, Any]) -> dict[str, Any]:
+    if _SPACE.match(text, i).end() != len(text):  # type: ignore[union-attr]
+        raise json.JSONDecodeError("Extra data", text, i)
+    return doc
+
+
+def read(
+    path: str | os.PathLike[str],
+    expect: Callable[[dict[str, Any]], int | None] | None = None,
+) -> dict[str, Any]:
     """The checked contents of a model file (see the module docstring).
 
     Raises `ModelFileError` naming the file and the problem: not UTF-8 JSON
@@ -201,12 +324,7 @@ def read(path: str | os.PathLike[str]) -> dict[str, Any]:
     except UnicodeDecodeError as e:
         raise ModelFileError(f"{path}: not a model file (not UTF-8 text: {e})") from None
     try:
-        doc = json.loads(
-            text,
-            parse_constant=_no_constant,
-            parse_int=_integer,
-            object_pairs_hook=_unique_keys,
-        )
+        doc = _document(text, expect)
     except json.JSONDecodeError as e:
         raise ModelFileError(
             f"{path}: truncated or malformed JSON ({e.msg} at line {e.lineno}, column {e.colno})"
@@ -245,6 +363,19 @@ def read_parameters(path: str | os.PathLike[str]) -> dict[str, float]:
     return {k: float(v) for k, v in read(path)["parameters"].items()}
 
 
+def _expected_parameters(head: dict[str, Any]) -> int | None:
+    """How many parameters the class and config read so far describe, if they say."""
+    found = registered(head["class"]) if isinstance(head.get("class"), str) else None
+    config = head.get("config")
+    if found is None or not isinstance(config, dict):
+        return None
+    try:
+        count = found.parameter_count(config)
+    except Exception:  # a config it cannot read: load says so, with the whole file read
+        return None
+    return count if isinstance(count, int) else None
+
+
 def load(cls: type[M], path: str | os.PathLike[str]) -> M:
     """Rebuild the module saved in ``path``; it must be a ``cls`` (any module if `Module`).
 
@@ -252,7 +383,7 @@ def load(cls: type[M], path: str | os.PathLike[str]) -> M:
     ``cls`` defined in this program, holds a config the class rejects, or
     parameters that do not fit the architecture.
     """
-    doc = read(path)
+    doc = read(path, _expected_parameters)
     found = registered(doc["class"])
     if found is None:
         raise ModelFileError(

@@ -361,9 +361,9 @@ def test_loading_a_folder_names_the_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "says"),
     [
-        ("class", "x" * 5_000_000, "which is not a Module class"),
-        ("class", ["x"] * 1_000_000, '"class" must be a string'),
-        ("version", [1] * 1_000_000, "this library reads version 1"),
+        ("class", "x" * 500_000, "which is not a Module class"),
+        ("class", ["x"] * 100_000, '"class" must be a string'),
+        ("version", [1] * 100_000, "this library reads version 1"),
         ("parameters", {"w" * 1_000_000: 1.0}, "the state does not fit this MLP"),
         ("parameters", {"w" * 1_000_000: "x" * 1_000_000}, "not a number"),
     ],
@@ -378,3 +378,77 @@ def test_a_huge_field_is_quoted_short(tmp_path: Path, field: str, value: object,
         nn.MLP.load(path)
     message = str(caught.value)
     assert says in message and len(message) < 400 and "characters)" in message
+
+
+# ==== a file of junk is refused as it is read (issue 26, item 6) ====
+
+
+def test_too_many_parameters_are_refused_while_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracemalloc
+
+    from nn import serialize
+
+    path = tmp_path / "junk.json"
+    nn.MLP(2, [1]).save(path)
+    doc = json.loads(path.read_text())
+    junk = ",".join(f'"j{i}":0.5' for i in range(300_000))  # about 4 MB of parameters
+    text = json.dumps(doc)[:-2] + "," + junk + "}}"
+    path.write_text(text)
+    monkeypatch.setattr(serialize, "MAX_PARAMETERS", 1000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=r"more than 1000 parameters"):
+            nn.MLP.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * len(text)  # the text and a little: not 300,000 parsed entries
+
+
+@pytest.mark.parametrize("field", ["config", "extra", "class"])
+def test_a_field_past_its_size_is_refused_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str
+) -> None:
+    from nn import serialize
+
+    path = tmp_path / "big.json"
+    nn.MLP(2, [1]).save(path)
+    doc = json.loads(path.read_text())
+    doc[field] = "x" * 5000 if field == "class" else {"junk": ["x"] * 2000}
+    path.write_text(json.dumps(doc))
+    monkeypatch.setattr(serialize, "MAX_FIELD", 4096)
+    with pytest.raises(ModelFileError, match=rf"field '{field}' is longer than 4096 bytes"):
+        nn.MLP.load(path)
+
+
+def test_the_member_by_member_reader_reads_what_json_reads(tmp_path: Path) -> None:
+    from nn import serialize
+
+    path = tmp_path / "m.json"
+    model = nn.MLP(3, [4, 2])
+    model.save(path)
+    assert serialize.read(path) == json.loads(path.read_text())
+    for bad, says in (
+        ('{"a": 1,}', "Expecting"),
+        ('{"a" 1}', "Expecting ':' delimiter"),
+        ('{"a": 1} x', "Extra data"),
+        ('{"parameters": {"w": 1, "w": 2}}', "appears twice"),
+        ("{1: 2}", "property name"),
+    ):
+        path.write_text(bad)
+        with pytest.raises(ModelFileError, match=says):
+            serialize.read(path)
+
+
+def test_parameters_past_what_the_config_describes_stop_the_reading(tmp_path: Path) -> None:
+    path = tmp_path / "junk.json"
+    nn.MLP(2, [1]).save(path)
+    doc = json.loads(path.read_text())
+    doc["parameters"].update({f"j{i}": 0.5 for i in range(5000)})
+    path.write_text(json.dumps(doc))
+    with pytest.raises(
+        ModelFileError, match=r"more than 1003 parameters, where the config describes 3$"
+    ):
+        nn.MLP.load(path)
