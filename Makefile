@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
 	$(BIN)/python -m bench.compiled_step
+	$(BIN)/python -m bench.compile_wide
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis mutants node_modules
