@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -120,14 +121,16 @@ def stepper_fragment(
     practice: bool = False,
     nudge: bool = False,
     mistake: str | None = None,
+    wrt: Value | Sequence[Value] | None = None,
 ) -> str:
     """The stepper for ``root`` as an HTML fragment, to put into any page (or notebook).
 
     Its ids all start with a prefix of its own, so a page may hold any number of
     steppers. ``explanation`` defaults to ``explain(root, params=params)``; pass
     one made with ``wrt=`` to step only through the paths to some Values (the
-    other nodes are greyed out). ``title`` is shown at the top (plain text,
-    escaped). ``view``, ``inputs``, ``params`` and ``rankdir`` are as
+    other nodes are greyed out), or give ``wrt`` here (with or without one).
+    ``title`` is shown at the top (plain text, escaped). ``view``, ``inputs``,
+    ``params`` and ``rankdir`` are as
     `autograd.draw_graph`'s (``view="neurons"``: one box per unit of an MLP);
     ``page`` makes it fill the window (`stepper_html`). The graph is laid out by
     Graphviz, its ``dot`` program or, without it, the WebAssembly Graphviz that pip
@@ -145,10 +148,10 @@ def stepper_fragment(
             root, explanation, title=title, params=params, rankdir=rankdir,
             max_nodes=max_nodes, timeout=timeout,
         )  # fmt: skip
-    if explanation is None:
-        explanation = explain(root, params=params)
-    elif explanation.root is not root:
+    if explanation is not None and explanation.root is not root:
         raise ValueError("stepper_fragment: the explanation is of another root")
+    if explanation is None or wrt is not None:  # wrt chooses the steps: explain again
+        explanation = explain(root, wrt=wrt, params=params)
     prefix = new_prefix()
     svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
     data = _page_data(explanation, where)
@@ -203,6 +206,9 @@ def write_stepper(
     write_atomically(path, page.encode("utf-8"))
 
 
+_PREFIX = re.compile(r"ag[0-9a-f]{8}-")
+
+
 class Stepper:
     """The interactive stepper as an object Jupyter shows inline (`_repr_html_`), with no
     server and no extension; ``.html`` is the fragment, ``.save(path)`` writes a page."""
@@ -210,9 +216,12 @@ class Stepper:
     def __init__(self, root: Value, explanation: Explanation, options: dict[str, Any]) -> None:
         self.root, self.explanation, self.options = root, explanation, options
         self.html = stepper_fragment(root, explanation, **options)
+        self._prefix = _PREFIX.search(self.html).group(0)  # type: ignore[union-attr]
 
     def _repr_html_(self) -> str:
-        return self.html
+        # Shown twice in a notebook, it must be two widgets: each display gets ids of its
+        # own (the prefix is random and appears nowhere but in ids and references to them).
+        return self.html.replace(self._prefix, new_prefix())
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the stepper as a page of its own (as `write_stepper`)."""
@@ -227,6 +236,7 @@ def show_steps(root: Value, explanation: Explanation | None = None, **options: A
     ``show_steps(y)`` shows it inline. Options as `stepper_html`
     (``wrt`` too: ``show_steps(y, wrt=w)`` steps through the paths to ``w`` only)."""
     if explanation is None:
-        wrt = options.pop("wrt", None)
-        explanation = explain(root, wrt=wrt, params=options.get("params"))
+        explanation = explain(root, wrt=options.pop("wrt", None), params=options.get("params"))
+    elif options.get("wrt") is not None:
+        explanation = explain(root, wrt=options.pop("wrt"), params=options.get("params"))
     return Stepper(root, explanation, options)

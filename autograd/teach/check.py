@@ -629,25 +629,32 @@ def _depth_reached(root: Value) -> int:
 
 def _recursion(root: Value) -> Mistake:
     ex = explain(root)
-    _, own_depth = _recursive_order(root)
-    links = 2 * sys.getrecursionlimit()
-    deep = root
-    for _ in range(links):  # + 0 leaves every gradient as it was: ∂deep/∂x = ∂f/∂x
-        deep = deep + 0.0
-    depth = _depth_reached(deep)
-    order = topological_order(deep)  # iterative: no limit but memory
-    right_deep = explain(deep).grads
-    backward = [v for v in reversed(ex.order)]
-    right = {v: right_deep[v] for v in backward}
     name = delimited(ex.names[root])
-    note = (
-        f"On {name} itself the recursive sort works: it recurses {own_depth} calls deep. "
-        f"The chain {name} + 0 + 0 + … ({links} more nodes, {len(order)} in all) has the "
-        "same gradients, and is as deep as a small network unrolled over a long sequence."
-    )
+    backward = list(reversed(ex.order))
+    right = {v: ex.grads[v] for v in backward}
+    own = _depth_reached(root)
+    if own:  # the learner's own graph is already too deep for the recursive sort
+        note = f"{name} itself is deeper than the recursive sort can go."
+        depth, nodes = own, len(ex.order)
+    else:
+        links = 2 * sys.getrecursionlimit()
+        with enable_grad():  # the chain must be a graph even inside no_grad()
+            deep = root
+            for _ in range(links):  # + 0 leaves every gradient as it was: ∂deep/∂x = ∂f/∂x
+                deep = deep + 0.0
+        depth = _depth_reached(deep)
+        nodes = len(topological_order(deep))  # iterative: no limit but memory
+        right_deep = explain(deep).grads
+        right = {v: right_deep[v] for v in backward}
+        note = (
+            f"On {name} itself the recursive sort works: it recurses "
+            f"{_recursive_order(root)[1]} calls deep. The chain {name} + 0 + 0 + … ({links} "
+            f"more nodes, {nodes} in all) has the same gradients, and is as deep as a small "
+            "network unrolled over a long sequence."
+        )
     why = (
         f"The recursive sort needs one Python call per level of the graph and stopped with "
         f"RecursionError at depth {depth} (Python's limit is {sys.getrecursionlimit()}); this "
-        f"engine's topological order is iterative and sorted all {len(order)} nodes."
+        f"engine's topological order is iterative and sorted all {nodes} nodes."
     )
     return Mistake("recursion", root, ex.names, backward, right, {}, None, why, depth, note)

@@ -533,3 +533,26 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
     pg.close()
     assert problems == []
+
+
+# ==== broken, from the review of the checking tools (issue 19, items 13 and 14) ====
+
+
+def test_show_steps_takes_wrt_beside_an_explanation() -> None:
+    w, x = Value(0.5, label="w"), Value(1.0, label="x")
+    y = (w * x + x).sigmoid()
+    stepper = show_steps(y, explain(y), wrt=w)
+    assert [s.name for s in stepper.explanation] == [s.name for s in explain(y, wrt=w)]
+    assert len(stepper.explanation) < len(explain(y))
+
+
+def test_one_stepper_shown_twice_is_two_widgets_with_ids_of_their_own() -> None:
+    import re
+
+    stepper = show_steps((Value(0.5, label="w") * 2.0).sigmoid())
+    first, second = stepper._repr_html_(), stepper._repr_html_()
+    ids = [set(re.findall(r'\bid="([^"]+)"', page)) for page in (first, second)]
+    assert ids[0] and len(ids[0]) == len(ids[1]) and not ids[0] & ids[1]
+    # Everything that pointed at an id of the first points at the same id of the second.
+    prefix = [re.search(r"ag[0-9a-f]{8}-", page).group(0) for page in (first, second)]  # type: ignore[union-attr]
+    assert first.replace(prefix[0], prefix[1]) == second

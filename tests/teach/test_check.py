@@ -274,3 +274,22 @@ def test_a_nudge_that_does_not_settle_is_not_called_a_mistake() -> None:
     assert n.status == "rough" and n.estimate == pytest.approx(2 * math.log(1e-5), rel=1e-4)
     assert f"{2 * math.log(1e-6):.2f} with h/10" in n.why
     assert nudge_test(f).disagreements == []
+
+
+# ==== broken, from the review of the checking tools (issue 19, item 12) ====
+
+
+def test_the_recursion_mistake_inside_no_grad_and_on_a_graph_too_deep_of_its_own() -> None:
+    from autograd import no_grad
+
+    x = Value(1.5, label="x")
+    f = x * x + x
+    with no_grad():  # the deep chain is built as a graph all the same
+        inside = mistake(f, "recursion")
+    assert inside.right == mistake(f, "recursion").right and inside.depth > 0
+    deep = x
+    for _ in range(3000):  # deeper than Python's recursion limit on its own
+        deep = deep * 1.0
+    m = mistake(deep, "recursion")
+    assert m.depth > 0 and "itself is deeper than the recursive sort can go" in m.note
+    assert m.right[x] == 1.0
