@@ -597,3 +597,12 @@ def test_the_issue_label_is_quoted_in_the_source() -> None:
     source = draw_graph(y, params=[w]).source
     assert 'tooltip="<.layers.0.>URL=<javascript:alert(1)>"' in source
     assert "tooltip=<" not in source
+
+
+# ==== the operator a learner types (issue 19, item 6) ====
+
+
+def test_a_power_is_drawn_as_the_operator_typed() -> None:
+    x = Value(1.5, label="x")
+    source = draw_graph(x**3.0).source
+    assert 'v1_op [label="**"' in source and "^" not in source
