@@ -59,7 +59,7 @@ test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py
 
-# Optional, slow (a quarter of an hour to an hour): mutation testing of the core files with
+# Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant
 # meets the same examples. Results are kept in mutants/: a second run only retests what
 # changed; `$(BIN)/mutmut results` lists the survivors, `$(BIN)/mutmut show NAME` shows one.

@@ -20,7 +20,8 @@ def main(root: Path = Path("mutants")) -> int:
     if not metas:
         print(f"no mutation results under {root}/: run `make mutation` first", file=sys.stderr)
         return 1
-    print(f"{'file':<22} {'mutants':>7} {'killed':>7} {'score':>7} {'unchecked':>9}")
+    width = max(len(str(meta.relative_to(root))) - len(".meta") for meta in metas)
+    print(f"{'file':<{width}} {'mutants':>7} {'killed':>7} {'score':>7} {'unchecked':>9}")
     for meta in metas:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         counts = Counter(status_by_exit_code[c] for c in codes.values())
@@ -28,7 +29,7 @@ def main(root: Path = Path("mutants")) -> int:
         killed = counts["killed"] + counts["timeout"]
         name = str(meta.relative_to(root))[: -len(".meta")]
         score = f"{100 * killed / tested:.1f} %" if tested else "-"
-        print(f"{name:<22} {tested:>7} {killed:>7} {score:>7} {counts['not checked']:>9}")
+        print(f"{name:<{width}} {tested:>7} {killed:>7} {score:>7} {counts['not checked']:>9}")
         for key, code in sorted(codes.items()):
             status = status_by_exit_code[code]
             if status not in ("killed", "timeout", "skipped", "not checked"):
