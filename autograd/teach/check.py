@@ -353,20 +353,28 @@ class Mistake:
     def inputs(self) -> list[Value]:
         return [v for v in self.backward_order if v.is_leaf]
 
-    def rows(self, nodes: list[Value]) -> list[tuple[str, str, str, str]]:
+    def rows(self, nodes: list[Value], full: bool = False) -> list[tuple[str, str, str, str]]:
+        """(symbol, right, wrong, mark) per node: numbers at the listing's precision, or
+        ``full`` (every digit); a pair that differs only past the listing's digits is
+        shown in full, so that a ✗ never sits beside two equal-looking numbers."""
         out = self.names[self.root]
         rows = []
         for v in nodes:
-            right = repr(self.right[v])
-            wrong = "RecursionError" if self.kind == "recursion" else repr(self.wrong[v])
+            r, w = self.right[v], self.wrong.get(v)
+            exact = full or (w is not None and w != r and num(w) == num(r))
+            right = repr(r) if exact else num(r)
+            if self.kind == "recursion" or w is None:
+                wrong = "RecursionError"
+            else:
+                wrong = repr(w) if exact else num(w)
             mark = "← first difference" if v is self.first else ""
             if self.kind != "recursion" and v is not self.first and self.wrong[v] != self.right[v]:
                 mark = "✗"
             rows.append((gradient(out, self.names[v]), right, wrong, mark))
         return rows
 
-    def _table(self, nodes: list[Value]) -> list[str]:
-        rows = [("", _RIGHT[self.kind], _WRONG[self.kind], ""), *self.rows(nodes)]
+    def _table(self, nodes: list[Value], full: bool) -> list[str]:
+        rows = [("", _RIGHT[self.kind], _WRONG[self.kind], ""), *self.rows(nodes, full)]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return [
             ("  " + "  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3]).rstrip()
@@ -374,14 +382,18 @@ class Mistake:
         ]
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, full: bool = False) -> str:
+        """The tables and why, numbers as the listing prints them (``full``: every digit)."""
         lines = [f"Mistake '{self.kind}': {_TITLES[self.kind]}"]
         if self.note:
             lines += ["", self.note]
         if self.kind != "recursion":
             lines += ["", "Every node, in backward order:"]
-            lines += self._table(self.backward_order)
+            lines += self._table(self.backward_order, full)
         lines += ["", self.why, "", "The inputs, right and wrong side by side:"]
-        lines += self._table(self.inputs)
+        lines += self._table(self.inputs, full)
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def test_explain_nudge_and_mistake_flags(capsys: pytest.CaptureFixture[str]) -> 
         capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite"
     )
     assert status == 0 and err == ""
-    assert "∂f/∂x   7.0         3.0        ← first difference" in out
+    assert "∂f/∂x   7.000       3.000      ← first difference" in out
     status, out, err = run_cli(capsys, "explain", "x", "--at", "x=3", "--mistake", "typo")
     assert status == 2 and out == "" and "--mistake: invalid choice: 'typo'" in err
 

@@ -260,7 +260,7 @@ def test_checking_texts_write_names_as_the_listing_does() -> None:
     assert nudge_test(f)[x].text() == "nudge [x 1] by ±1e-05: (f₊ − f₋)/2h = 5.000 ✓ agrees"
     m = mistake(f, "overwrite")
     assert m.right[x] == 2 * 2.0 + 1 and m.wrong[x] == 2.0
-    assert "  ∂f/∂[x 1]  5.0         2.0        ← first difference" in str(m).splitlines()
+    assert "  ∂f/∂[x 1]  5.000       2.000      ← first difference" in str(m).splitlines()
     assert m.why.startswith("[x 1] has 3 uses;") and "so ∂f/∂[x 1] keeps only" in m.why
 
 
@@ -293,3 +293,28 @@ def test_the_recursion_mistake_inside_no_grad_and_on_a_graph_too_deep_of_its_own
     m = mistake(deep, "recursion")
     assert m.depth > 0 and "itself is deeper than the recursive sort can go" in m.note
     assert m.right[x] == 1.0
+
+
+# ==== the mistake tables print as the listing does (issue 19, item 10) ====
+
+
+def test_mistake_tables_print_at_the_listings_precision_and_in_full_on_demand() -> None:
+    x, y = Value(0.5, label="x"), Value(2.0, label="y")
+    h = x * y
+    h.label = "h"
+    f = h.sin() * h + h.exp()
+    m = mistake(f, "order")
+    text = str(m)
+    assert "4.100 " in text and "4.100055119135082" not in text
+    assert "0.6909" in text and "2.050" in text
+    full = m.text(full=True)
+    assert "4.100055119135082" in full and repr(m.wrong[y]) in full
+
+
+def test_a_pair_differing_only_past_the_printed_digits_is_shown_in_full() -> None:
+    from autograd.teach.check import Mistake
+
+    a = Value(1.0, label="a")
+    m = Mistake("overwrite", a, {a: "a"}, [a], {a: 1.00001}, {a: 1.00002}, a, "why")
+    ((_, right, wrong, mark),) = m.rows([a])
+    assert (right, wrong, mark) == ("1.00001", "1.00002", "← first difference")
