@@ -26,7 +26,7 @@ from autograd.core.notation import num
 from autograd.pages.assets import asset, fill, html_page, new_prefix, widget_scripts
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.practice import ATOL, MAX_USES_TRIED, RTOL, questions, step_heading
+from autograd.teach.practice import MAX_USES_TRIED, RTOL, questions, step_heading
 
 __all__ = ["practice_fragment", "practice_html"]
 
@@ -47,7 +47,6 @@ def _data(explanation: Explanation) -> dict[str, Any]:
     root_step = explanation[0]
     return {
         "rtol": RTOL,
-        "atol": ATOL,
         "max_uses": MAX_USES_TRIED,
         "questions": qs,
         "start": node_id(index[root_step.node]),

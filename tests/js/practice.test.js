@@ -29,9 +29,11 @@ test("the page's spelling of inf and nan reads back as numbers", () => {
   assert.equal(logic.dataNumber(-0.25), -0.25);
 });
 
-test("near: within atol + rtol × |b|, inf and nan only near themselves", () => {
-  assert.ok(logic.near(2.021, 2, tol));
-  assert.ok(!logic.near(2.022, 2, tol));
+test("near: within rtol × |b| with b's sign, 0 only exactly, inf and nan only themselves", () => {
+  assert.ok(logic.near(2.019, 2, tol));
+  assert.ok(!logic.near(2.021, 2, tol));
+  assert.ok(!logic.near(0.0004, 0, tol) && logic.near(-0, 0, tol));
+  assert.ok(!logic.near(0, 0.0004, tol) && !logic.near(-0.0005, 0.0004, tol));
   assert.ok(logic.near(NaN, NaN, tol));
   assert.ok(!logic.near(NaN, 0, tol));
   assert.ok(!logic.near(Infinity, -Infinity, tol));

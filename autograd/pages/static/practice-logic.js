@@ -12,12 +12,13 @@ function dataNumber(x) {
   return Number(x);
 }
 
-// Whether a is b within the page's tolerances (tol.rtol, tol.atol); inf and nan are near
-// only themselves. As autograd.teach.practice._near.
+// Whether a is b within the page's tolerance (tol.rtol, relative), with its sign; 0 only
+// exactly; inf and nan are near only themselves. As autograd.teach.practice._near.
 function near(a, b, tol) {
   if (isNaN(a) || isNaN(b)) return isNaN(a) && isNaN(b);
   if (!isFinite(a) || !isFinite(b)) return a === b;
-  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
+  if (b === 0) return a === 0;
+  return (a > 0) === (b > 0) && Math.abs(a - b) <= tol.rtol * Math.abs(b);
 }
 
 // "right", or which kind of slip the answer a to question q is: the same tests, in the same
