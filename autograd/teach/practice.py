@@ -20,7 +20,7 @@ from itertools import combinations
 from typing import Any
 
 from autograd.core.notation import delimited, gradient, num
-from autograd.teach.explain import Explanation, Step
+from autograd.teach.explain import Explanation, Step, Term
 
 __all__ = [
     "HINTS",
@@ -86,22 +86,39 @@ def questions(explanation: Explanation) -> list[Question]:
             continue
         n = len(step.terms)
         for i, t in enumerate(step.terms, start=1):
-            # The rule in the graph's names (∂(x·x)/∂x (left x) = x), not yet in numbers.
-            rule = f"{t.symbol} = {t.formula}" if t.formula else t.rule
             out.append(
                 Question(
                     step.number,
                     "local",
                     t.symbol,
                     t.local,
-                    f"the rule is {rule}" if rule else "see how the operation was computed",
+                    _rule_hint(t),
+                    # The upstream gradient too: to tell a contribution typed for the local
+                    # derivative (the classic slip) from a wrong local derivative.
+                    factors=((t.upstream, t.local),),
                     working=t.local_text(),
                     name=delimited(step.name),
-                    use=f"use {i} of {n}, {t.use}" if n > 1 else "",
+                    # Always the operation being differentiated: the step's own heading
+                    # names the node, whose consumer's rule is asked here.
+                    use=f"use {i} of {n}, {t.use}" if n > 1 else t.use,
                 )
             )
         out.append(_grad_question(step))
     return out
+
+
+def _rule_hint(t: Term) -> str:
+    """The general hint for a local derivative: its rule in the graph's names
+    (∂(x·x)/∂x (left x) = x), unless the rule is the answer itself (∂(a − b)/∂b = −1)."""
+    rule = f"{t.symbol} = {t.formula}" if t.formula else t.rule
+    if not rule:
+        return "see how the operation was computed"
+    try:
+        float(t.formula.replace("−", "-"))
+    except ValueError:
+        return f"the rule is {rule}"
+    operand = t.symbol.split("/∂")[-1]
+    return f"work out how much the operation changes when {operand} alone grows by 1"
 
 
 def _grad_question(step: Step) -> Question:
@@ -135,7 +152,7 @@ def _near(a: float, b: float) -> bool:
 
 
 # What a wrong answer looks like, tested in this order (the page's script tests the same).
-HINTS = ("sign", "path", "some", "upstream", "local", "other")
+HINTS = ("sign", "contribution", "path", "some", "upstream", "local", "other")
 # Sums of some of a node's contributions are tried up to this many uses (2**n subsets).
 MAX_USES_TRIED = 8
 
@@ -147,7 +164,8 @@ def classify(q: Question, answer: float) -> str:
     if _near(-answer, q.answer):
         return "sign"
     if q.kind == "local":
-        return "local"
+        upstream, local = q.factors[0] if q.factors else (1.0, q.answer)
+        return "contribution" if upstream != 1.0 and _near(answer, upstream * local) else "local"
     products = [u * d for u, d in q.factors]
     if len(products) > 1 and any(_near(answer, p) for p in products):
         return "path"
@@ -167,6 +185,11 @@ def hint(q: Question, kind: str) -> str:
     if q.kind == "local":
         if kind == "sign":
             return f"the sign is off: {q.hint}"
+        if kind == "contribution":
+            return (
+                "that is the contribution (upstream gradient × local derivative); the local "
+                "derivative alone is asked for here"
+            )
         return f"the local factor is off: {q.hint}"
     named = ", ".join(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
     if kind == "sign":

@@ -43,7 +43,7 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     pg, problems = open_page(browser, path, 1100)
     qs = questions(explain(root))
     s = state(pg)
-    assert s["question"] == 0 and s["prompt"] == "local derivative ∂(n1 + x)/∂n1 ="
+    assert s["question"] == 0 and s["prompt"] == "by f = n1 + x: local derivative ∂(n1 + x)/∂n1 ="
     assert s["known"] == ["grad 1.000"]  # only the output's gradient is given
     n1_box = s["current"]
 
@@ -180,3 +180,21 @@ def test_a_node_named_grad_5_keeps_its_name_while_its_gradient_is_found(
     assert state(pg)["known"] == ["grad 4.000", "grad 1.000"]  # x and the output
     pg.close()
     assert problems == []
+
+
+@pytest.mark.browser
+def test_the_practice_page_is_ready_to_type_but_a_widget_takes_no_focus(
+    browser: Any, tmp_path: Path
+) -> None:
+    from autograd.pages.practice_page import practice_html
+
+    y = (Value(0.5, label="w") * 2.0).sigmoid()
+    page, widget = tmp_path / "page.html", tmp_path / "widget.html"
+    page.write_text(practice_html(y), encoding="utf-8")
+    widget.write_text("<!DOCTYPE html><body>" + practice_fragment(y) + "</body>", encoding="utf-8")
+    focused = "() => document.activeElement && document.activeElement.getAttribute('data-part')"
+    for path, expected in ((page, "answer"), (widget, None)):
+        pg, problems = open_page(browser, path, 1100)
+        assert pg.evaluate(focused) == expected
+        pg.close()
+        assert problems == []

@@ -154,7 +154,34 @@ def test_the_table_uses_the_real_tolerances() -> None:
 
 def test_the_table_reaches_every_outcome_for_both_kinds_of_question() -> None:
     seen = {(c["question"]["kind"], c["expect"]) for c in TABLE["cases"]}
-    assert {e for k, e in seen if k == "grad"} == {"right", *HINTS}
-    assert {e for k, e in seen if k == "local"} == {"right", "sign", "local"}
+    assert {e for k, e in seen if k == "grad"} == {"right", *HINTS} - {"contribution"}
+    assert {e for k, e in seen if k == "local"} == {"right", "sign", "contribution", "local"}
     spelled = json.dumps(TABLE["cases"])
     assert all(f'"{s}"' in spelled for s in ("Infinity", "-Infinity", "NaN"))
+
+
+# ==== hints that teach rather than tell (issue 19, item 7) ====
+
+
+def test_a_hint_never_gives_a_constant_rule_away() -> None:
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    f = 3.0 * (a - b)
+    by_symbol = {q.symbol: q for q in questions(explain(f)) if q.kind == "local"}
+    minus = by_symbol["∂(a − b)/∂b"]
+    assert "−1" not in minus.hint and minus.hint.endswith("when b alone grows by 1")
+    times = Value(0.5, label="w") * Value(2.0, label="x")
+    (w_local,) = [q for q in questions(explain(times)) if q.symbol == "∂(w·x)/∂w"]
+    assert w_local.hint == "the rule is ∂(w·x)/∂w = x"  # a rule in names gives nothing away
+
+
+def test_a_contribution_typed_for_the_local_derivative_is_named() -> None:
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    f = 3.0 * (a - b)
+    (q,) = [q for q in questions(explain(f)) if q.symbol == "∂(a − b)/∂b"]
+    assert (q.use, classify(q, -3.0), classify(q, -1.0)) == (
+        "by n1 = a - b",
+        "contribution",
+        "right",
+    )
+    ok, said = check(q, -3.0)
+    assert not ok and said.startswith("that is the contribution (upstream gradient × local")

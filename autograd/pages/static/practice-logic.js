@@ -28,7 +28,12 @@ function classify(q, a, tol) {
   var ans = dataNumber(q.answer);
   if (near(a, ans, tol)) return "right";
   if (near(-a, ans, tol)) return "sign";
-  if (q.kind === "local") return "local";
+  if (q.kind === "local") {
+    // A contribution (upstream × local) typed for the local derivative: the classic slip.
+    var up = q.factors.length ? dataNumber(q.factors[0][0]) : 1;
+    var contribution = up * (q.factors.length ? dataNumber(q.factors[0][1]) : ans);
+    return up !== 1 && near(a, contribution, tol) ? "contribution" : "local";
+  }
   var products = q.factors.map(function (f) { return dataNumber(f[0]) * dataNumber(f[1]); });
   if (products.length > 1 && products.some(function (p) { return near(a, p, tol); })) {
     return "path";

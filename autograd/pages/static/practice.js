@@ -106,4 +106,7 @@ function agPractice(root) {
   });
   showGrad(data.start, data.start_text);
   render();
+  // A page of its own: ready to type. (A widget in a longer page or a notebook does not
+  // take the focus, which would scroll the reader away.)
+  if (document.body.classList.contains("ag-practice-page")) part("answer").focus();
 }
