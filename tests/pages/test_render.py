@@ -282,6 +282,10 @@ def test_dot_dies_with_the_python_that_started_it(tmp_path: Path, sig: signal.Si
     bin_dir = _fake_dot(tmp_path, f"echo $$ > {pid_file}\nexec sleep 60")
     script = textwrap.dedent(
         """
+        import signal
+        # As a Python that these signals end (a runner under nohup passes SIGHUP ignored).
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
         from autograd import Value, draw_graph
         from autograd.pages.draw import render
         render(draw_graph(Value(1.0) * 2), "svg", timeout=None)
