@@ -960,3 +960,123 @@ def test_comment_names_plain_labels_in_brackets_and_escape_user_templates() -> N
         "# ∂f/∂[hidden.w.0] += ∂f/∂n1 · ∂([hidden.w.0]·'a b')/∂[hidden.w.0] = 'a b'",
         "gp1 += gn1 * p0  # ∂f/∂'a b' += ∂f/∂n1 · ∂([hidden.w.0]·'a b')/∂'a b' = [hidden.w.0]",
     ]
+
+
+# ==== found by mutation testing of the round's compiler changes (issue 20, issue 26) ====
+
+
+def _disagrees_at(bad: float) -> Op:
+    """x·2, whose code text is x·3 exactly where x is ``bad``."""
+    return Op(
+        "twice",
+        lambda a: 2.0 * a,
+        (lambda a, out: 2.0,),
+        code=f"{{0}} * (3.0 if {{0}} == {bad!r} else 2.0)",
+    )
+
+
+def test_a_custom_ops_texts_are_checked_at_its_first_three_nodes() -> None:
+    # Checking every node would evaluate each text once per node of a large graph.
+    x = Value(1.0)
+    for bad, refused in ((3.0, True), (4.0, False)):
+        op = _disagrees_at(bad)
+        y = apply(op, x * 1.0) + apply(op, x * 2.0) + apply(op, x * 3.0) + apply(op, x * 4.0)
+        if refused:
+            with pytest.raises(ValueError, match=r"gives 9.0 at \(3.0,\) where its rule gives 6.0"):
+                compile(y, [x])
+        else:
+            compile(y, [x])  # its fourth node is not looked at
+
+
+def test_the_check_reads_constants_and_the_result_and_names_wide_operands() -> None:
+    # A constant operand is a float, not a Value; a text may use {out}.
+    scale = Op(
+        "scale", lambda a, k: a * k, (lambda a, k, out: k, lambda a, k, out: a),
+        code="{0} * {1}", partial_code=("{out} / {0}", "{out} / {1}"),
+    )  # fmt: skip
+    x = Value(1.5)
+    y = apply(scale, x, 2.0)
+    y.backward()
+    assert compile(y, [x])([1.5]) == (y.data, [x.grad])
+    for n, at in ((4, r"\(1.0, 2.0, 3.0, 4.0\)"), (5, r"\(1.0, ... 5 operands\)")):
+        wide = Op("wide", lambda *a: sum(a), tuple((lambda *a: 1.0) for _ in range(n)),
+                  code=" + ".join(f"{{{i}}}" for i in range(n)) + " + 1.0")  # fmt: skip
+        xs = [Value(float(i + 1)) for i in range(n)]
+        with pytest.raises(ValueError, match=rf" gives {sum(range(n + 1)) + 1.0!r} at {at} where"):
+            compile(apply(wide, *xs), xs)
+
+
+def test_the_checks_messages_are_whole_and_short() -> None:
+    x = Value(1.5)
+    long_code = "{0} * 3.0 + " + " + ".join(["0.0"] * 40)
+    op = Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), code=long_code)
+    with pytest.raises(ValueError) as caught:
+        compile(apply(op, x), [x])
+    assert str(caught.value) == (
+        f"compile: Op 'sq': its code {ascii(long_code)[:80]} gives 4.5 at (1.5,) where its "
+        "rule gives 2.25; compiled results would differ from backward()"
+    )
+    name = "n" * 300  # an error whose own message is long
+    op = Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), code="{0} * " + name)
+    with pytest.raises(ValueError) as caught:
+        compile(apply(op, x), [x])
+    message = f"name '{name}' is not defined"
+    assert str(caught.value).endswith(f" fails at (1.5,): {message[:200]}")
+
+
+def test_nan_agrees_only_with_nan() -> None:
+    x = Value(-1.0)
+    same = Op("nan", lambda a: math.nan, (lambda a, out: 0.0,), code="_nan")
+    y = apply(same, x)
+    value, grads = compile(y, [x])([-1.0])
+    assert math.isnan(value) and grads == [0.0]
+    other = Op("nan", lambda a: math.nan, (lambda a, out: 0.0,), code="0.0")
+    with pytest.raises(ValueError, match=r"gives 0.0 at \(-1.0,\) where its rule gives nan"):
+        compile(apply(other, x), [x])
+
+
+def test_texts_may_use_the_names_the_interpreter_gives_them() -> None:
+    # sin's rule calls cos, and a custom text may call inf, as the interpreter's rules do.
+    x = Value(0.7)
+    y = x.sin() * x.cos() + x.sqrt()
+    y.backward()
+    assert compile(y, [x])([0.7]) == (y.data, [x.grad])
+    step = Op("step", lambda a: 0.0, (), partial_code=("0.0 if {0} != 0.0 else inf",))
+    z = apply(step, x)
+    assert compile(z, [x])([0.7]) == (0.0, [0.0])
+
+
+class _Pick(Op):
+    """A custom op with its own ``partial`` (as Σ has): operand i's slope is i."""
+
+    __slots__ = ()
+
+    def partial(self, i: int, args: Sequence[Any], out: Any) -> Any:
+        return float(i)
+
+
+@pytest.mark.parametrize(("n", "tuple_line"), [(8, False), (9, True)])
+def test_a_wide_custom_op_passes_its_operands_once(n: int, tuple_line: bool) -> None:
+    xs = [Value(float(i)) for i in range(n)]
+    for op in (
+        Op("w", lambda *a: sum(a), tuple((lambda *a, i=i: float(i)) for i in range(n))),
+        _Pick("w", lambda *a: sum(a), ()),
+    ):
+        y = apply(op, *xs)
+        step = compile(y, xs)
+        for x in xs:
+            x.grad = 0.0
+        y.backward()
+        assert step([x.data for x in xs]) == (y.data, [x.grad for x in xs])
+        assert ("_an1 = (" in step.source) == tuple_line
+
+
+def test_the_source_leaves_linecache_quietly_even_if_linecache_was_cleared(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    x = Value(0.5)
+    step = compile(x * x, [x])
+    linecache.clearcache()
+    del step
+    gc.collect()
+    assert capsys.readouterr().err == ""
