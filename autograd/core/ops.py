@@ -390,7 +390,7 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
                 left=ast.BinOp(left=a, op=ast.Div(), right=b), op=ast.Div(), right=c
             ) if ast.dump(b) == ast.dump(c):
                 text, level = show(a, 2) + "/" + show(b, 4) + "²", 2
-            case ast.BinOp(left=a, op=op, right=b):
+            case ast.BinOp(left=a, op=op, right=b) if type(op) in _SHOWN_OPS:
                 symbol, level = _SHOWN_OPS[type(op)]
                 # a − (b − c) and a/(b·c) keep their brackets: the right side binds first.
                 text = show(a, level) + symbol + show(b, level + 1)
@@ -398,7 +398,9 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
                 text, level = "1/" + show(x, 3), 2
             case ast.Call(func=ast.Name(id=name), args=args):
                 return f"{name}({', '.join(show(x) for x in args)})"
-            case ast.Compare(left=a, ops=ops, comparators=rest):
+            case ast.Compare(left=a, ops=ops, comparators=rest) if all(
+                type(o) in _SHOWN_COMPARE for o in ops
+            ):
                 text = show(a, 1) + "".join(
                     f" {_SHOWN_COMPARE[type(o)]} {show(c, 1)}" for o, c in zip(ops, rest)
                 )

@@ -347,6 +347,9 @@ def test_formulas_given_are_kept_and_their_count_is_checked() -> None:
 
 def test_the_table_shows_each_rule_in_notation() -> None:
     shown = {name: op.local_rules for name, op in OPS.items() if op.partial_code}
+    # The table's notation is made at import; shown_rule is called again here, so that a
+    # change to it is seen (mutation testing switches a change on after the import).
+    assert shown == {n: tuple(map(shown_rule, OPS[n].partial_code)) for n in shown}
     assert shown == {
         "+": ("1", "1"),
         "-": ("1", "−1"),
@@ -383,6 +386,27 @@ def test_the_table_shows_each_rule_in_notation() -> None:
         ("({0} + {1}) * ({0} + {1})", "({0} + {1})²"),
         ("0.5 * {0} ** 2.0", "0.5·{0}**2"),
         ("{0} >= 1.0", "{0} ≥ 1"),
+        ("{0} <= {1} == {2} != {out}", "{0} ≤ {1} = {2} ≠ {out}"),
+        ("{0} / ({1} / {2})", "{0}/({1}/{2})"),
+        ("({0} / {1}) / {2}", "{0}/{1}/{2}"),
+        ("-({0} + 1.0) / {1} / {1}", "−({0} + 1)/{1}²"),
+        ("({0} + {1}) / {2} / {2}", "({0} + {1})/{2}²"),
+        ("{0} ** ({1} - 1.0)", "{0}**({1} − 1)"),
+        ("({0} * {1}) ** 2.5", "({0}·{1})**2.5"),
+        ("-{0} * {1}", "−{0}·{1}"),
+        ("-({0} * {1})", "−({0}·{1})"),
+        ("--{0}", "−−{0}"),
+        ("recip({0})", "1/{0}"),
+        ("recip({0} + {1})", "1/({0} + {1})"),
+        ("2.0 * recip({0})", "2·(1/{0})"),
+        ("cos({0} + {1}) * sin({out})", "cos({0} + {1})·sin({out})"),
+        ("log({0}, {1})", "log({0}, {1})"),
+        ("inf", "∞"),
+        ("-inf", "−∞"),
+        ("3", "3"),
+        ("0.25 + {0}", "0.25 + {0}"),
+        ("(1.0 if {0} > 0.0 else 2.0) * {1}", "(1 if {0} > 0 else 2)·{1}"),
+        ("{0} * {0} - {1} * {1}", "{0}² − {1}²"),
     ],
 )
 def test_brackets_and_symbols(text: str, shown: str) -> None:
@@ -484,3 +508,26 @@ def test_templates_with_braces_written_twice_and_out_are_fine() -> None:
     assert op.expression(["x"]) == "{x}²"
     assert explain(y)[1].terms[0].formula == "2·x"
     assert compile(y, [x])([3.0]) == (9.0, [6.0])
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "shown"),
+    [
+        ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [2.0, 2.0], "1"),
+        ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [-2.0, 2.0], "−1"),
+        ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [0.0, 0.0], "0"),
+        ("{1} if {out} >= 1.0 else cos({0})", [0.5, 3.0, 2.0], "{1}"),
+        ("{1} if {out} >= 1.0 else cos({0})", [0.5, 3.0, 0.5], "cos({0})"),
+        ("2.0 * (1.0 if {0} > 0.0 else 0.0)", [-1.0, 0.0], "2·0"),
+        ("0.0 if {0} != 0.0 else inf", [0.0, 0.0], "∞"),
+    ],
+)
+def test_at_numbers_each_condition_takes_its_branch(text: str, at: list[float], shown: str) -> None:
+    assert shown_rule(text, at) == shown
+    assert shown_rule(text).startswith("(") or "(" in shown_rule(text)  # all branches, unbound
+
+
+def test_a_text_beyond_the_notation_is_a_value_error() -> None:
+    for text in ("[1.0][0]", "{0}.real", "{0} % 2.0", "lambda: 1.0", "{0} in {1}"):
+        with pytest.raises(ValueError, match=r"^a rule text the notation cannot show: "):
+            shown_rule(text)
