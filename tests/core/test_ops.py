@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from autograd import Op, Value, apply, compile, explain, grad, no_grad
-from autograd.core.ops import OPS, shown_rule
+from autograd.core.ops import OPS, fill, shown_rule
 from tests.helpers import bits, grads, sigmoid
 from tests.strategies import ARITH_ERRORS
 
@@ -531,3 +531,38 @@ def test_a_text_beyond_the_notation_is_a_value_error() -> None:
     for text in ("[1.0][0]", "{0}.real", "{0} % 2.0", "lambda: 1.0", "{0} in {1}"):
         with pytest.raises(ValueError, match=r"^a rule text the notation cannot show: "):
             shown_rule(text)
+
+
+# ==== found by mutation testing of the round's ops.py (issue 20) ====
+
+
+def test_fill_reads_format_specs_and_the_result_as_str_format_does() -> None:
+    assert fill("{0!r} and {out}", ["a"], "y") == "'a' and y"
+    assert fill("{0:>3} {out}", ["a"], "y") == "  a y"
+    assert fill("{{{0}}} }}", ["a"], "y") == "{a} }"
+
+
+def test_a_forward_rule_of_three_operands_made_from_text() -> None:
+    from autograd.core import ops
+
+    margin = ops._float_rule(ops._MARGIN_SQ_CODE, 3)
+    assert (margin(0.5, 1.0, 0.2), margin(0.9, 1.0, 0.2)) == (0.25, 0.0)
+
+
+def test_the_interpreter_gives_rule_texts_inf() -> None:
+    step = Op("step", lambda a: 0.0, (), partial_code=("0.0 if {0} != 0.0 else inf",))
+    x = Value(0.0)
+    apply(step, x).backward()
+    assert x.grad == math.inf
+
+
+def test_a_long_template_is_cut_in_the_middle() -> None:
+    template = "{" + "x" * 10_000 + "}"
+    with pytest.raises(ValueError) as caught:
+        Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), shows=template)
+    shown = repr(template)
+    cut = f"{shown[:30]}…{shown[-15:]}"
+    assert str(caught.value).startswith(f"Op 'sq': shows {cut} cannot be filled in: ")
+    exact = "{" + "x" * 56 + "}"  # its repr is 60 characters: the longest shown whole
+    with pytest.raises(ValueError, match=rf"shows '{exact}' cannot"):
+        Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), shows=exact)
