@@ -24,7 +24,15 @@ import re
 import secrets
 from string import Template
 
-__all__ = ["asset", "fill", "html_page", "json_for_script", "new_prefix", "widget_scripts"]
+__all__ = [
+    "PREFIX",
+    "asset",
+    "fill",
+    "html_page",
+    "json_for_script",
+    "new_prefix",
+    "widget_scripts",
+]
 
 # A file of several templates holds each in a <template id="NAME"> element (HTML's own way
 # of writing markup that is not shown), the newline after the opening tag and before the
@@ -77,6 +85,9 @@ def json_for_script(data: object) -> str:
 def new_prefix() -> str:
     """A prefix for every id of one widget, so that a page or notebook holds any number."""
     return f"ag{secrets.token_hex(4)}-"
+
+
+PREFIX = re.compile(r"ag[0-9a-f]{8}-")  # what new_prefix makes, to find it in a fragment
 
 
 @functools.cache

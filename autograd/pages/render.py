@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import html
 import importlib.resources
 import os
@@ -236,6 +237,7 @@ def _in_child(parent: int) -> Callable[[], None]:
 _PR_SET_PDEATHSIG = 1
 
 
+@functools.cache  # looked up once, not on every rendering
 def _prctl() -> Callable[[int, int], int] | None:
     """Linux's prctl from the C library, or None elsewhere."""
     if not sys.platform.startswith("linux"):

@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import html
 import os
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
-from autograd.pages.assets import asset, fill, html_page, new_prefix, widget_scripts
+from autograd.pages.assets import PREFIX, asset, fill, html_page, new_prefix, widget_scripts
 from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
 from autograd.pages.practice_page import practice_fragment, practice_html
 from autograd.teach.check import step_checks
@@ -206,9 +205,6 @@ def write_stepper(
     write_atomically(path, page.encode("utf-8"))
 
 
-_PREFIX = re.compile(r"ag[0-9a-f]{8}-")
-
-
 class Stepper:
     """The interactive stepper as an object Jupyter shows inline (`_repr_html_`), with no
     server and no extension; ``.html`` is the fragment, ``.save(path)`` writes a page."""
@@ -216,7 +212,7 @@ class Stepper:
     def __init__(self, root: Value, explanation: Explanation, options: dict[str, Any]) -> None:
         self.root, self.explanation, self.options = root, explanation, options
         self.html = stepper_fragment(root, explanation, **options)
-        self._prefix = _PREFIX.search(self.html).group(0)  # type: ignore[union-attr]
+        self._prefix = PREFIX.search(self.html).group(0)  # type: ignore[union-attr]
 
     def _repr_html_(self) -> str:
         # Shown twice in a notebook, it must be two widgets: each display gets ids of its
