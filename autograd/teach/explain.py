@@ -33,10 +33,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from autograd.core.engine import Value, topological_order
 from autograd.core.graph import backward_uses, on_paths
+from autograd.core.network import network_names
 from autograd.core.notation import (
     constant,
     definition,
@@ -46,6 +47,7 @@ from autograd.core.notation import (
     num,
     parameter_names,
 )
+from autograd.teach.units import UnitExplanation, explain_units
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
 
@@ -456,9 +458,32 @@ def _use(
     return symbol, use
 
 
+@overload
 def explain(
-    root: Value, wrt: Value | Iterable[Value] | None = None, params: object = None
-) -> Explanation:
+    root: Value,
+    wrt: Value | Iterable[Value] | None = None,
+    params: object = None,
+    *,
+    view: Literal["values"] = "values",
+    case: int = 1,
+) -> Explanation: ...
+@overload
+def explain(
+    root: Value,
+    wrt: Value | Iterable[Value] | None = None,
+    params: object = None,
+    *,
+    view: Literal["neurons"],
+    case: int = 1,
+) -> UnitExplanation: ...
+def explain(
+    root: Value,
+    wrt: Value | Iterable[Value] | None = None,
+    params: object = None,
+    *,
+    view: str = "values",
+    case: int = 1,
+) -> Explanation | UnitExplanation:
     """The backward pass of ``root``, one `Step` per node, in the order backward visits them.
 
     Each step gives the node's gradient ∂root/∂node as the chain rule forms it:
@@ -472,15 +497,30 @@ def explain(
             them to ``root`` (what a learner needs to see for ∂root/∂wrt).
         params: which leaves are parameters (see `autograd.draw_graph`); only
             changes how leaves are described.
+        view: "values" (a step per node) or "neurons": for a net built of units
+            (``nn`` layers), a `UnitExplanation`: a step per unit, in the 1986
+            paper's equations (`autograd.teach.units`). A graph that is not such a
+            net is a ValueError saying why.
+        case: with ``view="neurons"`` and a loss over several cases, the case
+            (from 1) whose steps are shown; the listing ends with the sum over cases.
+
+    In both views the nodes of a net have the same short names (``w31``, ``y3``,
+    ``x3``; `autograd.core.network`), with a key to the parameters' full names.
 
     Never reads or writes any ``.grad`` (see the module docstring); the
     gradients are in the steps and in ``Explanation.grads``.
     """
     if not isinstance(root, Value):
         raise TypeError(f"explain: root must be a Value, got {root!r}")
+    if view not in ("values", "neurons"):
+        raise ValueError(f"explain: view must be 'values' or 'neurons', got {view!r}")
     order = topological_order(root)
     named = parameter_names(params, order)
-    names = node_names(order, named)
+    if view == "neurons":
+        if wrt is not None:
+            raise ValueError("explain: wrt is for view='values'; the unit view shows every unit")
+        return explain_units(root, order, named, case)
+    names = node_names(order, {**named, **network_names(root, order, named)})
     shown = {v: delimited(names[v]) for v in order}  # names as formulas write them
 
     # The backward pass, as Value.backward does it: nodes in reverse creation order,

@@ -118,7 +118,8 @@ def test_each_step_is_upstream_times_local_summed_over_paths() -> None:
     assert t.consumer is net.y_out
     assert close(t.upstream, hand["dE/dy_out"])  # type: ignore[arg-type]
     assert close(t.local, y * (1 - y))  # type: ignore[operator]
-    assert t.symbol == "∂σ(n5)/∂n5" and t.formula == "n6·(1 − n6)"
+    # A net's nodes have the paper's short names (x5 the total input, y5 the output).
+    assert t.symbol == "∂σ(x5)/∂x5" and t.formula == "y5·(1 − y5)"
     assert t.worked == f"{y:#.4g}·(1 − {y:#.4g})"
     assert close(t.product, hand["delta_out"])  # type: ignore[arg-type]
 
@@ -126,7 +127,7 @@ def test_each_step_is_upstream_times_local_summed_over_paths() -> None:
     for j in range(2):
         (t,) = step[net.y_hidden[j]].terms
         assert t.consumer is net.sum_out
-        assert t.formula == f"[layers.1.neurons.0.w.{j}]"
+        assert t.formula == f"w5{j + 3}"
         assert close(t.local, W_OUT[j])
         assert t.worked == shown(W_OUT[j])
 
@@ -141,11 +142,9 @@ def test_each_step_is_upstream_times_local_summed_over_paths() -> None:
             assert t.product == t.upstream * t.local
         assert s.grad == s.terms[0].product + s.terms[1].product
         assert "sum of 2 contributions" in s.note()
-        w = "[layers.0.neurons.{}.w.{}]"
-        n2 = f"({w.format(1, 0)}·x1 + {w.format(1, 1)}·x2 + [layers.0.neurons.1.b])"
-        n1 = f"({w.format(0, 0)}·x1 + {w.format(0, 1)}·x2 + [layers.0.neurons.0.b])"
+        x4, x3 = "(w41·x1 + w42·x2 + b4)", "(w31·x1 + w32·x2 + b3)"
         assert s.equation() == (
-            f"∂E/∂x{i + 1} = ∂E/∂n2 · ∂{n2}/∂x{i + 1} + ∂E/∂n1 · ∂{n1}/∂x{i + 1}"
+            f"∂E/∂x{i + 1} = ∂E/∂x4 · ∂{x4}/∂x{i + 1} + ∂E/∂x3 · ∂{x3}/∂x{i + 1}"
         )
         expected_sum = " + ".join(shown(t.product) for t in s.terms)
         assert f" = {expected_sum} = {s.grad:#.4g}" in s.arithmetic()
@@ -178,8 +177,8 @@ def test_text_listing_reads_as_the_chain_rule() -> None:
     assert text.startswith("Forward pass:")
     assert "Backward pass" in text
     y = by_hand()["y_out"]
-    assert f"n6·(1 − n6) = {y:#.4g}·(1 − {y:#.4g}) = {y * (1 - y):#.4g}" in text  # type: ignore[operator]
-    assert f"1. E = 0.5 * n8 = {by_hand()['E']:#.4g}\n" in text
+    assert f"y5·(1 − y5) = {y:#.4g}·(1 − {y:#.4g}) = {y * (1 - y):#.4g}" in text  # type: ignore[operator]
+    assert f"1. E = 0.5 * n2 = {by_hand()['E']:#.4g}\n" in text
     assert "∂E/∂E = 1: backward starts here." in text
 
 

@@ -1,0 +1,547 @@
+"""Backpropagation through a net unit by unit, in the equations of the 1986 paper.
+
+`explain(E, view="neurons")` gives a `UnitExplanation`: for one case, the
+forward pass as the paper writes it,
+
+    x_j = Σ_i y_i·w_ji + b_j     (1)        y_j = f(x_j)     (2)
+
+and then one `UnitStep` per unit, from the output layer down:
+
+    ∂E/∂y_j = y_j − d_j                      at an output unit, for ½Σ(y − d)²  (4)
+    ∂E/∂x_j = ∂E/∂y_j · f′(x_j)              f′ from the op table: y_j(1 − y_j)  (5)
+    ∂E/∂w_ji = ∂E/∂x_j · y_i                 for each weight into unit j        (6)
+    ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji              at a hidden unit i                (7)
+
+With several cases, E = Σ_c E_c (or a mean): the steps narrate one case and the
+end of the listing adds the cases up, ∂E/∂w = Σ_c ∂E_c/∂w.
+
+Every number is the one `Value.backward` computes, bit for bit: the gradients
+come from the same pass `autograd.teach.explain` runs (the same products, summed
+in the same order). Printed numbers multiply out at the printed precision, or the
+result is marked ≈. Names are the net's short names (`autograd.core.network`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from autograd.core.engine import Value
+from autograd.core.graph import backward_uses
+from autograd.core.network import NAMING, Network, Unit, find_network
+from autograd.core.notation import constant, num
+
+__all__ = ["Term", "UnitExplanation", "UnitStep", "WeightGrad", "explain_units"]
+
+MAX_LINE = 100  # a forward line longer than this puts its numbers on a line of their own
+# A hidden unit feeding more units than this writes the first and last terms of its
+# sum and how many it left out, so no line grows with the width of the next layer.
+MAX_TERMS = 8
+EQUATIONS = (
+    "The backward pass, unit by unit from the output layer down (the paper's equations):",
+    "  ∂E/∂y_j = y_j − d_j at an output unit (4);   ∂E/∂x_j = ∂E/∂y_j · f′(x_j) (5);",
+    "  ∂E/∂w_ji = ∂E/∂x_j · y_i (6);   ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji at a hidden unit (7).",
+)
+
+
+def _p(x: float) -> str:
+    s = num(x)
+    return f"({s})" if s.startswith("-") else s
+
+
+def _printed(x: float) -> float:
+    return float(num(x))
+
+
+def _eq(exact: bool) -> str:
+    return "=" if exact else "≈"
+
+
+def _product_checks(a: float, b: float, result: float) -> bool:
+    return num(_printed(a) * _printed(b)) == num(result)
+
+
+def _sum_checks(terms: Sequence[float], result: float) -> bool:
+    return num(sum(map(_printed, terms))) == num(result)
+
+
+def _gradient(name: str) -> str:
+    return f"∂E/∂{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class WeightGrad:
+    """∂E_c/∂w_ji = ∂E/∂x_j · y_i for one weight (or the bias: y_i is 1) in one case."""
+
+    name: str  # "w53", or "b5"
+    source: int  # unit i; 0 for the bias
+    source_name: str  # "y3" (or "1" for the bias)
+    y: float  # y_i
+    grad: float  # the product, as backward computes it
+
+    def line(self, dx_name: str, dx: float) -> str:
+        if self.source == 0:
+            return f"{_gradient(self.name)} = {_gradient(dx_name)} = {num(self.grad)}"
+        checks = _product_checks(dx, self.y, self.grad)
+        return (
+            f"{_gradient(self.name)} = {_gradient(dx_name)} · {self.source_name} = "
+            f"{_p(dx)} × {_y(self.source_name, self.y)} {_eq(checks)} {num(self.grad)} (6)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji: unit j's share of hidden unit i's gradient."""
+
+    x_name: str  # "x5"
+    w_name: str  # "w53"
+    dx: float  # ∂E/∂x_j
+    w: float  # w_ji
+    product: float  # as backward computes it
+
+    def text(self) -> str:
+        checks = _product_checks(self.dx, self.w, self.product)
+        return (
+            f"{_gradient(self.x_name)} · {self.w_name} = {_p(self.dx)} × {_p(self.w)} "
+            f"{_eq(checks)} {num(self.product)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStep:
+    """One unit's part of the backward pass in one case: ∂E/∂y_j, ∂E/∂x_j and its weights."""
+
+    number: int  # 1-based, in the listing
+    unit: int  # j
+    case: int  # 0-based
+    kind: str  # "output" or "hidden"
+    activation: str  # "sigmoid", "tanh", "relu", "linear"
+    y_name: str  # "y5" (or "y5c2")
+    x_name: str  # "x5"
+    y: float  # y_j
+    x: float  # x_j
+    dy: float  # ∂E/∂y_j
+    dx: float  # ∂E/∂x_j
+    local: float  # f′(x_j) = ∂y_j/∂x_j, as backward uses it
+    local_rule: str  # "y5·(1 − y5)"; "" for a linear unit
+    local_worked: str  # "0.5062·(1 − 0.5062)"
+    local_printed: float  # f′ computed from the printed numbers of local_worked
+    dy_rule: str  # at an output unit: "y5 − d5" (worked: dy_worked); "" if the loss is not known
+    dy_worked: str
+    downstream: tuple[Term, ...]  # at a hidden unit: the terms of (7), by unit j
+    weights: tuple[WeightGrad, ...]  # the weights into j, then the bias
+
+    @property
+    def result(self) -> float:
+        """What the step computes for its unit: ∂E/∂x_j (the paper's δ_j)."""
+        return self.dx
+
+    def headline(self) -> str:
+        return f"Unit {self.unit} ({self.kind}, {self.activation}): {self.y_name} = {num(self.y)}"
+
+    def dy_lines(self) -> list[str]:
+        name = _gradient(self.y_name)
+        if self.kind == "output":
+            if not self.dy_rule:
+                return [
+                    f"{name} = {num(self.dy)} (from the loss's own nodes: explain(E) shows them)"
+                ]
+            tag = " (4)" if self.dy_rule.startswith(self.y_name) else ""
+            return [
+                f"{name} = {self.dy_rule} = {self.dy_worked} "
+                f"{_eq(self._dy_checks())} {num(self.dy)}{tag}"
+            ]
+        if not self.downstream:
+            return [f"{name} = {num(self.dy)}"]
+        sigma = f"{name} = Σ_j ∂E/∂x_j · w_j{self.unit}"
+        if len(self.downstream) == 1:
+            return [f"{sigma} = {self.downstream[0].text()} (7)"]
+        lines = [f"{sigma} (7), one term per unit j:"]
+        terms = list(self.downstream)
+        if len(terms) <= MAX_TERMS:
+            lines += [f"  + {t.text()}" for t in terms]
+            total = " + ".join(_p(t.product) for t in terms)
+        else:
+            lines += [f"  + {t.text()}" for t in terms[:3]]
+            lines.append(f"    … {len(terms) - 5} more terms …")
+            lines += [f"  + {t.text()}" for t in terms[-2:]]
+            total = f"the sum of the {len(terms)} terms"
+        checks = _sum_checks([t.product for t in terms], self.dy)
+        lines.append(f"  {name} = {total} {_eq(checks)} {num(self.dy)}")
+        return lines
+
+    def _dy_checks(self) -> bool:
+        return num(_dy_value(self.dy_worked)) == num(self.dy) if self.dy_worked else True
+
+    def dx_line(self) -> str:
+        dx, dy = _gradient(self.x_name), _gradient(self.y_name)
+        if self.activation == "linear":
+            return (
+                f"{dx} = {dy} = {num(self.dx)} (a linear unit: {self.y_name} = {self.x_name}) (5)"
+            )
+        worked = self.local_worked
+        factor = worked if worked and worked != num(self.local) else _p(self.local)
+        checks = num(_printed(self.dy) * self.local_printed) == num(self.dx)
+        return (
+            f"{dx} = {dy} · {self.local_rule} = {_p(self.dy)} × {factor} "
+            f"{_eq(checks)} {num(self.dx)} (5)"
+        )
+
+    def lines(self) -> list[str]:
+        """The step as lines of text (the headline first)."""
+        out = [self.headline(), *self.dy_lines(), self.dx_line()]
+        out += [w.line(self.x_name, self.dx) for w in self.weights]
+        return out
+
+    def __str__(self) -> str:
+        head, *rest = self.lines()
+        return "\n".join([f"{self.number}. {head}", *("   " + line for line in rest)])
+
+    def as_dict(self) -> dict[str, Any]:
+        """The step as plain data (JSON-ready), for notebooks and the HTML stepper."""
+        return {
+            "number": self.number,
+            "unit": self.unit,
+            "case": self.case + 1,
+            "kind": self.kind,
+            "name": self.y_name,
+            "symbol": _gradient(self.x_name),
+            "result": self.dx,
+            "dy": self.dy,
+            "dx": self.dx,
+            "headline": self.headline(),
+            "lines": self.lines()[1:],
+            "weights": [{"name": w.name, "grad": w.grad} for w in self.weights],
+        }
+
+
+def _factor(rule: str) -> str:
+    """A rule as a factor of a product: ``1 − y3²`` in parentheses, ``y3·(1 − y3)`` as it is."""
+    depth = 0
+    for ch in rule:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and ch in "+−-" and rule.strip()[0] != ch:
+            return f"({rule})"
+    return rule
+
+
+def _data(x: Value | float) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def _y(name: str, y: float) -> str:
+    """y_i inside a worked product: an input unit's data as the number it is (1, 0)."""
+    if not (name[1:].isdigit() and y.is_integer()):
+        return _p(y)
+    c = constant(y)
+    return f"({c})" if c.startswith("-") else c
+
+
+def _dy_value(worked: str) -> float:
+    """The value of ``k·(a − b)`` or ``a − b`` as printed (for the ≈ check)."""
+    text = worked.replace("−", "-").replace("(", "").replace(")", "")
+    factor = 1.0
+    if "·" in text:
+        k, text = text.split("·", 1)
+        factor = float(k)
+    a, _, b = text.partition(" - ")
+    return factor * (float(a) - float(b))
+
+
+class UnitExplanation(Sequence[UnitStep]):
+    """The backward pass of a net, one `UnitStep` per unit of one case, output layer first.
+
+    ``str()`` is the listing: the naming, the key to the parameters' full names, the
+    case, the forward pass, the steps, and (for several cases) the sum over cases.
+    ``grads`` maps every node to ∂E/∂node, as `autograd.teach.explain` gives them.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        grads: dict[Value, float],
+        steps: list[UnitStep],
+        case: int,
+        targets: dict[int, float],
+    ) -> None:
+        self.net = net
+        self.root = net.root
+        self.grads = grads
+        self.steps = steps
+        self.case = case
+        self.targets = targets  # output unit → d_j in the narrated case, where the loss shows it
+        self.names = net.names
+
+    @overload
+    def __getitem__(self, i: int) -> UnitStep: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[UnitStep]: ...
+    def __getitem__(self, i: int | slice) -> UnitStep | Sequence[UnitStep]:
+        return self.steps[i]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self) -> Iterator[UnitStep]:
+        return iter(self.steps)
+
+    def header(self) -> list[str]:
+        """The naming and the key."""
+        out = list(NAMING)
+        key = self.net.key()
+        if key:
+            out.append("Key: " + key[0])
+            out += ["     " + line for line in key[1:]]
+        return out
+
+    def case_line(self) -> str:
+        c = self.case
+        ins = [u for u in self.net.units if u.is_input]
+        shown = [f"y{u.number} = {constant(_data(u.outputs[c]))}" for u in ins]
+        if len(shown) > 6:
+            on = [s for s in shown if not s.endswith(" = 0")]
+            shown = on if len(on) <= 6 else [*shown[:3], "…", shown[-1]]
+            if len(on) <= 6:
+                shown.append(f"the other {len(ins) - len(on)} input units 0")
+        targets = [f"d{j} = {constant(d)}" for j, d in sorted(self.targets.items())]
+        if len(targets) > 6:
+            on = [t for t in targets if not t.endswith(" = 0")]
+            targets = [*on[:6], f"the other {len(targets) - len(on[:6])} targets 0"]
+        text = f"Case {c + 1} of {self.net.cases}: {', '.join(shown)}"
+        return text + (f"; targets {', '.join(targets)}." if targets else ".")
+
+    def forward_lines(self) -> list[str]:
+        """(1) and (2) for each unit of the case, in unit order, then E."""
+        c = self.case
+        out = ["Forward pass: x_j = Σ_i y_i·w_ji + b_j (1), y_j = f(x_j) (2)."]
+        for u in self.net.units:
+            if u.is_input:
+                continue
+            total, y = u.totals[c], u.outputs[c]
+            assert isinstance(y, Value)
+            names = self.net.names
+            x_name = self.net.node_name("x", u.number, c)
+            ys = [self._y_name(i) for i in u.sources]
+            ws = [names[w] for w in u.weights]
+            terms = [f"{yn}·{wn}" for yn, wn in zip(ys, ws)]
+            assert u.bias is not None
+            head = f"  {x_name} = {' + '.join([*terms, f'b{u.number}'])}"
+            if len(terms) > 3:
+                head = f"  {x_name} = {terms[0]} + … + {terms[-1]} + b{u.number}"
+            vals = [
+                f"{_y(self._y_name(i), self._y(i))}·{_p(w.data)}"
+                for i, w in zip(u.sources, u.weights)
+            ]
+            printed = sum(
+                _printed(self._y(i)) * _printed(w.data) for i, w in zip(u.sources, u.weights)
+            )
+            exact = num(printed + _printed(u.bias.data)) == num(total.data)
+            worked = f"{' + '.join([*vals, _p(u.bias.data)])} {_eq(exact)} {num(total.data)}"
+            if len(terms) > 3:
+                line = f"{head} = {num(total.data)}"
+            elif len(head) + len(worked) + 3 <= MAX_LINE:
+                line = f"{head} = {worked}"
+            else:
+                line = f"{head}\n  {' ' * len(x_name)} = {worked}"
+            out.append(line)
+            act = _f(u.activation)
+            y_of_x = f"{act}({x_name})" if u.activation != "linear" else x_name
+            out.append(f"  {names[y]} = {y_of_x} = {num(y.data)}")
+        out.append(f"  {self.names.get(self.root, 'E')} = {num(self.root.data)}")
+        return out
+
+    def _y(self, i: int) -> float:
+        y = self.net.unit(i).outputs[self.case]
+        return y.data if isinstance(y, Value) else float(y)
+
+    def _y_name(self, i: int) -> str:
+        u = self.net.unit(i)
+        if u.is_input:
+            return f"y{i}"
+        y = u.outputs[self.case]
+        assert isinstance(y, Value)
+        return self.net.names[y]
+
+    def batch_lines(self) -> list[str]:
+        """With several cases: ∂E/∂w = Σ_c ∂E_c/∂w for each weight and bias."""
+        if self.net.cases == 1:
+            return []
+        out = [f"Over the {self.net.cases} cases, ∂E/∂w = Σ_c ∂E_c/∂w (the sum of each case's):"]
+        for u in self.net.units:
+            if u.is_input:
+                continue
+            assert u.bias is not None
+            for p, i in [*zip(u.weights, u.sources), (u.bias, 0)]:
+                parts = [self._case_grad(u, p, i, c) for c in range(self.net.cases)]
+                total = self.grads.get(p, 0.0)
+                shown = [_p(x) for x in parts]
+                if len(shown) > 4:
+                    shown = [*shown[:2], "…", shown[-1]]
+                text = " + ".join(shown)
+                exact = len(parts) <= 4 and _sum_checks(parts, total)
+                out.append(f"  {_gradient(self.names[p])} = {text} {_eq(exact)} {num(total)}")
+        return out
+
+    def _case_grad(self, u: Unit, p: Value, i: int, c: int) -> float:
+        dx = self.grads[u.totals[c]]
+        if i == 0:
+            return dx
+        y = self.net.unit(i).outputs[c]
+        return dx * (y.data if isinstance(y, Value) else float(y))
+
+    def __str__(self) -> str:
+        parts = [
+            "\n".join(self.header()),
+            self.case_line(),
+            "\n".join(self.forward_lines()),
+            "\n".join([*EQUATIONS, "", *(str(s) for s in self.steps)]),
+        ]
+        batch = self.batch_lines()
+        if batch:
+            parts.append("\n".join(batch))
+        return "\n\n".join(parts)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))
+
+    def __repr__(self) -> str:
+        return f"<UnitExplanation of {len(self.steps)} units, case {self.case + 1}>"
+
+
+def _f(activation: str) -> str:
+    return "σ" if activation == "sigmoid" else activation
+
+
+def _target(
+    y: Value, consumers: dict[Value, list[Value]], root: Value
+) -> tuple[float, float] | None:
+    """``(d, k)`` when E reaches ``y`` only through k·(y − d)² summed and scaled by
+    constants (½Σ(y − d)², a mean of (y − d)²): then ∂E/∂y = k·(y − d). None otherwise."""
+    users = consumers.get(y, [])
+    if len(users) != 1 or users[0].op != "-" or users[0].operands[0] is not y:
+        return None
+    diff = users[0]
+    d = diff.operands[1]
+    if isinstance(d, Value) and not d.is_leaf:
+        return None
+    target = _data(d)
+    users = consumers.get(diff, [])
+    if len(users) != 1 or users[0].op != "**" or users[0].operands[1] != 2.0:
+        return None
+    v: Value = users[0]
+    k = 2.0
+    while v is not root:
+        users = consumers.get(v, [])
+        if len(users) != 1:
+            return None
+        v = users[0]
+        if v.op == "*":
+            others = [x for x in v.operands if not isinstance(x, Value)]
+            if len(others) != 1:
+                return None
+            k *= _data(others[0])
+        elif v.op != "+" or not all(isinstance(x, Value) for x in v.operands):
+            return None
+    return target, k
+
+
+def explain_units(
+    root: Value, order: list[Value], named: dict[Value, str], case: int = 1, where: str = "explain"
+) -> UnitExplanation:
+    """The unit-level backward pass of the net in ``root``'s graph (see the module docstring);
+    ``case`` (1-based) is the case the steps narrate. Raises `NotANetwork` (a ValueError)
+    for a graph that is not a feed-forward net."""
+    net = find_network(root, order, named, where)
+    if isinstance(case, bool) or not isinstance(case, int) or not 1 <= case <= net.cases:
+        raise ValueError(f"{where}: case must be a number from 1 to {net.cases}, got {case!r}")
+    c = case - 1
+    # The backward pass as Value.backward runs it (see autograd.teach.explain): same floats.
+    grads: dict[Value, float] = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    consumers: dict[Value, list[Value]] = {}
+    for user, _pos, p, local in backward_uses(reversed(order)):
+        grads[p] += grads[user] * local
+        if user not in consumers.get(p, []):
+            consumers.setdefault(p, []).append(user)
+    names = net.names
+    steps: list[UnitStep] = []
+    targets: dict[int, float] = {}
+    for u in reversed(net.units):
+        if u.is_input:
+            continue
+        t, y = u.totals[c], u.outputs[c]
+        assert isinstance(y, Value) and u.bias is not None
+        # A linear unit's Σ node is its output; its total input is still called x_j.
+        x_name, y_name = net.node_name("x", u.number, c), names[y]
+        rule = worked = dy_rule = dy_worked = ""
+        local, local_printed = 1.0, 1.0
+        if y is not t:
+            op = y._op
+            assert op is not None
+            local = float(y.local_grads[0])
+            px, py = _printed(t.data), _printed(y.data)
+            rule = _factor((op.local_rule(0, 1) or "").format(x_name, out=y_name))
+            worked = _factor((op.local_rule(0, 1, [px, py]) or "").format(_p(px), out=_p(py)))
+            local_printed = float(op.partial(0, [px], py))
+        downstream = []
+        if not u.output:
+            for user in sorted(
+                consumers.get(y, []), key=lambda v: net.unit_of[v].number if v in net.unit_of else 0
+            ):
+                j = net.unit_of.get(user)
+                if j is None or user.op != "Σ":
+                    continue
+                n = (len(user.operands) - 1) // 2
+                for k in range(n):
+                    if user.operands[n + k] is y:
+                        w = user.operands[k]
+                        assert isinstance(w, Value)
+                        g = grads[user]
+                        downstream.append(
+                            Term(net.node_name("x", j.number, c), names[w], g, w.data, g * w.data)
+                        )
+        else:
+            found = _target(y, consumers, root)
+            if found is not None:
+                d, factor = found
+                targets[u.number] = d
+                dname = f"d{u.number}"
+                dy_rule = f"{y_name} − {dname}"
+                dy_worked = f"{num(y.data)} − {constant(d)}"
+                if factor != 1.0:
+                    k = constant(factor)
+                    dy_rule, dy_worked = f"{k}·({dy_rule})", f"{k}·({dy_worked})"
+        weights = []
+        for w, i in zip(u.weights, u.sources):
+            src = net.unit(i)
+            yi = src.outputs[c]
+            yv = yi.data if isinstance(yi, Value) else float(yi)
+            sname = f"y{i}" if src.is_input else names[yi]  # type: ignore[index]
+            weights.append(WeightGrad(names[w], i, sname, yv, grads[t] * yv))
+        weights.append(WeightGrad(names[u.bias], 0, "1", 1.0, grads[t] * 1.0))
+        steps.append(
+            UnitStep(
+                number=len(steps) + 1,
+                unit=u.number,
+                case=c,
+                kind="output" if u.output else "hidden",
+                activation=u.activation,
+                y_name=y_name,
+                x_name=x_name,
+                y=y.data,
+                x=t.data,
+                dy=grads[y],
+                dx=grads[t],
+                local=local,
+                local_rule=rule,
+                local_worked=worked,
+                local_printed=local_printed,
+                dy_rule=dy_rule,
+                dy_worked=dy_worked,
+                downstream=tuple(downstream),
+                weights=tuple(weights),
+            )
+        )
+    return UnitExplanation(net, grads, steps, c, targets)
