@@ -511,8 +511,8 @@ def explain_units(
                 dy_rule = f"{y_name} − {dname}"
                 dy_worked = f"{num(y.data)} − {constant(d)}"
                 if factor != 1.0:
-                    k = constant(factor)
-                    dy_rule, dy_worked = f"{k}·({dy_rule})", f"{k}·({dy_worked})"
+                    scale = constant(factor)
+                    dy_rule, dy_worked = f"{scale}·({dy_rule})", f"{scale}·({dy_worked})"
         weights = []
         for w, i in zip(u.weights, u.sources):
             src = net.unit(i)
