@@ -149,7 +149,7 @@ def find_network(
     for g in groups:
         if len(g) != cases:
             raise NotANetwork(
-                f"{where}: one unit is used {len(g)} times and another {cases}: "
+                f"{where}: one unit is used {cases} times and another {len(g)}: "
                 "the graph is not the same net run once per case"
             )
     case_of = {t: c for g in groups for c, t in enumerate(g)}

@@ -168,7 +168,10 @@ class UnitStep:
             lines += [f"  + {t.text()}" for t in terms[-2:]]
             total = f"the sum of the {len(terms)} terms"
         checks = _sum_checks([t.product for t in terms], self.dy)
-        lines.append(f"  {name} = {total} {_eq(checks)} {num(self.dy)}")
+        line = f"  {name} = {total} {_eq(checks)} {num(self.dy)}"
+        if len(line) + 3 > MAX_LINE:  # the steps indent it by 3
+            line = f"  {name} = the sum of the {len(terms)} terms {_eq(checks)} {num(self.dy)}"
+        lines.append(line)
         return lines
 
     def _dy_checks(self) -> bool:
@@ -519,8 +522,9 @@ def explain_units(
             yi = src.outputs[c]
             yv = yi.data if isinstance(yi, Value) else float(yi)
             sname = f"y{i}" if src.is_input else names[yi]  # type: ignore[index]
-            weights.append(WeightGrad(names[w], i, sname, yv, grads[t] * yv))
-        weights.append(WeightGrad(names[u.bias], 0, "1", 1.0, grads[t] * 1.0))
+            # 0.0 + : a leaf's gradient starts at 0.0, so backward turns a −0.0 product into 0.0.
+            weights.append(WeightGrad(names[w], i, sname, yv, 0.0 + grads[t] * yv))
+        weights.append(WeightGrad(names[u.bias], 0, "1", 1.0, 0.0 + grads[t] * 1.0))
         steps.append(
             UnitStep(
                 number=len(steps) + 1,
