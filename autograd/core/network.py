@@ -22,10 +22,7 @@ from dataclasses import dataclass, field
 
 from autograd.core.engine import Value
 
-__all__ = ["ACTIVATIONS", "Network", "NotANetwork", "Unit", "find_network", "network_names"]
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-"""Operations taken as a unit's activation when they are the only use of its Σ node."""
+__all__ = ["Network", "NotANetwork", "Unit", "find_network", "network_names"]
 
 NAMING = (
     "Units are numbered from the inputs up: y_j is unit j's output, x_j its total input,",
@@ -69,6 +66,20 @@ class Network:
     case_of: dict[Value, int] = field(default_factory=dict)  # a unit node → its case (0-based)
     unit_of: dict[Value, Unit] = field(default_factory=dict)  # x_j, y_j, w_ji, b_j → unit j
     wide: bool = False  # some unit number has two digits or more: weights are w12_3
+
+    def shown_names(self, named: Mapping[Value, str]) -> dict[Value, str]:
+        """The short names to show: a label the user chose stays; nn's dotted parameter
+        names (``named``) give way to the short ones."""
+        return {v: n for v, n in self.names.items() if not v.label or v in named}
+
+    def totals(self) -> dict[Value, Value]:
+        """Every Σ node of the net (x_j in each case) → the unit's output node there (y_j)."""
+        out: dict[Value, Value] = {}
+        for u in self.units:
+            for t, y in zip(u.totals, u.outputs):
+                assert isinstance(y, Value)  # only an input unit's outputs are plain data
+                out[t] = y
+        return out
 
     def unit(self, number: int) -> Unit:
         return self.units[number - 1]
@@ -157,7 +168,9 @@ def find_network(
 
     def output_of(t: Value) -> Value:
         users = consumers.get(t, [])
-        if len(users) == 1 and users[0].op in ACTIVATIONS:
+        # The activation: the Σ node's only use, a function of it alone (sigmoid, tanh, relu
+        # or a custom op), as the drawings' neuron view takes it.
+        if len(users) == 1 and len(users[0].operands) == 1:
             return users[0]
         return t
 
@@ -296,8 +309,6 @@ def network_names(
     """The short names of a net's nodes (`find_network`), or {} when the graph is not a net:
     names given to `autograd.teach.notation.node_names` before the parameters' own."""
     try:
-        names = find_network(root, order, named, "").names
+        return find_network(root, order, named, "").shown_names(named)
     except NotANetwork:
         return {}
-    # A label the user chose stays; nn's dotted parameter names give way to the short ones.
-    return {v: n for v, n in names.items() if not v.label or v in named}

@@ -25,7 +25,15 @@ import graphviz
 from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
 from autograd.core.graph import on_paths
-from autograd.core.notation import constant, node_names, num, parameter_names, printable
+from autograd.core.network import Network, NotANetwork, find_network
+from autograd.core.notation import (
+    constant,
+    delimited,
+    node_names,
+    num,
+    parameter_names,
+    printable,
+)
 from autograd.core.ops import linear_role
 from autograd.pages.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
 
@@ -36,6 +44,7 @@ __all__ = [
     "RenderError",
     "draw_graph",
     "edge_id",
+    "hide_gradients",
     "inline_svg",
     "node_id",
     "op_edge_id",
@@ -131,9 +140,14 @@ def _tooltip(text: str) -> str:
     return _quoted(printable(text, limit=_TEXT_LIMIT), 4)
 
 
+def _is_gradient(text: str) -> bool:
+    """Whether a cell shows a gradient: ``grad 0.25``, or a unit's ``∂E/∂x 0.25``."""
+    return text.startswith(("grad ", "∂"))
+
+
 def _cell(text: str) -> str:
     """A table cell; a non-finite gradient is red with a marker, so it stands out in a drawing."""
-    if text.startswith("grad ") and text.split()[1].lstrip("-") in ("inf", "nan"):
+    if _is_gradient(text) and text.split()[1].lstrip("-") in ("inf", "nan"):
         return f'<TD BGCOLOR="{_BAD_FILL}"><FONT COLOR="{_BAD_TEXT}">{_text(text)} ⚠</FONT></TD>'
     return f"<TD>{_text(text)}</TD>"
 
@@ -199,6 +213,47 @@ def inline_svg(graph: graphviz.Digraph, prefix: str, timeout: float | None = REN
     svg = re.sub(r"<title>[^<]*</title>\n?", "", svg)
     svg = _FOREIGN_LINK.sub("", svg)
     return re.sub(r'\bid="', f'id="{prefix}', svg)
+
+
+# Where each node, edge or cluster of an SVG drawing begins (nested groups stay inside).
+_ITEM = re.compile(r'(?=<g id="[^"]*" class="(?:node|edge|cluster)">)')
+_TEXT = re.compile(r"(<text\b[^>]*)>([^<]*)<")
+_NODE_ID = re.compile(r'<g id="([^"]*)" class="node">')
+
+
+def hide_gradients(
+    svg: str, prefix: str, last_only: bool = False
+) -> tuple[str, dict[str, list[str]]]:
+    """``svg`` (from `inline_svg`) with every gradient cell shown as ``grad ?`` (``∂E/∂x ?``),
+    and the texts hidden, by box id (without ``prefix``): a page's script shows them.
+
+    A gradient is a box's cell after its name that starts ``grad `` or ``∂`` (a node
+    named ``grad 5`` keeps its name); ``last_only`` hides only the last cell of a box.
+    Nothing of a gradient is left in the markup, so a page without its script (or a
+    notebook that does not run it) gives no answer away.
+    """
+    parts = _ITEM.split(svg)
+    hidden: dict[str, list[str]] = {}
+    for k, part in enumerate(parts):
+        found = _NODE_ID.match(part)
+        if not found:
+            continue
+        texts = list(_TEXT.finditer(part))[1:]
+        cells = [t for t in texts if _is_gradient(html.unescape(t.group(2)))]
+        if last_only:
+            cells = cells[-1:] if cells and texts and cells[-1] is texts[-1] else []
+        if not cells:
+            continue
+        box = found.group(1).removeprefix(prefix)
+        out, at = [], 0
+        for t in cells:
+            full = html.unescape(t.group(2))
+            hidden.setdefault(box, []).append(full)
+            label = full.split(" ", 1)[0]
+            out += [part[at : t.start()], f'{t.group(1)} class="ag-grad">{html.escape(label)} ?<']
+            at = t.end()
+        parts[k] = "".join([*out, part[at:]])
+    return "".join(parts), hidden
 
 
 class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information
@@ -310,7 +365,14 @@ class _Drawing:
         self.root, self.order, self.rankdir = root, order, rankdir
         self.index = {v: i for i, v in enumerate(order)}
         self.named = parameter_names(params, order)
-        self.names = node_names(order, self.named)
+        self.net: Network | None
+        try:
+            self.net = find_network(root, order, self.named, "draw_graph")
+        except NotANetwork:
+            self.net = None
+        short = self.net.shown_names(self.named) if self.net else {}
+        self.short = short
+        self.names = node_names(order, {**self.named, **short})
         self.grads = grads
         self.show_data, self.show_grad = show
         self.input_names = list(inputs) if inputs is not None else None
@@ -358,7 +420,8 @@ class _Drawing:
         label = _value_label(
             shown, self.numbers(v), _FILL[kind], 2 if kind == "output" else 0, self.dim(v)
         )
-        extra = {} if name is None else {"tooltip": _tooltip(self.names[v])}
+        full = printable(self.named[v]) if v in self.named else self.names[v]
+        extra = {} if name is None else {"tooltip": _tooltip(full)}
         target.node(node_id(i), label=label, shape="plain", id=node_id(i), **extra)
         if not v.is_leaf:
             self.operation(target, v)
@@ -380,12 +443,14 @@ class _Drawing:
             **({"color": _DIM_LINE, "fontcolor": _DIM_TEXT} if dim else {}),
         )
 
-    def input_node(self, position: int, x: float) -> str:
+    def input_node(self, position: int, x: float, name: str | None = None) -> str:
         """The node of a float fed to a Σ node as input ``position`` (x1, x2, …, or the
         caller's names), one per position and value, shared by every unit it feeds."""
         key = (position, x)
         if key not in self.inputs:
-            if self.input_names is not None and position < len(self.input_names):
+            if name is not None:
+                pass
+            elif self.input_names is not None and position < len(self.input_names):
                 name = self.input_names[position]
             else:
                 name = f"x{position + 1}"
@@ -424,6 +489,10 @@ class _Drawing:
         c = float(x)  # type: ignore[arg-type]  # an operand that is not a Value is a number
         role, partner = linear_role(pos, len(v.operands)) if v.op == "Σ" else (None, None)
         if role == 1 and partner is not None:
+            if self.net is not None and self.input_names is None and v in self.net.unit_of:
+                # A net's input unit i, as every listing of the net calls it: y_i.
+                i = self.net.unit_of[v].sources[partner]
+                return self.input_node(i - 1, c, f"y{i}"), {}
             return self.input_node(partner, c), {}
         return self.constant(self.index[v], pos, c), {"color": "#888888"}
 
@@ -476,7 +545,8 @@ class _Drawing:
                             color="#bbbbbb",
                         )
                         for p in self.placed(owned.get((layer, neuron), [])):
-                            self.value(nc, p, _short_name(self.named[p]))
+                            short = self.short.get(p) or _short_name(self.named[p])
+                            self.value(nc, p, short)
                         for i in clusters[layer][neuron]:
                             self.value(nc, self.order[i])
         for i, v in enumerate(self.order):
@@ -497,7 +567,11 @@ class _Drawing:
     def neurons_view(self) -> None:
         """One box per unit (a Σ node and its activation) with the unit's output data and
         grad; the parameters only that unit uses are summarised in it, not drawn."""
-        units = {v: _activation(v, self.consumers) or v for v in self.order if v.op == "Σ"}
+        net = self.net
+        if net is not None:
+            units = net.totals()
+        else:
+            units = {v: _activation(v, self.consumers) or v for v in self.order if v.op == "Σ"}
         inside: dict[Value, Value] = {}  # every Value drawn as part of a unit → its Σ node
         for total, out in units.items():
             inside[total] = inside[out] = total
@@ -511,6 +585,11 @@ class _Drawing:
                     inside[x] = total
         for v, total in inside.items():
             self.where[v] = node_id(self.index[units[total]])
+        # A net's loss is one box above its output units, however many nodes it takes:
+        # drawn node by node, it pushes the layers apart and loops their edges around it.
+        loss = self.loss_nodes(units, inside) if net is not None else []
+        for v in loss:
+            self.where[v] = node_id(self.index[self.root])
         clusters = _clusters(self.order, self.index, self.named)
         layer_of = {
             self.order[members[0]]: (layer, neuron)
@@ -518,8 +597,10 @@ class _Drawing:
             for neuron, members in neurons.items()
         }
         for v in self.order:
-            if v not in inside:
+            if v not in inside and v not in loss:
                 self.value(self.g, v)
+        if loss:
+            self.loss_box(loss)
         by_layer: dict[int, list[tuple[int, Value]]] = {}
         for total in units:
             if total in layer_of:
@@ -544,7 +625,7 @@ class _Drawing:
                 for total in self.placed(members):
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
-            if not v.is_leaf and v not in inside:
+            if not v.is_leaf and v not in inside and v not in loss:
                 self.edges(v, f"{node_id(i)}_op")
                 self.g.edge(
                     f"{node_id(i)}_op",
@@ -552,6 +633,44 @@ class _Drawing:
                     id=op_edge_id(i),
                     **({"color": _DIM_LINE} if self.dim(v) else {}),
                 )
+
+    def loss_nodes(
+        self, units: Mapping[Value, Value], inside: Mapping[Value, Value]
+    ) -> list[Value]:
+        """The nodes of a net's loss: every interior node above the units, and the leaves
+        (targets as Values) only they use; [] when the root is a unit's own output."""
+        if self.root in inside:
+            return []
+        loss = {v for v in self.order if not v.is_leaf and v not in inside}
+        for v in self.order:
+            if v.is_leaf and v not in inside and all(c in loss for c in self.consumers.get(v, [])):
+                if self.consumers.get(v) and v not in self.named:
+                    loss.add(v)
+        return [v for v in self.order if v in loss]
+
+    def loss_box(self, loss: list[Value]) -> None:
+        """The loss as one box (named as the root, with its data and grad), and an edge from
+        each unit output it reads."""
+        root = self.root
+        node = node_id(self.index[root])
+        label = _value_label(self.names[root], self.numbers(root), _FILL["output"], 2)
+        tooltip = f"the loss: {len([v for v in loss if not v.is_leaf])} operations"
+        self.g.node(node, label=label, shape="plain", id=node, tooltip=_tooltip(tooltip))
+        members, drawn = set(loss), set()
+        tail, head = _PORTS[self.rankdir]
+        for v in loss:
+            for pos, x in enumerate(v.operands):
+                if isinstance(x, Value) and x not in members and x not in drawn:
+                    drawn.add(x)
+                    self.g.edge(
+                        f"{self.where[x]}:{tail}",
+                        f"{node}:{head}",
+                        id=edge_id(self.index[v], pos),
+                        color="#8c8c8c",
+                        penwidth="0.7",
+                        arrowsize="0.4",
+                        minlen="0",  # beside the output units when that is shorter
+                    )
 
     def unit(
         self,
@@ -574,11 +693,19 @@ class _Drawing:
             if m
         }
         tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
+        numbers = self.numbers(out)
+        if self.net is not None and self.show_grad and self.root not in self.net.unit_of:
+            # A unit of a net shows ∂E/∂y and ∂E/∂x, the two gradients its step computes.
+            grads = self.grads or {}
+            dy = out.grad if self.grads is None else grads.get(out, 0.0)
+            dx = total.grad if self.grads is None else grads.get(total, 0.0)
+            e = delimited(self.names[self.root])
+            numbers = [*numbers[:-1], f"∂{e}/∂y {num(dy)}", f"∂{e}/∂x {num(dx)}"]
         target.node(
             node,
             label=_value_label(
                 self.names[out],
-                ([] if summarised else [summary]) + self.numbers(out),
+                ([] if summarised else [summary]) + numbers,
                 _FILL[kind],
                 2 if kind == "output" else 0,
                 self.dim(out),

@@ -209,15 +209,17 @@ def test_nn_graph_groups_each_neuron_in_a_cluster_per_layer() -> None:
                 i = order.index(v)
                 assert re.search(rf"^\s*v{i} \[", body, re.MULTILINE)
                 assert re.search(rf"^\s*v{i}_op \[", body, re.MULTILINE)
-            # Its parameters are in it too, by short name, with the full name as tooltip,
-            # weights in index order and then the bias; nothing else is.
+            # Its parameters are in it too, by the net's short name (w_ji from unit i into
+            # unit j; the 2-2-1 net's units are 1-2 inputs, 3-4 hidden, 5 output), with the
+            # full name as tooltip, weights in index order and then the bias; nothing else is.
             params = [p for p in s.parents if p.is_leaf and p.label.startswith("layers.")]
             assert len(re.findall(r"^\s*\w+ \[", body, re.MULTILINE)) == 4 + len(params)
             shown = re.findall(r"<B>([^<]*)</B>.*?tooltip=\"([^\"]*)\"", body)
             n = len(params) - 1
+            unit, first = (3 + j, 1) if layer == 0 else (5, 3)
             assert shown == [
-                *((f"w[{k}]", f"layers.{layer}.neurons.{j}.w.{k}") for k in range(n)),
-                ("b", f"layers.{layer}.neurons.{j}.b"),
+                *((f"w{unit}{first + k}", f"layers.{layer}.neurons.{j}.w.{k}") for k in range(n)),
+                (f"b{unit}", f"layers.{layer}.neurons.{j}.b"),
             ]
 
 
@@ -303,7 +305,8 @@ def test_first_layer_inputs_are_named_inputs_not_constants() -> None:
     source = draw_graph(y, params=model).source
     nodes = node_statements(draw_graph(y, params=model))
     inputs = {k: v for k, v in nodes.items() if k.startswith("in")}
-    assert len(inputs) == 2 and "<B>x1</B>" in inputs["in0"] and "<B>x2</B>" in inputs["in1"]
+    # A net's input units are y1, y2, as in every listing of the net (the paper's names).
+    assert len(inputs) == 2 and "<B>y1</B>" in inputs["in0"] and "<B>y2</B>" in inputs["in1"]
     assert "data 1.000" in inputs["in0"] and "data -0.5000" in inputs["in1"]
     assert "#cfe5f7" in inputs["in0"]  # coloured as an input
     assert not re.search(r"^\s*c\d+_\d+ \[", source, re.M)  # no constant boxes for them
