@@ -152,17 +152,26 @@ def _cell(text: str) -> str:
     return f"<TD>{_text(text)}</TD>"
 
 
-def _value_label(name: str, cells: list[str], fill: str, border: int, dim: bool = False) -> str:
-    """A one-row HTML-like table: the name in bold, then the numbers. All text is escaped."""
+def _value_label(
+    name: str, cells: list[str], fill: str, border: int, dim: bool = False, stacked: bool = False
+) -> str:
+    """An HTML-like table: the name in bold, then the numbers, in one row (or ``stacked``:
+    the name beside a column of them, a narrow box for a phone). All text is escaped."""
     opening, closing = (f'<FONT COLOR="{_DIM_TEXT}">', "</FONT>") if dim else ("", "")
-    tds = [f"<TD>{opening}<B>{_text(name)}</B>{closing}</TD>"]
-    for c in cells:
-        tds.append(_cell(c) if not dim else f"<TD>{opening}{_text(c)}{closing}</TD>")
+    head = f"{opening}<B>{_text(name)}</B>{closing}</TD>"
+    tds = [_cell(c) if not dim else f"<TD>{opening}{_text(c)}{closing}</TD>" for c in cells]
+    if stacked and len(tds) > 1:
+        rows = [
+            f'<TR><TD ROWSPAN="{len(tds)}">{head}{tds[0]}</TR>',
+            *(f"<TR>{t}</TR>" for t in tds[1:]),
+        ]
+    else:
+        rows = [f"<TR><TD>{head}{''.join(tds)}</TR>"]
     line = f' COLOR="{_DIM_LINE}"' if dim else ""
     return (
         f'<<TABLE BORDER="{border}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
         f'BGCOLOR="{_DIM_FILL if dim else fill}"{line}>'
-        f"<TR>{''.join(tds)}</TR></TABLE>>"
+        f"{''.join(rows)}</TABLE>>"
     )
 
 
@@ -343,6 +352,7 @@ def _short_name(name: str) -> str:
 
 
 _VIEWS = ("values", "neurons")
+_SMALL_LAYER = 8
 _NEURON_PREFIX = re.compile(r"(.*\bneurons\.\d+)\.", re.DOTALL)
 # Where a unit's edges leave and enter its box, by rankdir: its sides along the flow.
 _PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
@@ -612,7 +622,9 @@ class _Drawing:
         # the units of a layer kept in neuron order: between fully connected layers every
         # order has the same crossings, and dot's crossing minimisation would only rotate
         # them (unit 12 on top), so it is all but switched off (mclimit scales its passes).
-        self.g.graph_attr.update(ranksep="1.1", remincross="false", mclimit="0.0001")
+        # A small net's layers need less room: closer, two of them fit a phone.
+        ranksep = "0.5" if self.small() else "1.1"
+        self.g.graph_attr.update(ranksep=ranksep, remincross="false", mclimit="0.0001")
         for layer in sorted(by_layer):
             members = [total for _, total in sorted(by_layer[layer], key=lambda pair: pair[0])]
             summaries = {_summary(total, units[total]) for total in members}
@@ -621,7 +633,14 @@ class _Drawing:
             if len(summaries) == 1:
                 label += f": {len(members)} × {summaries.pop()}"
             with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(label=_plain(label), style="rounded", color="#999999", fontname="Helvetica")
+                # A small net's boxes are narrow: its layer's title takes two lines, not width.
+                title = label.split(": ", 1)
+                shown = (
+                    f"<{_text(title[0])}:<BR/>{_text(title[1])}>"
+                    if self.small() and len(title) == 2
+                    else _plain(label)
+                )
+                lc.attr(label=shown, style="rounded", color="#999999", fontname="Helvetica")
                 for total in self.placed(members):
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
         for i, v in enumerate(self.order):
@@ -633,6 +652,12 @@ class _Drawing:
                     id=op_edge_id(i),
                     **({"color": _DIM_LINE} if self.dim(v) else {}),
                 )
+
+    def small(self) -> bool:
+        """Whether the net is small enough (at most 8 units a layer) to draw its units as
+        narrow stacked boxes, which a phone shows two layers of at a readable size; a
+        bigger net keeps one-row boxes, so that it fits a screen."""
+        return self.net is not None and max(map(len, self.net.layers())) <= _SMALL_LAYER
 
     def loss_nodes(
         self, units: Mapping[Value, Value], inside: Mapping[Value, Value]
@@ -694,13 +719,16 @@ class _Drawing:
         }
         tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
         numbers = self.numbers(out)
+        stacked = self.small()
         if self.net is not None and self.show_grad and self.root not in self.net.unit_of:
-            # A unit of a net shows ∂E/∂y and ∂E/∂x, the two gradients its step computes.
+            # A unit of a net under a loss shows ∂E/∂x, what its step computes (and, in a
+            # small net, ∂E/∂y before it: a narrow box has room for both).
             grads = self.grads or {}
             dy = out.grad if self.grads is None else grads.get(out, 0.0)
             dx = total.grad if self.grads is None else grads.get(total, 0.0)
             e = delimited(self.names[self.root])
-            numbers = [*numbers[:-1], f"∂{e}/∂y {num(dy)}", f"∂{e}/∂x {num(dx)}"]
+            shown = [f"∂{e}/∂y {num(dy)}"] if stacked else []
+            numbers = [*numbers[:-1], *shown, f"∂{e}/∂x {num(dx)}"]
         target.node(
             node,
             label=_value_label(
@@ -709,6 +737,7 @@ class _Drawing:
                 _FILL[kind],
                 2 if kind == "output" else 0,
                 self.dim(out),
+                stacked,
             ),
             shape="plain",
             id=node,

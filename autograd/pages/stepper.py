@@ -29,13 +29,22 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from autograd.core.engine import Value
+from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
+from autograd.core.network import NotANetwork
 from autograd.pages.assets import PREFIX, asset, fill, html_page, new_prefix, widget_scripts
-from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, edge_id, inline_svg, op_edge_id
+from autograd.pages.draw import (
+    RENDER_TIMEOUT,
+    draw_graph,
+    edge_id,
+    hide_gradients,
+    inline_svg,
+    op_edge_id,
+)
 from autograd.pages.practice_page import practice_fragment, practice_html
 from autograd.teach.check import step_checks
 from autograd.teach.explain import Explanation, explain
+from autograd.teach.units import UnitExplanation
 
 __all__ = [
     "Stepper",
@@ -47,18 +56,50 @@ __all__ = [
 ]
 
 
-def stepped_nodes(explanation: Explanation) -> list[Value] | None:
+Steps = Explanation | UnitExplanation
+
+
+def stepped_nodes(explanation: Steps) -> list[Value] | None:
     """The nodes an explanation made with ``wrt=`` steps through (the paths from the
     ``wrt`` Values to the root), to pass as `autograd.draw_graph`'s ``wrt`` so that
     the rest is greyed out; None when it steps through every node."""
-    if len(explanation) == len(explanation.order):
+    if isinstance(explanation, UnitExplanation) or len(explanation) == len(explanation.order):
         return None
     return [step.node for step in explanation]
 
 
+def _steps(
+    root: Value,
+    explanation: Steps | None,
+    params: object,
+    view: str,
+    wrt: Value | Sequence[Value] | None,
+    mistake: str | None,
+) -> Steps:
+    """What the stepper steps through: in the neurons view of a net, its units (in the
+    paper's equations), unless a mistake column or ``wrt`` asks for the nodes; else the
+    nodes of `autograd.teach.explain`."""
+    if explanation is not None and explanation.root is not root:
+        raise ValueError("stepper_fragment: the explanation is of another root")
+    if explanation is not None and wrt is None:
+        return explanation
+    if view == "neurons" and wrt is None and mistake is None:
+        try:
+            return explain(root, params=params, view="neurons")
+        except NotANetwork:
+            pass  # not a net: one step per node, each unit drawn as one box all the same
+    return explain(root, wrt=wrt, params=params)
+
+
+def _nodes(explanation: Steps | None) -> Explanation | None:
+    """The node-level steps for the practice page (which asks node by node): a unit view's
+    own steps are not its questions, so it is explained again."""
+    return explanation if isinstance(explanation, Explanation) else None
+
+
 def _svg(
     root: Value,
-    explanation: Explanation,
+    explanation: Steps,
     prefix: str,
     params: object,
     rankdir: str,
@@ -84,6 +125,58 @@ def _svg(
     return inline_svg(graph, prefix, timeout), where
 
 
+def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any]:
+    """The page's data for a net's units: one step per unit, its box the unit's, and the
+    boxes (and edges) its ∂E/∂y comes from: the units it feeds, or the loss."""
+    order = topological_order(units.root)
+    index = {v: i for i, v in enumerate(order)}
+    consumers: dict[Value, list[Value]] = {}
+    for v in order:
+        for p in v.parents:
+            consumers.setdefault(p, []).append(v)
+    net = units.net
+    steps = []
+    for s in units:
+        unit = net.unit(s.unit)
+        y = unit.outputs[s.case]
+        assert isinstance(y, Value)
+        d = s.as_dict()
+        d["node"] = where[y]
+        uses = [(c, k) for c in consumers.get(y, []) for k, x in enumerate(c.operands) if x is y]
+        d["edges"] = [edge_id(index[c], k) for c, k in uses]
+        d["upstream"] = sorted({where[c] for c, _ in uses})
+        feeds = [net.unit(i).outputs[s.case] for i in unit.sources]
+        d["around"] = sorted({where[v] for v in feeds if isinstance(v, Value)} | set(d["upstream"]))
+        if s.kind == "output":
+            d["note"] = (
+                f"Output unit {s.unit}: ∂E/∂{s.y_name} comes from the error; (5) turns it "
+                f"into ∂E/∂{s.x_name}, and (6) gives each weight into the unit its gradient."
+            )
+        else:
+            d["note"] = (
+                f"Hidden unit {s.unit}: ∂E/∂{s.y_name} collects ∂E/∂x_j · w_j{s.unit} from "
+                "every unit j it feeds (7); then (5) and (6) as for the units above."
+            )
+        d["nudge"] = ""
+        steps.append(d)
+    first = steps[0]
+    return {
+        "output": units.names.get(units.root, "E"),
+        "forward": [
+            units.case_line(),
+            *units.header(),
+            *units.forward_lines(),
+            "",
+            *units.steps_intro(),
+        ],
+        "nodes": sorted(set(where.values())),
+        "steps": steps,
+        "fold": True,
+        "given": [where[units.root]] if units.root not in net.unit_of else [],
+        "focus": [first["node"], *first["around"]],  # the first step's unit first
+    }
+
+
 def _page_data(explanation: Explanation, where: dict[Value, str]) -> dict[str, Any]:
     index = {v: i for i, v in enumerate(explanation.order)}
     steps = []
@@ -107,7 +200,7 @@ def _page_data(explanation: Explanation, where: dict[Value, str]) -> dict[str, A
 
 def stepper_fragment(
     root: Value,
-    explanation: Explanation | None = None,
+    explanation: Steps | None = None,
     *,
     title: str | None = None,
     params: object = None,
@@ -144,21 +237,25 @@ def stepper_fragment(
     """
     if practice:
         return practice_fragment(
-            root, explanation, title=title, params=params, rankdir=rankdir,
+            root, _nodes(explanation), title=title, params=params, rankdir=rankdir,
             max_nodes=max_nodes, timeout=timeout,
         )  # fmt: skip
-    if explanation is not None and explanation.root is not root:
-        raise ValueError("stepper_fragment: the explanation is of another root")
-    if explanation is None or wrt is not None:  # wrt chooses the steps: explain again
-        explanation = explain(root, wrt=wrt, params=params)
+    explanation = _steps(root, explanation, params, view, wrt, mistake)
     prefix = new_prefix()
     svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
-    data = _page_data(explanation, where)
-    checks = step_checks(explanation, mistake)
-    for d in data["steps"]:
-        text = checks["nudge"][d["number"]]["text"]
-        d["nudge"] = f"{text[0].upper()}{text[1:]}."
-    data["mistake"] = checks.get("mistake")
+    # The gradients reach the page only as data, for its script to show step by step.
+    svg, cells = hide_gradients(svg, prefix)
+    if isinstance(explanation, UnitExplanation):
+        data = _unit_data(explanation, where)
+        data["mistake"] = None
+    else:
+        data = _page_data(explanation, where)
+        checks = step_checks(explanation, mistake)
+        for d in data["steps"]:
+            text = checks["nudge"][d["number"]]["text"]
+            d["nudge"] = f"{text[0].upper()}{text[1:]}."
+        data["mistake"] = checks.get("mistake")
+    data["cells"] = cells
     label = f"Backpropagation stepper{': ' + title if title else ''}"
     return (
         fill(
@@ -183,13 +280,13 @@ def stepper_fragment(
     )
 
 
-def stepper_html(root: Value, explanation: Explanation | None = None, **options: Any) -> str:
+def stepper_html(root: Value, explanation: Steps | None = None, **options: Any) -> str:
     """The stepper as a page of its own, as a string (options as `stepper_fragment`);
     the graph fills the window below the panel. With ``practice=True``, the practice page."""
     if options.get("practice"):
         for key in ("practice", "nudge", "mistake"):  # the practice page asks; it shows no answers
             options.pop(key, None)
-        return practice_html(root, explanation, **options)
+        return practice_html(root, _nodes(explanation), **options)
     fragment = stepper_fragment(root, explanation, page=True, **options)
     return html_page(options.get("title") or "autograd stepper", fragment, "ag-stepper-page")
 
@@ -197,7 +294,7 @@ def stepper_html(root: Value, explanation: Explanation | None = None, **options:
 def write_stepper(
     path: str | os.PathLike[str],
     root: Value,
-    explanation: Explanation | None = None,
+    explanation: Steps | None = None,
     **options: Any,
 ) -> None:
     """Write the stepper page for ``root`` to ``path`` atomically (options as `stepper_html`)."""
@@ -209,7 +306,7 @@ class Stepper:
     """The interactive stepper as an object Jupyter shows inline (`_repr_html_`), with no
     server and no extension; ``.html`` is the fragment, ``.save(path)`` writes a page."""
 
-    def __init__(self, root: Value, explanation: Explanation, options: dict[str, Any]) -> None:
+    def __init__(self, root: Value, explanation: Steps, options: dict[str, Any]) -> None:
         self.root, self.explanation, self.options = root, explanation, options
         self.html = stepper_fragment(root, explanation, **options)
         self._prefix = PREFIX.search(self.html).group(0)  # type: ignore[union-attr]
@@ -227,12 +324,17 @@ class Stepper:
         return f"<Stepper of {len(self.explanation)} steps for {self.explanation.names[self.root]}>"
 
 
-def show_steps(root: Value, explanation: Explanation | None = None, **options: Any) -> Stepper:
+def show_steps(root: Value, explanation: Steps | None = None, **options: Any) -> Stepper:
     """The stepper of ``root``'s backward pass, for a notebook: a cell ending in
     ``show_steps(y)`` shows it inline. Options as `stepper_html`
-    (``wrt`` too: ``show_steps(y, wrt=w)`` steps through the paths to ``w`` only)."""
-    if explanation is None:
-        explanation = explain(root, wrt=options.pop("wrt", None), params=options.get("params"))
-    elif options.get("wrt") is not None:
-        explanation = explain(root, wrt=options.pop("wrt"), params=options.get("params"))
-    return Stepper(root, explanation, options)
+    (``wrt`` too: ``show_steps(y, wrt=w)`` steps through the paths to ``w`` only;
+    ``view="neurons"`` on a net steps unit by unit)."""
+    steps = _steps(
+        root,
+        explanation,
+        options.get("params"),
+        options.get("view", "values"),
+        options.pop("wrt", None),
+        options.get("mistake"),
+    )
+    return Stepper(root, steps, options)

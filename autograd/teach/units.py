@@ -367,6 +367,10 @@ class UnitExplanation(Sequence[UnitStep]):
         assert isinstance(y, Value)
         return self.net.names[y]
 
+    def steps_intro(self) -> list[str]:
+        """The four equations the steps apply."""
+        return list(EQUATIONS)
+
     def batch_lines(self) -> list[str]:
         """With several cases: ∂E/∂w = Σ_c ∂E_c/∂w for each weight and bias."""
         if self.net.cases == 1:
@@ -399,7 +403,7 @@ class UnitExplanation(Sequence[UnitStep]):
             "\n".join(self.header()),
             self.case_line(),
             "\n".join(self.forward_lines()),
-            "\n".join([*EQUATIONS, "", *(str(s) for s in self.steps)]),
+            "\n".join([*self.steps_intro(), "", *(str(s) for s in self.steps)]),
         ]
         batch = self.batch_lines()
         if batch:

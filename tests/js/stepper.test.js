@@ -96,3 +96,30 @@ test("a gradient drawn inf or nan is marked; a clicked node is found by its box 
   assert.equal(logic.clickedNode("ag12ab34cd-v3_op", "ag12ab34cd-"), "v3");
   assert.equal(logic.clickedNode("agffffffff-v3", "ag12ab34cd-"), null);
 });
+
+test("a net's forward pass is folded away, and its steps are units", () => {
+  const data = stepData(null);
+  data.fold = true;
+  const text = logic.panelText(data, -1);
+  assert.equal(text.math, "");
+  assert.equal(text.forward, "  x = 3.000\n  f = x * x = 9.000");
+  assert.equal(text.headline, "Forward pass: every unit shows its output y (data).");
+  assert.match(text.note, /one unit at a time/);
+});
+
+test("a gradient not yet found keeps its label; given boxes are known from the start", () => {
+  assert.equal(logic.hiddenText("grad -0.4938"), "grad ?");
+  assert.equal(logic.hiddenText("\u2202E/\u2202x -0.1234"), "\u2202E/\u2202x ?");
+  assert.equal(logic.hiddenText("grad inf \u26a0"), "grad ?");
+  const steps = stepData(null).steps;
+  assert.deepEqual(logic.knownNodes(steps, -1, ["v9"]), { v9: true });
+  assert.deepEqual(logic.knownNodes(steps, 0, ["v9"]), { v9: true, v1: true });
+  assert.equal(logic.isBadGrad("\u2202E/\u2202x -inf"), true);
+  assert.equal(logic.isBadGrad("\u2202E/\u2202x -0.5"), false);
+});
+
+test("a net opens at the fit, but with node text of 11 px at least and 100 % at most", () => {
+  assert.equal(logic.startScale(0.2), 0.7);  // 11.2 px text
+  assert.equal(logic.startScale(0.8), 0.8);
+  assert.equal(logic.startScale(1.4), 1);
+});

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain, topological_order
-from autograd.core.notation import delimited
+from autograd.core.notation import delimited, num
 from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
 from autograd.pages.worksheet import write_worksheet
 from nn import MLP
+from nn.losses import sum_squared_error
 from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid, x_squared_plus_x
 
 # Labels that would run code if they reached the page as markup.
@@ -184,7 +185,7 @@ def test_mlp_221_is_readable_and_every_key_steps(
     prefix = pg.eval_on_selector(".ag-stepper", "e => e.dataset.prefix")
     pg.click(f"[id='{prefix}{node}']")
     assert step_of(pg) == k and current(pg)[0] == node
-    assert pg.text_content(".ag-headline").startswith(delimited("layers.0.neurons.1.w.1") + " = ")
+    assert pg.text_content(".ag-headline").startswith("w42 = ")  # unit 4's weight from unit 2
 
     # The slider and the current node: at the last step, the output is in view.
     pg.eval_on_selector(
@@ -387,31 +388,119 @@ def test_page_is_self_contained() -> None:
     assert "https://" not in text
 
 
+def net_241(hidden: int = 4) -> tuple[MLP, Value]:
+    model = MLP(2, [hidden, 1], seed=0)
+    return model, sum_squared_error(model([1.0, 0.0]), 1.0)
+
+
+def unit_box(pg: Any) -> tuple[int, str, list[str]]:
+    """How many elements say aria-current="step", and the first one's name and cells."""
+    found: tuple[int, str, list[str]] = pg.evaluate(
+        """() => {
+        const marked = document.querySelectorAll('[aria-current="step"]');
+        if (!marked.length) return [0, "", []];
+        const texts = [...marked[0].querySelectorAll("text")].map(t => t.textContent);
+        return [marked.length, texts[0], texts.slice(1)];
+    }"""
+    )
+    return found
+
+
 @pytest.mark.browser
-def test_neuron_view_stepper_highlights_units(browser: Any, tmp_path: Path) -> None:
-    model = MLP(2, [3, 1], seed=2)
-    y = model([0.5, -1.0])
-    ex = explain(y, params=model)
+def test_neuron_view_steps_unit_by_unit_and_marks_the_unit_it_computes(
+    browser: Any, tmp_path: Path
+) -> None:
+    model, E = net_241()
+    units = explain(E, params=model, view="neurons")
     path = tmp_path / "units.html"
-    write_stepper(path, y, params=model, view="neurons")
-    pg, problems = open_page(browser, path)
-    prefix = pg.eval_on_selector(".ag-stepper", "e => e.dataset.prefix")
-    # A unit's box is its activation's node; its Σ and its own parameters step inside it.
-    unit = next(v for v in ex.order if v.op == "sigmoid" and v is not y)
-    total = unit.parents[0]
-    box = f"v{ex.order.index(unit)}"
-    weight = next(p for p in total.parents if p.is_leaf)
-    pg.click(f"[id='{prefix}{box}']")
-    assert step_of(pg) == next(s.number for s in ex if s.node is unit)
-    assert current(pg) == (box, f"grad {ex.grad(unit):#.4g}")
-    pg.keyboard.press("End")
-    while step_of(pg) != next(s.number for s in ex if s.node is weight):
-        pg.keyboard.press("ArrowLeft")
-    assert current(pg)[0] == box  # the weight's step lights up its unit
-    name = next(n for n, p in model.named_parameters() if p is weight)
-    assert pg.text_content(".ag-headline").startswith(f"{delimited(name)} = ")
+    write_stepper(path, E, params=model, view="neurons")
+    pg, problems = open_page(browser, path, 1366, 768)
+    assert unit_box(pg)[0] == 0  # the forward pass computes no gradient
+    assert [s.unit for s in units] == [7, 6, 5, 4, 3]
+    for k, s in enumerate(units):
+        pg.keyboard.press("ArrowRight")
+        count, name, cells = unit_box(pg)
+        # The one box marked is the unit the step computes, showing the step's result.
+        assert count == 1 and name == s.y_name
+        assert f"∂E/∂x {num(s.dx)}" in cells and f"∂E/∂y {num(s.dy)}" in cells
+        assert pg.text_content(".ag-headline") == s.headline()
+        assert pg.text_content(".ag-math") == "\n".join(s.lines()[1:])
+        # Units further down are still to be worked out.
+        later = pg.evaluate(
+            """() => [...document.querySelectorAll("g.node text")].map(t => t.textContent)
+                      .filter(t => t.endsWith(" ?")).length"""
+        )
+        assert later == 2 * (len(units) - k - 1)
     pg.close()
     assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("hidden", [2, 4])
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
+def test_a_net_opens_on_its_output_unit_and_the_units_it_reads(
+    browser: Any, tmp_path: Path, hidden: int, width: int, height: int
+) -> None:
+    model, E = net_241(hidden)
+    path = tmp_path / "units.html"
+    write_stepper(path, E, params=model, view="neurons")
+    pg, problems = open_page(browser, path, width, height)
+    seen = pg.evaluate(
+        """() => {
+        const root = document.querySelector(".ag-stepper"), P = root.dataset.prefix;
+        const data = JSON.parse(document.getElementById(P + "data").textContent);
+        const view = document.querySelector(".ag-view").getBoundingClientRect();
+        const svg = document.querySelector(".ag-view svg");
+        const px = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const inside = data.focus.map(id => {
+            const r = document.getElementById(P + id).getBoundingClientRect();
+            return r.left >= view.left && r.right <= view.right && r.top >= view.top
+                   && r.bottom <= view.bottom;
+        });
+        const sizes = [...svg.querySelectorAll("g.node text")]
+            .map(t => parseFloat(t.getAttribute("font-size")) * px);
+        return {inside, count: data.focus.length, text: Math.min(...sizes),
+                view: view.height, forward: !!document.querySelector(".ag-forward[open]")};
+    }"""
+    )
+    # The output unit, the hidden units it reads and the loss: all in the graph's box.
+    assert seen["count"] == hidden + 2 and all(seen["inside"]), seen
+    assert seen["text"] >= 11 - 1e-9
+    assert seen["view"] >= 0.4 * height
+    assert not seen["forward"]  # folded; a click unfolds it
+    pg.click(".ag-forward summary")
+    assert "x3 = y1·w31 + y2·w32 + b3" in pg.text_content(".ag-forward-text")
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", ["units", "nodes", "fragment", "practice"])
+def test_without_javascript_no_gradient_is_given_away(
+    browser: Any, tmp_path: Path, kind: str
+) -> None:
+    model, E = net_241(2)
+    path = tmp_path / "page.html"
+    if kind == "units":
+        write_stepper(path, E, params=model, view="neurons")
+    elif kind == "nodes":
+        write_stepper(path, E, params=model)
+    elif kind == "practice":
+        write_stepper(path, E, params=model, practice=True)
+    else:  # a notebook that does not run the widget's script (an untrusted one)
+        path.write_text(f"<!DOCTYPE html><body>{show_steps(E, params=model).html}</body>")
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(path.as_uri())
+    shown = pg.inner_text("body")
+    texts = pg.evaluate("() => [...document.querySelectorAll('svg text')].map(t => t.textContent)")
+    ex = explain(E, params=model)
+    for step in ex:
+        if step.node is not E:
+            for t in texts:
+                assert not (t.endswith(num(step.grad)) and t.startswith(("grad", "∂"))), t
+    assert "needs JavaScript" in shown
+    context.close()
 
 
 @pytest.mark.browser
@@ -484,7 +573,8 @@ def test_clicking_every_node_of_a_hostile_page_runs_nothing(
     assert links == []
     pg.on("popup", lambda p: problems.append(f"popup {p.url}"))
     nodes = pg.query_selector_all("svg g.node")
-    assert len(nodes) >= 3 * len(HOSTILE_DOT)
+    # A unit and its input each, and (but in the neurons view, where it is one box) the loss.
+    assert len(nodes) >= (2 if kind == "neurons" else 3) * len(HOSTILE_DOT)
     for node in nodes:
         node.click(force=True)
     assert pg.url == path.as_uri()

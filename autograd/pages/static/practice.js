@@ -11,6 +11,7 @@ function agPractice(root) {
   var qs = data.questions, at = 0, tries = 0;
   var score = { first: 0, second: 0, revealed: 0 };
   function part(name) { return root.querySelector("[data-part='" + name + "']"); }
+  part("nojs").remove();  // the script runs: the line saying it must is not needed
   (function () {
     var svg = part("graph").querySelector("svg");
     if (svg && svg.viewBox.baseVal) {

@@ -3,7 +3,7 @@
 // zooms. The page inlines this file before stepper.js, in the same scope; Node's tests
 // (tests/js/) load it alone.
 /* exported panelText, knownNodes, firstSteps, clampStep, stepperKey, clampScale, fitScale,
-   isBadGrad, clickedNode */
+   isBadGrad, clickedNode, hiddenText, startScale */
 "use strict";
 
 // The texts of the panel at step `current` (-1: the forward pass) of the page's data: the
@@ -15,11 +15,15 @@ function panelText(data, current) {
     out = {
       counter: "forward pass",
       headline: "Forward pass: every box shows its value (data).",
-      note: "Press Next (or \u2192) to run backward one node at a time, " +
+      note: "Press Next (or \u2192) to run backward one " + (data.fold ? "unit" : "node") + " at a time, " +
             "from the output " + data.output + " back to the inputs.",
-      math: data.forward.join("\n"),
+      math: data.fold ? "" : data.forward.join("\n"),
       nudge: "",
     };
+    if (data.fold) {  // a net: the listing is folded away, to be unfolded on demand
+      out.forward = data.forward.join("\n");
+      out.headline = "Forward pass: every unit shows its output y (data).";
+    }
     if (wrong) {
       out.mistakeStep = wrong.note ||
         "Step backward: beside each step, what this wrong pass leaves in the node.";
@@ -44,11 +48,25 @@ function panelText(data, current) {
   return out;
 }
 
-// The boxes whose gradient is known at step `current`: those of the steps up to it.
-function knownNodes(steps, current) {
+// The boxes whose gradient is known at step `current`: those of the steps up to it, and
+// those `given` from the start (a net's loss box: ∂E/∂E = 1).
+function knownNodes(steps, current, given) {
   var known = {};
+  (given || []).forEach(function (id) { known[id] = true; });
   for (var k = 0; k <= current; k++) known[steps[k].node] = true;
   return known;
+}
+
+// A gradient cell not yet found: its label and a "?" ("grad ?", "∂E/∂x ?").
+function hiddenText(full) {
+  return full.split(" ")[0] + " ?";
+}
+
+// The zoom a net's stepper opens at: the fit, but never so small that node text (16 px at
+// 100 %) falls below 11 px (70 %: 11.2 px, clear of the rounding of the drawing's size),
+// nor above 100 %.
+function startScale(fit) {
+  return Math.max(0.7, Math.min(1, fit));
 }
 
 // Box id → the first step at that box (a unit's box in the neurons view shows several Values).
@@ -90,7 +108,7 @@ function fitScale(viewW, viewH, windowH, naturalW, naturalH) {
 
 // Whether a box's gradient text ("grad inf", "grad -nan", as Graphviz drew it) is not finite.
 function isBadGrad(text) {
-  return /^grad -?(inf|nan)/.test(text);
+  return /^(grad|\u2202\S*) -?(inf|nan)/.test(text);
 }
 
 // The box id (unprefixed) of a clicked node's SVG id, the operation circle "…_op" going to

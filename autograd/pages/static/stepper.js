@@ -2,7 +2,7 @@
 // looks inside its own element (and up its own prefixed ids), so any number of steppers
 // share a page or a notebook.
 /* global panelText, knownNodes, firstSteps, clampStep, stepperKey, clampScale, fitScale,
-   isBadGrad, clickedNode */
+   isBadGrad, clickedNode, hiddenText, startScale */
 /* exported agStepper */
 
 function agStepper(root) {
@@ -16,23 +16,23 @@ function agStepper(root) {
   function q(cls) { return root.querySelector("." + cls); }
   function el(id) { return document.getElementById(P + id); }
   function set(cls, text) { q(cls).textContent = text; }
-  var view = q("ag-view"), svg = view.querySelector("svg");
+  var view = q("ag-view"), svg = view.querySelector("svg"), forward = q("ag-forward");
   var prevB = q("ag-prev"), nextB = q("ag-next"), playB = q("ag-play");
   var slider = q("ag-slider"), live = q("ag-live"), nudgeBox = q("ag-nudge-box");
   var wrong = data.mistake;
   var grads = {}, stepOf = firstSteps(steps);
-  data.nodes.forEach(function (id) {
+  // The page came with every gradient cell hidden ("grad ?"): their texts are in the data,
+  // so that without this script nothing gives an answer away. The script says it runs.
+  var nojs = q("ag-nojs");
+  if (nojs) nojs.remove();
+  Object.keys(data.cells).forEach(function (id) {
     var g = el(id);
     if (!g) return;
-    var texts = g.querySelectorAll("text"), found = null;
-    for (var i = 0; i < texts.length; i++) {
-      if (texts[i].textContent.indexOf("grad ") === 0) found = texts[i];
-    }
-    if (found) {
-      grads[id] = { el: found, full: found.textContent,
-                    bad: isBadGrad(found.textContent),
-                    cells: g.querySelectorAll('polygon[fill="#f8c4c4"]') };
-    }
+    var texts = g.querySelectorAll("text.ag-grad");
+    grads[id] = { texts: [], cells: g.querySelectorAll('polygon[fill="#f8c4c4"]') };
+    data.cells[id].forEach(function (full, k) {
+      if (texts[k]) grads[id].texts.push({ el: texts[k], full: full, bad: isBadGrad(full) });
+    });
   });
 
   // The graph at its natural size (Graphviz's points are 4/3 CSS px), zoomed by `scale`.
@@ -57,10 +57,18 @@ function agStepper(root) {
   function fit() {
     zoomTo(fitScale(view.clientWidth, view.clientHeight, window.innerHeight, naturalW, naturalH));
   }
-  // The current node is scrolled into the view, within the graph's box only (never the page).
-  function reveal(g) {
+  // The current node is scrolled into the view, within the graph's box only (never the page):
+  // with the boxes it connects to (`around`) when they all fit, else the node alone.
+  function reveal(g, around) {
     if (!g) return;
     var r = g.getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16;
+    var all = [g].concat((around || []).map(el).filter(Boolean)), u = null;
+    all.forEach(function (e) {
+      var b = e.getBoundingClientRect();
+      u = u ? { left: Math.min(u.left, b.left), right: Math.max(u.right, b.right),
+                top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.bottom) } : b;
+    });
+    if (u.right - u.left <= v.width - 2 * m && u.bottom - u.top <= v.height - 2 * m) r = u;
     if (r.left < v.left + m || r.right > v.right - m) {
       view.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
     }
@@ -73,31 +81,44 @@ function agStepper(root) {
     ["current", "active", "upstream"].forEach(function (cls) {
       root.querySelectorAll("." + cls).forEach(function (e) { e.classList.remove(cls); });
     });
-    var known = knownNodes(steps, current);
+    root.querySelectorAll("[aria-current]").forEach(function (e) {
+      e.removeAttribute("aria-current");
+    });
+    var known = knownNodes(steps, current, data.given);
     Object.keys(grads).forEach(function (id) {
       var g = grads[id], seen = !!known[id];
-      g.el.textContent = seen ? g.full : "grad ?";
-      g.el.classList.toggle("grad-known", seen && !g.bad);
-      g.el.classList.toggle("grad-bad", seen && g.bad);
-      g.el.classList.toggle("grad-hidden", !seen);
+      g.texts.forEach(function (t) {
+        t.el.textContent = seen ? t.full : hiddenText(t.full);
+        t.el.classList.toggle("grad-known", seen && !t.bad);
+        t.el.classList.toggle("grad-bad", seen && t.bad);
+        t.el.classList.toggle("grad-hidden", !seen);
+      });
       g.cells.forEach(function (c) { c.classList.toggle("ag-unseen", !seen); });
     });
     var text = panelText(data, current), node = null;
     if (current >= 0) {
       var s = steps[current];
       node = el(s.node);
-      if (node) node.classList.add("current");
+      if (node) {
+        node.classList.add("current");
+        node.setAttribute("aria-current", "step");  // what assistive technology reads out
+      }
       s.edges.forEach(function (id) { var e = el(id); if (e) e.classList.add("active"); });
       s.upstream.forEach(function (id) { var u = el(id); if (u) u.classList.add("upstream"); });
     }
     set("ag-note", text.note);
     set("ag-math", text.math);
+    if (data.fold) {
+      // A net's forward pass is long: folded, so that the graph keeps its height.
+      forward.hidden = current >= 0;
+      q("ag-forward-text").textContent = text.forward || "";
+    }
     set("ag-nudge", text.nudge);
     if (wrong) {
       set("ag-mistake-step", text.mistakeStep);
       set("ag-mistake-why", text.mistakeWhy);
     }
-    reveal(node);
+    reveal(node, current >= 0 ? steps[current].around : null);
     set("ag-counter", text.counter);
     set("ag-headline", text.headline);
     live.textContent = text.counter + ": " + text.headline;
@@ -229,8 +250,11 @@ function agStepper(root) {
     if (id !== null && id in stepOf) { root.focus({ preventScroll: true }); user(stepOf[id]); }
   });
 
-  zoomTo(1);
+  zoomTo(data.fold ? startScale(fitScale(view.clientWidth, view.clientHeight,
+                                          window.innerHeight, naturalW, naturalH)) : 1);
   render();
+  // A net opens on its output units and the units they read: the first step's neighbourhood.
+  if (data.focus) reveal(el(data.focus[0]), data.focus.slice(1));
   // A page of its own has one stepper: it takes the keys from the start (a presenter's
   // clicker, a keyboard user) without a click or the pointer over it first.
   if (root.classList.contains("ag-page") && document.activeElement === document.body) {
