@@ -333,10 +333,11 @@ class Mistake:
     """A wrong backward pass beside the right one, node by node, on one graph.
 
     ``right`` and ``wrong`` map every node to the gradient each pass leaves in it
-    (for ``twice``: what ``.grad`` holds after two calls); ``first`` is the first
-    node, in backward order, where they part (None if they never do); ``why`` is
-    one sentence on why. For ``recursion``, ``wrong`` is empty and ``depth`` is
-    how deep the recursive sort got before Python's RecursionError.
+    (for ``twice``: what ``.grad`` holds after two calls; for ``order``: what a computed
+    node passed on when it was visited, the number the wrong pass read too early);
+    ``first`` is the first node, in backward order, where they part (None if they never
+    do); ``why`` is one sentence on why. For ``recursion``, ``wrong`` is empty and
+    ``depth`` is how deep the recursive sort got before Python's RecursionError.
     """
 
     kind: str
@@ -466,7 +467,7 @@ def mistake(root: Value, kind: str) -> Mistake:
     if kind == "order":
         m = _compare(root, kind)
         if m.first is not None:
-            return m
+            return replace(m, note=_ORDER_COLUMN)
         # A graph whose computed nodes are each used once (every expression typed at the
         # command line: only names are shared) is visited right in any depth-first order.
         # Reusing the output itself shares a computed node.
@@ -480,8 +481,17 @@ def mistake(root: Value, kind: str) -> Mistake:
             "one use, so it is always reached after its only consumer. It goes wrong once a "
             f"computed node has several uses; here {f} is reused as g = {f} + {f}*{f}:"
         )
-        return replace(m2, note=note)
+        return replace(m2, note=f"{_ORDER_COLUMN} {note}")
     return _compare(root, kind)
+
+
+# A node that passed its gradient on too early ends with the right .grad all the same: what
+# it passed on is where the mistake shows.
+_ORDER_COLUMN = (
+    "Beside a computed node, the wrong column is the gradient it passed on when the "
+    "depth-first pass reached it; uses reached later still add to its .grad, but too late "
+    "for the nodes below it."
+)
 
 
 def _backward_pass(
@@ -524,13 +534,14 @@ def _compare(root: Value, kind: str, given: dict[Value, str] | None = None) -> M
     backward = list(reversed(ex.order))
     right = dict(ex.grads)
     wrong = dict.fromkeys(ex.order, 0.0)
-    sent: list[tuple[Value, float]] = []
+    visited = backward
     if kind == "overwrite":
         _backward_pass(root, backward, wrong, assign=True)
     else:  # order
-        sent = _backward_pass(root, _depth_first(root), wrong, assign=False)
+        visited = _depth_first(root)
+        wrong.update(_backward_pass(root, visited, wrong, assign=False))
     first = next((v for v in backward if wrong[v] != right[v]), None)
-    why = _why(kind, root, first, names, ex, right, wrong, sent)
+    why = _why(kind, root, first, names, ex, right, wrong, visited)
     return Mistake(kind, root, names, backward, right, wrong, first, why)
 
 
@@ -542,7 +553,7 @@ def _why(
     ex: Explanation,
     right: dict[Value, float],
     wrong: dict[Value, float],
-    sent: list[tuple[Value, float]],
+    visited: list[Value],
 ) -> str:
     if first is None:
         if kind == "overwrite":
@@ -558,13 +569,28 @@ def _why(
             f"so {symbol} keeps only the contribution of use {n} of {n} "
             f"({num(wrong[first])}) instead of the sum of all {n} ({num(right[first])})."
         )
-    early = next(c for c, g in sent if g != ex.grads[c])
-    g = next(g for c, g in sent if c is early)
+    # order: every consumer of the first difference passed on the right gradient, so it
+    # was reached before the consumers visited after it had added their contributions.
+    after = set(visited[visited.index(first) :])
+    late: dict[str, float] = {}  # consumer → what its uses add (x*x uses x twice)
+    for t in next(s for s in ex if s.node is first).terms:
+        if t.consumer in after:
+            by = delimited(names[t.consumer])
+            late[by] = late.get(by, 0.0) + t.product
+    uses = "use by" if len(late) == 1 else "uses by"
+    added = _listed([num(a) for a in late.values()])
+    text = (
+        f"Depth-first, {name} was visited and passed {symbol} = {num(wrong[first])} on "
+        f"before its {uses} {_listed(list(late))} had added {added} "
+        f"(the sum is {num(right[first])})"
+    )
+    below = next((v for v in reversed(ex.order) if v.is_leaf and wrong[v] != right[v]), None)
+    if below is None:
+        return f"{text}."
     return (
-        f"Depth-first, {delimited(names[early])} was visited and passed "
-        f"{gradient(names[root], names[early])} = {num(g)} on before every use of it had "
-        f"added its contribution (the sum is {num(ex.grads[early])}), so {symbol} is "
-        f"{num(wrong[first])} instead of {num(right[first])}."
+        f"{text}, so gradients further down come out wrong: "
+        f"{gradient(names[root], names[below])} is {num(wrong[below])} instead of "
+        f"{num(right[below])}."
     )
 
 

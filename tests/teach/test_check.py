@@ -173,9 +173,39 @@ def test_order_goes_wrong_when_a_computed_node_is_shared() -> None:
     m = mistake(g, "order")
     assert m.right[x] == (1 + 2 * 9.0) * 6.0
     assert m.wrong[x] == 1 * 6.0  # only the path through g's first operand got through
-    assert m.first is x and "before every use of it had added its contribution" in m.why
-    # y = n1 passed on ∂g/∂n1 = 1 before y*y added its 2y = 18 (the sum is 19).
+    # The difference starts at y, which passed on 1 before y*y added its 2y = 18.
+    assert m.wrong[y] == 1.0 and m.right[y] == 1 + 2 * 9.0
+    # y = n1 passed on ∂g/∂n1 = 1 before y*y = n2 added its 2y = 18 (the sum is 19).
+    assert m.first is y and f"before its use by n2 had added {2 * 9.0:.2f}" in m.why
     assert "passed ∂f/∂n1 = 1.000 on" in m.why and f"(the sum is {1 + 2 * 9.0:.2f})" in m.why
+
+
+def test_order_shows_the_difference_at_the_node_read_too_early() -> None:
+    # issue 19, item 3: h's gradient was passed on before exp(h) added its share; the
+    # column showed 4.100 on both sides at h, and the difference only at y.
+    f = parse("h = x*y; f = sin(h)*h + exp(h)").build({"x": 0.5, "y": 2.0})
+    ex = explain(f)
+    step = {s.name: s for s in ex}
+    h = 0.5 * 2.0
+    # Depth-first from f: n2 = n1*h (h gets n1 = sin h), then n1 = sin(h) (h gets cos h),
+    # then h itself, before n3 = exp(h) was visited and added e^h.
+    early, whole = math.sin(h) + math.cos(h), math.sin(h) + h * math.cos(h) + math.exp(h)
+    m = mistake(f, "order")
+    assert m.first is step["h"].node
+    assert m.wrong[step["h"].node] == pytest.approx(early, rel=1e-15)
+    assert m.right[step["h"].node] == pytest.approx(whole, rel=1e-15)
+    assert m.wrong[step["y"].node] == pytest.approx(early * 0.5, rel=1e-15)
+    assert f"passed ∂f/∂h = {num(early)} on before its use by n3 had added {num(math.e)}" in m.why
+    assert f"(the sum is {num(whole)})" in m.why
+    by_step = step_checks(ex, "order")["mistake"]["by_step"]
+    at_h = by_step[step["h"].number]
+    assert at_h["first"] and at_h["wrong"] == m.wrong[step["h"].node]
+    assert at_h["text"].startswith(f"wrong (depth-first)  ∂f/∂h = {num(early)}  ← first difference")
+    assert not by_step[step["y"].number]["first"]
+    assert by_step[step["y"].number]["text"].endswith(f"∂f/∂y = {num(whole * 0.5)}")
+    # Upstream of h every node was complete when visited: the columns agree there.
+    for name in ("f", "n1", "n2", "n3"):
+        assert by_step[step[name].number]["wrong"] == by_step[step[name].number]["right"]
 
 
 def test_order_on_a_tree_reuses_the_learners_expression() -> None:
