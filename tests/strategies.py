@@ -168,3 +168,55 @@ def smooth_derivative(
     if max(estimates) - min(estimates) > 1e-3 * max(1.0, abs(d2)):
         return None
     return d2
+
+
+# -- programs of micrograd 0.1.0's own operations, run on either engine --
+
+# A step of a program, with operands as indices into the nodes made so far (taken modulo
+# their number when run, so that any list of steps is a program):
+#   ("op", symbol, i, j)   node i <symbol> node j
+#   ("const", symbol, i, c, flip)   node i <symbol> c, or c <symbol> node i when flip
+#   ("**", i, e)   node i ** e, e a number (micrograd takes no Value exponent)
+#   ("neg", i), ("relu", i)
+Program = list[tuple[Any, ...]]
+MICROGRAD_BINARY = ["+", "-", "*", "/"]
+
+
+def micrograd_programs(max_steps: int = 8) -> st.SearchStrategy[Program]:
+    """Straight-line programs of the operations micrograd 0.1.0 has (+ − * /, ** a number,
+    negation, relu), on the N_VARS variables. Any earlier node can be an operand, so
+    computed nodes are shared, as a network shares them; constants come on either side,
+    so micrograd's reflected operators (2 - x, 2 / x) are among them."""
+    index = st.integers(0, 2 * max_steps)
+    constant = st.floats(-3.0, 3.0, allow_nan=False).map(lambda c: round(c, 2))
+    step = st.one_of(
+        st.tuples(st.just("op"), st.sampled_from(MICROGRAD_BINARY), index, index),
+        st.tuples(
+            st.just("const"), st.sampled_from(MICROGRAD_BINARY), index, constant, st.booleans()
+        ),
+        st.tuples(st.just("**"), index, st.sampled_from([2, 3, -1, -2, 0.5, 1.5])),
+        st.tuples(st.sampled_from(["neg", "relu"]), index),
+    )
+    return st.lists(step, min_size=1, max_size=max_steps)
+
+
+def run_program(program: Program, leaves: Sequence[Any]) -> list[Any]:
+    """Every node of ``program`` (the leaves first), made with Python's operators on
+    ``leaves``: Values of this engine or of micrograd, which build each step their own way."""
+    nodes = list(leaves)
+    for kind, *args in program:
+        if kind == "op":
+            symbol, i, j = args
+            nodes.append(_BINARY[symbol](nodes[i % len(nodes)], nodes[j % len(nodes)]))
+        elif kind == "const":
+            symbol, i, c, flip = args
+            a = nodes[i % len(nodes)]
+            nodes.append(_BINARY[symbol](c, a) if flip else _BINARY[symbol](a, c))
+        elif kind == "**":
+            i, e = args
+            nodes.append(nodes[i % len(nodes)] ** e)
+        else:
+            (i,) = args
+            a = nodes[i % len(nodes)]
+            nodes.append(-a if kind == "neg" else a.relu())
+    return nodes

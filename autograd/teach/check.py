@@ -17,7 +17,8 @@ learner's own graph, and points to the first node where they part:
 
 * ``overwrite``: gradients assigned (``=``) instead of accumulated (``+=``);
 * ``order``: nodes visited depth-first from the output, without the topological sort;
-* ``twice``: micrograd's second ``backward()``, which does not reset interior nodes;
+* ``twice``: a second ``backward()`` that resets only the output, as micrograd 0.1.0's
+  does, on the graph micrograd builds (its own nodes for − and /);
 * ``recursion``: the recursive topological sort, on a deep chain built on the graph.
 
 Both only read the graph: no ``.grad`` is read or written.
@@ -34,7 +35,7 @@ from typing import Any
 
 from autograd.core.engine import Value, enable_grad, topological_order
 from autograd.core.graph import backward_uses
-from autograd.core.notation import delimited, gradient, num
+from autograd.core.notation import constant, delimited, gradient, num
 from autograd.teach.explain import Explanation, Step, explain
 
 __all__ = [
@@ -310,7 +311,7 @@ KINDS = ("overwrite", "order", "twice", "recursion")
 _TITLES = {
     "overwrite": "gradients assigned (=) instead of accumulated (+=)",
     "order": "nodes visited depth-first from the output, without the topological sort",
-    "twice": "a second backward() that does not reset interior nodes (micrograd)",
+    "twice": "a second backward() that does not reset interior nodes",
     "recursion": "the topological sort written as a recursive function",
 }
 _RIGHT = {
@@ -332,10 +333,11 @@ class Mistake:
     """A wrong backward pass beside the right one, node by node, on one graph.
 
     ``right`` and ``wrong`` map every node to the gradient each pass leaves in it
-    (for ``twice``: what ``.grad`` holds after two calls); ``first`` is the first
-    node, in backward order, where they part (None if they never do); ``why`` is
-    one sentence on why. For ``recursion``, ``wrong`` is empty and ``depth`` is
-    how deep the recursive sort got before Python's RecursionError.
+    (for ``twice``: what ``.grad`` holds after two calls; for ``order``: what a computed
+    node passed on when it was visited, the number the wrong pass read too early);
+    ``first`` is the first node, in backward order, where they part (None if they never
+    do); ``why`` is one sentence on why. For ``recursion``, ``wrong`` is empty and
+    ``depth`` is how deep the recursive sort got before Python's RecursionError.
     """
 
     kind: str
@@ -460,10 +462,12 @@ def mistake(root: Value, kind: str) -> Mistake:
         raise ValueError(f"mistake: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind == "recursion":
         return _recursion(root)
+    if kind == "twice":
+        return _twice(root)
     if kind == "order":
         m = _compare(root, kind)
         if m.first is not None:
-            return m
+            return replace(m, note=_ORDER_COLUMN)
         # A graph whose computed nodes are each used once (every expression typed at the
         # command line: only names are shared) is visited right in any depth-first order.
         # Reusing the output itself shares a computed node.
@@ -477,16 +481,17 @@ def mistake(root: Value, kind: str) -> Mistake:
             "one use, so it is always reached after its only consumer. It goes wrong once a "
             f"computed node has several uses; here {f} is reused as g = {f} + {f}*{f}:"
         )
-        return replace(m2, note=note)
-    m = _compare(root, kind)
-    if kind == "twice":
-        note = (
-            "Both columns are what .grad holds after calling backward() twice. Right: this "
-            "engine (like PyTorch) resets interior nodes on each call, so each input gets "
-            "exactly two passes, 2·∂f/∂x. Wrong: micrograd resets only the output."
-        ).replace("∂f/∂x", gradient(m.names[root], "x"))
-        m = replace(m, note=note)
-    return m
+        return replace(m2, note=f"{_ORDER_COLUMN} {note}")
+    return _compare(root, kind)
+
+
+# A node that passed its gradient on too early ends with the right .grad all the same: what
+# it passed on is where the mistake shows.
+_ORDER_COLUMN = (
+    "Beside a computed node, the wrong column is the gradient it passed on when the "
+    "depth-first pass reached it; uses reached later still add to its .grad, but too late "
+    "for the nodes below it."
+)
 
 
 def _backward_pass(
@@ -529,17 +534,14 @@ def _compare(root: Value, kind: str, given: dict[Value, str] | None = None) -> M
     backward = list(reversed(ex.order))
     right = dict(ex.grads)
     wrong = dict.fromkeys(ex.order, 0.0)
-    sent: list[tuple[Value, float]] = []
+    visited = backward
     if kind == "overwrite":
         _backward_pass(root, backward, wrong, assign=True)
-    elif kind == "order":
-        sent = _backward_pass(root, _depth_first(root), wrong, assign=False)
-    else:  # twice
-        _backward_pass(root, backward, wrong, assign=False)
-        _backward_pass(root, backward, wrong, assign=False)
-        right = {v: 2.0 * g if v.is_leaf else g for v, g in right.items()}
+    else:  # order
+        visited = _depth_first(root)
+        wrong.update(_backward_pass(root, visited, wrong, assign=False))
     first = next((v for v in backward if wrong[v] != right[v]), None)
-    why = _why(kind, root, first, names, ex, right, wrong, sent)
+    why = _why(kind, root, first, names, ex, right, wrong, visited)
     return Mistake(kind, root, names, backward, right, wrong, first, why)
 
 
@@ -551,21 +553,14 @@ def _why(
     ex: Explanation,
     right: dict[Value, float],
     wrong: dict[Value, float],
-    sent: list[tuple[Value, float]],
+    visited: list[Value],
 ) -> str:
     if first is None:
         if kind == "overwrite":
             return "No node has several uses here, so '=' and '+=' give the same numbers."
-        return (
-            "Nothing lies between the output and the inputs here, so nothing is counted "
-            "twice: a second call only adds one more pass to each input."
-        )
+        return "Depth-first order happens to give the right numbers here."
     name = delimited(names[first])
     symbol = gradient(names[root], names[first])
-
-    def said(v: Value) -> str:
-        return gradient(names[root], names[v])
-
     if kind == "overwrite":
         step = next(s for s in ex if s.node is first)
         n = len(step.terms)
@@ -574,21 +569,208 @@ def _why(
             f"so {symbol} keeps only the contribution of use {n} of {n} "
             f"({num(wrong[first])}) instead of the sum of all {n} ({num(right[first])})."
         )
-    if kind == "order":
-        early = next(c for c, g in sent if g != ex.grads[c])
-        g = next(g for c, g in sent if c is early)
+    # order: every consumer of the first difference passed on the right gradient, so it
+    # was reached before the consumers visited after it had added their contributions.
+    after = set(visited[visited.index(first) :])
+    late: dict[str, float] = {}  # consumer → what its uses add (x*x uses x twice)
+    for t in next(s for s in ex if s.node is first).terms:
+        if t.consumer in after:
+            by = delimited(names[t.consumer])
+            late[by] = late.get(by, 0.0) + t.product
+    uses = "use by" if len(late) == 1 else "uses by"
+    added = _listed([num(a) for a in late.values()])
+    text = (
+        f"Depth-first, {name} was visited and passed {symbol} = {num(wrong[first])} on "
+        f"before its {uses} {_listed(list(late))} had added {added} "
+        f"(the sum is {num(right[first])})"
+    )
+    below = next((v for v in reversed(ex.order) if v.is_leaf and wrong[v] != right[v]), None)
+    if below is None:
+        return f"{text}."
+    return (
+        f"{text}, so gradients further down come out wrong: "
+        f"{gradient(names[root], names[below])} is {num(wrong[below])} instead of "
+        f"{num(right[below])}."
+    )
+
+
+# -- twice: micrograd's second backward() --------------------------------------------
+
+# micrograd 0.1.0's Value has +, *, ** to a number and relu; it builds -, / and negation
+# from them (`micrograd.engine`).
+_MICROGRAD_OPS = frozenset({"+", "-", "*", "/", "neg", "relu", "**"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """One use of ``operand`` by a consumer, as micrograd builds the consumer: directly,
+    ∂consumer/∂operand = ``local``; or through a node of micrograd's own between them,
+    ``hidden`` (as it is written), with ∂consumer/∂hidden = ``local`` and
+    ∂hidden/∂operand = ``inner``."""
+
+    operand: Value
+    local: float
+    inner: float = 0.0
+    hidden: str = ""
+
+
+def _as_micrograd_builds(c: Value, names: dict[Value, str]) -> tuple[list[_Use], str]:
+    """The uses of ``c``'s operands in micrograd's graph of the same expression, and, when
+    micrograd builds ``c`` from more nodes than one, ``c = how micrograd builds it``.
+
+    micrograd's ``a - b`` is ``a + b*(-1)``, ``k - a`` is ``a*(-1) + k``, ``a / b`` is
+    ``a * b**-1`` and ``k / a`` is ``a**-1 * k``; a constant k is a leaf of its own there,
+    whose gradient no one reads, so ``a - k`` and ``a / k`` are one node, as here. The
+    local derivatives are micrograd's own formulas on the same floats.
+    """
+    if c.op in ("-", "/") and isinstance(c.operands[-1], Value):
+        a, b = c.operands
+        left = delimited(names[a]) if isinstance(a, Value) else constant(a)
+        left = f"({left})" if left.startswith("-") else left
+        right = delimited(names[b])
+        here = f"{delimited(names[c])} = {left} {'−' if c.op == '-' else '/'} {right}"
+        if c.op == "-":
+            hidden = f"{right}·(−1)"
+            if isinstance(a, Value):
+                return [_Use(a, 1.0), _Use(b, 1.0, -1.0, hidden)], f"{here} as {left} + {hidden}"
+            return [_Use(b, 1.0, -1.0, hidden)], f"{here} as {hidden} + {left}"
+        hidden = f"{right}**(−1)"
+        inner = -1 * b.data**-2  # micrograd's ∂(b**-1)/∂b, other * self.data**(other - 1)
+        if isinstance(a, Value):
+            uses = [_Use(a, b.data**-1), _Use(b, a.data, inner, hidden)]
+            return uses, f"{here} as {left}·{hidden}"
+        return [_Use(b, a, inner, hidden)], f"{here} as {hidden}·{left}"
+    return [_Use(p, float(d)) for p, d in zip(c.parents, c.local_grads)], ""
+
+
+def _not_micrograds(c: Value) -> str:
+    """The operation of ``c`` when micrograd 0.1.0 has no such operation, else ``""``."""
+    if c.op not in _MICROGRAD_OPS:
+        return c.op
+    if c.op == "**" and not (isinstance(c.operands[0], Value) and len(c.parents) == 1):
+        return "** with a Value exponent"
+    return ""
+
+
+def _twice(root: Value) -> Mistake:
+    ex = explain(root)
+    names = ex.names
+    backward = list(reversed(ex.order))
+    # Right: this engine resets interior nodes on each call, and adds one pass to each leaf.
+    right = {v: 2.0 * ex.grads[v] if v.is_leaf else ex.grads[v] for v in backward}
+    plans = {c: _as_micrograd_builds(c, names) for c in backward if not c.is_leaf}
+    wrong = dict.fromkeys(backward, 0.0)
+    hidden: dict[tuple[Value, int], float] = {}
+    for _ in range(2):
+        wrong[root] = 1.0  # micrograd's backward() sets the output's .grad, adds to the rest
+        for c in backward:
+            g = wrong[c]
+            for k, use in enumerate(plans[c][0] if c in plans else ()):
+                if not use.hidden:
+                    wrong[use.operand] += g * use.local
+                    continue
+                # The hidden node's one consumer is c, so its .grad is complete now, and
+                # keeps what the first call left in it.
+                h = hidden[c, k] = hidden.get((c, k), 0.0) + g * use.local
+                wrong[use.operand] += h * use.inner
+    first = next((v for v in backward if wrong[v] != right[v]), None)
+    foreign = list(dict.fromkeys(filter(None, map(_not_micrograds, ex.order))))
+    split = [c for c in ex.order if c in plans and plans[c][1]]  # in the listing's order
+    shown = [
+        f"{use.hidden} holds {num(hidden[c, k])}"
+        for c in split
+        for k, use in enumerate(plans[c][0]) if use.hidden
+    ]  # fmt: skip
+    ops = [op for op in ("−", "/") if any(c.op == op.replace("−", "-") for c in split)]
+    note = _twice_note(names[root], foreign, ops, [plans[c][1] for c in split], shown)
+    why = _twice_why(root, first, names, right, wrong, plans)
+    return Mistake("twice", root, names, backward, right, wrong, first, why, note=note)
+
+
+def _listed(items: list[str], limit: int = 3) -> str:
+    """``a``, ``a and b``, ``a, b and c``; past ``limit`` (by two or more), ``a, b, c and
+    4 more``."""
+    if len(items) > limit + 1:
+        return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
+
+
+def _twice_note(
+    output: str, foreign: list[str], ops: list[str], built: list[str], shown: list[str]
+) -> str:
+    """What the two columns are, whose numbers the wrong one is, and micrograd's own nodes."""
+    text = (
+        "Both columns are what .grad holds after calling backward() twice. Right: this engine "
+        "(like PyTorch) resets interior nodes on each call, so each input gets exactly two "
+        f"passes, 2·{gradient(output, 'x')}. "
+    )
+    if foreign:
+        many = len(foreign) > 1
+        text += (
+            "Wrong: an engine that resets only the output, as micrograd 0.1.0 does; but "
+            f"{_listed(foreign)} {'are not operations' if many else 'is not an operation'} "
+            "of micrograd 0.1.0, so these are not micrograd's numbers."
+        )
+    else:
+        text += "Wrong: micrograd 0.1.0, which resets only the output."
+    if not built:
+        return text
+    who = "Like micrograd, that engine has" if foreign else "micrograd has"
+    these = "Those hidden nodes are" if len(shown) > 1 else "That hidden node is"
+    return (
+        f"{text} {who} no {' or '.join(ops)} node of its own: it builds "
+        f"{_listed(built)}. {these} interior too and not reset either: after two calls "
+        f"{_listed(shown)}."
+    )
+
+
+def _twice_why(
+    root: Value,
+    first: Value | None,
+    names: dict[Value, str],
+    right: dict[Value, float],
+    wrong: dict[Value, float],
+    plans: dict[Value, tuple[list[_Use], str]],
+) -> str:
+    if first is None:
         return (
-            f"Depth-first, {delimited(names[early])} was visited and passed "
-            f"{said(early)} = {num(g)} on before every use of it had added its contribution "
-            f"(the sum is {num(ex.grads[early])}), so {symbol} is {num(wrong[first])} "
-            f"instead of {num(right[first])}."
+            "Nothing lies between the output and the inputs here, so nothing is counted "
+            "twice: a second call only adds one more pass to each input."
+        )
+    name, symbol = delimited(names[first]), gradient(names[root], names[first])
+    differs = f"{symbol} is {num(wrong[first])} instead of {num(right[first])}"
+    if first is root:
+        return (
+            f"{differs}: backward() sets the output's .grad to 1 on each call instead of "
+            f"adding to it, and here the output is the input {name} itself."
+        )
+    # Every consumer of the first difference passed on the right gradient; a hidden node
+    # between it and a consumer may not have.
+    between = next(
+        (
+            f"the hidden node {use.hidden} that micrograd builds between {name} and "
+            f"{delimited(names[c])}"
+            for c, (uses, _) in plans.items()
+            for use in uses
+            if use.hidden and use.operand is first
+        ),
+        "",
+    )
+    if first.is_leaf:
+        return (
+            f"{differs}: {between} adds the second call to its old gradient instead of "
+            "resetting it, and passes on twice its gradient."
+        )
+    if between:
+        return (
+            f"The second call starts again at the output but adds to the old {symbol} "
+            f"instead of resetting it, and so does {between}, which passes on twice its "
+            f"gradient: {differs}, and the error carries on below {name}."
         )
     return (
         f"The second call starts again at the output but adds to the old {symbol} "
         f"instead of resetting it, so {name} passes on {num(wrong[first])} (twice "
-        "its gradient) and everything below it gets too much."
-        if first in ex.grads and not first.is_leaf
-        else f"{symbol} is {num(wrong[first])} instead of {num(right[first])}."
+        "its gradient) and the error carries on below it."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from autograd.core.notation import delimited, num
 from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
 from autograd.pages.worksheet import write_worksheet
+from autograd.teach.expr import parse
 from nn import MLP
 from nn.losses import sum_squared_error
 from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid, x_squared_plus_x
@@ -621,6 +623,35 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     prefix = pg.get_attribute(".ag-stepper", "data-prefix")
     assert all(i.startswith(prefix) for i in ids) and len(ids) == len(set(ids))
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_the_order_mistake_shows_its_difference_at_the_node_read_too_early(
+    browser: Any, tmp_path: Path
+) -> None:
+    # issue 19, item 3: at h the page showed wrong = right = 4.100, the why only at y.
+    root = parse("h = x*y; f = sin(h)*h + exp(h)").build({"x": 0.5, "y": 2.0})
+    (h,) = [s for s in explain(root) if s.name == "h"]
+    path = tmp_path / "order.html"
+    write_stepper(path, root, mistake="order")
+    pg, problems = open_page(browser, path, 1100)
+    pg.click(".ag-view")
+    for _ in range(h.number):
+        pg.keyboard.press("ArrowRight")
+    assert pg.get_attribute(".ag-stepper", "data-step") == str(h.number - 1)
+    # Depth-first, h is reached after n2 = n1*h and n1 = sin(h) gave it sin 1 + cos 1,
+    # before exp(h) adds e; the right sum is sin 1 + 1·cos 1 + e.
+    early, whole = math.sin(1.0) + math.cos(1.0), math.sin(1.0) + math.cos(1.0) + math.e
+    step = pg.text_content(".ag-mistake-step")
+    assert f"∂f/∂h = {num(early)}  ← first difference" in step
+    assert f"∂f/∂h = {num(whole)}" in step
+    why = pg.text_content(".ag-mistake-why") or ""
+    assert why.startswith(f"Depth-first, h was visited and passed ∂f/∂h = {num(early)} on")
+    pg.keyboard.press("ArrowRight")  # y: marked, but the why stays where it happened
+    assert "✗" in (pg.text_content(".ag-mistake-step") or "")
+    assert pg.text_content(".ag-mistake-why") == ""
     pg.close()
     assert problems == []
 

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
+from micrograd import engine as micrograd
 
 from autograd import Op, Value, apply, explain, topological_order
+from autograd.core.notation import num
 from autograd.teach.check import KINDS, mistake, nudge_test, step_checks
+from autograd.teach.expr import parse
 from tests.helpers import x_squared_plus_x
-from tests.strategies import Expr, build, expressions, points, smooth_derivative, value_at
+from tests.strategies import (
+    ARITH_ERRORS,
+    Expr,
+    Program,
+    build,
+    expressions,
+    micrograd_programs,
+    points,
+    run_program,
+    smooth_derivative,
+    value_at,
+)
 
 # -- nudge ------------------------------------------------------------------------------
 
@@ -158,9 +173,39 @@ def test_order_goes_wrong_when_a_computed_node_is_shared() -> None:
     m = mistake(g, "order")
     assert m.right[x] == (1 + 2 * 9.0) * 6.0
     assert m.wrong[x] == 1 * 6.0  # only the path through g's first operand got through
-    assert m.first is x and "before every use of it had added its contribution" in m.why
-    # y = n1 passed on ∂g/∂n1 = 1 before y*y added its 2y = 18 (the sum is 19).
+    # The difference starts at y, which passed on 1 before y*y added its 2y = 18.
+    assert m.wrong[y] == 1.0 and m.right[y] == 1 + 2 * 9.0
+    # y = n1 passed on ∂g/∂n1 = 1 before y*y = n2 added its 2y = 18 (the sum is 19).
+    assert m.first is y and f"before its use by n2 had added {2 * 9.0:.2f}" in m.why
     assert "passed ∂f/∂n1 = 1.000 on" in m.why and f"(the sum is {1 + 2 * 9.0:.2f})" in m.why
+
+
+def test_order_shows_the_difference_at_the_node_read_too_early() -> None:
+    # issue 19, item 3: h's gradient was passed on before exp(h) added its share; the
+    # column showed 4.100 on both sides at h, and the difference only at y.
+    f = parse("h = x*y; f = sin(h)*h + exp(h)").build({"x": 0.5, "y": 2.0})
+    ex = explain(f)
+    step = {s.name: s for s in ex}
+    h = 0.5 * 2.0
+    # Depth-first from f: n2 = n1*h (h gets n1 = sin h), then n1 = sin(h) (h gets cos h),
+    # then h itself, before n3 = exp(h) was visited and added e^h.
+    early, whole = math.sin(h) + math.cos(h), math.sin(h) + h * math.cos(h) + math.exp(h)
+    m = mistake(f, "order")
+    assert m.first is step["h"].node
+    assert m.wrong[step["h"].node] == pytest.approx(early, rel=1e-15)
+    assert m.right[step["h"].node] == pytest.approx(whole, rel=1e-15)
+    assert m.wrong[step["y"].node] == pytest.approx(early * 0.5, rel=1e-15)
+    assert f"passed ∂f/∂h = {num(early)} on before its use by n3 had added {num(math.e)}" in m.why
+    assert f"(the sum is {num(whole)})" in m.why
+    by_step = step_checks(ex, "order")["mistake"]["by_step"]
+    at_h = by_step[step["h"].number]
+    assert at_h["first"] and at_h["wrong"] == m.wrong[step["h"].node]
+    assert at_h["text"].startswith(f"wrong (depth-first)  ∂f/∂h = {num(early)}  ← first difference")
+    assert not by_step[step["y"].number]["first"]
+    assert by_step[step["y"].number]["text"].endswith(f"∂f/∂y = {num(whole * 0.5)}")
+    # Upstream of h every node was complete when visited: the columns agree there.
+    for name in ("f", "n1", "n2", "n3"):
+        assert by_step[step[name].number]["wrong"] == by_step[step[name].number]["right"]
 
 
 def test_order_on_a_tree_reuses_the_learners_expression() -> None:
@@ -173,7 +218,6 @@ def test_order_on_a_tree_reuses_the_learners_expression() -> None:
 
 
 def test_twice_matches_micrograd_itself() -> None:
-    micrograd = pytest.importorskip("micrograd.engine", reason="micrograd (the bench extra)")
     for at in (3.0, -1.25):
         mx = micrograd.Value(at)
         mf = mx * mx + mx
@@ -189,6 +233,137 @@ def test_twice_matches_micrograd_itself() -> None:
         assert m.first is f.parents[0] and m.wrong[m.first] == 2.0
 
 
+def _micrograd_nodes(root: micrograd.Value) -> list[micrograd.Value]:
+    """Every node of a micrograd graph, its constants and hidden nodes among them."""
+    seen: list[micrograd.Value] = []
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        if all(v is not s for s in seen):
+            seen.append(v)
+            stack.extend(v._prev)
+    return seen
+
+
+def _assert_twice_is_micrograds(m: Any, ours: list[Value], theirs: list[Any]) -> None:
+    """The 'twice' column equals .grad after micrograd's two backward() calls at every node
+    it shows (``ours[k]`` and ``theirs[k]`` are the same step in the two engines)."""
+    every = _micrograd_nodes(theirs[-1])
+    # micrograd sums a node's uses in the order of a set, this engine in creation order:
+    # the sums may differ in the last bits, relative to the largest term added.
+    scale = max(1.0, *(abs(v.grad) for v in every)) * max(1.0, *(abs(v.data) for v in every))
+    shown = 0
+    for v, t in zip(ours, theirs):
+        if v in m.wrong:
+            assert abs(m.wrong[v] - t.grad) <= 1e-9 * scale, (m.names[v], m.wrong[v], t.grad)
+            shown += 1
+    assert shown == len(m.backward_order)
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "program"),
+    [
+        ("(a+b)*(a-b)", {"a": 3.0, "b": 2.0}, lambda a, b: (a + b) * (a - b)),
+        ("x**3 - 2*x", {"x": 1.5}, lambda x: x**3 - 2 * x),
+        ("2/x - x/y + 1 - y", {"x": 0.5, "y": -1.5}, lambda x, y: 2 / x - x / y + 1 - y),
+        ("relu(x - 3) * (1 - x) / -x", {"x": 4.0}, lambda x: (x - 3).relu() * (1 - x) / -x),
+    ],
+)
+def test_twice_on_a_typed_expression_is_micrograds_second_backward(
+    text: str, at: dict[str, float], program: Any
+) -> None:
+    # micrograd builds a - b as a + b*(-1) and a / b as a * b**-1; the second call adds to
+    # those hidden nodes' old gradients too (issue 19, item 2: −12 was shown, micrograd −17).
+    f = parse(text).build(at)
+    m = mistake(f, "twice")
+    leaves = [micrograd.Value(v) for v in at.values()]
+    out = program(*leaves)
+    out.backward()
+    out.backward()
+    ours = {v.label: v for v in m.inputs}
+    for name, leaf in zip(at, leaves):
+        assert m.wrong[ours[name]] == pytest.approx(leaf.grad, rel=1e-12)
+    assert m.wrong[f] == out.grad == 1
+    assert "micrograd 0.1.0" in m.note
+
+
+def test_twice_names_the_hidden_nodes_micrograd_builds_with_their_gradients() -> None:
+    f = parse("(a+b)*(a-b)").build({"a": 3.0, "b": 2.0})
+    m = mistake(f, "twice")
+    a, b = micrograd.Value(3.0), micrograd.Value(2.0)
+    out = (a + b) * (a - b)
+    out.backward()
+    out.backward()
+    # The node b*(-1): a product with b among its operands.
+    (minus_b,) = [v for v in _micrograd_nodes(out) if v._op == "*" and b in v._prev]
+    assert f"b·(−1) holds {num(minus_b.grad)}" in m.note
+    assert "n2 = a − b as a + b·(−1)" in m.note
+
+
+@settings(max_examples=200, deadline=None)
+@given(micrograd_programs(), points)
+def test_twice_is_micrograds_second_backward_on_random_programs(
+    program: Program, point: list[float]
+) -> None:
+    try:
+        ours = run_program(program, [Value(p) for p in point])
+    except ARITH_ERRORS:
+        assume(False)
+    assume(isinstance(ours[-1], Value) and all(math.isfinite(v.data) for v in ours))
+    theirs = run_program(program, [micrograd.Value(p) for p in point])
+    try:
+        theirs[-1].backward()
+        theirs[-1].backward()  # x**0.5 at 0: micrograd's derivative divides by zero
+    except ARITH_ERRORS:
+        assume(False)
+    assume(all(math.isfinite(v.grad) for v in _micrograd_nodes(theirs[-1])))
+    m = mistake(ours[-1], "twice")
+    _assert_twice_is_micrograds(m, ours, theirs)
+    assert "micrograd 0.1.0" in m.note and "not micrograd" not in m.note
+
+
+def test_twice_with_functions_micrograd_lacks_does_not_claim_to_be_micrograd(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    f = parse("sin(a - b) * exp(b) / b").build({"a": 1.0, "b": 0.5})
+    m = mistake(f, "twice")
+    assert "not micrograd's" in m.note and "sin and exp" in m.note
+    assert "micrograd" not in step_checks(explain(f), "twice")["mistake"]["title"]
+    # The column is that of micrograd with sin and exp added as nodes of their own (as in
+    # the lecture that builds micrograd): - and / still build micrograd's hidden nodes.
+
+    def sin(self: Any) -> Any:
+        out = micrograd.Value(math.sin(self.data), (self,), "sin")
+
+        def backward() -> None:
+            self.grad += math.cos(self.data) * out.grad
+
+        out._backward = backward
+        return out
+
+    def exp(self: Any) -> Any:
+        out = micrograd.Value(math.exp(self.data), (self,), "exp")
+
+        def backward() -> None:
+            self.grad += out.data * out.grad
+
+        out._backward = backward
+        return out
+
+    monkeypatch.setattr(micrograd.Value, "sin", sin, raising=False)
+    monkeypatch.setattr(micrograd.Value, "exp", exp, raising=False)
+    a, b = micrograd.Value(1.0), micrograd.Value(0.5)
+    n1 = a - b
+    n2 = n1.sin()
+    n3 = b.exp()
+    n4 = n2 * n3
+    out = n4 / b
+    out.backward()
+    out.backward()
+    ours = explain(f).order  # a, b, n1 … f: the same steps in creation order
+    _assert_twice_is_micrograds(m, ours, [a, b, n1, n2, n3, n4, out])
+
+
 def test_recursion_fails_where_micrograd_fails_and_the_engine_does_not() -> None:
     f, x = x_squared_plus_x()
     m = mistake(f, "recursion")
@@ -197,7 +372,6 @@ def test_recursion_fails_where_micrograd_fails_and_the_engine_does_not() -> None
     assert m.right[x] == 7.0
     assert f"RecursionError at depth {m.depth}" in m.why
     assert "RecursionError" in str(m)
-    micrograd = pytest.importorskip("micrograd.engine", reason="micrograd (the bench extra)")
     v = micrograd.Value(3.0)
     deep = v * v + v
     for _ in range(2 * limit):
