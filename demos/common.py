@@ -22,7 +22,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hint
 
 import autograd
 import nn
-from autograd import Value, draw_graph, no_grad
+from autograd import Value, draw_graph, explain, no_grad
 from autograd.core.files import write_atomically
 from autograd.pages.draw import RenderError
 
@@ -71,6 +71,24 @@ def make_parser(module: str, description: str, seed: int) -> argparse.ArgumentPa
         "--no-plots", action="store_true", help="do not write pictures to out/ even if possible"
     )
     return parser
+
+
+def add_explain_flag(parser: argparse.ArgumentParser) -> None:
+    """``--explain``: at the end, one case's backward pass unit by unit (`print_units`)."""
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="at the end of training, print one case's backward pass unit by unit, "
+        "as the paper's equations with the trained numbers",
+    )
+
+
+def print_units(title: str, error: Value, model: object) -> None:
+    """``title``, then the unit-level listing of ``error`` (one case) for ``model``:
+    `autograd.explain` with ``view="neurons"``."""
+    print(title)
+    print(explain(error, params=model, view="neurons"))
+    print()
 
 
 def add_training_flags(

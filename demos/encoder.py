@@ -28,12 +28,14 @@ from autograd import no_grad
 from demos.common import (
     Panel,
     ResultTable,
+    add_explain_flag,
     add_training_flags,
     fit_until,
     format_matrix,
     make_parser,
     plot_hinton,
     plot_learning_curve,
+    print_units,
     progress,
     report_written,
     spread,
@@ -188,6 +190,7 @@ def report_runs(runs: Sequence[Run], args: argparse.Namespace) -> ResultTable:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.encoder", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
+    add_explain_flag(parser)
     args = parser.parse_args(argv)
     if args.runs > 1:
         seeds = range(args.seed, args.seed + args.runs)
@@ -199,6 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     run = train(args.seed, args.lr, args.momentum, args.sweeps, args.quiet)
     report(run, args).print()
+    if args.explain:
+        first = patterns()[0]
+        error = nn.losses.sum_squared_error(run.model(first), first)
+        print_units(
+            "After training, the first pattern (unit 1 on) through the net:", error, run.model
+        )
     return 0
 
 

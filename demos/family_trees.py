@@ -49,6 +49,7 @@ from demos.common import (
     ResultTable,
     accumulate_sweep,
     add_compile_flag,
+    add_explain_flag,
     fraction,
     log,
     make_parser,
@@ -56,6 +57,7 @@ from demos.common import (
     plot_learning_curve,
     positive_float,
     positive_int,
+    print_units,
     report_written,
     sweeps,
 )
@@ -710,12 +712,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_schedule_flags(parser)
     add_compile_flag(parser)
+    add_explain_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     schedule = schedule_from(args)
     compile = not args.no_compile
     if args.runs == 1:
         result = train(args.seed, schedule, args.quiet, compile)
         report(result, args.quiet, not args.no_plots, args.seed).print()
+        if args.explain:
+            # The dense net (all 36 input units), so that the listing has every unit of Fig. 3.
+            e, net = result.train[0], result.model
+            outputs = net.dense_call(
+                one_hot(e.person, len(PEOPLE)), one_hot(e.relationship, len(RELATIONSHIPS))
+            )
+            print_units(
+                f"After training, {e.case.person}'s {e.case.relationship} through the net:",
+                margin_error(outputs, e.target),
+                net,
+            )
         return 0
     summaries = []
     for seed in range(args.seed, args.seed + args.runs):

@@ -30,6 +30,7 @@ from demos.common import (
     Panel,
     ResultTable,
     add_compile_flag,
+    add_explain_flag,
     add_training_flags,
     fit_until,
     format_matrix,
@@ -37,6 +38,7 @@ from demos.common import (
     output_reader,
     plot_hinton,
     plot_learning_curve,
+    print_units,
     progress,
     report_written,
     spread,
@@ -286,12 +288,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.symmetry", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS)
     add_compile_flag(parser)
+    add_explain_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     plots = not args.no_plots
     compile = not args.no_compile
     if args.runs == 1:
         run = train(args.seed, args.sweeps, args.quiet, compile)
         report_one(run, args.sweeps, args.quiet, plots).print()
+        if args.explain:
+            x, d = next((x, d) for x, d in patterns() if d == 1.0 and any(x))
+            error = nn.losses.sum_squared_error(run.model(x), d)
+            shown = "".join(str(int(v)) for v in x)
+            print_units(f"After training, the symmetric case {shown} → 1:", error, run.model)
         return 0
     seeds = range(args.seed, args.seed + args.runs)
     runs = [

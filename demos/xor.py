@@ -33,10 +33,12 @@ from autograd.core.notation import delimited
 from demos.common import (
     OUT_DIR,
     ResultTable,
+    add_explain_flag,
     add_training_flags,
     fit_until,
     make_parser,
     plot_learning_curve,
+    print_units,
     progress,
     pyplot,
     report_written,
@@ -310,6 +312,7 @@ def compiled_error(model: ShortcutNet) -> Compiled:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.xor", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
+    add_explain_flag(parser)
     parser.add_argument(
         "--show-code",
         action="store_true",
@@ -339,6 +342,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.show_code:
             print("Network A's forward and backward pass for one case, as generated code:")
             print(compiled_error(a.model).step_source)
+        if args.explain:
+            for name, model in (("A", a.model), ("B", b.model)):
+                assert callable(model)
+                error = nn.losses.sum_squared_error(model([1.0, 0.0]), 1.0)
+                print_units(f"Network {name} after training, on the case 10 → 1:", error, model)
         return 0
     seeds = range(args.seed, args.seed + args.runs)
     a_runs, b_runs = [], []

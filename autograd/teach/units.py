@@ -147,6 +147,8 @@ class UnitStep:
                 return [
                     f"{name} = {num(self.dy)} (from the loss's own nodes: explain(E) shows them)"
                 ]
+            if not self.dy_worked:
+                return [f"{name} = {self.dy_rule}"]
             tag = " (4)" if self.dy_rule.startswith(self.y_name) else ""
             return [
                 f"{name} = {self.dy_rule} = {self.dy_worked} "
@@ -423,21 +425,29 @@ def _f(activation: str) -> str:
 
 def _target(
     y: Value, consumers: dict[Value, list[Value]], root: Value
-) -> tuple[float, float] | None:
-    """``(d, k)`` when E reaches ``y`` only through k·(y − d)² summed and scaled by
-    constants (½Σ(y − d)², a mean of (y − d)²): then ∂E/∂y = k·(y − d). None otherwise."""
+) -> tuple[float, float, float | None] | None:
+    """``(d, k, margin)`` when E reaches ``y`` only through k/2·(y − d)² (or the margin
+    loss's k/2·m²(y, d), margin given) summed and scaled by constants: ½Σ(y − d)², a mean
+    of (y − d)². Then ∂E/∂y = k·(y − d) (0 within the margin). None for other losses."""
     users = consumers.get(y, [])
-    if len(users) != 1 or users[0].op != "-" or users[0].operands[0] is not y:
+    if len(users) != 1 or users[0].operands[0] is not y:
         return None
-    diff = users[0]
-    d = diff.operands[1]
-    if isinstance(d, Value) and not d.is_leaf:
+    first = users[0]
+    rest = first.operands[1:]
+    if any(isinstance(x, Value) and not x.is_leaf for x in rest):
         return None
-    target = _data(d)
-    users = consumers.get(diff, [])
-    if len(users) != 1 or users[0].op != "**" or users[0].operands[1] != 2.0:
+    margin: float | None = None
+    if first.op == "margin_sq":
+        target, margin = _data(rest[0]), _data(rest[1])
+        v = first
+    elif first.op == "-":
+        target = _data(rest[0])
+        users = consumers.get(first, [])
+        if len(users) != 1 or users[0].op != "**" or users[0].operands[1] != 2.0:
+            return None
+        v = users[0]
+    else:
         return None
-    v: Value = users[0]
     k = 2.0
     while v is not root:
         users = consumers.get(v, [])
@@ -451,7 +461,7 @@ def _target(
             k *= _data(others[0])
         elif v.op != "+" or not all(isinstance(x, Value) for x in v.operands):
             return None
-    return target, k
+    return target, k, margin
 
 
 def explain_units(
@@ -512,11 +522,15 @@ def explain_units(
         else:
             found = _target(y, consumers, root)
             if found is not None:
-                d, factor = found
+                d, factor, margin = found
                 targets[u.number] = d
                 dname = f"d{u.number}"
                 dy_rule = f"{y_name} − {dname}"
                 dy_worked = f"{num(y.data)} − {constant(d)}"
+                if margin is not None and d - margin < y.data < d + margin:
+                    # The margin loss counts an output this close to its target as right.
+                    dy_rule = f"0: {y_name} is within {constant(margin)} of {dname} = {constant(d)}"
+                    dy_worked = ""
                 if factor != 1.0:
                     scale = constant(factor)
                     dy_rule, dy_worked = f"{scale}·({dy_rule})", f"{scale}·({dy_worked})"

@@ -271,3 +271,16 @@ def test_family_tree_picture_is_fig_4(tmp_path: Path, monkeypatch: pytest.Monkey
     path = family_trees.plot_person_encoding(family_trees.FamilyTreeNet(seed=1), 1)
     assert path == Path("out/family_trees_person_units.png")
     assert (tmp_path / "out" / "family_trees_person_units.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_explain_prints_one_case_through_every_unit_of_fig_3(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--sweeps", "1", "--seed", "3", "--quiet", "--no-plots", "--explain"]
+    assert family_trees.main(argv) == 0
+    out = capsys.readouterr().out
+    listing = out[out.index("After training, ") :]
+    assert "Key: unit 37 is person.neurons.0: w37_1, …, w37_24, b37" in listing
+    # 24 + 12 input units, then 6 + 6 + 12 + 6 + 24 units: the output units are 67 to 90.
+    assert "1. Unit 90 (output, sigmoid)" in listing and "54. Unit 37 (hidden, sigmoid)" in listing
+    assert max(len(line) for line in listing.splitlines()) <= 100

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from demos import symmetry
 
 
@@ -39,3 +41,11 @@ def test_symmetry_compiled_is_the_interpreter() -> None:
     assert [p.data for p in compiled.model.parameters()] == [
         p.data for p in interpreted.model.parameters()
     ]
+
+
+def test_explain_prints_a_symmetric_case_unit_by_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert symmetry.main(["--sweeps", "3", "--quiet", "--no-plots", "--explain"]) == 0
+    out = capsys.readouterr().out
+    listing = out[out.index("After training, the symmetric case 001100 → 1:") :]
+    assert "1. Unit 9 (output, sigmoid)" in listing and "3. Unit 7 (hidden, sigmoid)" in listing
+    assert "∂E/∂y9 = y9 − d9 = " in listing

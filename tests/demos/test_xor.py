@@ -56,3 +56,22 @@ def test_xor_code_gives_the_interpreters_error_and_gradient() -> None:
         value, grads = step([p.data for p in model.parameters()], [x1, x2, d])
         assert value == error.data
         assert grads == [p.grad for p in model.parameters()]
+
+
+def test_explain_prints_both_nets_unit_by_unit_with_the_trained_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograd import explain
+
+    assert xor.main(["--sweeps", "40", "--quiet", "--no-plots", "--explain"]) == 0
+    out = capsys.readouterr().out
+    # The same training again (seeded): the listing is explain's of the trained nets.
+    for name, net in (
+        ("A", xor.ShortcutNet(xor.DEFAULT_SEED)),
+        ("B", xor.network_b(xor.DEFAULT_SEED)),
+    ):
+        run = xor.train(net, xor.DEFAULT_SEED, xor.LR, xor.MOMENTUM, 40)
+        error = nn.losses.sum_squared_error(run.model([1.0, 0.0]), 1.0)  # type: ignore[operator]
+        listing = str(explain(error, params=run.model, view="neurons"))
+        assert f"Network {name} after training, on the case 10 → 1:\n{listing}\n" in out
+    assert "1. Unit 4 (output, sigmoid)" in out and "1. Unit 5 (output, sigmoid)" in out
