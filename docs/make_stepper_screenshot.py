@@ -3,6 +3,8 @@
 * docs/stepper.png: the HTML stepper of a 2-2-1 sigmoid MLP, a few steps into backward,
   in a 1366×768 window (a common laptop screen), after pressing Fit.
 * docs/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
+* docs/units_stepper.png: the neuron-view stepper of a 2-4-1 net under its error, at
+  1366×768, mid-way through the hidden layer (unit 5 of 3 to 6).
 
 Run from the top of the repository: ``.venv/bin/python docs/make_stepper_screenshot.py``.
 Needs Debian's ``/usr/bin/chromium`` (driven by playwright), and Graphviz's ``dot`` for the
@@ -20,6 +22,7 @@ from autograd import draw_graph
 from autograd.pages.draw import render
 from autograd.pages.stepper import write_stepper
 from nn import MLP
+from nn.losses import sum_squared_error
 
 STEPS = 5  # key presses before the picture: the gradient has reached the first layer
 CHROMIUM_ARGS = [
@@ -52,6 +55,24 @@ def shoot(out: Path) -> None:
             browser.close()
 
 
+def units(out: Path) -> None:
+    model = MLP(2, [4, 1], seed=0)
+    error = sum_squared_error(model([1.0, 0.0]), 1.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = Path(tmp) / "units.html"
+        write_stepper(page_path, error, params=model, view="neurons", title="MLP(2, [4, 1])")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(page_path.as_uri())
+            page.hover(".ag-view")
+            for _ in range(3):  # units 7 (the output), 6 and 5
+                page.keyboard.press("ArrowRight")
+            page.mouse.move(0, 0)
+            page.screenshot(path=str(out))
+            browser.close()
+
+
 def neurons(out: Path) -> None:
     model = MLP(2, [16, 16, 1], seed=0)
     y = model([1.0, 0.0])
@@ -63,3 +84,4 @@ if __name__ == "__main__":
     here = Path(__file__).parent
     shoot(here / "stepper.png")
     neurons(here / "neurons_2_16_16_1.png")
+    units(here / "units_stepper.png")
