@@ -10,9 +10,11 @@ appears in the node's box.
 
 Several pages can share one document (a notebook with two practice cells): every
 id carries a prefix unique to the instance, the script only looks inside its own
-element, and keys are handled only while focus is inside it. Its markup, style and script
-are the files ``practice.html``, ``practice.css``, ``practice-logic.js`` and ``practice.js``
-in ``static/``, inlined by `autograd.pages.assets`.
+element, and keys are handled only while focus is inside it. The graph pans and zooms, with
+a Fit button, as the stepper's does. Its markup, style and script are the files
+``practice.html``, ``practice.css``, ``practice-logic.js`` and ``practice.js`` in ``static/``,
+with the stepper's zoom limits (``stepper-logic.js``) and ``panzoom.js``, inlined by
+`autograd.pages.assets`.
 """
 
 from __future__ import annotations
@@ -109,7 +111,11 @@ def practice_fragment(
         rtol=f"{RTOL:.0%}",
         svg=svg,
         scripts=widget_scripts(
-            prefix, _data(explanation), ("practice-logic.js", "practice.js"), "agPractice"
+            prefix,
+            _data(explanation),
+            # The stepper's zoom limits and Fit (stepper-logic.js), with its pan and zoom.
+            ("stepper-logic.js", "panzoom.js", "practice-logic.js", "practice.js"),
+            "agPractice",
         ),
     )
 

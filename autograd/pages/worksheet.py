@@ -7,6 +7,11 @@ backward fills them. The answer keys follow the sheets, each on its own printed
 page (print CSS ``break-before: page``), so a teacher prints the lot and keeps
 the last pages. `random_values` draws values for each sheet from a seed, so
 every student gets different numbers and the teacher can print them again.
+
+Print is laid out for A4 and Letter alike: a sheet whose graph and table fit one page with
+the graph's text at 8 pt or more (`_layout`) is one page, its graph filling what the table
+leaves; a larger one prints its graph on a page of its own and the table after it. No
+table row is cut across two pages.
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from __future__ import annotations
 import html
 import os
 import random
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
 from autograd.core.notation import delimited, gradient, num
-from autograd.pages.assets import asset, fill, html_page
-from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, render
+from autograd.pages.assets import asset, fill, html_page, new_prefix
+from autograd.pages.draw import RENDER_TIMEOUT, RenderError, draw_graph, inline_svg
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.expr import Expression, ExpressionError
+from autograd.teach.expr import Expression, ExpressionError, parse
 
 __all__ = ["random_values", "worksheet_html", "write_worksheet"]
 
@@ -50,6 +58,126 @@ def random_values(
         f"no values drawn from -2.0 … 2.0 make {expression.text!r} defined "
         f"({_TRIES} draws); give some with --at"
     )
+
+
+# -- the printed page --
+
+# The page area A4 and Letter paper both hold (A4's width, Letter's height) less the margins
+# of worksheet.css's @page rule, 12 mm: what a sheet is laid out for, in points.
+_PT_PER_MM = 72 / 25.4
+PAGE_WIDTH = (210 - 2 * 12) * _PT_PER_MM
+PAGE_HEIGHT = (279.4 - 2 * 12) * _PT_PER_MM
+# Every text of the drawing is made at least this size (points) for print, so that printed
+# at LEAST_SCALE of its size or more it is at least 8 pt.
+LEAST_FONT = 12.0
+LEAST_SCALE = 8 / LEAST_FONT
+# What the rest of a printed sheet takes (worksheet.css), in points, measured in Chromium
+# and rounded up: the heading and instructions, with a name line of up to _NAME_LINE
+# characters (a longer list of values takes a line more for each as many); the table's head,
+# with the output's row, whose "1 (given: backward starts here)" takes a second line; and a
+# line of a row (a row has one per local derivative, one at least).
+_HEAD = 76.0
+_NAME_LINE = 100
+_TEXT_LINE = 13.0
+_TABLE_HEAD = 26.0
+_ROW_LINE = 20.5
+
+_FONT_SIZE = re.compile(r"\bfontsize=([0-9.]+)")
+_OPERAND_LABEL = re.compile(r"([\[\s])label=")
+_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+
+
+@dataclass(frozen=True)
+class _Graph:
+    svg: str  # inline, its ids prefixed
+    size: tuple[float, float]  # as drawn, in points: print fills the graph's box up to it
+    fits: str  # "one-page": the graph and the table share a page; "own-page": they do not
+
+
+def _outside_strings(line: str, change: Callable[[str], str]) -> str:
+    """``line`` of DOT with ``change`` applied to all but its quoted and HTML strings, the
+    values that hold user text (names, tooltips), which stay as they are."""
+    parts, start, i = [], 0, 0
+    while i < len(line):
+        if line[i] == '"':
+            end = i + 1
+            while end < len(line) and line[end] != '"':
+                end += 2 if line[end] == "\\" else 1
+        elif line[i] == "<":  # <…>, nested: in it, a < or > of user text is &lt; or &gt;
+            end, depth = i, 0
+            while end < len(line):
+                depth += {"<": 1, ">": -1}.get(line[end], 0)
+                if depth == 0:
+                    break
+                end += 1
+        else:
+            i += 1
+            continue
+        parts += [change(line[start:i]), line[i : end + 1]]
+        start = i = end + 1
+    return "".join([*parts, change(line[start:])])
+
+
+def _for_print(graph: Any) -> None:
+    """Make ``graph`` (a `draw_graph` drawing) print larger and more compactly.
+
+    Its smaller texts (operations 11 pt, constants 10, the a/b of an operand 9) are raised
+    to LEAST_FONT, so that one scale keeps them all legible; ranks and nodes are closer
+    (the screen's spacing is for clicking); and the a/b labels become head labels, at the
+    arrow's end: dot gives a mid-edge label a rank of its own, which made a graph with a −
+    or a ** half again as tall.
+    """
+    graph.graph_attr.update(ranksep="0.1", nodesep="0.1")
+    for attrs in (graph.node_attr, graph.edge_attr):
+        attrs["fontsize"] = f"{LEAST_FONT:g}"
+
+    def larger(text: str) -> str:
+        return _FONT_SIZE.sub(lambda m: f"fontsize={max(float(m[1]), LEAST_FONT):g}", text)
+
+    def at_head(text: str) -> str:
+        return _OPERAND_LABEL.sub(r"\1headlabel=", larger(text))
+
+    graph.body[:] = [
+        _outside_strings(line, at_head if " -> " in line.split("[", 1)[0] else larger)
+        for line in graph.body
+    ]
+
+
+def _table_height(ex: Explanation) -> float:
+    return _TABLE_HEAD + sum(max(1, len(step.terms)) for step in ex) * _ROW_LINE
+
+
+def _scale(size: tuple[float, float], height: float) -> float:
+    """The scale at which a drawing of ``size`` (points) fits the page's width and
+    ``height``, at most 1 (a small graph is not blown up)."""
+    width, tall = size
+    return min(1.0, PAGE_WIDTH / width, height / tall)
+
+
+def _layout(ex: Explanation, given: str, timeout: float | None) -> _Graph:
+    """The graph of a sheet for print, and whether it shares its page with the table.
+
+    Drawn left to right, or top to bottom where only that fits (a deep graph is tall
+    rather than wide, as a page is); on the table's page when it prints there at
+    LEAST_SCALE or more, else on a page of its own, drawn the way that prints it larger.
+    ``given`` is the sheet's list of values, on the name line.
+    """
+    head = _HEAD + len(given) // _NAME_LINE * _TEXT_LINE
+    shared = PAGE_HEIGHT - head - _table_height(ex)
+    drawn: list[_Graph] = []
+    for rankdir in ("LR", "TB"):
+        graph = draw_graph(ex.root, rankdir=rankdir, show="data")
+        _for_print(graph)
+        svg = inline_svg(graph, new_prefix(), timeout)
+        m = _SIZE.search(svg)
+        if m is None:
+            raise RenderError(f"worksheet: the drawing's SVG has no size in points: {svg[:80]!r}")
+        drawn.append(_Graph(svg, (float(m.group(1)), float(m.group(2))), "one-page"))
+        if _scale(drawn[-1].size, shared) >= LEAST_SCALE:
+            return drawn[-1]
+    alone = PAGE_HEIGHT - head
+    best = max(drawn, key=lambda g: _scale(g.size, alone))
+    return _Graph(best.svg, best.size, "own-page")
 
 
 def _table(ex: Explanation, key: bool) -> str:
@@ -86,20 +214,41 @@ def _table(ex: Explanation, key: bool) -> str:
     return fill("worksheet.html", "table", rows="".join(rows))
 
 
+def _shown_title(title: str, ex: Explanation) -> str:
+    """The title with the output's name before it (``f = sigmoid(w*x + b)``), unless it
+    names the output itself (``E = 0.5*(y - d)**2``) or is not an expression at all."""
+    try:
+        named = parse(title).output is not None
+    except ExpressionError:
+        return title
+    return title if named else f"{ex.names[ex.root]} = {title}"
+
+
 def _heading(number: int, title: str, ex: Explanation) -> str:
-    output = html.escape(ex.names[ex.root])
-    return fill("worksheet.html", "heading", number=number, output=output, title=html.escape(title))
+    shown = html.escape(_shown_title(title, ex))
+    return fill("worksheet.html", "heading", number=number, title=shown)
 
 
-def _sheet(number: int, title: str, values: Mapping[str, float], ex: Explanation, svg: str) -> str:
+def _sheet(
+    number: int,
+    title: str,
+    values: Mapping[str, float],
+    ex: Explanation,
+    timeout: float | None,
+) -> str:
+    given = ", ".join(f"{k} = {v:g}" for k, v in values.items())
+    graph = _layout(ex, given, timeout)
     return fill(
         "worksheet.html",
         "sheet",
         number=number,
+        fits=graph.fits,
+        width=f"{graph.size[0]:g}",
+        height=f"{graph.size[1]:g}",
         heading=_heading(number, title, ex),
-        given=html.escape(", ".join(f"{k} = {v:g}" for k, v in values.items())),
+        given=html.escape(given),
         gradient=html.escape(gradient(ex.names[ex.root], "v")),
-        svg=svg,
+        svg=graph.svg,
         table=_table(ex, key=False),
     )
 
@@ -124,9 +273,7 @@ def worksheet_html(
     keys = []
     for i, (title, values, root) in enumerate(sheets, start=1):
         ex = explain(root)
-        svg = render(draw_graph(root, show="data"), "svg", timeout).decode("utf-8")
-        svg = svg[svg.index("<svg") :]
-        parts.append(_sheet(i, title, values, ex, svg))
+        parts.append(_sheet(i, title, values, ex, timeout))
         keys.append(_key(i, title, ex))
     body = fill(
         "worksheet.html",

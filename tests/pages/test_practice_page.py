@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,89 @@ def test_the_practice_page_is_ready_to_type_but_a_widget_takes_no_focus(
         assert pg.evaluate(focused) == expected
         pg.close()
         assert problems == []
+
+
+# ==== on a phone (issue 19, item 8) ====
+
+LOSS = "E = 0.5*(sigmoid(w1*x1+w2*x2+b) - d)**2"
+LOSS_AT = {"w1": -0.5, "x1": 1.8, "w2": 1.5, "x2": -1.2, "b": 0.4, "d": 1.0}
+
+
+def graph_view(pg: Any) -> dict[str, float]:
+    result: dict[str, float] = pg.evaluate(
+        """() => {
+        const view = document.querySelector(".ag-practice [data-part='graph']");
+        const r = view.getBoundingClientRect(), s = view.querySelector("svg");
+        const g = s.getBoundingClientRect();
+        const scale = document.querySelector(".ag-practice [data-part='scale']");
+        return {top: r.top, bottom: r.bottom, width: view.clientWidth, height: view.clientHeight,
+                left: view.scrollLeft, svg_width: g.width, svg_height: g.height,
+                scale: scale && scale.textContent};
+    }"""
+    )
+    return result
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_graph_fills_the_screen_and_zooms_pans_and_fits(
+    browser: Any, tmp_path: Path
+) -> None:
+    from autograd.pages.practice_page import practice_html
+    from autograd.teach.expr import parse
+
+    path = tmp_path / "practice.html"
+    path.write_text(practice_html(parse(LOSS).build(LOSS_AT), title=LOSS), encoding="utf-8")
+    size = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', path.read_text())
+    assert size is not None
+    natural_w, natural_h = (float(v) * 4 / 3 for v in size.groups())  # Graphviz's pt → px
+    pg, problems = open_page(browser, path, 390, 844)
+    v = graph_view(pg)
+    # The graph's box reaches the foot of the screen (the page's 12 px margin and the
+    # widget's border and padding below it): it was a strip, with the lower half empty.
+    assert v["bottom"] >= 844 - 40 and v["height"] >= 300, v
+    # At first 3/4 of the natural size (the box is far narrower than the graph): text 12 px.
+    assert v["scale"] == "75%" and v["svg_width"] == pytest.approx(natural_w * 0.75, abs=0.5)
+    pg.click(".ag-practice [data-part='zoom-in']")
+    v = graph_view(pg)
+    assert v["scale"] == "94%" and v["svg_width"] == pytest.approx(natural_w * 0.9375, abs=0.5)
+    # Dragging pans the graph inside its box: 120 px to the left shows 120 px more.
+    before = v["left"]
+    pg.mouse.move(300, v["top"] + 100)
+    pg.mouse.down()
+    pg.mouse.move(240, v["top"] + 100, steps=4)
+    pg.mouse.move(180, v["top"] + 100, steps=4)
+    pg.mouse.up()
+    assert graph_view(pg)["left"] == pytest.approx(before + 120, abs=1)
+    pg.click(".ag-practice [data-part='fit']")
+    v = graph_view(pg)
+    # The stepper's Fit: the whole graph in the box, less 16 px, at most 70 % of the window high.
+    fit = min(1.5, (v["width"] - 16) / natural_w, (min(v["height"], 844 * 0.7) - 16) / natural_h)
+    assert v["svg_width"] == pytest.approx(natural_w * fit, abs=0.5)
+    assert v["svg_width"] <= v["width"] - 16 and v["svg_height"] <= v["height"] - 16
+    assert v["scale"] == f"{round(fit * 100)}%"
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_the_answer_box_asks_for_a_keyboard_with_a_minus_key(browser: Any, tmp_path: Path) -> None:
+    # inputmode="decimal" is iOS's decimal pad: digits and a point, no minus (nor the ? that
+    # reveals). A text keyboard has both on every phone; no capitals or corrections in it.
+    root, _ = x_squared_plus_x()
+    path = tmp_path / "practice.html"
+    write_stepper(path, root, practice=True)
+    pg, problems = open_page(browser, path, 390, 844)
+    box = ".ag-practice [data-part='answer']"
+    attributes = pg.eval_on_selector(
+        box,
+        """(e) => [e.type, e.getAttribute("inputmode"), e.getAttribute("autocapitalize"),
+                   e.getAttribute("autocorrect"), e.spellcheck]""",
+    )
+    assert attributes == ["text", "text", "off", "off", False]
+    pg.keyboard.type("-1")  # typed (the box has the focus), minus first: a wrong sign
+    pg.keyboard.press("Enter")
+    s = state(pg)
+    assert s["question"] == 0 and s["feedback"].startswith("✗ not quite: ")
+    assert check(questions(explain(root))[0], -1.0)[1] in s["feedback"]
+    pg.close()
+    assert problems == []

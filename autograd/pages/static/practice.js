@@ -1,7 +1,7 @@
 // The practice page in the browser (autograd.pages.practice_page), after practice-logic.js.
 // Everything is looked up inside the widget's own element (`root`), never the document, so
 // several practice widgets share a page or a notebook.
-/* global readAnswer, judge, promptText, scoreText */
+/* global readAnswer, judge, promptText, scoreText, agPanZoom */
 /* exported agPractice */
 
 function agPractice(root) {
@@ -12,13 +12,15 @@ function agPractice(root) {
   var score = { first: 0, second: 0, revealed: 0 };
   function part(name) { return root.querySelector("[data-part='" + name + "']"); }
   part("nojs").remove();  // the script runs: the line saying it must is not needed
-  (function () {
-    var svg = part("graph").querySelector("svg");
-    if (svg && svg.viewBox.baseVal) {
-      // 3/4 of the natural size keeps the boxes' 16 px text at 12 px, the smallest at 11.
-      svg.style.minWidth = svg.viewBox.baseVal.width * 4 / 3 * 0.75 + "px";
-    }
-  })();
+  var graph = agPanZoom(part("graph"), function (s) {
+    part("scale").textContent = Math.round(s * 100) + "%";
+  });
+  part("zoom-in").addEventListener("click", function () { graph.zoomTo(graph.scale() * 1.25); });
+  part("zoom-out").addEventListener("click", function () { graph.zoomTo(graph.scale() / 1.25); });
+  part("fit").addEventListener("click", graph.fit);
+  // At first the graph is as wide as its box, but not below 3/4 of its natural size, which
+  // keeps the boxes' 16 px text at 12 px, the smallest at 11: a phone pans, or Fit shows all.
+  graph.zoomTo(Math.max(0.75, Math.min(1, (part("graph").clientWidth - 16) / graph.naturalWidth())));
   function node(id) { return root.querySelector("[id='" + P + id + "']"); }
   var grads = {};
   // The page hid each box's gradient (its last cell); a name such as "grad 5" is not one.
@@ -52,13 +54,7 @@ function agPractice(root) {
       var n = node(q.node);
       if (n) {
         n.classList.add("current");
-        var box = part("graph"), r = n.getBoundingClientRect(), v = box.getBoundingClientRect();
-        if (r.left < v.left || r.right > v.right) {
-          box.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
-        }
-        if (r.top < v.top || r.bottom > v.bottom) {
-          box.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
-        }
+        graph.reveal(n);
       }
       q.upstream.forEach(function (id) { var u = node(id); if (u) u.classList.add("upstream"); });
       part("headline").textContent = q.headline;
