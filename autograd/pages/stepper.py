@@ -274,7 +274,9 @@ def stepper_fragment(
                 else ""
             ),
             svg=svg,
-            scripts=widget_scripts(prefix, data, ("stepper-logic.js", "stepper.js"), "agStepper"),
+            scripts=widget_scripts(
+                prefix, data, ("stepper-logic.js", "panzoom.js", "stepper.js"), "agStepper"
+            ),
         )
         + "\n"
     )

@@ -1,13 +1,13 @@
-// Pan and zoom of a widget's graph (the practice page, autograd.pages.practice_page), after
-// stepper-logic.js (clampScale, fitScale). The stepper has the same behaviour in stepper.js;
-// this is it as a function of its own, for any widget whose graph box holds one SVG drawing.
+// Pan and zoom of a widget's graph (the stepper and the practice page), after
+// stepper-logic.js (clampScale, fitScale), for any widget whose graph box holds one SVG drawing.
 /* global clampScale, fitScale */
 /* exported agPanZoom */
 
 // The graph of `view` (its one <svg>) at its natural size (Graphviz's points are 4/3 CSS
 // px) times a zoom; `shown(scale)` is called at every change. Drag (mouse or one finger)
 // pans, a pinch or Ctrl + wheel (also what a trackpad's pinch sends) zooms; a plain wheel
-// scrolls, as everywhere else. Returns { zoomTo(s, cx, cy), fit(), scale(), reveal(el) }.
+// scrolls, as everywhere else. Returns { zoomTo(s, cx, cy), fit(), fitScale(), scale(),
+// naturalWidth(), reveal(el, around), dragged() }.
 function agPanZoom(view, shown) {
   "use strict";
   var svg = view.querySelector("svg"), scale = 1;
@@ -30,12 +30,21 @@ function agPanZoom(view, shown) {
     view.scrollTop = y * k - (cy - r.top);
     shown(s);
   }
-  function fit() {
-    zoomTo(fitScale(view.clientWidth, view.clientHeight, window.innerHeight, naturalW, naturalH));
+  function fitting() {
+    return fitScale(view.clientWidth, view.clientHeight, window.innerHeight, naturalW, naturalH);
   }
-  // `el` scrolled into the view, within the graph's box only (never the page).
-  function reveal(el) {
-    var r = el.getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16;
+  function fit() { zoomTo(fitting()); }
+  // `el` scrolled into the view, within the graph's box only (never the page): with the
+  // elements `around` it when they all fit, else `el` alone.
+  function reveal(el, around) {
+    if (!el) return;
+    var r = el.getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16, u = r;
+    (around || []).forEach(function (e) {
+      var b = e.getBoundingClientRect();
+      u = { left: Math.min(u.left, b.left), right: Math.max(u.right, b.right),
+            top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.bottom) };
+    });
+    if (u.right - u.left <= v.width - 2 * m && u.bottom - u.top <= v.height - 2 * m) r = u;
     if (r.left < v.left + m || r.right > v.right - m) {
       view.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
     }
@@ -68,6 +77,7 @@ function agPanZoom(view, shown) {
       p.x = ev.clientX; p.y = ev.clientY;
       var now = spread();
       if (pinch.d > 0) zoomTo(pinch.s * now.d / pinch.d, now.x, now.y);
+      dragged = true;
       return;
     }
     // A press that barely moves is a tap, not a drag.
@@ -85,7 +95,15 @@ function agPanZoom(view, shown) {
   view.addEventListener("pointerup", lift);
   view.addEventListener("pointercancel", lift);
 
-  return { zoomTo: zoomTo, fit: fit, reveal: reveal,
+  // Whether the pointer went down for a drag or a pinch (not a tap), since the last call:
+  // the click it ends with is no click on a node.
+  function wasDragged() {
+    var was = dragged;
+    dragged = false;
+    return was;
+  }
+
+  return { zoomTo: zoomTo, fit: fit, fitScale: fitting, reveal: reveal, dragged: wasDragged,
            scale: function () { return scale; },
            naturalWidth: function () { return naturalW; } };
 }

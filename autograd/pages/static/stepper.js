@@ -1,8 +1,8 @@
 // The stepper in the browser (autograd.pages.stepper), after stepper-logic.js. It only ever
 // looks inside its own element (and up its own prefixed ids), so any number of steppers
 // share a page or a notebook.
-/* global panelText, knownNodes, firstSteps, clampStep, stepperKey, clampScale, fitScale,
-   isBadGrad, clickedNode, hiddenText, startScale */
+/* global panelText, knownNodes, firstSteps, clampStep, stepperKey, isBadGrad, clickedNode,
+   hiddenText, startScale, agPanZoom */
 /* exported agStepper */
 
 function agStepper(root) {
@@ -11,12 +11,12 @@ function agStepper(root) {
   root.setAttribute("data-ready", "1");
   var P = root.getAttribute("data-prefix");
   var data = JSON.parse(document.getElementById(P + "data").textContent);
-  var steps = data.steps, M = steps.length, current = -1, scale = 1, timer = null;
+  var steps = data.steps, M = steps.length, current = -1, timer = null;
   var tallest = 0;
   function q(cls) { return root.querySelector("." + cls); }
   function el(id) { return document.getElementById(P + id); }
   function set(cls, text) { q(cls).textContent = text; }
-  var view = q("ag-view"), svg = view.querySelector("svg"), forward = q("ag-forward");
+  var view = q("ag-view"), forward = q("ag-forward");
   var prevB = q("ag-prev"), nextB = q("ag-next"), playB = q("ag-play");
   var slider = q("ag-slider"), live = q("ag-live"), nudgeBox = q("ag-nudge-box");
   var wrong = data.mistake;
@@ -35,47 +35,9 @@ function agStepper(root) {
     });
   });
 
-  // The graph at its natural size (Graphviz's points are 4/3 CSS px), zoomed by `scale`.
-  var box = svg.viewBox.baseVal, naturalW = box.width * 4 / 3, naturalH = box.height * 4 / 3;
-  svg.removeAttribute("width");
-  svg.removeAttribute("height");
-  function zoomTo(s, cx, cy) {
-    s = clampScale(s);
-    var r = view.getBoundingClientRect();
-    if (cx === undefined) {
-      cx = r.left + view.clientWidth / 2;
-      cy = r.top + view.clientHeight / 2;
-    }
-    var x = view.scrollLeft + cx - r.left, y = view.scrollTop + cy - r.top, k = s / scale;
-    scale = s;
-    svg.style.width = naturalW * s + "px";
-    svg.style.height = naturalH * s + "px";
-    view.scrollLeft = x * k - (cx - r.left);
-    view.scrollTop = y * k - (cy - r.top);
-    set("ag-scale", Math.round(s * 100) + "%");
-  }
-  function fit() {
-    zoomTo(fitScale(view.clientWidth, view.clientHeight, window.innerHeight, naturalW, naturalH));
-  }
-  // The current node is scrolled into the view, within the graph's box only (never the page):
-  // with the boxes it connects to (`around`) when they all fit, else the node alone.
-  function reveal(g, around) {
-    if (!g) return;
-    var r = g.getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16;
-    var all = [g].concat((around || []).map(el).filter(Boolean)), u = null;
-    all.forEach(function (e) {
-      var b = e.getBoundingClientRect();
-      u = u ? { left: Math.min(u.left, b.left), right: Math.max(u.right, b.right),
-                top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.bottom) } : b;
-    });
-    if (u.right - u.left <= v.width - 2 * m && u.bottom - u.top <= v.height - 2 * m) r = u;
-    if (r.left < v.left + m || r.right > v.right - m) {
-      view.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
-    }
-    if (r.top < v.top + m || r.bottom > v.bottom - m) {
-      view.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
-    }
-  }
+  var graph = agPanZoom(view, function (s) { set("ag-scale", Math.round(s * 100) + "%"); });
+  function zoomTo(s) { graph.zoomTo(s); }
+  function scaleNow() { return graph.scale(); }
 
   function render() {
     ["current", "active", "upstream"].forEach(function (cls) {
@@ -118,7 +80,7 @@ function agStepper(root) {
       set("ag-mistake-step", text.mistakeStep);
       set("ag-mistake-why", text.mistakeWhy);
     }
-    reveal(node, current >= 0 ? steps[current].around : null);
+    graph.reveal(node, current >= 0 ? (steps[current].around || []).map(el).filter(Boolean) : []);
     set("ag-counter", text.counter);
     set("ag-headline", text.headline);
     live.textContent = text.counter + ": " + text.headline;
@@ -164,9 +126,9 @@ function agStepper(root) {
   prevB.addEventListener("click", function () { user(current - 1); });
   playB.addEventListener("click", play);
   slider.addEventListener("input", function () { user(Number(slider.value) - 1); });
-  q("ag-in").addEventListener("click", function () { zoomTo(scale * 1.25); });
-  q("ag-out").addEventListener("click", function () { zoomTo(scale / 1.25); });
-  q("ag-fit").addEventListener("click", fit);
+  q("ag-in").addEventListener("click", function () { zoomTo(scaleNow() * 1.25); });
+  q("ag-out").addEventListener("click", function () { zoomTo(scaleNow() / 1.25); });
+  q("ag-fit").addEventListener("click", graph.fit);
   function showNudge() { root.classList.toggle("ag-hide-nudge", !nudgeBox.checked); }
   nudgeBox.addEventListener("change", showNudge);
   showNudge();
@@ -196,65 +158,22 @@ function agStepper(root) {
     else if (action === "prev") user(current - 1);
     else if (action === "first") user(-1);
     else if (action === "last") user(M - 1);
-    else if (action === "zoom in") zoomTo(scale * 1.25);
-    else zoomTo(scale / 1.25);
+    else if (action === "zoom in") zoomTo(scaleNow() * 1.25);
+    else zoomTo(scaleNow() / 1.25);
     ev.preventDefault();
   });
 
-  // Pan by dragging (mouse or one finger), zoom by pinching or by Ctrl + wheel (which is
-  // also what a trackpad pinch sends); a plain wheel scrolls, as everywhere else.
-  view.addEventListener("wheel", function (ev) {
-    if (!ev.ctrlKey && !ev.metaKey) return;
-    ev.preventDefault();
-    zoomTo(scale * Math.exp(-ev.deltaY * 0.002), ev.clientX, ev.clientY);
-  }, { passive: false });
-  var pointers = {}, pinch = null, dragged = false;
-  function spread() {
-    var ids = Object.keys(pointers), a = pointers[ids[0]], b = pointers[ids[1]];
-    return { d: Math.hypot(a.x - b.x, a.y - b.y), x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-  }
-  view.addEventListener("pointerdown", function (ev) {
-    if (ev.pointerType === "mouse" && ev.button !== 0) return;
-    pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
-    dragged = false;
-    if (Object.keys(pointers).length === 2) pinch = { d: spread().d, s: scale };
-  });
-  view.addEventListener("pointermove", function (ev) {
-    var p = pointers[ev.pointerId];
-    if (!p) return;
-    var dx = ev.clientX - p.x, dy = ev.clientY - p.y;
-    if (pinch) {
-      p.x = ev.clientX; p.y = ev.clientY;
-      var now = spread();
-      if (pinch.d > 0) zoomTo(pinch.s * now.d / pinch.d, now.x, now.y);
-      dragged = true;
-      return;
-    }
-    if (!dragged && Math.abs(dx) + Math.abs(dy) < 5) return;
-    if (!dragged) { dragged = true; view.classList.add("ag-dragging"); }
-    view.scrollLeft -= dx;
-    view.scrollTop -= dy;
-    p.x = ev.clientX; p.y = ev.clientY;
-  });
-  function lift(ev) {
-    delete pointers[ev.pointerId];
-    if (Object.keys(pointers).length < 2) pinch = null;
-    view.classList.remove("ag-dragging");
-  }
-  view.addEventListener("pointerup", lift);
-  view.addEventListener("pointercancel", lift);
   view.addEventListener("click", function (ev) {
-    if (dragged) { dragged = false; return; }
+    if (graph.dragged()) return;
     var g = ev.target.closest ? ev.target.closest("g.node") : null;
     var id = g ? clickedNode(g.id, P) : null;
     if (id !== null && id in stepOf) { root.focus({ preventScroll: true }); user(stepOf[id]); }
   });
 
-  zoomTo(data.fold ? startScale(fitScale(view.clientWidth, view.clientHeight,
-                                          window.innerHeight, naturalW, naturalH)) : 1);
+  zoomTo(data.fold ? startScale(graph.fitScale()) : 1);
   render();
   // A net opens on its output units and the units they read: the first step's neighbourhood.
-  if (data.focus) reveal(el(data.focus[0]), data.focus.slice(1));
+  if (data.focus) graph.reveal(el(data.focus[0]), data.focus.slice(1).map(el).filter(Boolean));
   // A page of its own has one stepper: it takes the keys from the start (a presenter's
   // clicker, a keyboard user) without a click or the pointer over it first.
   if (root.classList.contains("ag-page") && document.activeElement === document.body) {
