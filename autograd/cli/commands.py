@@ -33,7 +33,7 @@ from typing import Any
 import graphviz
 
 from autograd.cli import exercises
-from autograd.cli.common import UsageError, build
+from autograd.cli.common import UsageError, add_net_options, build, net_error, refuse_with_net
 from autograd.core.compiler import compile as compile_graph
 from autograd.core.engine import Value
 from autograd.core.files import write_atomically
@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         "--practice", action="store_true", help="with --html: the page asks, the learner answers"
     )
     exercises.add_explain_options(e)
+    add_net_options(e)
 
     d = sub.add_parser(
         "draw",
@@ -186,7 +187,10 @@ def _explain(args: argparse.Namespace) -> int:
     if args.practice and (args.nudge or args.mistake):
         # The practice page asks for the numbers: it shows neither nudges nor a wrong pass.
         raise UsageError("--practice: the practice page shows no --nudge or --mistake; drop them")
-    expression = _expression(args)
+    refuse_with_net(args, ("at", "params", "wrt", "nudge", "mistake"))
+    if args.net is not None:
+        return _explain_net(args, svg_fmt)
+    expression = str(args.expression)
     root, named, chosen = build(expression, args.at, args.params)
     params = chosen or None
     wrt = None
@@ -213,21 +217,49 @@ def _explain(args: argparse.Namespace) -> int:
             nudge=args.nudge,
             mistake=args.mistake,
         )
+    listing = exercises.explain_listing(args, explanation)
+    if wrt is not None:
+        symbol = next(step.symbol for step in explanation if step.node is wrt)
+        listing += f"\n\nSo {symbol} = {explanation.grad(wrt)!r}"
+    return _finish(args, svg, page, listing)
+
+
+def _finish(args: argparse.Namespace, svg: bytes | None, page: str | None, listing: str) -> int:
+    """Write the files of ``explain``, then print the listing and what was written."""
     # Files first: a closed pipe on stdout (``| head``) must not cost the files.
     if svg is not None:
         write_atomically(args.svg, svg)
     if page is not None:
         write_atomically(args.html, page.encode("utf-8"))
-    print(exercises.explain_listing(args, explanation))
-    if wrt is not None:
-        symbol = next(step.symbol for step in explanation if step.node is wrt)
-        print(f"\nSo {symbol} = {explanation.grad(wrt)!r}")
+    print(listing)
     if svg is not None:
         print(f"\nwrote the graph to {args.svg}")
     if page is not None:
         what = "practice page" if args.practice else "stepper"
         print(f"wrote the {what} to {args.html} (open it in a browser)")
     return 0
+
+
+def _explain_net(args: argparse.Namespace, svg_fmt: str | None) -> int:
+    """``autograd explain --net 2-2-1``: the backward pass unit by unit, in the paper's terms."""
+    error, model, title = net_error(args)
+    units = explain(error, params=model, view="neurons")
+    svg = None
+    if svg_fmt:
+        graph = draw_graph(error, params=model, grads=units.grads, view="neurons")
+        svg = render(graph, svg_fmt, timeout=_DOT_TIMEOUT)
+    page = None
+    if args.html:
+        page = stepper_html(
+            error,
+            units,
+            title=title,
+            params=model,
+            view="neurons",
+            practice=args.practice,
+            timeout=_DOT_TIMEOUT,
+        )
+    return _finish(args, svg, page, str(units))
 
 
 def _draw(args: argparse.Namespace) -> int:
@@ -310,7 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
-        args.expression = _expression(args)
+        if getattr(args, "net", None) is None:  # a net is given by --net, not by an expression
+            args.expression = _expression(args)
         if args.command == "compile":
             return _compile(args)
         if args.command in exercises.COMMANDS:

@@ -6,6 +6,8 @@
     autograd practice "x*x + x" --at x=3 [--html practice.html]
     autograd worksheet "sigmoid(w*x + b)" --at w=0.5 x=1 b=-0.2 --html sheet.html
     autograd worksheet "sigmoid(w*x + b)" --random 7 --sheets 30 --html sheets.html
+    autograd practice --net 2-2-1 --seed 0 --input 1 0 --target 1
+    autograd worksheet --net 2-2-1 --sheets 30 --html nets.html
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ import random
 import sys
 from collections.abc import Callable
 
-from autograd.cli.common import UsageError, at_values, build
+from autograd.cli.common import (
+    UsageError,
+    add_net_options,
+    at_values,
+    build,
+    net_error,
+    refuse_with_net,
+)
+from autograd.core.engine import Value
 from autograd.core.files import write_atomically
 from autograd.pages.practice_page import practice_html
 from autograd.pages.worksheet import random_values, write_worksheet
@@ -23,6 +33,7 @@ from autograd.teach.check import KINDS, mistake, nudge_test
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.expr import ExpressionError, parse
 from autograd.teach.practice import practice_session
+from autograd.teach.units import UnitExplanation
 
 __all__ = ["COMMANDS", "add_commands", "add_explain_options", "explain_listing", "run"]
 
@@ -61,6 +72,7 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable[..., None]) -
         ),
     )
     common(p)
+    add_net_options(p)
     p.add_argument(
         "--html", metavar="FILE.html", help="write the practice page (for a browser) instead"
     )
@@ -73,6 +85,7 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable[..., None]) -
         ),
     )
     common(w)
+    add_net_options(w)
     w.add_argument("--html", required=True, metavar="FILE.html", help="the page to write")
     w.add_argument(
         "--random",
@@ -85,7 +98,8 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable[..., None]) -
         type=int,
         default=1,
         metavar="N",
-        help="with --random: N sheets, each with its own values (default 1)",
+        help="with --random: N sheets, each with its own values; with --net: N sheets, "
+        "with seeds --seed, --seed + 1, … (default 1)",
     )
 
 
@@ -98,10 +112,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _practice(args: argparse.Namespace) -> int:
     """``autograd practice``: the questions on stdin/stdout, or the page with ``--html``."""
-    root, _, params = build(args.expression, args.at, args.params)
-    explanation = explain(root, params=params or None)
+    refuse_with_net(args, ("at", "params"))
+    explanation: Explanation | UnitExplanation
+    if args.net is not None:
+        root, model, title = net_error(args)
+        explanation = explain(root, params=model, view="neurons")
+    else:
+        if args.expression is None:
+            raise UsageError("the following arguments are required: expression (or --net)")
+        root, _, params = build(args.expression, args.at, args.params)
+        explanation = explain(root, params=params or None)
+        title = args.expression.strip()
     if args.html:
-        page = practice_html(root, explanation, title=args.expression.strip())
+        page = practice_html(root, explanation, title=title)
         write_atomically(args.html, page.encode("utf-8"))
         print(f"wrote the practice page to {args.html} (open it in a browser)")
         return 0
@@ -129,6 +152,15 @@ def _worksheet(args: argparse.Namespace) -> int:
     """``autograd worksheet``: the printable page, values from --at or drawn with --random."""
     if args.sheets < 1 or args.sheets > MAX_SHEETS:
         raise UsageError(f"--sheets {args.sheets}: give 1 to {MAX_SHEETS} sheets")
+    refuse_with_net(args, ("at", "params", "random"))
+    if args.net is not None:
+        nets = [net_error(args, args.seed + k) for k in range(args.sheets)]
+        net_sheets = [(title, _case(root), root) for root, _, title in nets]
+        write_worksheet(args.html, net_sheets, view="neurons")
+        print(f"wrote {len(nets)} worksheet(s) of the net and their answer key(s) to {args.html}")
+        return 0
+    if args.expression is None:
+        raise UsageError("the following arguments are required: expression (or --net)")
     if args.sheets > 1 and args.random is None:
         raise UsageError("--sheets: several sheets need --random SEED (else all are the same)")
     title = args.expression.strip()
@@ -158,6 +190,13 @@ def _worksheet(args: argparse.Namespace) -> int:
     keys = "answer key" if len(sheets) == 1 else "answer keys"
     print(f"wrote {len(sheets)} worksheet(s) and their {keys} to {args.html}")
     return 0
+
+
+def _case(error: Value) -> dict[str, float]:
+    """A net's case as a sheet lists it: its input units and targets (y1 = 1, d5 = 1)."""
+    units = explain(error, view="neurons")
+    case = {f"y{u.number}": float(u.outputs[0]) for u in units.net.units if u.is_input}
+    return case | {f"d{j}": d for j, d in sorted(units.targets.items())}
 
 
 COMMANDS = ("practice", "worksheet")

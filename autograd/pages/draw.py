@@ -259,7 +259,8 @@ def hide_gradients(
             full = html.unescape(t.group(2))
             hidden.setdefault(box, []).append(full)
             label = full.split(" ", 1)[0]
-            out += [part[at : t.start()], f'{t.group(1)} class="ag-grad">{html.escape(label)} ?<']
+            hidden_cell = f'{t.group(1)} class="ag-grad grad-hidden">{html.escape(label)} ?<'
+            out += [part[at : t.start()], hidden_cell]
             at = t.end()
         parts[k] = "".join([*out, part[at:]])
     return "".join(parts), hidden

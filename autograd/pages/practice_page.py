@@ -20,17 +20,53 @@ with the stepper's zoom limits (``stepper-logic.js``) and ``panzoom.js``, inline
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 from autograd.core.engine import Value
 from autograd.core.notation import num
 from autograd.pages.assets import asset, fill, html_page, new_prefix, widget_scripts
-from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, inline_svg, node_id
+from autograd.pages.draw import RENDER_TIMEOUT, draw_graph, hide_gradients, inline_svg, node_id
 from autograd.teach.explain import Explanation, explain
-from autograd.teach.practice import MAX_USES_TRIED, RTOL, questions, step_heading
+from autograd.teach.practice import (
+    MAX_USES_TRIED,
+    RTOL,
+    questions,
+    step_heading,
+    unit_questions,
+)
+from autograd.teach.units import UnitExplanation
 
 __all__ = ["practice_fragment", "practice_html"]
+
+
+def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any]:
+    """The questions of a net's units (`unit_questions`), each at its unit's box."""
+    steps = {s.number: s for s in units}
+    net = units.net
+    qs = []
+    for q in unit_questions(units):
+        d = q.as_dict()
+        step = steps[q.step]
+        y = net.unit(step.unit).outputs[step.case]
+        assert isinstance(y, Value)
+        d["answer_text"] = num(q.answer)
+        d["node"] = where[y]
+        d["upstream"] = []
+        d["headline"] = step_heading(step, len(units))
+        # ∂E/∂y and ∂E/∂x are in the unit's box; a weight's gradient is not drawn.
+        label = q.symbol.split("/∂")[-1]
+        cell = {step.y_name: "∂E/∂y", step.x_name: "∂E/∂x"}.get(label)
+        d["grad_text"] = f"{cell} {num(q.answer)}" if cell else ""
+        qs.append(d)
+    return {
+        "rtol": RTOL,
+        "max_uses": MAX_USES_TRIED,
+        "questions": qs,
+        "start": where[units.root],
+        "start_text": "grad 1.000",
+        "forward": "\n".join([units.case_line(), *units.header(), *units.forward_lines()]),
+        "output": units.names.get(units.root, "E"),
+    }
 
 
 def _data(explanation: Explanation) -> dict[str, Any]:
@@ -58,61 +94,58 @@ def _data(explanation: Explanation) -> dict[str, Any]:
     }
 
 
-# Where each node, edge or cluster of an SVG drawing begins (nested groups stay inside).
-_ITEM = re.compile(r'(?=<g id="[^"]*" class="(?:node|edge|cluster)">)')
-_TEXT = re.compile(r"(<text\b[^>]*)>(grad [^<]*)<")
-
-
-def _hide_gradients(svg: str) -> str:
-    """Every gradient starts hidden (``grad ?``); the script shows each once it is found.
-
-    A box's gradient is its last cell: only that text is hidden, so a node named
-    ``grad 5`` keeps its name.
-    """
-    parts = _ITEM.split(svg)
-    for k, part in enumerate(parts):
-        if part.startswith("<g ") and 'class="node"' in part[:200]:
-            texts = list(_TEXT.finditer(part))
-            if texts:
-                t = texts[-1]
-                hidden = f'{t.group(1)} class="grad-hidden">grad ?<'
-                parts[k] = part[: t.start()] + hidden + part[t.end() :]
-    return "".join(parts)
-
-
 def practice_fragment(
     root: Value,
-    explanation: Explanation | None = None,
+    explanation: Explanation | UnitExplanation | None = None,
     *,
     title: str | None = None,
     params: object = None,
     rankdir: str = "LR",
     max_nodes: int = 500,
     timeout: float | None = RENDER_TIMEOUT,
+    view: str = "values",
 ) -> str:
-    """The practice widget as an HTML fragment (a ``<div>`` with its style and script)."""
-    if explanation is None:
-        explanation = explain(root, params=params)
-    elif explanation.root is not root:
+    """The practice widget as an HTML fragment (a ``<div>`` with its style and script).
+
+    ``view="neurons"`` (or a unit view from ``explain(E, view="neurons")``) asks a net's
+    units: ∂E/∂y_j, ∂E/∂x_j and each ∂E/∂w_ji, on the neuron-view drawing."""
+    if explanation is not None and explanation.root is not root:
         raise ValueError("practice_fragment: the explanation is of another root")
+    if explanation is None:
+        explanation = explain(
+            root, params=params, view="neurons" if view == "neurons" else "values"
+        )
+    units = isinstance(explanation, UnitExplanation)
     prefix = new_prefix()
+    where: dict[Value, str] = {}
     graph = draw_graph(
-        root, rankdir=rankdir, max_nodes=max_nodes, params=params, grads=explanation.grads
+        root,
+        rankdir=rankdir,
+        max_nodes=max_nodes,
+        params=params,
+        grads=explanation.grads,
+        view="neurons" if units else "values",
+        ids=where,
     )
-    svg = inline_svg(graph, prefix, timeout)
-    svg = _hide_gradients(svg)
+    # Every gradient is hidden (in a unit's box, ∂E/∂y and ∂E/∂x); the script shows each
+    # once it is found. The answers are in the page's data only.
+    svg, _ = hide_gradients(inline_svg(graph, prefix, timeout), prefix, last_only=not units)
+    if isinstance(explanation, UnitExplanation):
+        data = _unit_data(explanation, where)
+    else:
+        data = _data(explanation)
     return fill(
         "practice.html",
         "practice",
         prefix=prefix,
         css=asset("practice.css"),
         titled=fill("widget.html", "titled", title=html.escape(title)) if title else "",
-        output=html.escape(explanation.names[explanation.root]),
+        output=html.escape(data["output"]),
         rtol=f"{RTOL:.0%}",
         svg=svg,
         scripts=widget_scripts(
             prefix,
-            _data(explanation),
+            data,
             # The stepper's zoom limits and Fit (stepper-logic.js), with its pan and zoom.
             ("stepper-logic.js", "panzoom.js", "practice-logic.js", "practice.js"),
             "agPractice",
@@ -120,7 +153,9 @@ def practice_fragment(
     )
 
 
-def practice_html(root: Value, explanation: Explanation | None = None, **options: Any) -> str:
+def practice_html(
+    root: Value, explanation: Explanation | UnitExplanation | None = None, **options: Any
+) -> str:
     """The practice page for ``root`` (options as `practice_fragment`)."""
     fragment = practice_fragment(root, explanation, **options)
     return html_page(options.get("title") or "autograd practice", fragment, "ag-practice-page")

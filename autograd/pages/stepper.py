@@ -91,12 +91,6 @@ def _steps(
     return explain(root, wrt=wrt, params=params)
 
 
-def _nodes(explanation: Steps | None) -> Explanation | None:
-    """The node-level steps for the practice page (which asks node by node): a unit view's
-    own steps are not its questions, so it is explained again."""
-    return explanation if isinstance(explanation, Explanation) else None
-
-
 def _svg(
     root: Value,
     explanation: Steps,
@@ -237,8 +231,8 @@ def stepper_fragment(
     """
     if practice:
         return practice_fragment(
-            root, _nodes(explanation), title=title, params=params, rankdir=rankdir,
-            max_nodes=max_nodes, timeout=timeout,
+            root, explanation, title=title, params=params, rankdir=rankdir,
+            max_nodes=max_nodes, timeout=timeout, view=view,
         )  # fmt: skip
     explanation = _steps(root, explanation, params, view, wrt, mistake)
     prefix = new_prefix()
@@ -288,7 +282,7 @@ def stepper_html(root: Value, explanation: Steps | None = None, **options: Any) 
     if options.get("practice"):
         for key in ("practice", "nudge", "mistake"):  # the practice page asks; it shows no answers
             options.pop(key, None)
-        return practice_html(root, _nodes(explanation), **options)
+        return practice_html(root, explanation, **options)
     fragment = stepper_fragment(root, explanation, page=True, **options)
     return html_page(options.get("title") or "autograd stepper", fragment, "ag-stepper-page")
 

@@ -31,6 +31,7 @@ from autograd.pages.assets import asset, fill, html_page, new_prefix
 from autograd.pages.draw import RENDER_TIMEOUT, RenderError, draw_graph, inline_svg
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.expr import Expression, ExpressionError, parse
+from autograd.teach.units import UnitExplanation
 
 __all__ = ["random_values", "worksheet_html", "write_worksheet"]
 
@@ -143,7 +144,12 @@ def _for_print(graph: Any) -> None:
     ]
 
 
-def _table_height(ex: Explanation) -> float:
+Steps = Explanation | UnitExplanation
+
+
+def _table_height(ex: Steps) -> float:
+    if isinstance(ex, UnitExplanation):  # a line for ∂E/∂y_j and one for each weight
+        return _TABLE_HEAD + sum(len(s.weights) for s in ex) * _ROW_LINE
     return _TABLE_HEAD + sum(max(1, len(step.terms)) for step in ex) * _ROW_LINE
 
 
@@ -154,7 +160,7 @@ def _scale(size: tuple[float, float], height: float) -> float:
     return min(1.0, PAGE_WIDTH / width, height / tall)
 
 
-def _layout(ex: Explanation, given: str, timeout: float | None) -> _Graph:
+def _layout(ex: Steps, given: str, timeout: float | None) -> _Graph:
     """The graph of a sheet for print, and whether it shares its page with the table.
 
     Drawn left to right, or top to bottom where only that fits (a deep graph is tall
@@ -166,7 +172,8 @@ def _layout(ex: Explanation, given: str, timeout: float | None) -> _Graph:
     shared = PAGE_HEIGHT - head - _table_height(ex)
     drawn: list[_Graph] = []
     for rankdir in ("LR", "TB"):
-        graph = draw_graph(ex.root, rankdir=rankdir, show="data")
+        view = "neurons" if isinstance(ex, UnitExplanation) else "values"
+        graph = draw_graph(ex.root, rankdir=rankdir, show="data", view=view)
         _for_print(graph)
         svg = inline_svg(graph, new_prefix(), timeout)
         m = _SIZE.search(svg)
@@ -211,10 +218,61 @@ def _table(ex: Explanation, key: bool) -> str:
                 gradient=grad,
             )
         )
-    return fill("worksheet.html", "table", rows="".join(rows))
+    return _headed(("node", "value", "local derivatives", "gradient"), rows)
 
 
-def _shown_title(title: str, ex: Explanation) -> str:
+def _headed(heads: tuple[str, str, str, str], rows: list[str]) -> str:
+    """The table of ``rows`` under the column heads ``heads``."""
+    node, value, locals_, grad = heads
+    body = "".join(rows)
+    return fill(
+        "worksheet.html", "table", node=node, value=value, locals=locals_, gradient=grad, rows=body
+    )
+
+
+def _unit_table(ux: UnitExplanation, key: bool) -> str:
+    """One row per unit, output layer first: the unit, y_j, ∂E/∂y_j and each ∂E/∂w_ji, and
+    ∂E/∂x_j; on the sheet a blank box for each, in the key the working."""
+    box = fill("worksheet.html", "box")
+
+    def cell(text: str) -> str:
+        return fill("worksheet.html", "filled", text=html.escape(text)) if key else box
+
+    def after(line: str, symbol: str) -> str:
+        return line.strip().removeprefix(f"{symbol} = ")
+
+    rows = []
+    for s in ux:
+        dy, dx = f"∂E/∂{s.y_name}", f"∂E/∂{s.x_name}"
+        parts = [
+            fill(
+                "worksheet.html",
+                "local",
+                symbol=html.escape(dy),
+                cell=cell(after(" ".join(s.dy_lines()), dy)),
+            )
+        ]
+        for w in s.weights[:-1]:
+            symbol = f"∂E/∂{w.name}"
+            worked = after(w.line(s.x_name, s.dx), symbol)
+            parts.append(
+                fill("worksheet.html", "local", symbol=html.escape(symbol), cell=cell(worked))
+            )
+        rows.append(
+            fill(
+                "worksheet.html",
+                "row",
+                node=html.escape(f"unit {s.unit} ({s.kind}, {s.activation})"),
+                value=f"{s.y_name} = {num(s.y)}",
+                locals="".join(parts),
+                symbol=html.escape(dx),
+                gradient=cell(after(s.dx_line(), dx)),
+            )
+        )
+    return _headed(("unit", "output", "∂E/∂y and ∂E/∂w", "∂E/∂x"), rows)
+
+
+def _shown_title(title: str, ex: Steps) -> str:
     """The title with the output's name before it (``f = sigmoid(w*x + b)``), unless it
     names the output itself (``E = 0.5*(y - d)**2``) or is not an expression at all."""
     try:
@@ -224,7 +282,7 @@ def _shown_title(title: str, ex: Explanation) -> str:
     return title if named else f"{ex.names[ex.root]} = {title}"
 
 
-def _heading(number: int, title: str, ex: Explanation) -> str:
+def _heading(number: int, title: str, ex: Steps) -> str:
     shown = html.escape(_shown_title(title, ex))
     return fill("worksheet.html", "heading", number=number, title=shown)
 
@@ -233,7 +291,7 @@ def _sheet(
     number: int,
     title: str,
     values: Mapping[str, float],
-    ex: Explanation,
+    ex: Steps,
     timeout: float | None,
 ) -> str:
     given = ", ".join(f"{k} = {v:g}" for k, v in values.items())
@@ -247,32 +305,50 @@ def _sheet(
         height=f"{graph.size[1]:g}",
         heading=_heading(number, title, ex),
         given=html.escape(given),
-        gradient=html.escape(gradient(ex.names[ex.root], "v")),
+        how=(
+            fill("worksheet.html", "how-units")
+            if isinstance(ex, UnitExplanation)
+            else fill(
+                "worksheet.html",
+                "how-nodes",
+                gradient=html.escape(gradient(ex.names[ex.root], "v")),
+            )
+        ),
         svg=graph.svg,
-        table=_table(ex, key=False),
+        table=_any_table(ex, key=False),
     )
 
 
-def _key(number: int, title: str, ex: Explanation) -> str:
+def _any_table(ex: Steps, key: bool) -> str:
+    return _unit_table(ex, key) if isinstance(ex, UnitExplanation) else _table(ex, key)
+
+
+def _key(number: int, title: str, ex: Steps) -> str:
     heading = _heading(number, title, ex)
-    return fill("worksheet.html", "key", number=number, heading=heading, table=_table(ex, key=True))
+    table = _any_table(ex, key=True)
+    return fill("worksheet.html", "key", number=number, heading=heading, table=table)
 
 
 def worksheet_html(
     sheets: Sequence[tuple[str, Mapping[str, float], Value]],
     timeout: float | None = RENDER_TIMEOUT,
+    view: str = "values",
 ) -> str:
     """The page for ``sheets`` of (title, values, root); answer keys after all the sheets.
 
     Each graph is drawn as SVG by Graphviz, its ``dot`` program or, without it, the
-    WebAssembly Graphviz that pip installs (`autograd.pages.draw.render`).
+    WebAssembly Graphviz that pip installs (`autograd.pages.draw.render`). With
+    ``view="neurons"`` each root is a net's error and the sheet asks its units, as
+    ``explain(E, view="neurons")`` narrates them: ∂E/∂y_j, ∂E/∂x_j and each ∂E/∂w_ji.
     """
+    if view not in ("values", "neurons"):
+        raise ValueError(f"worksheet_html: view must be 'values' or 'neurons', got {view!r}")
     if not sheets:
         raise ValueError("worksheet_html: no sheets")
     parts = []
     keys = []
     for i, (title, values, root) in enumerate(sheets, start=1):
-        ex = explain(root)
+        ex: Steps = explain(root, view="neurons") if view == "neurons" else explain(root)
         parts.append(_sheet(i, title, values, ex, timeout))
         keys.append(_key(i, title, ex))
     body = fill(
@@ -291,6 +367,7 @@ def write_worksheet(
     path: str | os.PathLike[str],
     sheets: Sequence[tuple[str, Mapping[str, float], Value]],
     timeout: float | None = RENDER_TIMEOUT,
+    view: str = "values",
 ) -> None:
     """Write `worksheet_html` to ``path`` atomically."""
-    write_atomically(path, worksheet_html(sheets, timeout).encode("utf-8"))
+    write_atomically(path, worksheet_html(sheets, timeout, view).encode("utf-8"))

@@ -21,6 +21,7 @@ from typing import Any
 
 from autograd.core.notation import delimited, gradient, num
 from autograd.teach.explain import Explanation, Step, Term
+from autograd.teach.units import UnitExplanation, UnitStep
 
 __all__ = [
     "HINTS",
@@ -33,6 +34,7 @@ __all__ = [
     "practice_session",
     "questions",
     "step_heading",
+    "unit_questions",
 ]
 
 # An answer within 1 % of the right one, with its sign, is right, at every magnitude (4
@@ -61,6 +63,9 @@ class Question:
     working: str = ""  # how the answer is formed, shown when it is revealed
     name: str = ""  # the node's name as formulas write it: "x", "[x1*w1]"
     use: str = ""  # which use a local derivative is: "use 2 of 3, by n1 = x * x, left operand"
+    # In the unit view, what each factor is called: (("∂E/∂x5", "y3"),) for ∂E/∂w53, so that
+    # a hint says "the factor y3 is missing" in the paper's terms.
+    factor_names: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +79,7 @@ class Question:
             "working": self.working,
             "name": self.name,
             "use": self.use,
+            "factor_names": [list(f) for f in self.factor_names],
             "hints": {kind: hint(self, kind) for kind in HINTS},
         }
 
@@ -107,6 +113,67 @@ def questions(explanation: Explanation) -> list[Question]:
     return out
 
 
+def unit_questions(units: UnitExplanation) -> list[Question]:
+    """The questions of a net's backward pass unit by unit (`explain(E, view="neurons")`):
+    for each unit, output layer first, ∂E/∂y_j, ∂E/∂x_j and ∂E/∂w_ji for each weight into it:
+    the classic exam question, with hints that name the factor that is off."""
+    out: list[Question] = []
+    for s in units:
+        out.append(_dy_question(s))
+        dy, dx = f"∂E/∂{s.y_name}", f"∂E/∂{s.x_name}"
+        f = s.local_rule or "1 (a linear unit)"
+        out.append(
+            Question(
+                s.number,
+                "grad",
+                dx,
+                s.dx,
+                f"{dx} = {dy} · {f} (5)",
+                ((s.dy, s.local),),
+                (dy,),
+                s.dx_line(),
+                name=s.x_name,
+                factor_names=((dy, f),),
+            )
+        )
+        for w in s.weights[:-1]:  # the bias's gradient is ∂E/∂x_j itself: not asked again
+            out.append(
+                Question(
+                    s.number,
+                    "grad",
+                    f"∂E/∂{w.name}",
+                    w.grad,
+                    f"∂E/∂{w.name} = {dx} · {w.source_name} (6)",
+                    ((s.dx, w.y),),
+                    (dx,),
+                    w.line(s.x_name, s.dx),
+                    name=w.name,
+                    factor_names=((dx, w.source_name),),
+                )
+            )
+    return out
+
+
+def _dy_question(s: UnitStep) -> Question:
+    symbol = f"∂E/∂{s.y_name}"
+    working = "\n".join(s.dy_lines())
+    if s.kind == "output":
+        rule = f"{symbol} = {s.dy_rule} (4)" if s.dy_rule else "the loss's own derivative"
+        return Question(s.number, "grad", symbol, s.dy, rule, working=working, name=s.y_name)
+    return Question(
+        s.number,
+        "grad",
+        symbol,
+        s.dy,
+        f"{symbol} = Σ_j ∂E/∂x_j · w_j{s.unit} (7)",
+        tuple((t.dx, t.w) for t in s.downstream),
+        tuple(f"∂E/∂{t.x_name}" for t in s.downstream),
+        working,
+        name=s.y_name,
+        factor_names=tuple((f"∂E/∂{t.x_name}", t.w_name) for t in s.downstream),
+    )
+
+
 def _rule_hint(t: Term) -> str:
     """The general hint for a local derivative: its rule in the graph's names
     (∂(x·x)/∂x (left x) = x), unless the rule is the answer itself (∂(a − b)/∂b = −1)."""
@@ -135,8 +202,11 @@ def _grad_question(step: Step) -> Question:
     )
 
 
-def step_heading(step: Step, steps: int) -> str:
-    """``Step 3 of 3: x = 3.000 (input), 3 uses``: what a practice step is about."""
+def step_heading(step: Step | UnitStep, steps: int) -> str:
+    """``Step 3 of 3: x = 3.000 (input), 3 uses``: what a practice step is about (for a unit,
+    ``Step 1 of 3: Unit 5 (output, sigmoid): y5 = 0.5062``)."""
+    if isinstance(step, UnitStep):
+        return f"Step {step.number} of {steps}: {step.headline()}"
     uses = len(step.terms)
     return f"Step {step.number} of {steps}: {step.headline()}, {uses} use{'s' * (uses != 1)}"
 
@@ -192,6 +262,10 @@ def hint(q: Question, kind: str) -> str:
             )
         return f"the local factor is off: {q.hint}"
     named = ", ".join(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
+    if not q.factors and kind != "sign":
+        return f"work it out again: {q.hint}"
+    if q.factor_names:
+        return _unit_hint(q, kind)
     if kind == "sign":
         return f"the sign is off: look again at the sign of the local factor. {q.hint}"
     if kind == "path":
@@ -221,6 +295,24 @@ def hint(q: Question, kind: str) -> str:
         f"check the upstream factor ({named}, from the steps before) and the local one "
         f"you found above, then multiply: {q.hint}"
     )
+
+
+def _unit_hint(q: Question, kind: str) -> str:
+    """A hint in the paper's terms: which factor of ∂E/∂x_j · y_i (or of a sum over the
+    units j) is missing."""
+    n = len(q.factors)
+    if kind in ("path", "some"):
+        only = "one unit's term" if kind == "path" else "some of the terms"
+        return f"that is {only} only: {q.name} feeds {n} units, so add all {n} terms: {q.hint}"
+    if kind in ("upstream", "local"):
+        side = 0 if kind == "upstream" else 1
+        missing = " / ".join(sorted({names[side] for names in q.factor_names}))
+        return f"the factor {missing} is missing{' from each term' * (n > 1)}: {q.hint}"
+    factors = ", ".join(
+        f"{a} = {num(u)}, {b} = {num(v)}" for (a, b), (u, v) in zip(q.factor_names, q.factors)
+    )
+    what = "the sign is off" if kind == "sign" else "check the factors"
+    return f"{what} ({factors}): {q.hint}"
 
 
 def check(q: Question, answer: float) -> tuple[bool, str]:
@@ -253,29 +345,41 @@ def _parse(text: str) -> float | None:
 
 
 def practice_session(
-    explanation: Explanation,
+    explanation: Explanation | UnitExplanation,
     read: Callable[[str], str | None],
     write: Callable[[str], None],
 ) -> Score:
     """Ask every question of ``explanation`` in backward order; return the score.
 
     ``read(prompt)`` returns the learner's line, or None when there is no more input
-    (then practice stops there). Each question allows two tries; ``?`` reveals.
+    (then practice stops there). Each question allows two tries; ``?`` reveals. A unit
+    view (`explain(E, view="neurons")`) asks its units' numbers (`unit_questions`).
     """
     score = Score()
     ex = explanation
-    out = ex.names[ex.root]
-    write(ex.forward_text())
-    write(
-        f"\nBackward pass, from {out} back to the inputs: work out the local derivative of "
-        f"each use of a node (written with the consumer's own expression on top, as "
-        f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient × "
-        f"local derivative over the uses. Answers within {RTOL:.0%} are right; type ? to see "
-        "the answer.\n"
-    )
-    by_step = {s.number: s for s in ex}
+    if isinstance(ex, UnitExplanation):
+        write("\n".join([ex.case_line(), "", *ex.header(), "", *ex.forward_lines()]))
+        write(
+            "\nBackward pass, unit by unit from the output layer down: work out ∂E/∂y_j, "
+            "∂E/∂x_j and each ∂E/∂w_ji, with the paper's equations:\n"
+            + "\n".join(ex.steps_intro()[1:])
+            + f"\nAnswers within {RTOL:.0%} are right; type ? to see the answer.\n"
+        )
+        asked = unit_questions(ex)
+    else:
+        out = ex.names[ex.root]
+        write(ex.forward_text())
+        write(
+            f"\nBackward pass, from {out} back to the inputs: work out the local derivative "
+            f"of each use of a node (written with the consumer's own expression on top, as "
+            f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient "
+            f"× local derivative over the uses. Answers within {RTOL:.0%} are right; type ? "
+            "to see the answer.\n"
+        )
+        asked = questions(ex)
+    by_step: dict[int, Step | UnitStep] = {s.number: s for s in ex}
     current = 0
-    for q in questions(ex):
+    for q in asked:
         if q.step != current:
             current = q.step
             write(step_heading(by_step[q.step], len(ex)))

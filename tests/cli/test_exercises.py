@@ -98,3 +98,53 @@ def test_random_worksheets_need_a_name_left_to_draw(
     assert "--random: --at fixes every name, so every sheet would be the same" in err
     status, _, _ = run_cli(capsys, *argv)
     assert status == 0 and sheet.exists()
+
+
+def test_a_net_by_its_shape_and_seed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import nn
+    from autograd import explain
+
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=4)
+    error = nn.losses.sum_squared_error(model([0.0, 1.0]), 1.0)
+    argv = ["--net", "2-2-1", "--seed", "4", "--input", "0", "1", "--target", "1"]
+    code, out, err = run_cli(capsys, "explain", *argv)
+    assert (code, err) == (0, "")
+    assert out == f"{explain(error, params=model, view='neurons')}\n"
+    # Practice asks the same numbers; the worksheet has one sheet per seed.
+    page = tmp_path / "p.html"
+    assert run_cli(capsys, "practice", *argv, "--html", str(page))[0] == 0
+    assert "∂E/∂w53" in page.read_text(encoding="utf-8")
+    sheets = tmp_path / "w.html"
+    code, out, _ = run_cli(
+        capsys, "worksheet", "--net", "2-2-1", "--sheets", "3", "--html", str(sheets)
+    )
+    assert (
+        code == 0
+        and out == f"wrote 3 worksheet(s) of the net and their answer key(s) to {sheets}\n"
+    )
+    text = sheets.read_text(encoding="utf-8")
+    assert [f"MLP 2-2-1, seed {k}" in text for k in range(4)] == [True, True, True, False]
+    assert "Values: y1 = 1, y2 = 0, d5 = 1" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["explain", "--net", "2-x-1"], "--net '2-x-1': give the layer sizes as 2-2-1"),
+        (["explain", "x*y", "--net", "2-2-1"], "--net: give either an expression or --net"),
+        (["practice", "--net", "2-2-1", "--input", "1"], "--input: the net has 2 of them, got 1"),
+        (["practice", "--net", "2-0-1"], "--net 2-0-1: every layer needs 1 to 64 units"),
+        (
+            ["explain", "--net", "2-1", "--mistake", "twice"],
+            "--net: --mistake is for an expression",
+        ),
+        (["worksheet", "--net", "2-1", "--random", "3", "--html", "w.html"], "--net: --random is"),
+        (["practice", "--net", "2-1", "--target", "x"], "--target x: "),
+    ],
+)
+def test_bad_net_command_lines_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"autograd: error: {message}") and err.count("\n") == 1, err

@@ -158,7 +158,7 @@ def test_only_each_boxs_gradient_is_hidden_not_a_name_that_looks_like_one() -> N
     page = practice_fragment((x * w).sigmoid())
     texts = re.findall(r"<text\b[^>]*>([^<]*)<", page)
     assert "grad 5" in texts  # the name, drawn as it is
-    assert texts.count("grad ?") == 4 == page.count('class="grad-hidden"')  # one per box
+    assert texts.count("grad ?") == 4 == page.count('class="ag-grad grad-hidden"')  # one a box
     assert not [t for t in texts if t.startswith("grad ") and t not in ("grad 5", "grad ?")]
 
 
@@ -283,5 +283,38 @@ def test_the_answer_box_asks_for_a_keyboard_with_a_minus_key(browser: Any, tmp_p
     s = state(pg)
     assert s["question"] == 0 and s["feedback"].startswith("✗ not quite: ")
     assert check(questions(explain(root))[0], -1.0)[1] in s["feedback"]
+    pg.close()
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_a_nets_units_are_practised_with_the_papers_hints(browser: Any, tmp_path: Path) -> None:
+    import nn
+    from autograd.core.notation import num
+    from autograd.teach.practice import unit_questions
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    error = nn.losses.sum_squared_error(model([1.0, 0.0]), 1.0)
+    units = explain(error, params=model, view="neurons")
+    path = tmp_path / "net.html"
+    write_stepper(path, error, params=model, view="neurons", practice=True)
+    pg, problems = open_page(browser, path)
+    qs = unit_questions(units)
+    at_load = state(pg)
+    assert at_load["prompt"] == "gradient ∂E/∂y5 =" and at_load["known"] == ["grad 1.000"]
+    answer(pg, num(qs[0].answer))  # ∂E/∂y5 right: shown in unit 5's box
+    assert f"∂E/∂y {num(units[0].dy)}" in state(pg)["known"]
+    answer(pg, num(units[0].dy))  # ∂E/∂x5 without y5(1 − y5): the hint says so, as in Python
+    said = state(pg)["feedback"]
+    assert said == f"✗ not quite: {check(qs[1], units[0].dy)[1]}. Try again (or Reveal)."
+    assert "the factor y5·(1 − y5) is missing" in said
+    answer(pg, num(units[0].dx))
+    answer(pg, num(units[0].weights[0].grad))  # ∂E/∂w53: no box of its own to fill
+    s = state(pg)
+    assert s["question"] == 3 and f"∂E/∂x {num(units[0].dx)}" in s["known"]
+    assert s["prompt"] == "gradient ∂E/∂w54 ="
+    # Nothing of unit 4 or 3 is shown yet.
+    hidden = pg.evaluate("() => [...document.querySelectorAll('text.grad-hidden')].length")
+    assert hidden == 4
     pg.close()
     assert problems == []

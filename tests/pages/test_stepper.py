@@ -477,7 +477,7 @@ def test_a_net_opens_on_its_output_unit_and_the_units_it_reads(
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("kind", ["units", "nodes", "fragment", "practice"])
+@pytest.mark.parametrize("kind", ["units", "nodes", "fragment", "practice", "unit-practice"])
 def test_without_javascript_no_gradient_is_given_away(
     browser: Any, tmp_path: Path, kind: str
 ) -> None:
@@ -489,6 +489,8 @@ def test_without_javascript_no_gradient_is_given_away(
         write_stepper(path, E, params=model)
     elif kind == "practice":
         write_stepper(path, E, params=model, practice=True)
+    elif kind == "unit-practice":
+        write_stepper(path, E, params=model, practice=True, view="neurons")
     else:  # a notebook that does not run the widget's script (an untrusted one)
         path.write_text(f"<!DOCTYPE html><body>{show_steps(E, params=model).html}</body>")
     context = browser.new_context(java_script_enabled=False)

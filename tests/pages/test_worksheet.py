@@ -13,6 +13,7 @@ import pypdf
 import pytest
 
 from autograd import Value, explain
+from autograd.core.notation import num
 from autograd.pages.assets import PREFIX
 from autograd.pages.worksheet import worksheet_html, write_worksheet
 from autograd.teach.expr import parse
@@ -178,3 +179,31 @@ def test_print_styling_leaves_a_name_that_spells_dot_as_it_is() -> None:
     names = re.findall(r"<text[^>]*>([^<]*)</text>", page)
     assert "fontsize=3" in names and "label=a &#45;&gt; &quot;b&quot;" in names
     assert 'font-size="9.00"' not in page  # the a/b of an operand: 12 pt, as the rest
+
+
+@pytest.mark.browser
+def test_a_nets_sheet_asks_its_units_and_prints_on_one_page(browser: Any, tmp_path: Path) -> None:
+    import nn
+
+    model = nn.MLP(2, [2, 1], seed=0)
+    error = nn.losses.sum_squared_error(model([1.0, 0.0]), 1.0)
+    units = explain(error, view="neurons")
+    path = tmp_path / "net.html"
+    write_worksheet(path, [("MLP 2-2-1", {"y1": 1, "y2": 0, "d5": 1}, error)], view="neurons")
+    pg, problems = open_page(browser, path)
+    for paper in ("A4", "Letter"):
+        pages = printed(pg.pdf(format=paper))
+        assert len(pages) == 2, paper  # the sheet, then its key
+        (sheet, sizes), (key, _) = pages
+        assert min(sizes) >= 8, (paper, min(sizes))
+        # A blank box for ∂E/∂y_j, ∂E/∂x_j and each ∂E/∂w_ji of every unit; no number given.
+        for s in units:
+            for symbol in (f"∂E/∂y{s.unit}", f"∂E/∂x{s.unit}"):
+                assert f"{symbol} =" in sheet and f"{symbol} =" in key
+            assert all(f"∂E/∂{w.name} =" in sheet for w in s.weights[:-1])
+            assert num(s.dx) not in sheet and num(s.dx) in key
+        assert "data 0.5062" in sheet  # the graph: unit 5's output, and no gradient
+    pg.close()
+    assert problems == []
+    with pytest.raises(ValueError, match="view must be 'values' or 'neurons', got 'units'"):
+        worksheet_html([("t", {}, error)], view="units")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain
+from autograd.core.notation import num
 from autograd.teach.practice import (
     HINTS,
     MAX_USES_TRIED,
@@ -19,6 +20,7 @@ from autograd.teach.practice import (
     classify,
     practice_session,
     questions,
+    unit_questions,
 )
 from tests.helpers import neuron, sigmoid
 
@@ -185,3 +187,72 @@ def test_a_contribution_typed_for_the_local_derivative_is_named() -> None:
     )
     ok, said = check(q, -3.0)
     assert not ok and said.startswith("that is the contribution (upstream gradient × local")
+
+
+# -- a net, unit by unit (the unit view): the classic exam question --
+
+
+def _net(sizes: list[int]) -> Any:
+    import nn
+
+    model = nn.MLP(2, sizes, seed=0)
+    return explain(
+        nn.losses.sum_squared_error(model([1.0, 0.0]), [1.0] * sizes[-1]), view="neurons"
+    )
+
+
+def test_unit_questions_ask_dy_dx_and_each_weight_of_every_unit() -> None:
+    units = _net([2, 1])
+    qs = unit_questions(units)
+    assert [q.symbol for q in qs] == [
+        "∂E/∂y5", "∂E/∂x5", "∂E/∂w53", "∂E/∂w54",
+        "∂E/∂y4", "∂E/∂x4", "∂E/∂w41", "∂E/∂w42",
+        "∂E/∂y3", "∂E/∂x3", "∂E/∂w31", "∂E/∂w32",
+    ]  # fmt: skip
+    by_unit = {s.unit: s for s in units}
+    assert [q.answer for q in qs[:4]] == [
+        by_unit[5].dy, by_unit[5].dx, by_unit[5].weights[0].grad, by_unit[5].weights[1].grad
+    ]  # fmt: skip
+    assert all(q.kind == "grad" for q in qs)
+
+
+def test_unit_hints_name_the_missing_factor_in_the_papers_terms() -> None:
+    units = _net([2, 1])
+    qs = {q.symbol: q for q in unit_questions(units)}
+    s5 = units[0]
+    y3 = s5.weights[0].y
+    # ∂E/∂w53 = ∂E/∂x5 · y3: typing ∂E/∂x5 alone leaves y3 out, and the other way round.
+    assert check(qs["∂E/∂w53"], s5.dx) == (
+        False, "the factor y3 is missing: ∂E/∂w53 = ∂E/∂x5 · y3 (6)"
+    )  # fmt: skip
+    assert check(qs["∂E/∂w53"], y3)[1].startswith("the factor ∂E/∂x5 is missing")
+    assert check(qs["∂E/∂x5"], s5.dy)[1].startswith("the factor y5·(1 − y5) is missing")
+    assert check(qs["∂E/∂x5"], -s5.dx)[1].startswith("the sign is off (∂E/∂y5 = -0.4938")
+    assert check(qs["∂E/∂w53"], s5.weights[0].grad * 1.005) == (True, "right")
+
+
+def test_a_hidden_unit_that_feeds_two_units_adds_both_terms() -> None:
+    units = _net([2, 2])
+    q = next(q for q in unit_questions(units) if q.symbol == "∂E/∂y4")
+    step = next(s for s in units if s.unit == 4)
+    first = step.downstream[0].product
+    assert check(q, first) == (
+        False,
+        "that is one unit's term only: y4 feeds 2 units, so add all 2 terms: "
+        "∂E/∂y4 = Σ_j ∂E/∂x_j · w_j4 (7)",
+    )
+    ws = sum(t.w for t in step.downstream)
+    assert check(q, ws)[1].startswith("the factor ∂E/∂x5 / ∂E/∂x6 is missing from each term")
+
+
+def test_a_unit_practice_session_reads_as_the_paper() -> None:
+    units = _net([2, 1])
+    answers = iter([num(units[0].dy), num(units[0].dy), num(units[0].dx), "?"])
+    out: list[str] = []
+    score = practice_session(units, lambda prompt: next(answers, None), out.append)
+    text = "\n".join(out)
+    assert "Case 1 of 1: y1 = 1, y2 = 0; targets d5 = 1." in text
+    assert "Step 1 of 3: Unit 5 (output, sigmoid): y5 = 0.5062" in text
+    assert "the factor y5·(1 − y5) is missing" in text
+    assert "answer: ∂E/∂w53 = ∂E/∂x5 · y3 = (-0.1234) × 0.5397 ≈ -0.06661 (6)" in text
+    assert (score.first, score.second, score.revealed, score.asked) == (1, 1, 1, 3)

@@ -23,17 +23,20 @@ function agPractice(root) {
   graph.zoomTo(Math.max(0.75, Math.min(1, (part("graph").clientWidth - 16) / graph.naturalWidth())));
   function node(id) { return root.querySelector("[id='" + P + id + "']"); }
   var grads = {};
-  // The page hid each box's gradient (its last cell); a name such as "grad 5" is not one.
+  // The page hid each box's gradients ("grad ?"; a unit's "∂E/∂y ?" and "∂E/∂x ?"); a name
+  // such as "grad 5" is not one.
   root.querySelectorAll("g.node").forEach(function (g) {
-    var t = g.querySelector("text.grad-hidden");
-    if (t) grads[g.id] = t;
+    grads[g.id] = Array.prototype.slice.call(g.querySelectorAll("text.grad-hidden"));
   });
+  // Shows `text` ("∂E/∂x -0.1234") in the hidden cell of the box `id` with the same label.
   function showGrad(id, text) {
-    var t = grads[P + id];
-    if (!t) return;
-    t.textContent = text;
-    t.classList.add("grad-known");
-    t.classList.remove("grad-hidden");
+    var label = text.split(" ")[0];
+    (grads[P + id] || []).forEach(function (t) {
+      if (t.textContent.split(" ")[0] !== label) return;
+      t.textContent = text;
+      t.classList.add("grad-known");
+      t.classList.remove("grad-hidden");
+    });
   }
   function feedback(text, cls) {
     var f = part("feedback");
@@ -67,7 +70,7 @@ function agPractice(root) {
   function advance(how, text, cls) {
     var q = qs[at];
     score[how] += 1;
-    if (q.kind === "grad") showGrad(q.node, q.grad_text);
+    if (q.kind === "grad" && q.grad_text) showGrad(q.node, q.grad_text);
     feedback(text, cls);
     at += 1; tries = 0;
     part("answer").value = "";
