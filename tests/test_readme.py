@@ -63,11 +63,19 @@ def test_readme_command_output(command: str, expected: list[str], tmp_path: Path
     assert matches(expected, actual), "\n".join(actual)
 
 
-def test_the_readme_practice_transcript_is_real(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (block,) = [
-        b for b in re.findall(r"```text\n(.*?)```", readme, flags=re.S) if "autograd practice" in b
-    ]
+TRANSCRIPTS = [
+    b
+    for b in re.findall(r"```text\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    if "autograd practice" in b
+]
+
+
+def test_the_readme_has_practice_transcripts_of_an_expression_and_of_a_net() -> None:
+    assert len(TRANSCRIPTS) == 2 and "--net 2-2-1" in TRANSCRIPTS[1]
+
+
+@pytest.mark.parametrize("block", TRANSCRIPTS)
+def test_the_readme_practice_transcripts_are_real(block: str, tmp_path: Path) -> None:
     command, *expected = block.rstrip("\n").splitlines()
     piped, _, rest = command.removeprefix("$ printf ").partition(" | ")
     answers = shlex.split(piped)[0].replace("\\n", "\n")
