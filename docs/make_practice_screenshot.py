@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 from autograd.cli.commands import main
 
 EXPRESSION = "sigmoid(w*x + b)"
-# Answers typed before the picture: n2's local and gradient, n1's, b's, then x's local
+# Answers typed before the picture: #2's local and gradient, #1's, b's, then x's local
 # derivative right and x's gradient wrong (the local derivative alone, a classic), so the
 # picture shows the hint.
 ANSWERS = ["0.2445", "0.2445", "1", "0.2445", "1", "0.2445", "0.5", "0.5"]

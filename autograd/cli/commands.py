@@ -321,7 +321,7 @@ def _error(e: BaseException) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (also the console script's)."""
-    # The output is full of ∂, σ and −. On a terminal or pipe that cannot encode them
+    # The output is full of ∂, σ and ·. On a terminal or pipe that cannot encode them
     # (PYTHONIOENCODING=ascii, LANG=C on old systems) they are written as \u2202 escapes
     # rather than failing; so are undecodable bytes of file names. Restored on return.
     streams = [s for s in (sys.stdout, sys.stderr) if isinstance(s, io.TextIOWrapper)]

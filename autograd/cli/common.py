@@ -97,7 +97,7 @@ def add_net_options(q: argparse.ArgumentParser) -> None:
         "--net",
         metavar="SHAPE",
         help="instead of an expression, a net of sigmoid units of this shape, e.g. 2-2-1 "
-        "(inputs, hidden units, outputs), under the paper's error E = ½Σ(y − d)²",
+        "(inputs, hidden units, outputs), under the paper's error E = ½Σ(y - d)²",
     )
     q.add_argument(
         "--seed",

@@ -43,7 +43,7 @@ def add_explain_options(e: argparse.ArgumentParser) -> None:
     e.add_argument(
         "--nudge",
         action="store_true",
-        help="check every step with a nudge: (f(v+h) − f(v−h))/2h beside the chain rule",
+        help="check every step with a nudge of ±1e-05: (f₊ - f₋)/(2·1e-05) beside the chain rule",
     )
     e.add_argument(
         "--mistake",

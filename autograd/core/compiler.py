@@ -337,11 +337,12 @@ def compile(
         `explain` writes it. The names and the expression are made once per node, so a
         node with thousands of operands (a wide Σ) costs linear time, not quadratic."""
         operands = [shown(x) if isinstance(x, Value) else constant(float(x)) for x in v.operands]
+        constants = {i: float(x) for i, x in enumerate(v.operands) if not isinstance(x, Value)}
         expression = op.expression(operands)
         out = shown(v)
 
         def local(i: int) -> str:
-            rule = op.local_rule(i, len(operands))
+            rule = op.local_rule(i, len(operands), constants=constants)
             if rule is None:
                 return f"[{_formula(op, i, len(operands))}]"
             text = f"∂{expression}/∂{operands[i]} = {fill(rule, operands, out)}"

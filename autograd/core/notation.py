@@ -7,18 +7,41 @@ explanation to a box in the picture:
 * a Value with a label is called by its label;
 * an unlabelled output (the root) is called ``f``, or ``out`` (``out1``, …) when a
   label is already ``f``: never a prime, which would read as a derivative;
-* other unlabelled nodes are ``n1, n2, ...`` in the order they were computed;
+* other unlabelled nodes are ``#1, #2, ...`` in the order they were computed;
 * a name used twice gets primes (``x``, ``x′``) so every name is unique.
+
+Why ``#1`` for the names the tools make up: beside a learner's own names (``n = #3 + b``)
+it must never pass for one of them. ``n1`` did (a learner names a node ``n`` or ``n1``);
+a subscript would not help, since the expression language, like Python, compares names
+after NFKC normalisation, where ``n₁`` is ``n1``. No one can type ``#`` in a name: it is
+not an identifier character, NFKC leaves it alone, and the expression language has no
+``#`` at all. It reads as "node number 3" in prose and in formulas (``∂o/∂#3``), and
+is no operator there, so `delimited` writes it without brackets. A label given in
+Python can still be anything, ``#1`` too: automatic names step around every label,
+compared after NFKC normalisation, so none is ever equal to a name the user gave.
+
+One minus sign: the ASCII hyphen-minus ``-``, in every text the tools write (the
+listings, the stepper, the practice pages and worksheets): operations (``a - b``),
+their rules (``∂(a - b)/∂b = -1``, ``-sin(x)``), numbers (``-0.4938``, as Python
+prints them) and the sentences around them. It is the sign a learner types, into the
+expression language, a practice answer box and a calculator, so what is read can be
+typed back as it is; U+2212 (−) would be one more sign to tell apart from it.
+
+``=`` between a formula worked in printed numbers and a printed result means the
+printed numbers give that result, as printed (`prints_as`); otherwise ``≈``.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Any
 
 from autograd.core.engine import Value
+from autograd.core.ops import constant
 
 __all__ = [
     "OUTPUT_NAME",
@@ -30,11 +53,17 @@ __all__ = [
     "num",
     "parameter_names",
     "printable",
+    "prints_as",
+    "product",
+    "total",
 ]
 
 OUTPUT_NAME = "f"
 # When a label is already ``f``: out, then out1, out2, ...
 _SPARE_OUTPUT_NAME = "out"
+# Other unlabelled nodes: #1, #2, ... (see the module docstring for why #).
+_AUTOMATIC = "#"
+_AUTOMATIC_NAME = re.compile(r"#[1-9][0-9]*")
 
 # A parameter name as the nn package writes it: dotted, e.g. "layers.0.neurons.1.w.2".
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+")
@@ -53,11 +82,64 @@ def num(x: float) -> str:
     return f"{x:#.4g}"
 
 
-def constant(c: float) -> str:
-    """A constant folded into an operation (``x * 2`` → ``2``), as the user would write it."""
-    if math.isfinite(c) and c.is_integer() and abs(c) < 1e15:
-        return str(int(c))
-    return f"{c:.6g}"
+# Sums and products of printed numbers, exactly: each has 4 digits, but a sum of numbers
+# of very different sizes needs as many digits as lie between them.
+_EXACT = Context(prec=10_000, traps=[])
+# A rule worked in floats (cos of a printed number) is off by a few ulps: within this of
+# halfway, it may be halfway exactly.
+_FLOAT_SLACK = Decimal("1e-12")
+
+
+def _decimal(x: float | str | Decimal) -> Decimal:
+    """A number as a reader sees it, exactly: ``num(x)`` for a float, a printed text
+    (``"1"``, ``"(-0.5000)"``) as it is."""
+    if isinstance(x, Decimal):
+        return x
+    return Decimal((x if isinstance(x, str) else num(float(x))).strip("()"))
+
+
+def product(*factors: float | str | Decimal) -> Decimal:
+    """The product of numbers as printed (floats are printed by `num`), exactly."""
+    with localcontext(_EXACT):
+        out = Decimal(1)
+        for x in factors:
+            out *= _decimal(x)
+        return out
+
+
+def total(terms: Iterable[float | str | Decimal]) -> Decimal:
+    """The sum of numbers as printed (floats are printed by `num`), exactly."""
+    with localcontext(_EXACT):
+        return sum((_decimal(x) for x in terms), Decimal(0))
+
+
+def prints_as(value: Decimal | float, result: float) -> bool:
+    """Whether ``= num(result)`` is true of ``value``, worked out from printed numbers.
+
+    True when ``value`` rounds to ``num(result)`` at the 4 digits `num` prints, and not
+    from halfway: 0.2295 × 1.700 is 0.39015, which prints as 0.3901 or 0.3902 depending
+    on how it is rounded, so either is ``≈``. A Decimal is exact (`product`, `total`); a
+    float is a rule worked in float arithmetic, so one within 1e-12 of halfway counts as
+    halfway (saying ``≈`` of what is ``=`` is never false; the other way round would be).
+    """
+    shown = num(result)
+    if isinstance(value, Decimal):
+        exact, slack = value, Decimal(0)
+    else:
+        exact = Decimal(value) if math.isfinite(value) else Decimal(num(value))
+        slack = abs(exact) * _FLOAT_SLACK if exact.is_finite() else Decimal(0)
+    if not exact.is_finite() or not math.isfinite(result):
+        return num(float(exact)) == shown
+    if exact == 0:
+        return result == 0.0
+    size = abs(exact)
+    last = Decimal(1).scaleb(size.adjusted() - 3)  # the last digit num prints
+    with localcontext(_EXACT):
+        past = size - size.quantize(last, rounding=ROUND_FLOOR)
+        if abs(past - last / 2) <= slack:
+            return False
+        rounded = size.quantize(last, rounding=ROUND_HALF_UP)
+    return rounded.copy_sign(exact) == Decimal(shown)
 
 
 def printable(text: str, limit: int = 40) -> str:
@@ -80,7 +162,8 @@ def node_names(
     given = given or {}
     root = order[-1] if order else None
     labels = [printable(given.get(v) or v.label) for v in order]
-    taken = set(labels)
+    # As the expression language compares names: ＃1 is #1 there, and ｆ is f.
+    taken = {unicodedata.normalize("NFKC", label) for label in labels}
     counter = 0
     wanted: list[str] = []
     for v, name in zip(order, labels):
@@ -94,9 +177,9 @@ def node_names(
                     name = f"{_SPARE_OUTPUT_NAME}{spare}"
             else:
                 counter += 1
-                while f"n{counter}" in taken:
+                while f"{_AUTOMATIC}{counter}" in taken:
                     counter += 1
-                name = f"n{counter}"
+                name = f"{_AUTOMATIC}{counter}"
         wanted.append(name)
     # Only a label used twice can collide now: later uses get primes (x, x′, x″).
     used: set[str] = set()
@@ -113,9 +196,10 @@ def delimited(name: str) -> str:
     """``name`` as it is written inside a formula: in brackets unless it is a plain identifier.
 
     A label such as ``x1*w1 + x2*w2`` would otherwise read as part of the formula
-    (``∂o/∂x1*w1 + x2*w2``); ``∂o/∂[x1*w1 + x2*w2]`` cannot.
+    (``∂o/∂x1*w1 + x2*w2``); ``∂o/∂[x1*w1 + x2*w2]`` cannot. An automatic name
+    (``#3``) needs none: ``#`` is no operator in any formula.
     """
-    return name if name.isidentifier() else f"[{name}]"
+    return name if name.isidentifier() or _AUTOMATIC_NAME.fullmatch(name) else f"[{name}]"
 
 
 def gradient(output: str, name: str) -> str:
@@ -131,7 +215,7 @@ def _operand_text(x: object, names: Mapping[Value, str]) -> str:
 
 
 def definition(v: Value, names: Mapping[Value, str]) -> str:
-    """How ``v`` was computed from its operands, by name: ``w * x``, ``sigmoid(n2)``.
+    """How ``v`` was computed from its operands, by name: ``w * x``, ``sigmoid(#2)``.
 
     ``""`` for a leaf. A ``Σ`` node (`autograd.linear`) is written out as
     ``w1*x1 + w2*x2 + b``, eliding the middle terms beyond three.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,13 @@ def _short(text: str, limit: int = 60) -> str:
     """``repr(text)``, cut in the middle when long (an error message stays one short line)."""
     shown = repr(text)
     return shown if len(shown) <= limit else f"{shown[: limit // 2]}…{shown[-limit // 4 :]}"
+
+
+def constant(c: float) -> str:
+    """A constant folded into an operation (``x * 2`` → ``2``), as the user would write it."""
+    if math.isfinite(c) and c.is_integer() and abs(c) < 1e15:
+        return str(int(c))
+    return f"{c:.6g}"
 
 
 def _fmt(x: float) -> str:
@@ -175,8 +182,9 @@ class Op:
 
     For teaching (`explain`), ``shows`` writes the operation over operand slots
     (``"({0}·{1})"``) and ``local_rules`` writes each partial over the same slots
-    and ``{out}``, the result (``"{out}·(1 − {out})"``): explain fills the slots
-    with the graph's names, then with the numbers. ``formulas`` holds each partial
+    and ``{out}``, the result (``"{out}·(1 - {out})"``): explain fills the slots
+    with the graph's names, then with the numbers. Minus is ``-`` there, as everywhere
+    the tools write one (`autograd.core.notation`). ``formulas`` holds each partial
     as a generic rule in words; when only ``local_rules`` is given it is that rule
     with the placeholder operands a, b (x for one operand) and result y, so the
     rule is written once.
@@ -277,11 +285,20 @@ class Op:
         )
         return template.format(*operands)
 
-    def local_rule(self, i: int, count: int, at: Sequence[float] | None = None) -> str | None:
+    def local_rule(
+        self,
+        i: int,
+        count: int,
+        at: Sequence[float] | None = None,
+        constants: Mapping[int, float] | None = None,
+    ) -> str | None:
         """The template of ∂out/∂operand ``i`` of ``count``, or None when the op has none.
 
         With the numbers ``at`` (operands, then the result) a rule with a condition
-        shows only the branch they take (see `shown_rule`).
+        shows only the branch they take (see `shown_rule`). ``constants`` are the
+        operands that are numbers folded into the operation, by position (x**3's 3):
+        a rule may be written out for them (``**``'s is, as ``3·x²``); the slots of the
+        others are filled in by the caller, as any operand's.
         """
         if i >= len(self.local_rules):
             return None
@@ -352,25 +369,36 @@ def _rule(text: str, arity: int) -> Callable[..., Num]:
     return eval(f"lambda {slots}: {body}", names)  # type: ignore[no-any-return]
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _superscript(n: int) -> str:
+    """``n`` (>= 0) as an exponent: ``²``, ``¹²``."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
 # How a rule's text is shown to a learner: Python's operators as in print.
 _SHOWN_OPS: dict[type, tuple[str, int]] = {  # operator → (symbol, precedence)
     ast.Add: (" + ", 1),
-    ast.Sub: (" − ", 1),
+    ast.Sub: (" - ", 1),
     ast.Mult: ("·", 2),
     ast.Div: ("/", 2),
     ast.Pow: ("**", 4),
 }
 _SHOWN_COMPARE = {ast.Gt: ">", ast.Lt: "<", ast.GtE: "≥", ast.LtE: "≤", ast.Eq: "=", ast.NotEq: "≠"}
+# Functions as a calculator's keys call them: its log key is log10, ln the natural log.
+_SHOWN_CALLS = {"log": "ln"}
 
 
 def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
     """A rule's code text as a learner reads it, slots kept: ``{out} * {out}`` → ``{out}²``.
 
-    ``·`` for ``*``, ``−`` for minus, ``x²`` for ``x * x``, ``1`` for ``1.0``, ``∞`` for
-    ``inf``, a condition as ``(a if test else b)``. `explain`, the compiled code's
-    comments and the op's generic ``formulas`` all show this, so the rule a learner reads
-    is the one the engine runs. Given the numbers ``at`` (the operands, then the result),
-    a condition shows only the branch they take: ``(1 if x > 0 else 0)`` at x = 2 is ``1``.
+    ``·`` for ``*``, ``-`` for minus, ``x²`` for ``x * x`` and ``x ** 2``, ``1`` for
+    ``1.0``, ``∞`` for ``inf``, ``ln`` for the natural ``log``, a condition as
+    ``(a if test else b)``. `explain`, the compiled code's comments and the op's generic
+    ``formulas`` all show this, so the rule a learner reads is the one the engine runs.
+    Given the numbers ``at`` (the operands, then the result), a condition shows only the
+    branch they take: ``(1 if x > 0 else 0)`` at x = 2 is ``1``.
     """
     slots = {f"_{i}": v for i, v in enumerate(at or ())}
     if at is not None:
@@ -383,9 +411,13 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
             case ast.Constant(value=float(v) | int(v)):
                 return repr(int(v)) if float(v).is_integer() else repr(float(v))
             case ast.UnaryOp(op=ast.USub(), operand=x):
-                text, level = "−" + show(x, 3), 3
+                text, level = "-" + show(x, 3), 3
             case ast.BinOp(left=a, op=ast.Mult(), right=b) if ast.dump(a) == ast.dump(b):
                 text, level = show(a, 4) + "²", 4
+            case ast.BinOp(left=a, op=ast.Pow(), right=ast.Constant(value=float(n) | int(n))) if (
+                float(n).is_integer() and 2 <= n < 1e15
+            ):  # a power as a calculator's x² and xʸ keys take it: x³, not x**3
+                text, level = show(a, 4) + _superscript(int(n)), 4
             case ast.BinOp(
                 left=ast.BinOp(left=a, op=ast.Div(), right=b), op=ast.Div(), right=c
             ) if ast.dump(b) == ast.dump(c):
@@ -397,7 +429,7 @@ def shown_rule(text: str, at: Sequence[float] | None = None) -> str:
             case ast.Call(func=ast.Name(id="recip"), args=[x]):
                 text, level = "1/" + show(x, 3), 2
             case ast.Call(func=ast.Name(id=name), args=args):
-                return f"{name}({', '.join(show(x) for x in args)})"
+                return f"{_SHOWN_CALLS.get(name, name)}({', '.join(show(x) for x in args)})"
             case ast.Compare(left=a, ops=ops, comparators=rest) if all(
                 type(o) in _SHOWN_COMPARE for o in ops
             ):
@@ -486,7 +518,13 @@ class _Linear(Op):
             products = [*products[:2], "…", products[-1]]
         return f"({' + '.join([*products, operands[-1]])})"
 
-    def local_rule(self, i: int, count: int, at: Sequence[float] | None = None) -> str | None:
+    def local_rule(
+        self,
+        i: int,
+        count: int,
+        at: Sequence[float] | None = None,
+        constants: Mapping[int, float] | None = None,
+    ) -> str | None:
         partner = linear_role(i, count)[1]
         return "1" if partner is None else f"{{{partner}}}"
 
@@ -505,6 +543,41 @@ class _Linear(Op):
     def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
         partner = linear_role(i, len(slots))[1]
         return "1.0" if partner is None else slots[partner]
+
+
+def _power_rule(e: float) -> str:
+    """∂(x**e)/∂x for a number e, over the slot ``{0}``, as a learner checks it on a
+    calculator: the exponent e - 1 worked out, an integer one as a power (3·x², 2·x,
+    -1/x², 1), any other after ``**`` (0.5·x**(-0.5))."""
+    if e in (0.0, 1.0):
+        return constant(e)
+    k, less = constant(e), constant(e - 1)
+    if less.lstrip("-").isdigit():  # an integer exponent, written in digits
+        n = int(less)
+        if n == 1:
+            return f"{k}·{{0}}"
+        if n > 0:
+            return f"{k}·{{0}}{_superscript(n)}"
+        return f"{k}/{{0}}{_superscript(-n)}"
+    return f"{k}·{{0}}**{f'({less})' if less.startswith('-') else less}"
+
+
+class _Power(Op):
+    """a**b; with a number exponent (x**3) the rule for the base is written out for that
+    number (`_power_rule`): 3·x², where the general b·a**(b - 1) would read 3·x**(3 - 1)."""
+
+    __slots__ = ()
+
+    def local_rule(
+        self,
+        i: int,
+        count: int,
+        at: Sequence[float] | None = None,
+        constants: Mapping[int, float] | None = None,
+    ) -> str | None:
+        if i == 0 and constants and 1 in constants:
+            return _power_rule(float(constants[1]))
+        return super().local_rule(i, count, at, constants)
 
 
 # Whether sum() over floats adds plainly left to right (before Python 3.12 it does).
@@ -536,7 +609,7 @@ OPS: dict[str, Op] = {
             "-",
             float.__sub__,
             (),
-            shows="({0} − {1})",
+            shows="({0} - {1})",
             code="{0} - {1}",
             partial_code=("1.0", "-1.0"),
         ),
@@ -553,21 +626,21 @@ OPS: dict[str, Op] = {
             _div,
             (),
             shows="({0}/{1})",
-            # −a/b/b is −(a/b)/b to the last bit (PyTorch's order), and shows as −a/b².
+            # -a/b/b is -(a/b)/b to the last bit (PyTorch's order), and shows as -a/b².
             partial_code=("1.0 / {1}", "-{0} / {1} / {1}"),
         ),
-        Op(
+        _Power(
             "**",
             _pow,
             (_pow_dbase, _pow_dexp),
             shows="({0}**{1})",
-            local_rules=("{1}·{0}**({1} − 1)", "{out}·log({0})"),
+            local_rules=("{1}·{0}**({1} - 1)", "{out}·ln({0})"),
         ),
         Op(
             "neg",
             float.__neg__,
             (),
-            shows="(−{0})",
+            shows="(-{0})",
             code="-{0}",
             partial_code=("-1.0",),
         ),

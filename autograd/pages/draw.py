@@ -60,10 +60,11 @@ _FILL = {"parameter": "#fddcb5", "input": "#cfe5f7", "operation": "#ffffff", "ou
 # A non-finite gradient (red, with a marker), and nodes off the --wrt paths (greyed out).
 _BAD_FILL, _BAD_TEXT = "#f8c4c4", "#a00000"
 _DIM_FILL, _DIM_TEXT, _DIM_LINE = "#f4f4f4", "#a8a8a8", "#cccccc"
-# Powers as the learner types them (the expression language has no ^).
-_OP_SYMBOL = {"neg": "−", "-": "−", "*": "×"}
+# Powers and minus as the learner types them (the expression language has no ^, and the
+# tools write one minus sign, "-": see autograd.core.notation).
+_OP_SYMBOL = {"neg": "-", "*": "×"}
 # Operations whose operand order matters: their edges say which operand is a and which b,
-# as in the derivative formulas (∂(a/b)/∂b = −a/b²).
+# as in the derivative formulas (∂(a/b)/∂b = -a/b²).
 _ORDERED = {"-", "/", "**"}
 
 # dot lays out an edge that spans k ranks as a chain of k virtual nodes, and its network

@@ -125,7 +125,7 @@ def _for_print(graph: Any) -> None:
     Its smaller texts (operations 11 pt, constants 10, the a/b of an operand 9) are raised
     to LEAST_FONT, so that one scale keeps them all legible; ranks and nodes are closer
     (the screen's spacing is for clicking); and the a/b labels become head labels, at the
-    arrow's end: dot gives a mid-edge label a rank of its own, which made a graph with a −
+    arrow's end: dot gives a mid-edge label a rank of its own, which made a graph with a -
     or a ** half again as tall.
     """
     graph.graph_attr.update(ranksep="0.1", nodesep="0.1")

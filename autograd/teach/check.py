@@ -4,13 +4,14 @@
 value is moved by ±h, the forward pass is run again *from that node* with the
 forward rules of the op table (`autograd.core.ops`), and
 
-    (f(v + h) − f(v − h)) / 2h
+    (f(v + h) - f(v - h)) / 2h
 
 is set beside the gradient the chain rule gave (`autograd.teach.explain`). Interior
 nodes are nudged as well as leaves: a learner can check every step, not only
 the last. Where a nudge crosses relu's kink, or the function bends too sharply
 within h for the estimate to mean anything, the result says so instead of
-raising an alarm.
+raising an alarm. What a learner reads writes the step as the number it is,
+``(f₊ - f₋)/(2·1e-05)``: a letter h would read as a node of the graph named h.
 
 `mistake` runs a deliberately wrong backward pass beside the right one, on the
 learner's own graph, and points to the first node where they part:
@@ -18,7 +19,7 @@ learner's own graph, and points to the first node where they part:
 * ``overwrite``: gradients assigned (``=``) instead of accumulated (``+=``);
 * ``order``: nodes visited depth-first from the output, without the topological sort;
 * ``twice``: a second ``backward()`` that resets only the output, as micrograd 0.1.0's
-  does, on the graph micrograd builds (its own nodes for − and /);
+  does, on the graph micrograd builds (its own nodes for - and /);
 * ``recursion``: the recursive topological sort, on a deep chain built on the graph.
 
 Both only read the graph: no ``.grad`` is read or written.
@@ -75,7 +76,7 @@ class Nudge:
     """
 
     name: str
-    output: str  # the output's name: the f of (f₊ − f₋)/2h
+    output: str  # the output's name: the f of (f₊ - f₋)/(2·h)
     grad: float  # ∂root/∂node by the chain rule
     estimate: float | None  # the finite-difference estimate; None when there is none
     h: float
@@ -87,12 +88,11 @@ class Nudge:
         return self.status == "differs"
 
     def text(self) -> str:
-        """``nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees``."""
-        f = delimited(self.output)
+        """``nudge x by ±1e-05: (f₊ - f₋)/(2·1e-05) = 7.000 ✓ agrees``."""
         head = f"nudge {delimited(self.name)} by ±{self.h:g}: "
         if self.estimate is None:
             return f"{head}no estimate: {self.why}"
-        formula = f"({f}₊ − {f}₋)/2h" if self.status != "one-sided" else "one side only"
+        formula = _central(self.output, self.h) if self.status != "one-sided" else "one side only"
         head += f"{formula} = {num(self.estimate)}"
         if self.status == "agrees":
             return f"{head} ✓ agrees"
@@ -151,8 +151,8 @@ class NudgeTest(Mapping[Value, Nudge]):
         ex = self.explanation
         out = ex.names[ex.root]
         head = (
-            f"{ex.backward_intro()}\nEach step is checked by a nudge of h = {self.h:g}: "
-            f"({delimited(out)}₊ − {delimited(out)}₋)/2h beside {gradient(out, 'v')} "
+            f"{ex.backward_intro()}\nEach step is checked by a nudge of ±{self.h:g}: "
+            f"{_central(out, self.h)} beside {gradient(out, 'v')} "
             f"(tolerance {self.rtol:g} relative)."
         )
         steps = [
@@ -179,6 +179,12 @@ class NudgeTest(Mapping[Value, Nudge]):
             names = ", ".join(delimited(n.name) for n in self.disagreements)
             text = f"The nudge DISAGREES with the chain rule at {names}. {text}"
         return text.strip()
+
+
+def _central(output: str, h: float) -> str:
+    """``(f₊ - f₋)/(2·1e-05)``: the central difference, its step the number it is."""
+    f = delimited(output)
+    return f"({f}₊ - {f}₋)/(2·{h:g})"
 
 
 def _rerun(
@@ -209,9 +215,9 @@ def nudge_test(
 ) -> NudgeTest:
     """The nudge test of every step of ``target`` (an `Explanation`, or a root to explain).
 
-    For each node v, the central difference (f(v+h) − f(v−h)) / 2h with every node
+    For each node v, the central difference (f(v+h) - f(v-h)) / 2h with every node
     that depends on v computed again from v's nudged value, set beside the chain
-    rule's ∂f/∂v. They agree when |estimate − gradient| <= atol + rtol·max(|·|), plus
+    rule's ∂f/∂v. They agree when |estimate - gradient| <= atol + rtol·max(|·|), plus
     the rounding error of the difference (4·eps·|f|/h). Costs two partial forward
     passes per node: fine for expressions and small networks, quadratic in graph size.
     """
@@ -280,7 +286,7 @@ def _nudge(
     if abs(left - right) > 1e-2 * max(1.0, abs(left), abs(right)):
         why = (
             f"the slopes just left ({num(left)}) and right ({num(right)}) of {shown} "
-            f"differ: {f} bends too sharply within h to judge"
+            f"differ: {f} bends too sharply within ±{h:g} to judge"
         )
         return Nudge(*name, grad, estimate, h, "rough", why)
     # Rounding: f± carry an error of about one ulp each, which the division by 2h magnifies.
@@ -297,7 +303,8 @@ def _nudge(
         smaller = math.nan
     if not _close(smaller, estimate, 1e-2, atol + 10 * rounding):
         why = (
-            f"the estimate does not settle: {num(estimate)} with h, {num(smaller)} with h/10; "
+            f"the estimate does not settle: {num(estimate)} with a nudge of ±{h:g}, "
+            f"{num(smaller)} with ±{h / 10:g}; "
             f"the slope of {f} is not defined at {shown} = {num(v.data)}, so it cannot judge"
         )
         return Nudge(*name, grad, estimate, h, "rough", why)
@@ -628,13 +635,13 @@ def _as_micrograd_builds(c: Value, names: dict[Value, str]) -> tuple[list[_Use],
         left = delimited(names[a]) if isinstance(a, Value) else constant(a)
         left = f"({left})" if left.startswith("-") else left
         right = delimited(names[b])
-        here = f"{delimited(names[c])} = {left} {'−' if c.op == '-' else '/'} {right}"
+        here = f"{delimited(names[c])} = {left} {c.op} {right}"
         if c.op == "-":
-            hidden = f"{right}·(−1)"
+            hidden = f"{right}·(-1)"
             if isinstance(a, Value):
                 return [_Use(a, 1.0), _Use(b, 1.0, -1.0, hidden)], f"{here} as {left} + {hidden}"
             return [_Use(b, 1.0, -1.0, hidden)], f"{here} as {hidden} + {left}"
-        hidden = f"{right}**(−1)"
+        hidden = f"{right}**(-1)"
         inner = -1 * b.data**-2  # micrograd's ∂(b**-1)/∂b, other * self.data**(other - 1)
         if isinstance(a, Value):
             uses = [_Use(a, b.data**-1), _Use(b, a.data, inner, hidden)]
@@ -681,7 +688,7 @@ def _twice(root: Value) -> Mistake:
         for c in split
         for k, use in enumerate(plans[c][0]) if use.hidden
     ]  # fmt: skip
-    ops = [op for op in ("−", "/") if any(c.op == op.replace("−", "-") for c in split)]
+    ops = [op for op in ("-", "/") if any(c.op == op for c in split)]
     note = _twice_note(names[root], foreign, ops, [plans[c][1] for c in split], shown)
     why = _twice_why(root, first, names, right, wrong, plans)
     return Mistake("twice", root, names, backward, right, wrong, first, why, note=note)

@@ -17,8 +17,8 @@ local derivative, so the two can never be the same string. Each operation's
 expression and local rule come from the op table (`Op.shows`,
 `Op.local_rules`), filled with the graph's names and then with the numbers; a
 name that is not a plain identifier is written in brackets (`delimited`).
-Printed numbers multiply out at the printed precision, or the result is
-marked ≈.
+Printed numbers multiply out at the printed precision, exactly and not from a
+tie at the last digit, or the result is marked ≈ (`prints_as`).
 
 Gradients and user state: `explain` never reads or writes ``.grad``. It runs
 its own backward pass into a dictionary, summing in exactly the order
@@ -46,6 +46,9 @@ from autograd.core.notation import (
     node_names,
     num,
     parameter_names,
+    prints_as,
+    product,
+    total,
 )
 from autograd.teach.units import UnitExplanation, explain_units
 
@@ -63,9 +66,8 @@ def _printed(x: float) -> float:
     return float(num(x))
 
 
-def _same_printed(x: float, y: float) -> bool:
-    """Whether ``x`` and ``y`` print the same (so ``=`` between them is true as printed)."""
-    return num(x) == num(y)
+def _eq(true_as_printed: bool) -> str:
+    return "=" if true_as_printed else "≈"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +85,16 @@ class Term:
     upstream: float
     local: float
     product: float
-    symbol: str  # the local derivative: "∂(x·y)/∂y", "∂(a·a)/∂a (left a)", "∂σ(n2)/∂n2"
-    formula: str  # the op table's rule in the graph's names, e.g. "f·(1 − f)"; may be ""
-    worked: str  # the rule with numbers put in, e.g. "0.5744·(1 − 0.5744)"; may be ""
-    upstream_symbol: str = ""  # the upstream gradient: "∂f/∂n2"
-    use: str = ""  # which use this is: "by n2 = a * a, left operand"
+    symbol: str  # the local derivative: "∂(x·y)/∂y", "∂(a·a)/∂a (left a)", "∂σ(#2)/∂#2"
+    formula: str  # the op table's rule in the graph's names, e.g. "f·(1 - f)"; may be ""
+    worked: str  # the rule with numbers put in, e.g. "0.5744·(1 - 0.5744)"; may be ""
+    upstream_symbol: str = ""  # the upstream gradient: "∂f/∂#2"
+    use: str = ""  # which use this is: "by #2 = a * a, left operand"
     rule: str = ""  # the op's generic rule, shown only when it has no template (custom ops)
     local_checks: bool = True  # whether the worked numbers give the printed local as printed
 
     def local_text(self) -> str:
-        """``∂σ(n2)/∂n2 = f·(1 − f) = 0.5744·(1 − 0.5744) = 0.2445``."""
+        """``∂σ(#2)/∂#2 = f·(1 - f) = 0.5744·(1 - 0.5744) = 0.2445``."""
         parts = [self.symbol]
         if self.formula:
             parts.append(self.formula)
@@ -102,17 +104,15 @@ class Term:
             parts[-1] = num(self.local)  # "(-1.000)" is the value itself: no brackets
         text = " = ".join(parts)
         if len(parts) == 1 or not _states(parts[-1], self.local):
-            text += f" {'=' if self.local_checks else '≈'} {num(self.local)}"
+            text += f" {_eq(self.local_checks)} {num(self.local)}"
         if self.rule:
             text += f" (rule: {self.rule})"
         return text
 
     def contribution_text(self) -> str:
         """``upstream × local = contribution`` in numbers: ``1.000 × 0.2445 = 0.2445``."""
-        checks = _same_printed(_printed(self.upstream) * _printed(self.local), self.product)
-        return (
-            f"{_p(self.upstream)} × {_p(self.local)} {'=' if checks else '≈'} {num(self.product)}"
-        )
+        checks = prints_as(product(self.upstream, self.local), self.product)
+        return f"{_p(self.upstream)} × {_p(self.local)} {_eq(checks)} {num(self.product)}"
 
 
 def _and(items: list[str]) -> str:
@@ -121,9 +121,9 @@ def _and(items: list[str]) -> str:
 
 
 def _states(text: str, value: float) -> bool:
-    """Whether ``text`` is the number ``value`` as printed (``"1"``, ``"−1"``, ``"3.000"``)."""
+    """Whether ``text`` is the number ``value`` as printed (``"1"``, ``"-1"``, ``"3.000"``)."""
     try:
-        return float(text.replace("−", "-").strip("()")) == value or text.strip("()") == num(value)
+        return float(text.strip("()")) == value or text.strip("()") == num(value)
     except ValueError:
         return False
 
@@ -148,14 +148,14 @@ class Step:
         return gradient(self.output, self.name)
 
     def headline(self) -> str:
-        """``n2 = n1 + b = 0.3000`` (with the role of a leaf)."""
+        """``#2 = #1 + b = 0.3000`` (with the role of a leaf)."""
         name = delimited(self.name)
         if self.definition:
             return f"{name} = {self.definition} = {num(self.data)}"
         return f"{name} = {num(self.data)} ({self.kind})"
 
     def equation(self) -> str:
-        """The chain rule for this node in symbols: ``∂f/∂x = ∂f/∂n1 · ∂(w·x)/∂x + …``."""
+        """The chain rule for this node in symbols: ``∂f/∂x = ∂f/∂#1 · ∂(w·x)/∂x + …``."""
         if not self.terms:
             return f"{self.symbol} = 1"
         paths = [f"{t.upstream_symbol} · {t.symbol}" for t in self.terms]
@@ -165,25 +165,26 @@ class Step:
         """The same with numbers: ``= 0.2445 × 0.5000 + … = 0.1222 + … = 0.1722``."""
         if not self.terms:
             return "= 1.000"
-        products = [f"{_p(t.upstream)} × {_p(t.local)}" for t in self.terms]
-        parts = [" + ".join(products)]
-        if len(self.terms) > 1:
-            parts.append(" + ".join(_p(t.product) for t in self.terms))
-        return "= " + " = ".join(parts) + f" {'=' if self._checks() else '≈'} {num(self.grad)}"
+        products = " + ".join(f"{_p(t.upstream)} × {_p(t.local)}" for t in self.terms)
+        if len(self.terms) == 1:
+            return f"= {products} {_eq(self._checks())} {num(self.grad)}"
+        each = all(prints_as(product(t.upstream, t.local), t.product) for t in self.terms)
+        contributions = " + ".join(_p(t.product) for t in self.terms)
+        return f"= {products} {_eq(each)} {contributions} {_eq(self._checks())} {num(self.grad)}"
 
     def _checks(self) -> bool:
         """Whether the printed contributions add (or multiply) up to the printed gradient."""
         if len(self.terms) == 1:
             t = self.terms[0]
-            return _same_printed(_printed(t.upstream) * _printed(t.local), self.grad)
-        return _same_printed(sum(_printed(t.product) for t in self.terms), self.grad)
+            return prints_as(product(t.upstream, t.local), self.grad)
+        return prints_as(total(t.product for t in self.terms), self.grad)
 
     def total_text(self) -> str:
         """``∂f/∂a = 2.000 + 2.000 = 4.000``: the gradient, the sum of the contributions."""
         if len(self.terms) == 1:
             return f"{self.symbol} = {num(self.grad)}"
-        total = " + ".join(_p(t.product) for t in self.terms)
-        return f"{self.symbol} = {total} {'=' if self._checks() else '≈'} {num(self.grad)}"
+        terms = " + ".join(_p(t.product) for t in self.terms)
+        return f"{self.symbol} = {terms} {_eq(self._checks())} {num(self.grad)}"
 
     def note(self) -> str:
         """Why the step looks the way it does, in words (and why a number is inf or nan)."""
@@ -243,7 +244,7 @@ class Step:
                 why.append(f"{num(t.upstream)} × {num(t.local)} overflows the float range.")
         products = [t.product for t in self.terms]
         if math.isnan(self.grad) and not any(map(math.isnan, products)):
-            why.append("The paths add up inf and −inf, and inf − inf is nan in floats.")
+            why.append("The paths add up inf and -inf, and inf - inf is nan in floats.")
         elif math.isinf(self.grad) and all(map(math.isfinite, products)):
             why.append("The sum over the paths overflows the float range.")
         return why
@@ -364,7 +365,7 @@ class Explanation(Sequence[Step]):
         return "\n\n".join([self.backward_intro(), *(str(step) for step in self.steps)])
 
     def backward_intro(self) -> str:
-        """What the backward pass's symbols mean: ∂f/∂v a total, ∂(n1 + x)/∂n1 a local."""
+        """What the backward pass's symbols mean: ∂f/∂v a total, ∂(#1 + x)/∂#1 a local."""
         out = delimited(self.names[self.root])
         example = next((t.symbol for step in self.steps for t in step.terms), None)
         local = (
@@ -418,20 +419,20 @@ def _local(
     op = consumer._op
     assert op is not None
     operands = consumer.operands
-    template = op.local_rule(position, len(operands))
+    constants = {i: float(x) for i, x in enumerate(operands) if not isinstance(x, Value)}
+    template = op.local_rule(position, len(operands), constants=constants)
     if template is None:
         rule = op.formulas[position] if position < len(op.formulas) else ""
         return "", "", rule, True
     by_name = template.format(*(_written(x, shown) for x in operands), out=shown[consumer])
     printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
-    by_number = (
-        op.local_rule(position, len(operands), [*printed, _printed(consumer.data)]) or ""
-    ).format(
+    at = [*printed, _printed(consumer.data)]
+    by_number = (op.local_rule(position, len(operands), at, constants) or "").format(
         *(_p(p) if isinstance(x, Value) else _written(x, shown) for x, p in zip(operands, printed)),
         out=_p(_printed(consumer.data)),
     )
     try:
-        checks = _same_printed(float(op.partial(position, printed, _printed(consumer.data))), local)
+        checks = prints_as(float(op.partial(position, printed, _printed(consumer.data))), local)
     except (ArithmeticError, ValueError):
         checks = False
     return by_name, by_number, "", checks

@@ -175,9 +175,15 @@ def _precheck(text: str) -> None:
     if not text.strip():
         raise ExpressionError("the expression is empty", 1)
     if "#" in text:
-        raise ExpressionError(
-            "'#' is not allowed: the language has no comments", text.index("#") + 1
-        )
+        at = text.index("#")
+        copied = re.match(r"#[1-9][0-9]*", text[at:])
+        if copied:  # a listing's name for a node left unnamed (autograd.core.notation)
+            raise ExpressionError(
+                f"{copied.group()} is how a listing calls a node you did not name, not a "
+                "name you can type; name the node yourself (n = x*y; f = n + 1)",
+                at + 1,
+            )
+        raise ExpressionError("'#' is not allowed: the language has no comments", at + 1)
 
 
 def parse_number(text: str) -> float:
@@ -445,7 +451,7 @@ def _syntax(text: str) -> ast.Module:
         ):
             message += "; write numbers with the digits 0-9"
         elif e.msg.startswith("invalid character") and any(ch in _LOOKALIKES for ch in text):
-            # Copied from a listing, which writes − · × for - * *: say what to type instead.
+            # Copied from a listing (· × for *, ² for **2) or a book (− for -): say what to type.
             ch = next(ch for ch in text if ch in _LOOKALIKES)
             message += f"; type {_LOOKALIKES[ch]} instead of {ch}"
         elif e.msg.startswith("cannot assign") or "'=='" in e.msg:

@@ -59,10 +59,10 @@ class Question:
     answer: float
     hint: str
     factors: tuple[tuple[float, float], ...] = ()
-    upstream_names: tuple[str, ...] = ()  # the upstream gradients' symbols: "∂f/∂n1"
+    upstream_names: tuple[str, ...] = ()  # the upstream gradients' symbols: "∂f/∂#1"
     working: str = ""  # how the answer is formed, shown when it is revealed
     name: str = ""  # the node's name as formulas write it: "x", "[x1*w1]"
-    use: str = ""  # which use a local derivative is: "use 2 of 3, by n1 = x * x, left operand"
+    use: str = ""  # which use a local derivative is: "use 2 of 3, by #1 = x * x, left operand"
     # In the unit view, what each factor is called: (("∂E/∂x5", "y3"),) for ∂E/∂w53, so that
     # a hint says "the factor y3 is missing" in the paper's terms.
     factor_names: tuple[tuple[str, str], ...] = ()
@@ -176,12 +176,12 @@ def _dy_question(s: UnitStep) -> Question:
 
 def _rule_hint(t: Term) -> str:
     """The general hint for a local derivative: its rule in the graph's names
-    (∂(x·x)/∂x (left x) = x), unless the rule is the answer itself (∂(a − b)/∂b = −1)."""
+    (∂(x·x)/∂x (left x) = x), unless the rule is the answer itself (∂(a - b)/∂b = -1)."""
     rule = f"{t.symbol} = {t.formula}" if t.formula else t.rule
     if not rule:
         return "see how the operation was computed"
     try:
-        float(t.formula.replace("−", "-"))
+        float(t.formula)
     except ValueError:
         return f"the rule is {rule}"
     operand = t.symbol.split("/∂")[-1]
@@ -338,6 +338,7 @@ class Score:
 
 
 def _parse(text: str) -> float | None:
+    # The tools write "-"; a minus copied from elsewhere (U+2212) is read as one too.
     try:
         return float(text.replace("−", "-").strip())
     except ValueError:

@@ -7,8 +7,8 @@ forward pass as the paper writes it,
 
 and then one `UnitStep` per unit, from the output layer down:
 
-    ∂E/∂y_j = y_j − d_j                      at an output unit, for ½Σ(y − d)²  (4)
-    ∂E/∂x_j = ∂E/∂y_j · f′(x_j)              f′ from the op table: y_j(1 − y_j)  (5)
+    ∂E/∂y_j = y_j - d_j                      at an output unit, for ½Σ(y - d)²  (4)
+    ∂E/∂x_j = ∂E/∂y_j · f′(x_j)              f′ from the op table: y_j(1 - y_j)  (5)
     ∂E/∂w_ji = ∂E/∂x_j · y_i                 for each weight into unit j        (6)
     ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji              at a hidden unit i                (7)
 
@@ -17,20 +17,22 @@ end of the listing adds the cases up, ∂E/∂w = Σ_c ∂E_c/∂w.
 
 Every number is the one `Value.backward` computes, bit for bit: the gradients
 come from the same pass `autograd.teach.explain` runs (the same products, summed
-in the same order). Printed numbers multiply out at the printed precision, or the
-result is marked ≈. Names are the net's short names (`autograd.core.network`).
+in the same order). Printed numbers multiply out at the printed precision, exactly and
+not from a tie at the last digit, or the result is marked ≈ (`prints_as`). Names are the
+net's short names (`autograd.core.network`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, overload
 
 from autograd.core.engine import Value
 from autograd.core.graph import backward_uses
 from autograd.core.network import NAMING, Network, Unit, find_network
-from autograd.core.notation import constant, num
+from autograd.core.notation import constant, num, prints_as, product, total
 
 __all__ = ["Term", "UnitExplanation", "UnitStep", "WeightGrad", "explain_units"]
 
@@ -40,7 +42,7 @@ MAX_LINE = 100  # a forward line longer than this puts its numbers on a line of 
 MAX_TERMS = 8
 EQUATIONS = (
     "The backward pass, unit by unit from the output layer down (the paper's equations):",
-    "  ∂E/∂y_j = y_j − d_j at an output unit (4);   ∂E/∂x_j = ∂E/∂y_j · f′(x_j) (5);",
+    "  ∂E/∂y_j = y_j - d_j at an output unit (4);   ∂E/∂x_j = ∂E/∂y_j · f′(x_j) (5);",
     "  ∂E/∂w_ji = ∂E/∂x_j · y_i (6);   ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji at a hidden unit (7).",
 )
 
@@ -56,14 +58,6 @@ def _printed(x: float) -> float:
 
 def _eq(exact: bool) -> str:
     return "=" if exact else "≈"
-
-
-def _product_checks(a: float, b: float, result: float) -> bool:
-    return num(_printed(a) * _printed(b)) == num(result)
-
-
-def _sum_checks(terms: Sequence[float], result: float) -> bool:
-    return num(sum(map(_printed, terms))) == num(result)
 
 
 def _gradient(name: str) -> str:
@@ -83,7 +77,7 @@ class WeightGrad:
     def line(self, dx_name: str, dx: float) -> str:
         if self.source == 0:
             return f"{_gradient(self.name)} = {_gradient(dx_name)} = {num(self.grad)}"
-        checks = _product_checks(dx, self.y, self.grad)
+        checks = prints_as(product(dx, _y(self.source_name, self.y)), self.grad)
         return (
             f"{_gradient(self.name)} = {_gradient(dx_name)} · {self.source_name} = "
             f"{_p(dx)} × {_y(self.source_name, self.y)} {_eq(checks)} {num(self.grad)} (6)"
@@ -101,7 +95,7 @@ class Term:
     product: float  # as backward computes it
 
     def text(self) -> str:
-        checks = _product_checks(self.dx, self.w, self.product)
+        checks = prints_as(product(self.dx, self.w), self.product)
         return (
             f"{_gradient(self.x_name)} · {self.w_name} = {_p(self.dx)} × {_p(self.w)} "
             f"{_eq(checks)} {num(self.product)}"
@@ -124,10 +118,10 @@ class UnitStep:
     dy: float  # ∂E/∂y_j
     dx: float  # ∂E/∂x_j
     local: float  # f′(x_j) = ∂y_j/∂x_j, as backward uses it
-    local_rule: str  # "y5·(1 − y5)"; "" for a linear unit
-    local_worked: str  # "0.5062·(1 − 0.5062)"
+    local_rule: str  # "y5·(1 - y5)"; "" for a linear unit
+    local_worked: str  # "0.5062·(1 - 0.5062)"
     local_printed: float  # f′ computed from the printed numbers of local_worked
-    dy_rule: str  # at an output unit: "y5 − d5" (worked: dy_worked); "" if the loss is not known
+    dy_rule: str  # at an output unit: "y5 - d5" (worked: dy_worked); "" if the loss is not known
     dy_worked: str
     downstream: tuple[Term, ...]  # at a hidden unit: the terms of (7), by unit j
     weights: tuple[WeightGrad, ...]  # the weights into j, then the bias
@@ -163,21 +157,21 @@ class UnitStep:
         terms = list(self.downstream)
         if len(terms) <= MAX_TERMS:
             lines += [f"  + {t.text()}" for t in terms]
-            total = " + ".join(_p(t.product) for t in terms)
+            summed = " + ".join(_p(t.product) for t in terms)
         else:
             lines += [f"  + {t.text()}" for t in terms[:3]]
             lines.append(f"    … {len(terms) - 5} more terms …")
             lines += [f"  + {t.text()}" for t in terms[-2:]]
-            total = f"the sum of the {len(terms)} terms"
-        checks = _sum_checks([t.product for t in terms], self.dy)
-        line = f"  {name} = {total} {_eq(checks)} {num(self.dy)}"
+            summed = f"the sum of the {len(terms)} terms"
+        checks = prints_as(total(t.product for t in terms), self.dy)
+        line = f"  {name} = {summed} {_eq(checks)} {num(self.dy)}"
         if len(line) + 3 > MAX_LINE:  # the steps indent it by 3
             line = f"  {name} = the sum of the {len(terms)} terms {_eq(checks)} {num(self.dy)}"
         lines.append(line)
         return lines
 
     def _dy_checks(self) -> bool:
-        return num(_dy_value(self.dy_worked)) == num(self.dy) if self.dy_worked else True
+        return prints_as(_dy_value(self.dy_worked), self.dy) if self.dy_worked else True
 
     def dx_line(self) -> str:
         dx, dy = _gradient(self.x_name), _gradient(self.y_name)
@@ -187,7 +181,7 @@ class UnitStep:
             )
         worked = self.local_worked
         factor = worked if worked and worked != num(self.local) else _p(self.local)
-        checks = num(_printed(self.dy) * self.local_printed) == num(self.dx)
+        checks = prints_as(_printed(self.dy) * self.local_printed, self.dx)
         return (
             f"{dx} = {dy} · {self.local_rule} = {_p(self.dy)} × {factor} "
             f"{_eq(checks)} {num(self.dx)} (5)"
@@ -222,12 +216,12 @@ class UnitStep:
 
 
 def _factor(rule: str) -> str:
-    """A rule as a factor of a product: ``1 − y3²`` in parentheses, ``y3·(1 − y3)`` as it is."""
+    """A rule as a factor of a product: ``1 - y3²`` in parentheses, ``y3·(1 - y3)`` as it is."""
     depth = 0
     for ch in rule:
         depth += ch == "("
         depth -= ch == ")"
-        if depth == 0 and ch in "+−-" and rule.strip()[0] != ch:
+        if depth == 0 and ch in "+-" and rule.strip()[0] != ch:
             return f"({rule})"
     return rule
 
@@ -244,15 +238,14 @@ def _y(name: str, y: float) -> str:
     return f"({c})" if c.startswith("-") else c
 
 
-def _dy_value(worked: str) -> float:
-    """The value of ``k·(a − b)`` or ``a − b`` as printed (for the ≈ check)."""
-    text = worked.replace("−", "-").replace("(", "").replace(")", "")
-    factor = 1.0
+def _dy_value(worked: str) -> Decimal:
+    """The value of ``k·(a - b)`` or ``a - b`` as printed, exactly (for the ≈ check)."""
+    text = worked.replace("(", "").replace(")", "")
+    factor = "1"
     if "·" in text:
-        k, text = text.split("·", 1)
-        factor = float(k)
+        factor, text = text.split("·", 1)
     a, _, b = text.partition(" - ")
-    return factor * (float(a) - float(b))
+    return product(factor, total([a, product(b, "-1")]))
 
 
 class UnitExplanation(Sequence[UnitStep]):
@@ -324,7 +317,7 @@ class UnitExplanation(Sequence[UnitStep]):
         for u in self.net.units:
             if u.is_input:
                 continue
-            total, y = u.totals[c], u.outputs[c]
+            total_input, y = u.totals[c], u.outputs[c]
             assert isinstance(y, Value)
             names = self.net.names
             x_name = self.net.node_name("x", u.number, c)
@@ -335,17 +328,13 @@ class UnitExplanation(Sequence[UnitStep]):
             head = f"  {x_name} = {' + '.join([*terms, f'b{u.number}'])}"
             if len(terms) > 3:
                 head = f"  {x_name} = {terms[0]} + … + {terms[-1]} + b{u.number}"
-            vals = [
-                f"{_y(self._y_name(i), self._y(i))}·{_p(w.data)}"
-                for i, w in zip(u.sources, u.weights)
-            ]
-            printed = sum(
-                _printed(self._y(i)) * _printed(w.data) for i, w in zip(u.sources, u.weights)
-            )
-            exact = num(printed + _printed(u.bias.data)) == num(total.data)
-            worked = f"{' + '.join([*vals, _p(u.bias.data)])} {_eq(exact)} {num(total.data)}"
+            inputs = [_y(self._y_name(i), self._y(i)) for i in u.sources]
+            vals = [f"{yi}·{_p(w.data)}" for yi, w in zip(inputs, u.weights)]
+            products = [product(yi, w.data) for yi, w in zip(inputs, u.weights)]
+            exact = prints_as(total([*products, u.bias.data]), total_input.data)
+            worked = f"{' + '.join([*vals, _p(u.bias.data)])} {_eq(exact)} {num(total_input.data)}"
             if len(terms) > 3:
-                line = f"{head} = {num(total.data)}"
+                line = f"{head} = {num(total_input.data)}"
             elif len(head) + len(worked) + 3 <= MAX_LINE:
                 line = f"{head} = {worked}"
             else:
@@ -384,13 +373,13 @@ class UnitExplanation(Sequence[UnitStep]):
             assert u.bias is not None
             for p, i in [*zip(u.weights, u.sources), (u.bias, 0)]:
                 parts = [self._case_grad(u, p, i, c) for c in range(self.net.cases)]
-                total = self.grads.get(p, 0.0)
+                grad = self.grads.get(p, 0.0)
                 shown = [_p(x) for x in parts]
                 if len(shown) > 4:
                     shown = [*shown[:2], "…", shown[-1]]
                 text = " + ".join(shown)
-                exact = len(parts) <= 4 and _sum_checks(parts, total)
-                out.append(f"  {_gradient(self.names[p])} = {text} {_eq(exact)} {num(total)}")
+                exact = len(parts) <= 4 and prints_as(total(parts), grad)
+                out.append(f"  {_gradient(self.names[p])} = {text} {_eq(exact)} {num(grad)}")
         return out
 
     def _case_grad(self, u: Unit, p: Value, i: int, c: int) -> float:
@@ -426,9 +415,9 @@ def _f(activation: str) -> str:
 def _target(
     y: Value, consumers: dict[Value, list[Value]], root: Value
 ) -> tuple[float, float, float | None] | None:
-    """``(d, k, margin)`` when E reaches ``y`` only through k/2·(y − d)² (or the margin
-    loss's k/2·m²(y, d), margin given) summed and scaled by constants: ½Σ(y − d)², a mean
-    of (y − d)². Then ∂E/∂y = k·(y − d) (0 within the margin). None for other losses."""
+    """``(d, k, margin)`` when E reaches ``y`` only through k/2·(y - d)² (or the margin
+    loss's k/2·m²(y, d), margin given) summed and scaled by constants: ½Σ(y - d)², a mean
+    of (y - d)². Then ∂E/∂y = k·(y - d) (0 within the margin). None for other losses."""
     users = consumers.get(y, [])
     if len(users) != 1 or users[0].operands[0] is not y:
         return None
@@ -525,8 +514,8 @@ def explain_units(
                 d, factor, margin = found
                 targets[u.number] = d
                 dname = f"d{u.number}"
-                dy_rule = f"{y_name} − {dname}"
-                dy_worked = f"{num(y.data)} − {constant(d)}"
+                dy_rule = f"{y_name} - {dname}"
+                dy_worked = f"{num(y.data)} - {constant(d)}"
                 if margin is not None and d - margin < y.data < d + margin:
                     # The margin loss counts an output this close to its target as right.
                     dy_rule = f"0: {y_name} is within {constant(margin)} of {dname} = {constant(d)}"
@@ -540,7 +529,7 @@ def explain_units(
             yi = src.outputs[c]
             yv = yi.data if isinstance(yi, Value) else float(yi)
             sname = f"y{i}" if src.is_input else names[yi]  # type: ignore[index]
-            # 0.0 + : a leaf's gradient starts at 0.0, so backward turns a −0.0 product into 0.0.
+            # 0.0 + : a leaf's gradient starts at 0.0, so backward turns a -0.0 product into 0.0.
             weights.append(WeightGrad(names[w], i, sname, yv, 0.0 + grads[t] * yv))
         weights.append(WeightGrad(names[u.bias], 0, "1", 1.0, 0.0 + grads[t] * 1.0))
         steps.append(

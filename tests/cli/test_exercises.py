@@ -31,7 +31,7 @@ def test_practice_command_reads_piped_answers() -> None:
 def test_explain_nudge_and_mistake_flags(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(capsys, "explain", "x*x + x", "--at", "x=3", "--nudge")
     assert status == 0 and err == ""
-    assert "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees" in out
+    assert "nudge x by ±1e-05: (f₊ - f₋)/(2·1e-05) = 7.000 ✓ agrees" in out
     assert out.rstrip().endswith("Nudges: 3 agree with the chain rule.")
     status, out, err = run_cli(
         capsys, "explain", "x*x + x", "--at", "x=3", "--mistake", "overwrite"

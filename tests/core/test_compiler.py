@@ -723,14 +723,14 @@ def test_step_source_reads_as_documented() -> None:
         "    n8 = n6 - n7  # loss\n"
         "    # backward\n"
         "    gn8 = seed\n"
-        "    gn6 = gn8  # ∂loss/∂n6 = ∂loss/∂loss · ∂(n6 − n7)/∂n6 = 1\n"
-        "    gn7 = -gn8  # ∂loss/∂n7 = ∂loss/∂loss · ∂(n6 − n7)/∂n7 = −1\n"
+        "    gn6 = gn8  # ∂loss/∂n6 = ∂loss/∂loss · ∂(n6 - n7)/∂n6 = 1\n"
+        "    gn7 = -gn8  # ∂loss/∂n7 = ∂loss/∂loss · ∂(n6 - n7)/∂n7 = -1\n"
         "    gp0 += gn7 * ((-_inf))  # ∂loss/∂w += ∂loss/∂n7 · ∂(w·-inf)/∂w = -inf\n"
         "    gn5 = gn6 * _nan  # ∂loss/∂n5 = ∂loss/∂n6 · ∂(n5·nan)/∂n5 = nan\n"
         "    gn3 = gn5  # ∂loss/∂h = ∂loss/∂n5 · ∂(h + n4)/∂h = 1\n"
-        "    gn2 = gn3 * (1.0 - n3 * n3)  # ∂loss/∂n2 = ∂loss/∂h · ∂tanh(n2)/∂n2 = 1 − h²\n"
-        "    gn1 = gn2  # ∂loss/∂n1 = ∂loss/∂n2 · ∂(n1 − b)/∂n1 = 1\n"
-        "    gp1 += -gn2  # ∂loss/∂b += ∂loss/∂n2 · ∂(n1 − b)/∂b = −1\n"
+        "    gn2 = gn3 * (1.0 - n3 * n3)  # ∂loss/∂n2 = ∂loss/∂h · ∂tanh(n2)/∂n2 = 1 - h²\n"
+        "    gn1 = gn2  # ∂loss/∂n1 = ∂loss/∂n2 · ∂(n1 - b)/∂n1 = 1\n"
+        "    gp1 += -gn2  # ∂loss/∂b += ∂loss/∂n2 · ∂(n1 - b)/∂b = -1\n"
         "    gp0 += gn1 * ((-2.5))  # ∂loss/∂w += ∂loss/∂n1 · ∂(w·-2.5)/∂w = -2.5\n"
         "    return n8, [gp0, gp1]\n"
     )
@@ -933,7 +933,7 @@ def test_rule_functions_get_one_name_each() -> None:
         "gp0 += gn2 * (_d0_6(p0, n2))",
     ]
     # Its rule shown in notation, made from the same text (issue 20: each rule one text).
-    assert "gp0 += gn1 * (log(p0) + 1.0)  # ∂f/∂w += ∂f/∂n1 · ∂xlogx(w)/∂w = log(w) + 1" in source
+    assert "gp0 += gn1 * (log(p0) + 1.0)  # ∂f/∂w += ∂f/∂n1 · ∂xlogx(w)/∂w = ln(w) + 1" in source
 
 
 # Why: no ∂ comment in the tests held a dotted label, an escaped one, or a user's

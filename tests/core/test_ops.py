@@ -352,25 +352,25 @@ def test_the_table_shows_each_rule_in_notation() -> None:
     assert shown == {n: tuple(map(shown_rule, OPS[n].partial_code)) for n in shown}
     assert shown == {
         "+": ("1", "1"),
-        "-": ("1", "−1"),
+        "-": ("1", "-1"),
         "*": ("{1}", "{0}"),
-        "/": ("1/{1}", "−{0}/{1}²"),
-        "neg": ("−1",),
+        "/": ("1/{1}", "-{0}/{1}²"),
+        "neg": ("-1",),
         "exp": ("{out}",),
         "log": ("1/{0}",),
         "sqrt": ("1/(2·{out})",),
         "sin": ("cos({0})",),
-        "cos": ("−sin({0})",),
-        "tanh": ("1 − {out}²",),
-        "sigmoid": ("{out}·(1 − {out})",),
+        "cos": ("-sin({0})",),
+        "tanh": ("1 - {out}²",),
+        "sigmoid": ("{out}·(1 - {out})",),
         "relu": ("(1 if {0} > 0 else 0)",),
         "margin_sq": (
-            "(0 if {1} − {2} < {0} < {1} + {2} else 2·({0} − {1}))",
-            "(0 if {1} − {2} < {0} < {1} + {2} else −2·({0} − {1}))",
+            "(0 if {1} - {2} < {0} < {1} + {2} else 2·({0} - {1}))",
+            "(0 if {1} - {2} < {0} < {1} + {2} else -2·({0} - {1}))",
             "0",
         ),
-        "abs": ("(1 if {0} > 0 else −1 if {0} < 0 else 0)",),
-        "recip": ("−{out}²",),
+        "abs": ("(1 if {0} > 0 else -1 if {0} < 0 else 0)",),
+        "recip": ("-{out}²",),
     }
     # Only ** keeps rules as functions (its limits at 0), with its notation beside them.
     assert [n for n, op in OPS.items() if not op.partial_code] == ["**", "Σ"]
@@ -379,34 +379,36 @@ def test_the_table_shows_each_rule_in_notation() -> None:
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        ("{0} - ({1} - {2})", "{0} − ({1} − {2})"),  # the right side keeps its brackets
-        ("({0} - {1}) - {2}", "{0} − {1} − {2}"),
+        ("{0} - ({1} - {2})", "{0} - ({1} - {2})"),  # the right side keeps its brackets
+        ("({0} - {1}) - {2}", "{0} - {1} - {2}"),
         ("{0} / ({1} * {2})", "{0}/({1}·{2})"),
-        ("-({0} + {1})", "−({0} + {1})"),
+        ("-({0} + {1})", "-({0} + {1})"),
         ("({0} + {1}) * ({0} + {1})", "({0} + {1})²"),
-        ("0.5 * {0} ** 2.0", "0.5·{0}**2"),
+        ("0.5 * {0} ** 2.0", "0.5·{0}²"),
+        ("({0} + 1.0) ** 12", "({0} + 1)¹²"),  # integer powers as a calculator takes them
+        ("{0} ** -2.0", "{0}**(-2)"),
         ("{0} >= 1.0", "{0} ≥ 1"),
         ("{0} <= {1} == {2} != {out}", "{0} ≤ {1} = {2} ≠ {out}"),
         ("{0} / ({1} / {2})", "{0}/({1}/{2})"),
         ("({0} / {1}) / {2}", "{0}/{1}/{2}"),
-        ("-({0} + 1.0) / {1} / {1}", "−({0} + 1)/{1}²"),
+        ("-({0} + 1.0) / {1} / {1}", "-({0} + 1)/{1}²"),
         ("({0} + {1}) / {2} / {2}", "({0} + {1})/{2}²"),
-        ("{0} ** ({1} - 1.0)", "{0}**({1} − 1)"),
+        ("{0} ** ({1} - 1.0)", "{0}**({1} - 1)"),
         ("({0} * {1}) ** 2.5", "({0}·{1})**2.5"),
-        ("-{0} * {1}", "−{0}·{1}"),
-        ("-({0} * {1})", "−({0}·{1})"),
-        ("--{0}", "−−{0}"),
+        ("-{0} * {1}", "-{0}·{1}"),
+        ("-({0} * {1})", "-({0}·{1})"),
+        ("--{0}", "--{0}"),
         ("recip({0})", "1/{0}"),
         ("recip({0} + {1})", "1/({0} + {1})"),
         ("2.0 * recip({0})", "2·(1/{0})"),
         ("cos({0} + {1}) * sin({out})", "cos({0} + {1})·sin({out})"),
-        ("log({0}, {1})", "log({0}, {1})"),
+        ("log({0}, {1})", "ln({0}, {1})"),
         ("inf", "∞"),
-        ("-inf", "−∞"),
+        ("-inf", "-∞"),
         ("3", "3"),
         ("0.25 + {0}", "0.25 + {0}"),
         ("(1.0 if {0} > 0.0 else 2.0) * {1}", "(1 if {0} > 0 else 2)·{1}"),
-        ("{0} * {0} - {1} * {1}", "{0}² − {1}²"),
+        ("{0} * {0} - {1} * {1}", "{0}² - {1}²"),
     ],
 )
 def test_brackets_and_symbols(text: str, shown: str) -> None:
@@ -417,11 +419,11 @@ def test_at_numbers_a_condition_shows_the_branch_taken() -> None:
     relu = OPS["relu"].partial_code[0]
     assert (shown_rule(relu, [2.0, 2.0]), shown_rule(relu, [-1.0, 0.0])) == ("1", "0")
     sign = OPS["abs"].partial_code[0]
-    assert [shown_rule(sign, [x, abs(x)]) for x in (3.0, -3.0, 0.0)] == ["1", "−1", "0"]
+    assert [shown_rule(sign, [x, abs(x)]) for x in (3.0, -3.0, 0.0)] == ["1", "-1", "0"]
     # In explain: the rule in names in full, in numbers the branch those numbers take.
     x = Value(-2.0, label="x")
     (term,) = explain(abs(x))[1].terms
-    assert (term.formula, term.worked) == ("(1 if x > 0 else −1 if x < 0 else 0)", "−1")
+    assert (term.formula, term.worked) == ("(1 if x > 0 else -1 if x < 0 else 0)", "-1")
 
 
 def test_step_rules_made_from_text_compare_numbers_on_the_value_path() -> None:
@@ -514,7 +516,7 @@ def test_templates_with_braces_written_twice_and_out_are_fine() -> None:
     ("text", "at", "shown"),
     [
         ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [2.0, 2.0], "1"),
-        ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [-2.0, 2.0], "−1"),
+        ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [-2.0, 2.0], "-1"),
         ("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0", [0.0, 0.0], "0"),
         ("{1} if {out} >= 1.0 else cos({0})", [0.5, 3.0, 2.0], "{1}"),
         ("{1} if {out} >= 1.0 else cos({0})", [0.5, 3.0, 0.5], "cos({0})"),

@@ -78,9 +78,9 @@ test("judge: right first time or after a hint, else a hint, then the answer", ()
 
 test("promptText and scoreText", () => {
   assert.equal(logic.promptText(q), "gradient \u2202f/\u2202x =");
-  const local = { kind: "local", symbol: "\u2202(n1 + x)/\u2202x", use: "use 1 of 3, by f = n1 + x" };
+  const local = { kind: "local", symbol: "\u2202(#1 + x)/\u2202x", use: "use 1 of 3, by f = #1 + x" };
   assert.equal(logic.promptText(local),
-               "use 1 of 3, by f = n1 + x: local derivative \u2202(n1 + x)/\u2202x =");
+               "use 1 of 3, by f = #1 + x: local derivative \u2202(#1 + x)/\u2202x =");
   const score = { first: 3, second: 2, revealed: 1 };
   assert.equal(logic.scoreText(score, 2, 6),
                "3 right first time, 2 after a hint, 1 revealed; question 3 of 6");

@@ -44,26 +44,26 @@ def test_practice_page_right_wrong_hint_and_reveal(browser: Any, tmp_path: Path)
     pg, problems = open_page(browser, path, 1100)
     qs = questions(explain(root))
     s = state(pg)
-    assert s["question"] == 0 and s["prompt"] == "by f = n1 + x: local derivative ∂(n1 + x)/∂n1 ="
+    assert s["question"] == 0 and s["prompt"] == "by f = #1 + x: local derivative ∂(#1 + x)/∂#1 ="
     assert s["known"] == ["grad 1.000"]  # only the output's gradient is given
     n1_box = s["current"]
 
-    answer(pg, "1")  # ∂(n1 + x)/∂n1 = 1: right, moves on to n1's gradient
+    answer(pg, "1")  # ∂(#1 + x)/∂#1 = 1: right, moves on to #1's gradient
     s = state(pg)
     assert s["question"] == 1 and s["feedback"].startswith("✓ right")
-    assert s["prompt"] == "gradient ∂f/∂n1 =" and s["current"] == n1_box
+    assert s["prompt"] == "gradient ∂f/∂#1 =" and s["current"] == n1_box
     answer(pg, "1")
     s = state(pg)
     assert s["question"] == 2 and sorted(s["known"]) == ["grad 1.000", "grad 1.000"]
     assert s["current"] != n1_box  # x is the current node now
 
-    assert state(pg)["prompt"] == "use 1 of 3, by f = n1 + x: local derivative ∂(n1 + x)/∂x ="
-    answer(pg, "1")  # ∂(n1 + x)/∂x = 1
+    assert state(pg)["prompt"] == "use 1 of 3, by f = #1 + x: local derivative ∂(#1 + x)/∂x ="
+    answer(pg, "1")  # ∂(#1 + x)/∂x = 1
     answer(pg, "2")  # ∂(x·x)/∂x (left x) = x = 3: wrong, the hint names the local factor
     s = state(pg)
     assert s["question"] == 3
     assert s["prompt"] == (
-        "use 2 of 3, by n1 = x * x, left operand: local derivative ∂(x·x)/∂x (left x) ="
+        "use 2 of 3, by #1 = x * x, left operand: local derivative ∂(x·x)/∂x (left x) ="
     )
     assert s["feedback"] == f"✗ not quite: {check(qs[3], 2.0)[1]}. Try again (or Reveal)."
     assert "local factor is off" in s["feedback"]
@@ -119,7 +119,7 @@ def test_practice_page_names_a_forgotten_use_as_python_does(browser: Any, tmp_pa
     path = tmp_path / "practice.html"
     write_stepper(path, root, practice=True)
     pg, problems = open_page(browser, path, 1100)
-    for text in ("1", "1", "1", "3", "3"):  # every local derivative and n1's gradient: right
+    for text in ("1", "1", "1", "3", "3"):  # every local derivative and #1's gradient: right
         answer(pg, text)
     assert state(pg)["prompt"] == "gradient ∂f/∂x ="
     answer(pg, "4")  # two of the three uses
@@ -304,10 +304,10 @@ def test_a_nets_units_are_practised_with_the_papers_hints(browser: Any, tmp_path
     assert at_load["prompt"] == "gradient ∂E/∂y5 =" and at_load["known"] == ["grad 1.000"]
     answer(pg, num(qs[0].answer))  # ∂E/∂y5 right: shown in unit 5's box
     assert f"∂E/∂y {num(units[0].dy)}" in state(pg)["known"]
-    answer(pg, num(units[0].dy))  # ∂E/∂x5 without y5(1 − y5): the hint says so, as in Python
+    answer(pg, num(units[0].dy))  # ∂E/∂x5 without y5(1 - y5): the hint says so, as in Python
     said = state(pg)["feedback"]
     assert said == f"✗ not quite: {check(qs[1], units[0].dy)[1]}. Try again (or Reveal)."
-    assert "the factor y5·(1 − y5) is missing" in said
+    assert "the factor y5·(1 - y5) is missing" in said
     answer(pg, num(units[0].dx))
     answer(pg, num(units[0].weights[0].grad))  # ∂E/∂w53: no box of its own to fill
     s = state(pg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from autograd import Value, explain, topological_order
 from autograd.core.notation import delimited, num
 from autograd.pages.practice_page import practice_fragment
 from autograd.pages.stepper import show_steps, stepper_html, write_stepper
-from autograd.pages.worksheet import write_worksheet
+from autograd.pages.worksheet import worksheet_html, write_worksheet
 from autograd.teach.expr import parse
 from nn import MLP
 from nn.losses import sum_squared_error
@@ -353,7 +354,7 @@ def test_inf_and_nan_gradients_are_shown_with_their_reasons(browser: Any, tmp_pa
     assert pg.text_content(".ag-counter") == f"step {len(ex)} of {len(ex)}"
     assert current(pg) == (f"v{topological_order(root).index(x)}", "grad nan ⚠")
     assert pg.text_content(".ag-note") == ex[-1].note()
-    assert "inf − inf is nan" in pg.text_content(".ag-note")
+    assert "inf - inf is nan" in pg.text_content(".ag-note")
     assert "= (-inf) + inf = nan" in pg.text_content(".ag-math")
     # Drawn red, not in the green of ordinary gradients.
     colour = pg.evaluate(
@@ -598,7 +599,7 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     for _ in range(3):
         pg.keyboard.press("ArrowRight")
     column = pg.text_content(".ag-mistake")
-    # With '=', x keeps only the last use's contribution, ∂f/∂n1 · x; the right sum is 2x + 1.
+    # With '=', x keeps only the last use's contribution, ∂f/∂#1 · x; the right sum is 2x + 1.
     assert f"wrong (=)   ∂f/∂x = {x.data:.3f}  ← first difference" in column
     assert f"right (+=)  ∂f/∂x = {2 * x.data + 1:.3f}" in column
     assert "keeps only the contribution of use 3 of 3" in column
@@ -611,15 +612,15 @@ def test_the_stepper_shows_the_nudge_and_a_mistake_beside_each_step(
     )
     assert beside  # a second column beside the chain rule, not below it
     nudge = ".ag-nudge"
-    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees."
+    assert pg.text_content(nudge) == "Nudge x by ±1e-05: (f₊ - f₋)/(2·1e-05) = 7.000 ✓ agrees."
     assert not pg.is_visible(nudge)
     pg.check(".ag-nudge-box")
     assert pg.is_visible(nudge)
     pg.keyboard.press("ArrowLeft")  # keys still step with the checkbox focused
     assert pg.get_attribute(".ag-stepper", "data-step") == "1"
-    assert pg.text_content(nudge) == "Nudge n1 by ±1e-05: (f₊ − f₋)/2h = 1.000 ✓ agrees."
+    assert pg.text_content(nudge) == "Nudge #1 by ±1e-05: (f₊ - f₋)/(2·1e-05) = 1.000 ✓ agrees."
     assert pg.text_content(".ag-mistake-step") == (
-        "wrong (=)   ∂f/∂n1 = 1.000\nright (+=)  ∂f/∂n1 = 1.000"
+        "wrong (=)   ∂f/∂#1 = 1.000\nright (+=)  ∂f/∂#1 = 1.000"
     )
     assert pg.text_content(".ag-mistake-why") == ""  # the why only where they part
     ids = pg.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
@@ -679,3 +680,28 @@ def test_one_stepper_shown_twice_is_two_widgets_with_ids_of_their_own() -> None:
     # Everything that pointed at an id of the first points at the same id of the second.
     prefix = [re.search(r"ag[0-9a-f]{8}-", page).group(0) for page in (first, second)]  # type: ignore[union-attr]
     assert first.replace(prefix[0], prefix[1]) == second
+
+
+# ==== one minus sign (issue 19, item 11) ====
+
+
+def page_text(page: str) -> str:
+    """A page without its code: the markup, the SVG and the data the script puts in the page."""
+    return re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+
+
+def test_a_stepper_a_practice_page_and_a_worksheet_write_one_minus_sign() -> None:
+    program = "n = a - b; f = n*exp(-a) - cos(b)"
+    root = parse(program).build({"a": 0.5, "b": 2.0})
+    pages = {
+        "stepper": stepper_html(root, nudge=True, mistake="twice"),
+        "practice": stepper_html(root, practice=True),
+        "worksheet": worksheet_html([(program, {"a": 0.5, "b": 2.0}, root)]),
+        "unit stepper": stepper_html(mlp_221()[1], view="neurons"),
+    }
+    for kind, page in pages.items():
+        text = page_text(page)
+        assert "-1.000" in text or "- d" in text, kind  # minus signs there are, all alike
+        for sign in ("\u2212", "&#8722;", "&minus;", "\\u2212"):
+            assert sign not in text, (kind, sign)
+    assert "∂(a - b)/∂b = -1" in page_text(pages["stepper"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from typing import Any
 
@@ -176,8 +177,8 @@ def test_order_goes_wrong_when_a_computed_node_is_shared() -> None:
     # The difference starts at y, which passed on 1 before y*y added its 2y = 18.
     assert m.wrong[y] == 1.0 and m.right[y] == 1 + 2 * 9.0
     # y = n1 passed on ∂g/∂n1 = 1 before y*y = n2 added its 2y = 18 (the sum is 19).
-    assert m.first is y and f"before its use by n2 had added {2 * 9.0:.2f}" in m.why
-    assert "passed ∂f/∂n1 = 1.000 on" in m.why and f"(the sum is {1 + 2 * 9.0:.2f})" in m.why
+    assert m.first is y and f"before its use by #2 had added {2 * 9.0:.2f}" in m.why
+    assert "passed ∂f/∂#1 = 1.000 on" in m.why and f"(the sum is {1 + 2 * 9.0:.2f})" in m.why
 
 
 def test_order_shows_the_difference_at_the_node_read_too_early() -> None:
@@ -195,7 +196,7 @@ def test_order_shows_the_difference_at_the_node_read_too_early() -> None:
     assert m.wrong[step["h"].node] == pytest.approx(early, rel=1e-15)
     assert m.right[step["h"].node] == pytest.approx(whole, rel=1e-15)
     assert m.wrong[step["y"].node] == pytest.approx(early * 0.5, rel=1e-15)
-    assert f"passed ∂f/∂h = {num(early)} on before its use by n3 had added {num(math.e)}" in m.why
+    assert f"passed ∂f/∂h = {num(early)} on before its use by #3 had added {num(math.e)}" in m.why
     assert f"(the sum is {num(whole)})" in m.why
     by_step = step_checks(ex, "order")["mistake"]["by_step"]
     at_h = by_step[step["h"].number]
@@ -204,7 +205,7 @@ def test_order_shows_the_difference_at_the_node_read_too_early() -> None:
     assert not by_step[step["y"].number]["first"]
     assert by_step[step["y"].number]["text"].endswith(f"∂f/∂y = {num(whole * 0.5)}")
     # Upstream of h every node was complete when visited: the columns agree there.
-    for name in ("f", "n1", "n2", "n3"):
+    for name in ("f", "#1", "#2", "#3"):
         assert by_step[step[name].number]["wrong"] == by_step[step[name].number]["right"]
 
 
@@ -296,8 +297,8 @@ def test_twice_names_the_hidden_nodes_micrograd_builds_with_their_gradients() ->
     out.backward()
     # The node b*(-1): a product with b among its operands.
     (minus_b,) = [v for v in _micrograd_nodes(out) if v._op == "*" and b in v._prev]
-    assert f"b·(−1) holds {num(minus_b.grad)}" in m.note
-    assert "n2 = a − b as a + b·(−1)" in m.note
+    assert f"b·(-1) holds {num(minus_b.grad)}" in m.note
+    assert "#2 = a - b as a + b·(-1)" in m.note
 
 
 @settings(max_examples=200, deadline=None)
@@ -403,7 +404,7 @@ def test_step_checks_give_each_step_its_nudge_and_the_mistakes_values() -> None:
     number = next(s.number for s in ex if s.node is x)
     nudge = checks["nudge"][number]
     assert nudge["estimate"] == pytest.approx(2 * 3.0 + 1, rel=1e-8)  # d(x² + x)/dx at 3
-    assert nudge["text"] == "nudge x by ±1e-05: (f₊ − f₋)/2h = 7.000 ✓ agrees"
+    assert nudge["text"] == "nudge x by ±1e-05: (f₊ - f₋)/(2·1e-05) = 7.000 ✓ agrees"
     wrong = checks["mistake"]
     assert wrong["title"] == (
         "Mistake 'overwrite': gradients assigned (=) instead of accumulated (+=)"
@@ -431,7 +432,7 @@ def test_checking_texts_write_names_as_the_listing_does() -> None:
     f = x * x + x
     listing = str(explain(f))
     assert "∂f/∂[x 1] = " in listing
-    assert nudge_test(f)[x].text() == "nudge [x 1] by ±1e-05: (f₊ − f₋)/2h = 5.000 ✓ agrees"
+    assert nudge_test(f)[x].text() == "nudge [x 1] by ±1e-05: (f₊ - f₋)/(2·1e-05) = 5.000 ✓ agrees"
     m = mistake(f, "overwrite")
     assert m.right[x] == 2 * 2.0 + 1 and m.wrong[x] == 2.0
     assert "  ∂f/∂[x 1]  5.000       2.000      ← first difference" in str(m).splitlines()
@@ -446,7 +447,7 @@ def test_a_nudge_that_does_not_settle_is_not_called_a_mistake() -> None:
     f = (x * x) ** x
     n = nudge_test(f)[x]
     assert n.status == "rough" and n.estimate == pytest.approx(2 * math.log(1e-5), rel=1e-4)
-    assert f"{2 * math.log(1e-6):.2f} with h/10" in n.why
+    assert f"{2 * math.log(1e-6):.2f} with ±1e-06" in n.why
     assert nudge_test(f).disagreements == []
 
 
@@ -492,3 +493,29 @@ def test_a_pair_differing_only_past_the_printed_digits_is_shown_in_full() -> Non
     m = Mistake("overwrite", a, {a: "a"}, [a], {a: 1.00001}, {a: 1.00002}, a, "why")
     ((_, right, wrong, mark),) = m.rows([a])
     assert (right, wrong, mark) == ("1.00001", "1.00002", "← first difference")
+
+
+def test_the_nudge_writes_its_step_as_the_number_it_is_never_as_a_letter() -> None:
+    # With a node named h, "(f₊ - f₋)/2h" would read as twice that node (issue 19, item 4).
+    x, y = Value(0.5, label="x"), Value(2.0, label="y")
+    h = x * y
+    h.label = "h"
+    test = nudge_test(h.sin() * h + h.exp())
+    assert (
+        test[h].text()
+        == f"nudge h by ±1e-05: (f₊ - f₋)/(2·1e-05) = {num(test[h].estimate or 0)} ✓ agrees"
+    )
+    listing = test.listing()
+    assert "2h" not in listing
+    assert (
+        "Each step is checked by a nudge of ±1e-05: (f₊ - f₋)/(2·1e-05) beside ∂f/∂v "
+        "(tolerance 0.0001 relative)." in listing
+    )
+    # "h" in a nudge line is only ever the node's name.
+    assert all(
+        re.search(r"\bh\b", n.text().replace("nudge h by", "")) is None for n in test.values()
+    )
+    # The explanation of an estimate that does not settle names the steps by their numbers.
+    z = Value(0.0, label="x")
+    why = nudge_test((z * z) ** z)[z].why
+    assert "with a nudge of ±1e-05" in why and "with ±1e-06" in why and not re.search(r"\bh\b", why)

@@ -30,7 +30,7 @@ def test_questions_come_in_backward_order_with_their_answers() -> None:
     qs = questions(explain(f))
     s = sigmoid(0.3)
     local = s * (1 - s)
-    # n2: its local dσ/dn2 then its gradient; n1, b, x, w: ∂n2/∂n1 = 1 and so on.
+    # #2: its local dσ/d#2 then its gradient; #1, b, x, w: ∂#2/∂#1 = 1 and so on.
     assert [q.kind for q in qs] == ["local", "grad"] * 5
     assert [q.answer for q in qs[:2]] == [pytest.approx(local)] * 2
     answers = {q.symbol: q.answer for q in qs if q.kind == "grad"}
@@ -53,7 +53,7 @@ def test_hints_say_which_factor_is_off() -> None:
     assert classify(q, 1.0) == "path"  # only the direct path x → f
     assert check(q, 1.0)[1] == (
         "that is one use's contribution only: x has 2 uses, so add its 2 contributions: "
-        "∂f/∂x = ∂f/∂f · ∂(n3 + x)/∂x + ∂f/∂n1 · ∂(x·y)/∂x"
+        "∂f/∂x = ∂f/∂f · ∂(#3 + x)/∂x + ∂f/∂#1 · ∂(x·y)/∂x"
     )
     assert classify(q, -(through_tanh + 1.0)) == "sign"
     assert classify(q, -2.0 + 1.0) == "upstream"  # the local derivatives y and 1 alone
@@ -61,17 +61,17 @@ def test_hints_say_which_factor_is_off() -> None:
     assert classify(q, upstreams) == "local"  # the upstream gradients alone
     assert check(q, -1.0)[1] == (
         "the upstream factor is missing: multiply each local derivative by its upstream "
-        f"gradient (∂f/∂f = 1.000, ∂f/∂n1 = {2.0 * (1 - t * t):.4f})"
+        f"gradient (∂f/∂f = 1.000, ∂f/∂#1 = {2.0 * (1 - t * t):.4f})"
     )
     assert classify(q, 123.0) == "other"
-    local = next(q for q in qs if q.kind == "local" and q.symbol == "∂tanh(n1)/∂n1")
+    local = next(q for q in qs if q.kind == "local" and q.symbol == "∂tanh(#1)/∂#1")
     assert local.answer == pytest.approx(1 - t * t)
-    assert check(local, 0.5)[1] == "the local factor is off: the rule is ∂tanh(n1)/∂n1 = 1 − n2²"
+    assert check(local, 0.5)[1] == "the local factor is off: the rule is ∂tanh(#1)/∂#1 = 1 - #2²"
     # The two uses of x are asked as the listing writes them, each saying which use it is.
     uses = [(q.symbol, q.use) for q in qs if q.kind == "local" and q.name == "x"]
     assert uses == [
-        ("∂(n3 + x)/∂x", "use 1 of 2, by f = n3 + x"),
-        ("∂(x·y)/∂x", "use 2 of 2, by n1 = x * y"),
+        ("∂(#3 + x)/∂x", "use 1 of 2, by f = #3 + x"),
+        ("∂(x·y)/∂x", "use 2 of 2, by #1 = x * y"),
     ]
 
 
@@ -104,22 +104,22 @@ def run_practice(answers: list[str]) -> tuple[str, object]:
 
 
 def test_practice_session_accepts_hints_and_reveals() -> None:
-    # n1: local 1, gradient 1; x: locals ∂(n1 + x)/∂x = 1, ∂(x·x)/∂x = 3 (left, right),
+    # #1: local 1, gradient 1; x: locals ∂(#1 + x)/∂x = 1, ∂(x·x)/∂x = 3 (left, right),
     # gradient 7. The 5th answer, 2 for the right x, is wrong.
     text, score = run_practice(["1", "1", "1", "3", "2", "3", "?"])
     assert str(score) == "4 of 6 right first time, 1 after a hint, 1 revealed."
     assert (
-        "  use 3 of 3, by n1 = x * x, right operand:\n"
+        "  use 3 of 3, by #1 = x * x, right operand:\n"
         "  local derivative ∂(x·x)/∂x (right x) = 2\n"
         "  ✗ not quite: the local factor is off: the rule is ∂(x·x)/∂x (right x) = x." in text
     )
     assert (
-        "answer: ∂f/∂x = ∂f/∂f · ∂(n1 + x)/∂x + ∂f/∂n1 · ∂(x·x)/∂x (left x) + ∂f/∂n1 · "
+        "answer: ∂f/∂x = ∂f/∂f · ∂(#1 + x)/∂x + ∂f/∂#1 · ∂(x·x)/∂x (left x) + ∂f/∂#1 · "
         "∂(x·x)/∂x (right x) = 1.000 × 1.000 + 1.000 × 3.000 + 1.000 × 3.000" in text
     )
     text, score = run_practice(["1", "1", "1", "3", "3", "5", "7"])  # 5: no sum of uses
     assert "one use's contribution only" not in text and "upstream factor is missing" not in text
-    assert "✗ not quite: check the upstream factor (∂f/∂f = 1.000, ∂f/∂n1 = 1.000" in text
+    assert "✗ not quite: check the upstream factor (∂f/∂f = 1.000, ∂f/∂#1 = 1.000" in text
     assert str(score) == "5 of 6 right first time, 1 after a hint, 0 revealed."
 
 
@@ -169,8 +169,8 @@ def test_a_hint_never_gives_a_constant_rule_away() -> None:
     a, b = Value(3.0, label="a"), Value(2.0, label="b")
     f = 3.0 * (a - b)
     by_symbol = {q.symbol: q for q in questions(explain(f)) if q.kind == "local"}
-    minus = by_symbol["∂(a − b)/∂b"]
-    assert "−1" not in minus.hint and minus.hint.endswith("when b alone grows by 1")
+    minus = by_symbol["∂(a - b)/∂b"]
+    assert "-1" not in minus.hint and minus.hint.endswith("when b alone grows by 1")
     times = Value(0.5, label="w") * Value(2.0, label="x")
     (w_local,) = [q for q in questions(explain(times)) if q.symbol == "∂(w·x)/∂w"]
     assert w_local.hint == "the rule is ∂(w·x)/∂w = x"  # a rule in names gives nothing away
@@ -179,9 +179,9 @@ def test_a_hint_never_gives_a_constant_rule_away() -> None:
 def test_a_contribution_typed_for_the_local_derivative_is_named() -> None:
     a, b = Value(3.0, label="a"), Value(2.0, label="b")
     f = 3.0 * (a - b)
-    (q,) = [q for q in questions(explain(f)) if q.symbol == "∂(a − b)/∂b"]
+    (q,) = [q for q in questions(explain(f)) if q.symbol == "∂(a - b)/∂b"]
     assert (q.use, classify(q, -3.0), classify(q, -1.0)) == (
-        "by n1 = a - b",
+        "by #1 = a - b",
         "contribution",
         "right",
     )
@@ -226,7 +226,7 @@ def test_unit_hints_name_the_missing_factor_in_the_papers_terms() -> None:
         False, "the factor y3 is missing: ∂E/∂w53 = ∂E/∂x5 · y3 (6)"
     )  # fmt: skip
     assert check(qs["∂E/∂w53"], y3)[1].startswith("the factor ∂E/∂x5 is missing")
-    assert check(qs["∂E/∂x5"], s5.dy)[1].startswith("the factor y5·(1 − y5) is missing")
+    assert check(qs["∂E/∂x5"], s5.dy)[1].startswith("the factor y5·(1 - y5) is missing")
     assert check(qs["∂E/∂x5"], -s5.dx)[1].startswith("the sign is off (∂E/∂y5 = -0.4938")
     assert check(qs["∂E/∂w53"], s5.weights[0].grad * 1.005) == (True, "right")
 
@@ -253,6 +253,36 @@ def test_a_unit_practice_session_reads_as_the_paper() -> None:
     text = "\n".join(out)
     assert "Case 1 of 1: y1 = 1, y2 = 0; targets d5 = 1." in text
     assert "Step 1 of 3: Unit 5 (output, sigmoid): y5 = 0.5062" in text
-    assert "the factor y5·(1 − y5) is missing" in text
+    assert "the factor y5·(1 - y5) is missing" in text
     assert "answer: ∂E/∂w53 = ∂E/∂x5 · y3 = (-0.1234) × 0.5397 ≈ -0.06661 (6)" in text
     assert (score.first, score.second, score.revealed, score.asked) == (1, 1, 1, 3)
+
+
+# ==== one minus sign (issue 19, item 11) ====
+
+MINUS = "\u2212"  # what the tools never print: "-" is what a learner types and numbers print
+
+
+def test_the_terminal_texts_write_every_minus_sign_as_a_learner_types_it() -> None:
+    from autograd.teach.check import mistake, nudge_test
+
+    a, b = Value(3.0, label="a"), Value(2.0, label="b")
+    f = (a + b) * (a - b) + (-a).exp() - b.cos() + (a - a).sqrt()
+    ex = explain(f)
+    listing = str(ex)
+    # The operation, its rule, the numbers and a note: all with the same sign.
+    assert "= a - b = 1.000" in listing and "∂(a - b)/∂b = -1" in listing
+    assert "∂(-a)/∂a = -1" in listing and "(-1.000)" in listing and "-sin(b)" in listing
+    assert "The paths add up inf and -inf, and inf - inf is nan in floats." in listing
+    texts = [listing, nudge_test(f).listing(), *(str(mistake(f, k)) for k in ("twice", "order"))]
+    units = _net([2, 1])
+    texts.append(str(units))
+    out: list[str] = []
+    answers = iter(["5", "?", "1", "?"] * 20)
+    practice_session(ex, lambda prompt: next(answers, None), out.append)
+    practice_session(units, lambda prompt: next(answers, None), out.append)
+    texts.append("\n".join(out))
+    assert "y5 - d5" in texts[-1] and "the sign is off" in texts[-1]
+    assert all(MINUS not in text for text in texts)
+    hints = [h for q in questions(ex) for h in q.as_dict()["hints"].values()]
+    assert all(MINUS not in h for h in hints)

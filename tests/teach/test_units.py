@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import nn
 from autograd import Value, explain
 from autograd.core.notation import num
-from autograd.teach.units import UnitExplanation
+from autograd.teach.units import Term, UnitExplanation, WeightGrad
 
 from ..helpers import bits
 
@@ -138,7 +138,7 @@ def test_221_reads_as_the_paper() -> None:
     _, E = net_221()
     text = str(explain(E, view="neurons"))
     assert "1. Unit 5 (output, sigmoid): y5 = " in text
-    assert "∂E/∂y5 = y5 − d5 = " in text and "∂E/∂x5 = ∂E/∂y5 · y5·(1 − y5) = " in text
+    assert "∂E/∂y5 = y5 - d5 = " in text and "∂E/∂x5 = ∂E/∂y5 · y5·(1 - y5) = " in text
     assert "∂E/∂w53 = ∂E/∂x5 · y3 = " in text
     assert "∂E/∂y4 = Σ_j ∂E/∂x_j · w_j4 = ∂E/∂x5 · w54 = " in text
     assert "Key: unit 3 is layers.0.neurons.0: w31, w32, b3 are its w.0, w.1, b" in text
@@ -301,3 +301,14 @@ def test_every_mlp_and_loss_matches_backward_and_the_delta_rule(
                 for w, hand in zip(s.weights, dw[k][j]):
                     assert close_as_printed(w.grad, hand)
     assert re.search(r"∂E/∂x\d+ = ", text)
+
+
+def test_a_tie_at_the_last_printed_digit_is_approximate() -> None:
+    # 0.2295 × 1.700 is 0.39015 exactly: printed to 4 digits it could be either neighbour.
+    term = Term("x5", "w53", 0.2295, 1.7, 0.2295 * 1.7)
+    assert term.text() == f"∂E/∂x5 · w53 = 0.2295 × 1.700 ≈ {num(term.product)}"
+    weight = WeightGrad("w53", 3, "y3", 1.7, 0.2295 * 1.7)
+    assert (
+        weight.line("x5", 0.2295)
+        == f"∂E/∂w53 = ∂E/∂x5 · y3 = 0.2295 × 1.700 ≈ {num(weight.grad)} (6)"
+    )
