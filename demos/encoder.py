@@ -192,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
     add_explain_flag(parser)
     args = parser.parse_args(argv)
+    if args.explain and args.runs > 1:
+        parser.error("--explain shows one run's net: give it without --runs")
     if args.runs > 1:
         seeds = range(args.seed, args.seed + args.runs)
         runs = [

@@ -714,6 +714,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_compile_flag(parser)
     add_explain_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
+    if args.explain and args.runs > 1:
+        parser.error("--explain shows one run's net: give it without --runs")
     schedule = schedule_from(args)
     compile = not args.no_compile
     if args.runs == 1:

@@ -319,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print network A's backward pass as the Python code autograd.compile writes",
     )
     args = parser.parse_args(argv)
+    if args.explain and args.runs > 1:
+        parser.error("--explain shows one run's net: give it without --runs")
     if args.runs == 1:
         a = train(
             ShortcutNet(args.seed),

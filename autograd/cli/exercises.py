@@ -195,7 +195,7 @@ def _worksheet(args: argparse.Namespace) -> int:
 def _case(error: Value) -> dict[str, float]:
     """A net's case as a sheet lists it: its input units and targets (y1 = 1, d5 = 1)."""
     units = explain(error, view="neurons")
-    case = {f"y{u.number}": float(u.outputs[0]) for u in units.net.units if u.is_input}
+    case = {u.name: float(u.outputs[0]) for u in units.net.units if u.is_input}
     return case | {f"d{j}": d for j, d in sorted(units.targets.items())}
 
 

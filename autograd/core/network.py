@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.core.engine import Value
+from autograd.core.notation import printable
 
 __all__ = ["Network", "NotANetwork", "Unit", "find_network", "network_names"]
 
@@ -49,6 +50,12 @@ class Unit:
     outputs: tuple[Value | float, ...] = ()  # y_j in each case: the activation (or Σ) node
     path: str = ""  # the unit's place in its model, from its parameters' names
     output: bool = False  # whether E reads y_j (an output unit)
+    label: str = ""  # an input unit fed the same labelled Value in every case: its label
+
+    @property
+    def name(self) -> str:
+        """How listings call the unit's output: ``y3``, or an input's own label (``x1``)."""
+        return self.label or f"y{self.number}"
 
     @property
     def is_input(self) -> bool:
@@ -165,6 +172,16 @@ def find_network(
             )
     case_of = {t: c for g in groups for c, t in enumerate(g)}
     group_of = {t: k for k, g in enumerate(groups) for t in g}
+    for k, g in enumerate(groups):
+        n = (len(g[0].operands) - 1) // 2
+        for p in [*g[0].operands[:n], g[0].operands[-1]]:
+            assert isinstance(p, Value)
+            if any(group_of.get(c) != k for c in consumers.get(p, [])):
+                name = printable(named.get(p) or p.label or "a weight")
+                raise NotANetwork(
+                    f"{where}: {name} is also used outside its unit (shared with another unit, "
+                    "or in a penalty on the weights); the unit view needs each weight in one unit"
+                )
 
     def output_of(t: Value) -> Value:
         users = consumers.get(t, [])
@@ -176,16 +193,25 @@ def find_network(
 
     y_of = {t: output_of(t) for t in totals}
     unit_at = {y: t for t, y in y_of.items()}  # a unit's output node → its Σ node
+    for out in unit_at:
+        users = consumers.get(out, [])
+        into_units = [c for c in users if c in group_of]
+        if into_units and len(into_units) != len(users):
+            raise NotANetwork(
+                f"{where}: a unit's output feeds other units and the loss too; the unit view "
+                "needs each unit to feed units, or the loss, not both"
+            )
 
-    # The inputs of each unit: another unit's output (same case), or data. Units whose data
-    # is the same vector in every case share input units, position by position.
+    # The inputs of each unit: another unit's output (same case), or data. Data given as
+    # Values is told apart by identity; plain numbers by value: units fed the same vector
+    # of numbers in every case share input units, position by position.
     feeds: dict[int, list[int | None]] = {}  # group → the group feeding each input (None: data)
-    data: dict[int, list[tuple[float, ...]]] = {}  # group → its data vector in each case
+    data: dict[int, list[list[Value | float]]] = {}  # group → its data operands in each case
     for k, g in enumerate(groups):
         for c, t in enumerate(g):
             n = (len(t.operands) - 1) // 2
             row: list[int | None] = []
-            vector: list[float] = []
+            given: list[Value | float] = []
             for x in t.operands[n : 2 * n]:
                 if isinstance(x, Value) and x in unit_at:
                     source = unit_at[x]
@@ -198,18 +224,18 @@ def find_network(
                     row.append(group_of[source])
                 elif isinstance(x, Value) and not x.is_leaf:
                     raise NotANetwork(
-                        f"{where}: {x.op} node {x.label or ''} feeds a unit but is not a "
-                        "unit's output (a Σ node and its activation)"
+                        f"{where}: a {x.op} node feeds a unit but is not a unit's output "
+                        "(a Σ node and its activation)"
                     )
                 else:
                     row.append(None)
-                    vector.append(x.data if isinstance(x, Value) else float(x))
+                    given.append(x)
             if c == 0:
                 feeds[k] = row
                 data[k] = []
             elif row != feeds[k]:
                 raise NotANetwork(f"{where}: a unit is wired differently in different cases")
-            data[k].append(tuple(vector))
+            data[k].append(given)
 
     # Layers: the longest path from the data.
     layer: dict[int, int] = {}
@@ -220,26 +246,41 @@ def find_network(
     first = {group_of[t]: i for i, t in reversed(list(enumerate(totals)))}
     ordered = sorted(range(len(groups)), key=lambda k: (layer[k], first[k]))
 
-    # Input units: one per data position of each distinct data vector, in order of first use.
-    input_groups: dict[tuple[tuple[float, ...], ...], int] = {}  # vector → first input unit
+    # Input units, in order of first use: a Value fed in is one input unit wherever it goes;
+    # plain numbers are one per position of each distinct vector of them.
     inputs: list[Unit] = []
-    starts: dict[int, int] = {}
+    by_value: dict[tuple[int, ...], int] = {}  # the ids of a Value input in each case → unit
+    by_vector: dict[tuple[tuple[float, ...], ...], list[int]] = {}  # numbers → their units
+    fed: dict[int, list[int]] = {}  # group → the input unit of each of its data operands
+
+    def new_input(outputs: tuple[Value | float, ...]) -> int:
+        labels = {y.label for y in outputs if isinstance(y, Value)}
+        label = (
+            labels.pop() if len(labels) == 1 and all(isinstance(y, Value) for y in outputs) else ""
+        )
+        inputs.append(Unit(len(inputs) + 1, 0, "", outputs=outputs, label=label))
+        return len(inputs)
+
     for k in ordered:
-        vectors = tuple(data[k])
-        if not vectors[0]:
-            continue
-        if vectors not in input_groups:
-            input_groups[vectors] = len(inputs) + 1
-            for c_pos in range(len(vectors[0])):
-                inputs.append(
-                    Unit(
-                        number=len(inputs) + 1,
-                        layer=0,
-                        activation="",
-                        outputs=tuple(v[c_pos] for v in vectors),
-                    )
-                )
-        starts[k] = input_groups[vectors]
+        per_case = data[k]
+        columns = list(zip(*per_case))  # each data operand, across the cases
+        numbers = tuple(
+            tuple(float(x) for x in col) for col in columns if not isinstance(col[0], Value)
+        )
+        if numbers and numbers not in by_vector:
+            by_vector[numbers] = [
+                new_input(col) for col in columns if not isinstance(col[0], Value)
+            ]
+        plain = iter(by_vector.get(numbers, []))
+        fed[k] = []
+        for col in columns:
+            if isinstance(col[0], Value):
+                key = tuple(map(id, col))
+                if key not in by_value:
+                    by_value[key] = new_input(col)
+                fed[k].append(by_value[key])
+            else:
+                fed[k].append(next(plain))
     number = {k: len(inputs) + 1 + r for r, k in enumerate(ordered)}
     units = list(inputs)
     for k in ordered:
@@ -247,13 +288,9 @@ def find_network(
         t0 = g[0]
         n = (len(t0.operands) - 1) // 2
         sources: list[int] = []
-        at = starts.get(k, 0)
+        data_units = iter(fed[k])
         for s in feeds[k]:
-            if s is None:
-                sources.append(at)
-                at += 1
-            else:
-                sources.append(number[s])
+            sources.append(next(data_units) if s is None else number[s])
         weights = tuple(x for x in t0.operands[:n] if isinstance(x, Value))
         bias = t0.operands[-1]
         assert isinstance(bias, Value)

@@ -722,9 +722,9 @@ class _Drawing:
         tooltip = f"{prefixes.pop() if len(prefixes) == 1 else self.names[total]}: {summary}"
         numbers = self.numbers(out)
         stacked = self.small()
-        if self.net is not None and self.show_grad and self.root not in self.net.unit_of:
-            # A unit of a net under a loss shows ∂E/∂x, what its step computes (and, in a
-            # small net, ∂E/∂y before it: a narrow box has room for both).
+        if self.net is not None and self.show_grad:
+            # A unit of a net shows ∂E/∂x, what its step computes (and, in a small net,
+            # ∂E/∂y before it: a narrow box has room for both).
             grads = self.grads or {}
             dy = out.grad if self.grads is None else grads.get(out, 0.0)
             dx = total.grad if self.grads is None else grads.get(total, 0.0)

@@ -65,6 +65,8 @@ def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any
         "start": where[units.root],
         "start_text": "grad 1.000",
         "forward": "\n".join([units.case_line(), *units.header(), *units.forward_lines()]),
+        # The drawing shows units, not weights: the page lists them, and the case's targets.
+        "given": "\n".join([units.case_line(), *units.weight_lines()]),
         "output": units.names.get(units.root, "E"),
     }
 

@@ -1,15 +1,18 @@
-"""The HTML stepper: one self-contained page that walks backpropagation node by node.
+"""The HTML stepper: one self-contained page that walks backpropagation step by step.
 
-The page holds the graph as inline SVG (laid out once by Graphviz, with every
-gradient already known, so nothing moves), the steps of `autograd.teach.explain` as
+The page holds the graph as inline SVG (laid out once by Graphviz, so nothing moves,
+every gradient cell drawn as ``grad ?``), the steps of `autograd.teach.explain` as
 JSON, and a little JavaScript that, on Next/Prev, the keys, the slider, a click
 on a node or autoplay, highlights the current node and the edges its gradient
-comes through, shows its gradient in its box, and prints that step's chain rule
-with numbers. The graph is shown at its natural size (Graphviz's 12 pt node text
-is 16 CSS px at 100 %), with pan and zoom. No network, no external files: it
-opens from ``file://``. Its markup, style and script are the files ``stepper.html``,
-``stepper.css``, ``stepper-logic.js`` and ``stepper.js`` in ``static/``, inlined by
-`autograd.pages.assets`.
+comes through, fills in its gradient from the data, and prints that step's chain
+rule with numbers. A net in the neurons view is stepped unit by unit, in the paper's
+equations (``explain(E, view="neurons")``): the unit a step computes is marked
+``aria-current="step"`` and shows its ∂E/∂y and ∂E/∂x. The graph is shown at its
+natural size (Graphviz's 12 pt node text is 16 CSS px at 100 %), with pan and zoom.
+No network, no external files: it opens from ``file://``. Its markup, style and
+script are the files ``stepper.html``, ``stepper.css``, ``stepper-logic.js``,
+``panzoom.js`` and ``stepper.js`` in ``static/``, inlined by `autograd.pages.assets`.
+Without its script (an untrusted notebook) the page shows no gradient and says so.
 
 The same stepper is also an HTML fragment (`stepper_fragment`, `show_steps` in
 Jupyter): every id in it carries a prefix of its own, its style is scoped to its
@@ -63,6 +66,8 @@ def stepped_nodes(explanation: Steps) -> list[Value] | None:
     """The nodes an explanation made with ``wrt=`` steps through (the paths from the
     ``wrt`` Values to the root), to pass as `autograd.draw_graph`'s ``wrt`` so that
     the rest is greyed out; None when it steps through every node."""
+    # A unit view steps through every unit of its case; a batch's other cases are shown, by
+    # their names (y3c2), with their numbers known from the start.
     if isinstance(explanation, UnitExplanation) or len(explanation) == len(explanation.order):
         return None
     return [step.node for step in explanation]
@@ -77,17 +82,28 @@ def _steps(
     mistake: str | None,
 ) -> Steps:
     """What the stepper steps through: in the neurons view of a net, its units (in the
-    paper's equations), unless a mistake column or ``wrt`` asks for the nodes; else the
-    nodes of `autograd.teach.explain`."""
+    paper's equations); else the nodes of `autograd.teach.explain`. A net's neurons view
+    draws units only, so node steps (a mistake column, ``wrt``, a node-level explanation)
+    are refused there: their boxes would hold neither factor nor result."""
     if explanation is not None and explanation.root is not root:
         raise ValueError("stepper_fragment: the explanation is of another root")
+    if isinstance(explanation, UnitExplanation) and wrt is None and mistake is None:
+        return explanation
+    if view == "neurons":
+        try:
+            units = explain(root, params=params, view="neurons")
+        except NotANetwork:  # not a net: one step per node, each Σ and its activation one box
+            return explain(root, wrt=wrt, params=params)
+        if wrt is None and mistake is None and explanation is None:
+            return units
+        raise ValueError(
+            "stepper_fragment: view='neurons' steps a net unit by unit; a mistake column, "
+            "wrt or a node-level explanation needs view='values'"
+        )
+    if isinstance(explanation, UnitExplanation):
+        raise ValueError("stepper_fragment: a unit view's steps need view='neurons'")
     if explanation is not None and wrt is None:
         return explanation
-    if view == "neurons" and wrt is None and mistake is None:
-        try:
-            return explain(root, params=params, view="neurons")
-        except NotANetwork:
-            pass  # not a net: one step per node, each unit drawn as one box all the same
     return explain(root, wrt=wrt, params=params)
 
 
@@ -153,12 +169,23 @@ def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any
             )
         d["nudge"] = ""
         steps.append(d)
+    if net.cases > 1:  # the last step ends with the sum over the cases: the weights' boxes
+        steps[-1]["lines"] += ["", *units.batch_lines()]
+        weights = [p for u in net.units if not u.is_input for p in (*u.weights, u.bias)]
+        steps[-1]["reveals"] = sorted({where[p] for p in weights if p in where})
     first = steps[0]
+    # Known from the start: the error's box (∂E/∂E = 1), and the other cases' units, which
+    # are not stepped through.
+    given = [where[units.root]] if units.root not in net.unit_of else []
+    for u in net.units:
+        if not u.is_input:
+            given += [where[y] for c, y in enumerate(u.outputs) if c != units.case]  # type: ignore[index]
     return {
         "output": units.names.get(units.root, "E"),
         "forward": [
             units.case_line(),
             *units.header(),
+            *units.weight_lines(),
             *units.forward_lines(),
             "",
             *units.steps_intro(),
@@ -166,7 +193,7 @@ def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any
         "nodes": sorted(set(where.values())),
         "steps": steps,
         "fold": True,
-        "given": [where[units.root]] if units.root not in net.unit_of else [],
+        "given": given,
         "focus": [first["node"], *first["around"]],  # the first step's unit first
     }
 
@@ -212,7 +239,8 @@ def stepper_fragment(
     """The stepper for ``root`` as an HTML fragment, to put into any page (or notebook).
 
     Its ids all start with a prefix of its own, so a page may hold any number of
-    steppers. ``explanation`` defaults to ``explain(root, params=params)``; pass
+    steppers. ``explanation`` defaults to ``explain(root, params=params)`` (for a net
+    with ``view="neurons"``, ``explain(root, view="neurons")``: a step per unit); pass
     one made with ``wrt=`` to step only through the paths to some Values (the
     other nodes are greyed out), or give ``wrt`` here (with or without one).
     ``title`` is shown at the top (plain text, escaped). ``view``, ``inputs``,
@@ -224,7 +252,8 @@ def stepper_fragment(
     fails or takes more than ``timeout`` seconds (None: no limit).
 
     With ``practice=True``, the practice page instead (`autograd.pages.practice_page`):
-    the learner types each local derivative and gradient. Each step's nudge test is
+    the learner types each local derivative and gradient (of a net's units, with
+    ``view="neurons"``). Each step's nudge test is
     in the page, shown or hidden by a checkbox (``nudge=True``: ticked at first);
     ``mistake=KIND`` adds a second column beside each step: what that wrong backward
     pass leaves in the node (`autograd.teach.check.step_checks`).
@@ -234,6 +263,8 @@ def stepper_fragment(
             root, explanation, title=title, params=params, rankdir=rankdir,
             max_nodes=max_nodes, timeout=timeout, view=view,
         )  # fmt: skip
+    if isinstance(explanation, UnitExplanation):
+        view = "neurons"  # a unit view's steps are units: drawn as units
     explanation = _steps(root, explanation, params, view, wrt, mistake)
     prefix = new_prefix()
     svg, where = _svg(root, explanation, prefix, params, rankdir, max_nodes, timeout, view, inputs)
@@ -317,7 +348,9 @@ class Stepper:
         write_stepper(path, self.root, self.explanation, **self.options)
 
     def __repr__(self) -> str:
-        return f"<Stepper of {len(self.explanation)} steps for {self.explanation.names[self.root]}>"
+        ex = self.explanation
+        name = ex.output if isinstance(ex, UnitExplanation) else ex.names[self.root]
+        return f"<Stepper of {len(ex)} steps for {name}>"
 
 
 def show_steps(root: Value, explanation: Steps | None = None, **options: Any) -> Stepper:

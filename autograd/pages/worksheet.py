@@ -148,8 +148,8 @@ Steps = Explanation | UnitExplanation
 
 
 def _table_height(ex: Steps) -> float:
-    if isinstance(ex, UnitExplanation):  # a line for ∂E/∂y_j and one for each weight
-        return _TABLE_HEAD + sum(len(s.weights) for s in ex) * _ROW_LINE
+    if isinstance(ex, UnitExplanation):  # ∂E/∂y_j and ∂E/∂x_j beside a line for each weight
+        return _TABLE_HEAD + sum(max(2, len(s.weights) - 1) for s in ex) * _ROW_LINE
     return _TABLE_HEAD + sum(max(1, len(step.terms)) for step in ex) * _ROW_LINE
 
 
@@ -231,45 +231,36 @@ def _headed(heads: tuple[str, str, str, str], rows: list[str]) -> str:
 
 
 def _unit_table(ux: UnitExplanation, key: bool) -> str:
-    """One row per unit, output layer first: the unit, y_j, ∂E/∂y_j and each ∂E/∂w_ji, and
-    ∂E/∂x_j; on the sheet a blank box for each, in the key the working."""
+    """One row per unit, output layer first: the unit, y_j, then ∂E/∂y_j and ∂E/∂x_j, then
+    ∂E/∂w_ji of each weight into it, in the order they are worked out; on the sheet a blank
+    box for each, in the key the working."""
     box = fill("worksheet.html", "box")
 
-    def cell(text: str) -> str:
-        return fill("worksheet.html", "filled", text=html.escape(text)) if key else box
-
-    def after(line: str, symbol: str) -> str:
-        return line.strip().removeprefix(f"{symbol} = ")
+    def entry(symbol: str, line: str) -> str:
+        worked = line.strip().removeprefix(f"{symbol} = ")  # the symbol is said before it
+        cell = fill("worksheet.html", "filled", text=html.escape(worked)) if key else box
+        return fill("worksheet.html", "local", symbol=html.escape(symbol), cell=cell)
 
     rows = []
     for s in ux:
-        dy, dx = f"∂E/∂{s.y_name}", f"∂E/∂{s.x_name}"
-        parts = [
-            fill(
-                "worksheet.html",
-                "local",
-                symbol=html.escape(dy),
-                cell=cell(after(" ".join(s.dy_lines()), dy)),
-            )
+        dy, dx = f"∂{s.output}/∂{s.y_name}", f"∂{s.output}/∂{s.x_name}"
+        unit = entry(dy, " ".join(s.dy_lines())) + entry(dx, s.dx_line())
+        weights = [
+            entry(f"∂{s.output}/∂{w.name}", w.line(s.x_name, s.dx, s.output))
+            for w in s.weights[:-1]
         ]
-        for w in s.weights[:-1]:
-            symbol = f"∂E/∂{w.name}"
-            worked = after(w.line(s.x_name, s.dx), symbol)
-            parts.append(
-                fill("worksheet.html", "local", symbol=html.escape(symbol), cell=cell(worked))
-            )
         rows.append(
             fill(
                 "worksheet.html",
-                "row",
+                "unit-row",
                 node=html.escape(f"unit {s.unit} ({s.kind}, {s.activation})"),
                 value=f"{s.y_name} = {num(s.y)}",
-                locals="".join(parts),
-                symbol=html.escape(dx),
-                gradient=cell(after(s.dx_line(), dx)),
+                unit=unit,
+                weights="".join(weights),
             )
         )
-    return _headed(("unit", "output", "∂E/∂y and ∂E/∂w", "∂E/∂x"), rows)
+    e = ux.output
+    return _headed(("unit", "output", f"∂{e}/∂y, then ∂{e}/∂x", f"∂{e}/∂w of its weights"), rows)
 
 
 def _shown_title(title: str, ex: Steps) -> str:
@@ -295,6 +286,9 @@ def _sheet(
     timeout: float | None,
 ) -> str:
     given = ", ".join(f"{k} = {v:g}" for k, v in values.items())
+    if isinstance(ex, UnitExplanation):  # the drawing shows units, not weights: list them
+        weights = [line.strip() for line in ex.weight_lines()[1:]]
+        given += "; weights and biases: " + "; ".join(w.split(": ", 1)[1] for w in weights)
     graph = _layout(ex, given, timeout)
     return fill(
         "worksheet.html",

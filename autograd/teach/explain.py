@@ -515,6 +515,10 @@ def explain(
         raise TypeError(f"explain: root must be a Value, got {root!r}")
     if view not in ("values", "neurons"):
         raise ValueError(f"explain: view must be 'values' or 'neurons', got {view!r}")
+    if view == "values" and case != 1:
+        raise ValueError(
+            "explain: case chooses the case of view='neurons'; the node view shows all"
+        )
     order = topological_order(root)
     named = parameter_names(params, order)
     if view == "neurons":

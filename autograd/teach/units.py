@@ -60,8 +60,9 @@ def _eq(exact: bool) -> str:
     return "=" if exact else "≈"
 
 
-def _gradient(name: str) -> str:
-    return f"∂E/∂{name}"
+def _gradient(name: str, out: str = "E") -> str:
+    """``∂E/∂y3``: the gradient of the error ``out`` (E in the paper) with respect to ``name``."""
+    return f"∂{out}/∂{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +74,15 @@ class WeightGrad:
     source_name: str  # "y3" (or "1" for the bias)
     y: float  # y_i
     grad: float  # the product, as backward computes it
+    from_input: bool = False  # whether unit i is an input unit (its y_i is data, e.g. 1 or 0)
 
-    def line(self, dx_name: str, dx: float) -> str:
+    def line(self, dx_name: str, dx: float, out: str = "E") -> str:
         if self.source == 0:
-            return f"{_gradient(self.name)} = {_gradient(dx_name)} = {num(self.grad)}"
-        checks = prints_as(product(dx, _y(self.source_name, self.y)), self.grad)
+            return f"{_gradient(self.name, out)} = {_gradient(dx_name, out)} = {num(self.grad)}"
+        checks = prints_as(product(dx, _y(self.y, self.from_input)), self.grad)
         return (
-            f"{_gradient(self.name)} = {_gradient(dx_name)} · {self.source_name} = "
-            f"{_p(dx)} × {_y(self.source_name, self.y)} {_eq(checks)} {num(self.grad)} (6)"
+            f"{_gradient(self.name, out)} = {_gradient(dx_name, out)} · {self.source_name} = "
+            f"{_p(dx)} × {_y(self.y, self.from_input)} {_eq(checks)} {num(self.grad)} (6)"
         )
 
 
@@ -94,10 +96,10 @@ class Term:
     w: float  # w_ji
     product: float  # as backward computes it
 
-    def text(self) -> str:
+    def text(self, out: str = "E") -> str:
         checks = prints_as(product(self.dx, self.w), self.product)
         return (
-            f"{_gradient(self.x_name)} · {self.w_name} = {_p(self.dx)} × {_p(self.w)} "
+            f"{_gradient(self.x_name, out)} · {self.w_name} = {_p(self.dx)} × {_p(self.w)} "
             f"{_eq(checks)} {num(self.product)}"
         )
 
@@ -125,6 +127,7 @@ class UnitStep:
     dy_worked: str
     downstream: tuple[Term, ...]  # at a hidden unit: the terms of (7), by unit j
     weights: tuple[WeightGrad, ...]  # the weights into j, then the bias
+    output: str = "E"  # the error's name: E, or the root's own label (or a unit's y5)
 
     @property
     def result(self) -> float:
@@ -135,11 +138,14 @@ class UnitStep:
         return f"Unit {self.unit} ({self.kind}, {self.activation}): {self.y_name} = {num(self.y)}"
 
     def dy_lines(self) -> list[str]:
-        name = _gradient(self.y_name)
+        out = self.output
+        name = _gradient(self.y_name, out)
         if self.kind == "output":
+            if self.y_name == out:
+                return [f"{name} = 1 ({out} is the output itself)"]
             if not self.dy_rule:
                 return [
-                    f"{name} = {num(self.dy)} (from the loss's own nodes: explain(E) shows them)"
+                    f"{name} = {num(self.dy)} (the loss's own gradient: explain({out}) shows it)"
                 ]
             if not self.dy_worked:
                 return [f"{name} = {self.dy_rule}"]
@@ -150,18 +156,18 @@ class UnitStep:
             ]
         if not self.downstream:
             return [f"{name} = {num(self.dy)}"]
-        sigma = f"{name} = Σ_j ∂E/∂x_j · w_j{self.unit}"
+        sigma = f"{name} = Σ_j ∂{out}/∂x_j · w_j{self.unit}"
         if len(self.downstream) == 1:
-            return [f"{sigma} = {self.downstream[0].text()} (7)"]
+            return [f"{sigma} = {self.downstream[0].text(out)} (7)"]
         lines = [f"{sigma} (7), one term per unit j:"]
         terms = list(self.downstream)
         if len(terms) <= MAX_TERMS:
-            lines += [f"  + {t.text()}" for t in terms]
+            lines += [f"  + {t.text(out)}" for t in terms]
             summed = " + ".join(_p(t.product) for t in terms)
         else:
-            lines += [f"  + {t.text()}" for t in terms[:3]]
+            lines += [f"  + {t.text(out)}" for t in terms[:3]]
             lines.append(f"    … {len(terms) - 5} more terms …")
-            lines += [f"  + {t.text()}" for t in terms[-2:]]
+            lines += [f"  + {t.text(out)}" for t in terms[-2:]]
             summed = f"the sum of the {len(terms)} terms"
         checks = prints_as(total(t.product for t in terms), self.dy)
         line = f"  {name} = {summed} {_eq(checks)} {num(self.dy)}"
@@ -174,7 +180,7 @@ class UnitStep:
         return prints_as(_dy_value(self.dy_worked), self.dy) if self.dy_worked else True
 
     def dx_line(self) -> str:
-        dx, dy = _gradient(self.x_name), _gradient(self.y_name)
+        dx, dy = _gradient(self.x_name, self.output), _gradient(self.y_name, self.output)
         if self.activation == "linear":
             return (
                 f"{dx} = {dy} = {num(self.dx)} (a linear unit: {self.y_name} = {self.x_name}) (5)"
@@ -190,7 +196,7 @@ class UnitStep:
     def lines(self) -> list[str]:
         """The step as lines of text (the headline first)."""
         out = [self.headline(), *self.dy_lines(), self.dx_line()]
-        out += [w.line(self.x_name, self.dx) for w in self.weights]
+        out += [w.line(self.x_name, self.dx, self.output) for w in self.weights]
         return out
 
     def __str__(self) -> str:
@@ -205,7 +211,7 @@ class UnitStep:
             "case": self.case + 1,
             "kind": self.kind,
             "name": self.y_name,
-            "symbol": _gradient(self.x_name),
+            "symbol": _gradient(self.x_name, self.output),
             "result": self.dx,
             "dy": self.dy,
             "dx": self.dx,
@@ -230,9 +236,9 @@ def _data(x: Value | float) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-def _y(name: str, y: float) -> str:
+def _y(y: float, data: bool) -> str:
     """y_i inside a worked product: an input unit's data as the number it is (1, 0)."""
-    if not (name[1:].isdigit() and y.is_integer()):
+    if not (data and y.is_integer()):
         return _p(y)
     c = constant(y)
     return f"({c})" if c.startswith("-") else c
@@ -271,6 +277,7 @@ class UnitExplanation(Sequence[UnitStep]):
         self.case = case
         self.targets = targets  # output unit → d_j in the narrated case, where the loss shows it
         self.names = net.names
+        self.output = output_name(net)
 
     @overload
     def __getitem__(self, i: int) -> UnitStep: ...
@@ -294,21 +301,35 @@ class UnitExplanation(Sequence[UnitStep]):
             out += ["     " + line for line in key[1:]]
         return out
 
+    def weight_lines(self) -> list[str]:
+        """Every weight and bias by its short name, one line per unit (wrapped at 100
+        characters): what a learner needs for (1) and (7) where a drawing shows units only."""
+        out = []
+        for u in self.net.units:
+            if u.is_input:
+                continue
+            assert u.bias is not None
+            items = [f"{self.names[p]} = {num(p.data)}" for p in (*u.weights, u.bias)]
+            line = f"  unit {u.number}: "
+            for item in items:
+                if len(line) + len(item) + 2 > MAX_LINE and not line.endswith(": "):
+                    out.append(line.rstrip(", ").rstrip())
+                    line = "    "
+                line += item + ", "
+            out.append(line.rstrip(", "))
+        return ["Weights and biases:", *out]
+
     def case_line(self) -> str:
+        """``Case 1 of 4: y1 = 1, y2 = 0; targets d5 = 1.``, on a second line when long."""
         c = self.case
-        ins = [u for u in self.net.units if u.is_input]
-        shown = [f"y{u.number} = {constant(_data(u.outputs[c]))}" for u in ins]
-        if len(shown) > 6:
-            on = [s for s in shown if not s.endswith(" = 0")]
-            shown = on if len(on) <= 6 else [*shown[:3], "…", shown[-1]]
-            if len(on) <= 6:
-                shown.append(f"the other {len(ins) - len(on)} input units 0")
-        targets = [f"d{j} = {constant(d)}" for j, d in sorted(self.targets.items())]
-        if len(targets) > 6:
-            on = [t for t in targets if not t.endswith(" = 0")]
-            targets = [*on[:6], f"the other {len(targets) - len(on[:6])} targets 0"]
-        text = f"Case {c + 1} of {self.net.cases}: {', '.join(shown)}"
-        return text + (f"; targets {', '.join(targets)}." if targets else ".")
+        ins = [(u.name, _data(u.outputs[c])) for u in self.net.units if u.is_input]
+        shown = _values(ins, "input units")
+        targets = _values([(f"d{j}", d) for j, d in sorted(self.targets.items())], "targets")
+        head = f"Case {c + 1} of {self.net.cases}: {shown}"
+        if not targets:
+            return f"{head}."
+        one = f"{head}; targets {targets}."
+        return one if len(one) <= MAX_LINE else f"{head};\ntargets {targets}."
 
     def forward_lines(self) -> list[str]:
         """(1) and (2) for each unit of the case, in unit order, then E."""
@@ -328,7 +349,7 @@ class UnitExplanation(Sequence[UnitStep]):
             head = f"  {x_name} = {' + '.join([*terms, f'b{u.number}'])}"
             if len(terms) > 3:
                 head = f"  {x_name} = {terms[0]} + … + {terms[-1]} + b{u.number}"
-            inputs = [_y(self._y_name(i), self._y(i)) for i in u.sources]
+            inputs = [_y(self._y(i), self.net.unit(i).is_input) for i in u.sources]
             vals = [f"{yi}·{_p(w.data)}" for yi, w in zip(inputs, u.weights)]
             products = [product(yi, w.data) for yi, w in zip(inputs, u.weights)]
             exact = prints_as(total([*products, u.bias.data]), total_input.data)
@@ -343,7 +364,8 @@ class UnitExplanation(Sequence[UnitStep]):
             act = _f(u.activation)
             y_of_x = f"{act}({x_name})" if u.activation != "linear" else x_name
             out.append(f"  {names[y]} = {y_of_x} = {num(y.data)}")
-        out.append(f"  {self.names.get(self.root, 'E')} = {num(self.root.data)}")
+        if self.root not in self.net.unit_of:  # the error above the units (not a unit's y)
+            out.append(f"  {self.output} = {num(self.root.data)}")
         return out
 
     def _y(self, i: int) -> float:
@@ -353,20 +375,21 @@ class UnitExplanation(Sequence[UnitStep]):
     def _y_name(self, i: int) -> str:
         u = self.net.unit(i)
         if u.is_input:
-            return f"y{i}"
+            return u.name
         y = u.outputs[self.case]
         assert isinstance(y, Value)
         return self.net.names[y]
 
     def steps_intro(self) -> list[str]:
-        """The four equations the steps apply."""
-        return list(EQUATIONS)
+        """The four equations the steps apply (with the error's own name for E)."""
+        return [line.replace("∂E/", f"∂{self.output}/") for line in EQUATIONS]
 
     def batch_lines(self) -> list[str]:
         """With several cases: ∂E/∂w = Σ_c ∂E_c/∂w for each weight and bias."""
         if self.net.cases == 1:
             return []
-        out = [f"Over the {self.net.cases} cases, ∂E/∂w = Σ_c ∂E_c/∂w (the sum of each case's):"]
+        e = self.output
+        out = [f"Over the {self.net.cases} cases, ∂{e}/∂w = Σ_c ∂{e}_c/∂w (each case's share):"]
         for u in self.net.units:
             if u.is_input:
                 continue
@@ -379,7 +402,7 @@ class UnitExplanation(Sequence[UnitStep]):
                     shown = [*shown[:2], "…", shown[-1]]
                 text = " + ".join(shown)
                 exact = len(parts) <= 4 and prints_as(total(parts), grad)
-                out.append(f"  {_gradient(self.names[p])} = {text} {_eq(exact)} {num(grad)}")
+                out.append(f"  {_gradient(self.names[p], e)} = {text} {_eq(exact)} {num(grad)}")
         return out
 
     def _case_grad(self, u: Unit, p: Value, i: int, c: int) -> float:
@@ -406,6 +429,34 @@ class UnitExplanation(Sequence[UnitStep]):
 
     def __repr__(self) -> str:
         return f"<UnitExplanation of {len(self.steps)} units, case {self.case + 1}>"
+
+
+def output_name(net: Network) -> str:
+    """What the listings call the root: E (unlabelled, as the paper), its label, or the output
+    unit's y5 when the root is a unit's own output."""
+    return net.names.get(net.root) or net.root.label or "E"
+
+
+def _values(pairs: list[tuple[str, float]], what: str) -> str:
+    """``y1 = 1, y2 = 0``; of many, those that are not 0 and how many others are 0, or else
+    the first three and the last."""
+    shown = [f"{name} = {_number(v)}" for name, v in pairs]
+    if len(shown) <= 4:
+        return ", ".join(shown)
+    on = [text for text, (_, v) in zip(shown, pairs) if v != 0.0]
+    if len(on) <= 4:
+        return ", ".join([*on, f"the other {len(pairs) - len(on)} {what} 0"])
+    return ", ".join([*shown[:3], "…", shown[-1]])
+
+
+def _signed(text: str) -> str:
+    """A number after an operator: in parentheses when negative (``1.193 - (-1.5)``)."""
+    return f"({text})" if text.startswith("-") else text
+
+
+def _number(x: float) -> str:
+    """A case's value: as given when it is a whole number (1, 0), else to 4 digits."""
+    return constant(x) if x.is_integer() else num(x)
 
 
 def _f(activation: str) -> str:
@@ -515,7 +566,7 @@ def explain_units(
                 targets[u.number] = d
                 dname = f"d{u.number}"
                 dy_rule = f"{y_name} - {dname}"
-                dy_worked = f"{num(y.data)} - {constant(d)}"
+                dy_worked = f"{num(y.data)} - {_signed(constant(d))}"
                 if margin is not None and d - margin < y.data < d + margin:
                     # The margin loss counts an output this close to its target as right.
                     dy_rule = f"0: {y_name} is within {constant(margin)} of {dname} = {constant(d)}"
@@ -528,10 +579,11 @@ def explain_units(
             src = net.unit(i)
             yi = src.outputs[c]
             yv = yi.data if isinstance(yi, Value) else float(yi)
-            sname = f"y{i}" if src.is_input else names[yi]  # type: ignore[index]
+            sname = src.name if src.is_input else names[yi]  # type: ignore[index]
             # 0.0 + : a leaf's gradient starts at 0.0, so backward turns a -0.0 product into 0.0.
-            weights.append(WeightGrad(names[w], i, sname, yv, 0.0 + grads[t] * yv))
+            weights.append(WeightGrad(names[w], i, sname, yv, 0.0 + grads[t] * yv, src.is_input))
         weights.append(WeightGrad(names[u.bias], 0, "1", 1.0, 0.0 + grads[t] * 1.0))
+        out_name = output_name(net)
         steps.append(
             UnitStep(
                 number=len(steps) + 1,
@@ -553,6 +605,7 @@ def explain_units(
                 dy_worked=dy_worked,
                 downstream=tuple(downstream),
                 weights=tuple(weights),
+                output=out_name,
             )
         )
     return UnitExplanation(net, grads, steps, c, targets)

@@ -70,7 +70,7 @@ def test_what_is_not_a_net_is_refused_in_one_line() -> None:
     with pytest.raises(NotANetwork, match=r"^t: the graph has no unit"):
         find_network(x * 2, *found(x * 2), "t")
     inner = linear([w], [x * 3], Value(0.0))  # fed by a node that is no unit's output
-    with pytest.raises(NotANetwork, match=r"^t: \* node .*feeds a unit but is not a unit's output"):
+    with pytest.raises(NotANetwork, match=r"^t: a \* node feeds a unit but is not a unit's output"):
         find_network(inner, *found(inner), "t")
     computed = linear([w * 2], [1.0], Value(0.0))
     with pytest.raises(NotANetwork, match="a weight or bias of a Σ node is not a parameter"):
@@ -84,3 +84,32 @@ def test_what_is_not_a_net_is_refused_in_one_line() -> None:
     ):
         find_network(uneven, *found(uneven), "t")
     assert network_names(uneven, *found(uneven)) == {}
+
+
+def test_weights_shared_or_penalised_and_outputs_read_twice_are_refused() -> None:
+    w, b1, b2 = Value(0.5), Value(0.1), Value(0.2)
+    y = linear([w], [1.0], b1).sigmoid()
+    tied = linear([w], [y], b2).sigmoid()  # the same weight in two units
+    with pytest.raises(NotANetwork, match="is also used outside its unit"):
+        find_network(tied, *found(tied), "t")
+    model = nn.MLP(2, [2, 1], seed=0)
+    E = nn.losses.sum_squared_error(model([1.0, 0.0]), 1.0)
+    decay = E + 0.5 * sum(p * p for p in model.parameters())  # a penalty on the weights
+    with pytest.raises(NotANetwork, match=r"^t: layers\.0\.neurons\.0\.w\.0 is also used"):
+        find_network(decay, *found(decay, model), "t")
+    h = nn.Neuron(2, seed=1)
+    o = nn.Neuron(1, seed=2)
+    y3 = h([1.0, 0.5])
+    both = 0.5 * (o([y3]) - 1) ** 2 + 0.5 * (y3 - 0) ** 2  # y3 feeds unit 4 and E
+    with pytest.raises(NotANetwork, match="feeds other units and the loss too"):
+        find_network(both, *found(both), "t")
+
+
+def test_inputs_given_as_values_are_told_apart_by_identity_and_keep_their_labels() -> None:
+    a, b = Value(1.0, label="a"), Value(0.0, label="b")
+    h, o = nn.Neuron(2, seed=1), nn.Neuron(2, seed=2)
+    # A shortcut that reads the second input only: it is the same input unit, b.
+    out = o([b, h([a, b])])
+    net = find_network(out, *found(out), "t")
+    assert [(u.number, u.name) for u in net.units[:2]] == [(1, "a"), (2, "b")]
+    assert net.units[3].sources == (2, 3) and len(net.units) == 4

@@ -48,4 +48,4 @@ def test_explain_prints_a_symmetric_case_unit_by_unit(capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     listing = out[out.index("After training, the symmetric case 001100 → 1:") :]
     assert "1. Unit 9 (output, sigmoid)" in listing and "3. Unit 7 (hidden, sigmoid)" in listing
-    assert "∂E/∂y9 = y9 − d9 = " in listing
+    assert "∂E/∂y9 = y9 - d9 = " in listing

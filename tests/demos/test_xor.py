@@ -75,3 +75,10 @@ def test_explain_prints_both_nets_unit_by_unit_with_the_trained_numbers(
         listing = str(explain(error, params=run.model, view="neurons"))
         assert f"Network {name} after training, on the case 10 → 1:\n{listing}\n" in out
     assert "1. Unit 4 (output, sigmoid)" in out and "1. Unit 5 (output, sigmoid)" in out
+
+
+def test_explain_is_for_one_run(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        xor.main(["--runs", "2", "--explain", "--quiet"])
+    assert exit.value.code == 2
+    assert "--explain shows one run's net: give it without --runs" in capsys.readouterr().err

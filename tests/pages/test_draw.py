@@ -382,7 +382,9 @@ def test_neuron_view_draws_one_box_per_unit() -> None:
     assert len(nodes) == 2 + 33  # the inputs x1, x2 and the units: no parameter, no op
     for v in units:
         label = nodes[f"v{order.index(v)}"]
-        assert f"data {v.data:#.4g}" in label and f"grad {v.grad:#.4g}" in label
+        # A unit shows its output and ∂/∂x, the gradient of its total input (its step's result).
+        total = v.parents[0]
+        assert f"data {v.data:#.4g}" in label and f"∂y35/∂x {total.grad:#.4g}" in label
     assert len(edges) == 2 * 16 + 16 * 16 + 16 * 1
     assert 'label="layer 0: 16 × sigmoid(Σ 2w+b)"' in g.source
     assert 'label="layer 1: 16 × sigmoid(Σ 16w+b)"' in g.source

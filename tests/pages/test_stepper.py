@@ -17,7 +17,7 @@ from autograd.pages.stepper import show_steps, stepper_html, write_stepper
 from autograd.pages.worksheet import worksheet_html, write_worksheet
 from autograd.teach.expr import parse
 from nn import MLP
-from nn.losses import sum_squared_error
+from nn.losses import mse, sum_squared_error
 from tests.helpers import HOSTILE_DOT, hostile_network, open_page, sigmoid, x_squared_plus_x
 
 # Labels that would run code if they reached the page as markup.
@@ -680,6 +680,54 @@ def test_one_stepper_shown_twice_is_two_widgets_with_ids_of_their_own() -> None:
     # Everything that pointed at an id of the first points at the same id of the second.
     prefix = [re.search(r"ag[0-9a-f]{8}-", page).group(0) for page in (first, second)]  # type: ignore[union-attr]
     assert first.replace(prefix[0], prefix[1]) == second
+
+
+@pytest.mark.browser
+def test_a_unit_output_root_and_a_batch_step_unit_by_unit_too(browser: Any, tmp_path: Path) -> None:
+    model = MLP(2, [2, 1], seed=1)
+    y = model([1.0, 0.0])
+    assert isinstance(y, Value)
+    units = explain(y, params=model, view="neurons")
+    path = tmp_path / "y.html"
+    write_stepper(path, y, units, params=model)  # a unit view: drawn as units, whatever view
+    pg, problems = open_page(browser, path, 1366, 768)
+    for s in units:
+        pg.keyboard.press("ArrowRight")
+        count, name, cells = unit_box(pg)
+        assert (count, name) == (1, s.y_name) and f"∂y5/∂x {num(s.dx)}" in cells
+    pg.close()
+    # A batch: the narrated case is stepped through, the others' numbers are shown from the
+    # start, and the last step adds up the cases (its weights' boxes fill in then).
+    batch = MLP(2, [3, 2], activation="tanh", output_activation="linear", seed=2)
+    cases = [([1.0, 0.0], [0.0, 1.0]), ([0.0, 1.0], [1.0, 0.0])]
+    E = mse.batch([batch(x) for x, _ in cases], [d for _, d in cases])
+    path = tmp_path / "batch.html"
+    write_stepper(path, E, params=batch, view="neurons")
+    pg, more = open_page(browser, path, 1366, 768)
+    pg.keyboard.press("End")
+    left = pg.evaluate("() => [...document.querySelectorAll('svg text')].filter(t => "
+                       "t.textContent.endsWith(' ?')).length")  # fmt: skip
+    assert left == 0
+    assert "Over the 2 cases, ∂E/∂w = Σ_c ∂E_c/∂w" in pg.text_content(".ag-math")
+    pg.keyboard.press("Home")
+    case2 = pg.evaluate(
+        """() => [...document.querySelectorAll('g.node')]
+                 .filter(g => g.textContent.includes('c2') && !g.textContent.includes(' ?'))
+                 .length"""
+    )
+    assert case2 == 5  # case 2's five units, known at the forward pass already
+    pg.close()
+    assert problems == [] and more == []
+
+
+def test_node_steps_are_refused_in_a_nets_neurons_view() -> None:
+    model, E = net_241(2)
+    with pytest.raises(ValueError, match="view='neurons' steps a net unit by unit; a mistake"):
+        stepper_html(E, params=model, view="neurons", mistake="twice")
+    with pytest.raises(ValueError, match="a node-level explanation needs view='values'"):
+        stepper_html(E, explain(E, params=model), params=model, view="neurons")
+    E.label = "loss"
+    assert repr(show_steps(E, params=model, view="neurons")) == "<Stepper of 3 steps for loss>"
 
 
 # ==== one minus sign (issue 19, item 11) ====

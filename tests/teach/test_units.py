@@ -303,6 +303,39 @@ def test_every_mlp_and_loss_matches_backward_and_the_delta_rule(
     assert re.search(r"∂E/∂x\d+ = ", text)
 
 
+def test_the_error_keeps_its_name_and_a_unit_output_root_is_its_own_output() -> None:
+    model, E = net_221()
+    E.label = "loss"
+    text = str(explain(E, view="neurons"))
+    assert "∂loss/∂x5 = ∂loss/∂y5 · y5·(1 - y5) = " in text and "∂E/" not in text
+    assert "\n  loss = " in text  # the forward pass ends with the error, by its name
+    y = model([1.0, 0.0])
+    assert isinstance(y, Value)
+    text = str(explain(y, view="neurons"))
+    assert "∂y5/∂y5 = 1 (y5 is the output itself)" in text
+    assert text.count("  y5 = σ(x5) = ") == 1 and "loss's own" not in text
+    y.backward()
+    assert explain(y, view="neurons")[0].dx == model.layers[1].neurons[0].b.grad
+
+
+def test_the_case_line_says_only_what_is_so_and_stays_short() -> None:
+    wide = nn.MLP(2, [8], seed=0)
+    E = nn.losses.sum_squared_error(wide([0.123456, -2.5]), [1.0] * 6 + [0.0, 1.0])
+    line = explain(E, view="neurons").case_line()
+    # Eight targets, seven of them 1: the first three and the last, never a false "others 0".
+    assert "targets d3 = 1, d4 = 1, d5 = 1, …, d10 = 1." in line and "other" not in line
+    assert "y1 = 0.1235, y2 = -2.5" in line
+    assert max(map(len, line.splitlines())) <= 100
+
+
+def test_a_negative_target_is_bracketed_and_case_is_for_the_unit_view() -> None:
+    model = nn.MLP(1, [1], output_activation="linear", seed=0)
+    E = nn.losses.sum_squared_error(model([1.0]), -1.5)
+    assert " - (-1.5) = " in str(explain(E, view="neurons"))
+    with pytest.raises(ValueError, match="case chooses the case of view='neurons'"):
+        explain(E, case=2)
+
+
 def test_a_tie_at_the_last_printed_digit_is_approximate() -> None:
     # 0.2295 × 1.700 is 0.39015 exactly: printed to 4 digits it could be either neighbour.
     term = Term("x5", "w53", 0.2295, 1.7, 0.2295 * 1.7)

@@ -12,6 +12,10 @@ function agPractice(root) {
   var score = { first: 0, second: 0, revealed: 0 };
   function part(name) { return root.querySelector("[data-part='" + name + "']"); }
   part("nojs").remove();  // the script runs: the line saying it must is not needed
+  if (data.given) {  // a net: its drawing shows units only, so its weights are listed
+    part("given").textContent = data.given;
+    part("given-box").hidden = false;
+  }
   var graph = agPanZoom(part("graph"), function (s) {
     part("scale").textContent = Math.round(s * 100) + "%";
   });

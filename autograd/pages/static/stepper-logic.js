@@ -20,8 +20,7 @@ function panelText(data, current) {
       math: data.fold ? "" : data.forward.join("\n"),
       nudge: "",
     };
-    if (data.fold) {  // a net: the listing is folded away, to be unfolded on demand
-      out.forward = data.forward.join("\n");
+    if (data.fold) {  // a net: the listing is folded away (stepper.js), unfolded on demand
       out.headline = "Forward pass: every unit shows its output y (data).";
     }
     if (wrong) {
@@ -48,12 +47,17 @@ function panelText(data, current) {
   return out;
 }
 
-// The boxes whose gradient is known at step `current`: those of the steps up to it, and
-// those `given` from the start (a net's loss box: ∂E/∂E = 1).
+// The boxes whose gradient is known at step `current`: those of the steps up to it (and
+// the boxes a step `reveals` besides its own: a batch's weights, at the sum over the cases),
+// and those `given` from the start (a net's loss box: ∂E/∂E = 1).
 function knownNodes(steps, current, given) {
   var known = {};
-  (given || []).forEach(function (id) { known[id] = true; });
-  for (var k = 0; k <= current; k++) known[steps[k].node] = true;
+  function mark(id) { known[id] = true; }
+  (given || []).forEach(mark);
+  for (var k = 0; k <= current; k++) {
+    mark(steps[k].node);
+    (steps[k].reveals || []).forEach(mark);
+  }
   return known;
 }
 

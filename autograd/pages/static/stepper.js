@@ -21,6 +21,8 @@ function agStepper(root) {
   var slider = q("ag-slider"), live = q("ag-live"), nudgeBox = q("ag-nudge-box");
   var wrong = data.mistake;
   var grads = {}, stepOf = firstSteps(steps);
+  // A net's steps are units, which have no nudge test: the checkbox would do nothing.
+  if (data.fold) q("ag-nudge-toggle").hidden = true;
   // The page came with every gradient cell hidden ("grad ?"): their texts are in the data,
   // so that without this script nothing gives an answer away. The script says it runs.
   var nojs = q("ag-nojs");
@@ -71,9 +73,10 @@ function agStepper(root) {
     set("ag-note", text.note);
     set("ag-math", text.math);
     if (data.fold) {
-      // A net's forward pass is long: folded, so that the graph keeps its height.
-      forward.hidden = current >= 0;
-      q("ag-forward-text").textContent = text.forward || "";
+      // A net's forward pass is long: folded, so that the graph keeps its height, and
+      // there to unfold at every step (the weights are not drawn).
+      forward.hidden = false;
+      q("ag-forward-text").textContent = data.forward.join("\n");
     }
     set("ag-nudge", text.nudge);
     if (wrong) {
