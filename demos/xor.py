@@ -29,7 +29,6 @@ from pathlib import Path
 
 import nn
 from autograd import Compiled, Value, compile, explain, no_grad
-from autograd.core.notation import delimited
 from demos.common import (
     OUT_DIR,
     ResultTable,
@@ -282,13 +281,16 @@ def report_runs(
 def show_backprop(model: ShortcutNet, quiet: bool, svg: bool, out_dir: Path = OUT_DIR) -> None:
     """Print ∂E/∂w for one weight step by step (`autograd.teach.explain`) on the case 10 → 1, and
     write the gradient graph of that case to out/xor_graph.svg (`autograd.draw_graph`)."""
-    inputs = [Value(1.0, label="x1"), Value(0.0, label="x2")]
+    # The input units' outputs, named as the paper and the unit view name them.
+    inputs = [Value(1.0, label="y1"), Value(0.0, label="y2")]
     error = nn.losses.sum_squared_error(model(inputs), 1.0)
     error.label = "E"
     weight = model.hidden.w[0]
     if not quiet:
-        print(f"The chain rule for ∂E/∂{delimited(weight.label)} on the case x1 = 1, x2 = 0 → 1:")
-        print(explain(error, wrt=weight, params=model))
+        steps = explain(error, wrt=weight, params=model)
+        symbol = next(s.symbol for s in steps if s.node is weight)  # the net's name: ∂E/∂w31
+        print(f"The chain rule for {symbol} on the case y1 = 1, y2 = 0 → 1:")
+        print(steps)
         print()
     if not svg:
         return

@@ -368,8 +368,9 @@ class Explanation(Sequence[Step]):
         """What the backward pass's symbols mean: ∂f/∂v a total, ∂(#1 + x)/∂#1 a local."""
         out = delimited(self.names[self.root])
         example = next((t.symbol for step in self.steps for t in step.terms), None)
+        # Lines of at most about 80 characters: a listing reads in a terminal or a notebook.
         local = (
-            f", while\n{example}, with one operation's own expression on top, is the local "
+            f", while\n{example}, with one operation's own expression on top, is the local\n"
             "derivative of that operation alone"
             if example
             else ""
@@ -377,7 +378,7 @@ class Explanation(Sequence[Step]):
         return (
             f"Backward pass, from {out} back to the inputs (the chain rule).\n"
             f"∂{out}/∂v is the gradient of the output {out} with respect to a node v{local}.\n"
-            f"Each use of v contributes upstream gradient × local derivative; "
+            f"Each use of v contributes upstream gradient × local derivative;\n"
             f"∂{out}/∂v is the sum of the contributions."
         )
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - golden listings are the exact lines a terminal shows
 """The notation of `explain`: golden listings a learner reads line by line, and its invariants.
 
 The golden listings are the exact text of four graphs (the micrograd lecture's neuron, with
@@ -74,8 +73,10 @@ Forward pass:
 
 Backward pass, from o back to the inputs (the chain rule).
 ∂o/∂v is the gradient of the output o with respect to a node v, while
-∂tanh(n)/∂n, with one operation's own expression on top, is the local derivative of that operation alone.
-Each use of v contributes upstream gradient × local derivative; ∂o/∂v is the sum of the contributions.
+∂tanh(n)/∂n, with one operation's own expression on top, is the local
+derivative of that operation alone.
+Each use of v contributes upstream gradient × local derivative;
+∂o/∂v is the sum of the contributions.
 
 1. o = tanh(n) = 0.7071
    ∂o/∂o = 1: backward starts here.
@@ -155,8 +156,10 @@ Forward pass:
 
 Backward pass, from f back to the inputs (the chain rule).
 ∂f/∂v is the gradient of the output f with respect to a node v, while
-∂(#1 + #2)/∂#2, with one operation's own expression on top, is the local derivative of that operation alone.
-Each use of v contributes upstream gradient × local derivative; ∂f/∂v is the sum of the contributions.
+∂(#1 + #2)/∂#2, with one operation's own expression on top, is the local
+derivative of that operation alone.
+Each use of v contributes upstream gradient × local derivative;
+∂f/∂v is the sum of the contributions.
 
 1. f = #1 + #2 = 16.00
    ∂f/∂f = 1: backward starts here.
@@ -213,8 +216,10 @@ Forward pass:
 
 Backward pass, from f back to the inputs (the chain rule).
 ∂f/∂v is the gradient of the output f with respect to a node v, while
-∂σ(#2)/∂#2, with one operation's own expression on top, is the local derivative of that operation alone.
-Each use of v contributes upstream gradient × local derivative; ∂f/∂v is the sum of the contributions.
+∂σ(#2)/∂#2, with one operation's own expression on top, is the local
+derivative of that operation alone.
+Each use of v contributes upstream gradient × local derivative;
+∂f/∂v is the sum of the contributions.
 
 1. f = sigmoid(#2) = 0.5744
    ∂f/∂f = 1: backward starts here.
@@ -267,8 +272,10 @@ Forward pass:
 
 Backward pass, from out back to the inputs (the chain rule).
 ∂out/∂v is the gradient of the output out with respect to a node v, while
-∂exp(#3)/∂#3, with one operation's own expression on top, is the local derivative of that operation alone.
-Each use of v contributes upstream gradient × local derivative; ∂out/∂v is the sum of the contributions.
+∂exp(#3)/∂#3, with one operation's own expression on top, is the local
+derivative of that operation alone.
+Each use of v contributes upstream gradient × local derivative;
+∂out/∂v is the sum of the contributions.
 
 1. out = exp(#3) = 0.006738
    ∂out/∂out = 1: backward starts here.
