@@ -4,7 +4,8 @@
 wrong passes must give its floats bit for bit, so they visit the same uses in the
 same order through `backward_uses`. (`backward` itself keeps its own inlined loop
 over the same order: it is the engine's hot path.) `on_paths` is the one pruning
-rule of `explain(wrt=...)`, `draw_graph(wrt=...)` and the compiler.
+rule of `explain(wrt=...)`, `draw_graph(wrt=...)` and the compiler; `consumers` the
+other direction of the edges, for the net finder, the drawings and the stepper.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from autograd.core.engine import Value
 
-__all__ = ["backward_uses", "on_paths"]
+__all__ = ["backward_uses", "consumers", "on_paths"]
 
 
 def backward_uses(nodes: Iterable[Value]) -> Iterator[tuple[Value, int, Value, float]]:
@@ -42,3 +43,15 @@ def on_paths(order: Sequence[Value], targets: Collection[Value]) -> set[Value]:
         if v not in on and any(p in on for p in v.parents):
             on.add(v)
     return on
+
+
+def consumers(order: Sequence[Value]) -> dict[Value, list[Value]]:
+    """Each node of ``order`` (a `topological_order`) that is used → the nodes that use it,
+    each once (``x * x`` uses x once), in the order they were made."""
+    users: dict[Value, list[Value]] = {}
+    for v in order:
+        for p in v.parents:
+            seen = users.setdefault(p, [])
+            if not seen or seen[-1] is not v:  # a node's uses of one operand come together
+                seen.append(v)
+    return users

@@ -21,9 +21,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from autograd.core.engine import Value
+from autograd.core.graph import consumers
 from autograd.core.notation import printable
 
-__all__ = ["Network", "NotANetwork", "Unit", "find_network", "network_names"]
+__all__ = [
+    "Network",
+    "NotANetwork",
+    "Unit",
+    "activation",
+    "find_network",
+    "network_names",
+    "unit_output",
+]
 
 NAMING = (
     "Units are numbered from the inputs up: y_j is unit j's output, x_j its total input,",
@@ -124,6 +133,19 @@ class Network:
         return lines
 
 
+def activation(total: Value, users: Mapping[Value, list[Value]]) -> Value | None:
+    """The activation of a Σ node: its only use, when that is a function of it alone (sigmoid,
+    tanh, relu or a custom op); None for a linear unit. ``users`` as `consumers` gives them."""
+    found = users.get(total, [])
+    return found[0] if len(found) == 1 and len(found[0].operands) == 1 else None
+
+
+def unit_output(total: Value, users: Mapping[Value, list[Value]]) -> Value:
+    """A unit's output y_j: its activation, or the Σ node itself for a linear unit."""
+    act = activation(total, users)
+    return total if act is None else act  # not `or`: a Value is false when its data is 0
+
+
 def _prefix(name: str) -> str:
     """``layers.0.neurons.1.w.2`` → ``layers.0.neurons.1``: a parameter's unit."""
     parts = name.split(".")
@@ -145,10 +167,7 @@ def find_network(
         raise NotANetwork(
             f"{where}: the graph has no unit (no Σ node, as nn layers and autograd.linear make)"
         )
-    consumers: dict[Value, list[Value]] = {}
-    for v in order:
-        for p in v.parents:
-            consumers.setdefault(p, []).append(v)
+    users_of = consumers(order)
 
     # A unit is its weights and bias: the Σ nodes that use the same ones are the same unit
     # in different cases, in the order the cases were computed.
@@ -176,25 +195,17 @@ def find_network(
         n = (len(g[0].operands) - 1) // 2
         for p in [*g[0].operands[:n], g[0].operands[-1]]:
             assert isinstance(p, Value)
-            if any(group_of.get(c) != k for c in consumers.get(p, [])):
+            if any(group_of.get(c) != k for c in users_of.get(p, [])):
                 name = printable(named.get(p) or p.label or "a weight")
                 raise NotANetwork(
                     f"{where}: {name} is also used outside its unit (shared with another unit, "
                     "or in a penalty on the weights); the unit view needs each weight in one unit"
                 )
 
-    def output_of(t: Value) -> Value:
-        users = consumers.get(t, [])
-        # The activation: the Σ node's only use, a function of it alone (sigmoid, tanh, relu
-        # or a custom op), as the drawings' neuron view takes it.
-        if len(users) == 1 and len(users[0].operands) == 1:
-            return users[0]
-        return t
-
-    y_of = {t: output_of(t) for t in totals}
+    y_of = {t: unit_output(t, users_of) for t in totals}
     unit_at = {y: t for t, y in y_of.items()}  # a unit's output node → its Σ node
     for out in unit_at:
-        users = consumers.get(out, [])
+        users = users_of.get(out, [])
         into_units = [c for c in users if c in group_of]
         if into_units and len(into_units) != len(users):
             raise NotANetwork(

@@ -24,8 +24,14 @@ import graphviz
 
 from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
-from autograd.core.graph import on_paths
-from autograd.core.network import Network, NotANetwork, find_network
+from autograd.core.graph import consumers, on_paths
+from autograd.core.network import (
+    Network,
+    NotANetwork,
+    activation,
+    find_network,
+    unit_output,
+)
 from autograd.core.notation import (
     constant,
     delimited,
@@ -309,7 +315,7 @@ def _clusters(
     ``…layers.K.neurons.J…``; its activation is its only consumer, if that
     consumer is a function of it alone (sigmoid, tanh, relu, …).
     """
-    consumers = _consumers(order)
+    users = consumers(order)
     layers: dict[int, dict[int, list[int]]] = {}
     for v in order:
         if v.op != "Σ":
@@ -322,27 +328,11 @@ def _clusters(
         # Without one neuron number, the Σ node still gets a cluster of its own (a negative key).
         neuron = int(neurons.pop()) if len(neurons) == 1 else -1 - index[v]
         members = [index[v]]
-        activation = _activation(v, consumers)
-        if activation is not None:
-            members.append(index[activation])
+        act = activation(v, users)
+        if act is not None:
+            members.append(index[act])
         layers.setdefault(int(found.pop()), {}).setdefault(neuron, []).extend(members)
     return layers
-
-
-def _consumers(order: list[Value]) -> dict[Value, list[Value]]:
-    consumers: dict[Value, list[Value]] = {}
-    for v in order:
-        for p in v.parents:
-            consumers.setdefault(p, []).append(v)
-    return consumers
-
-
-def _activation(total: Value, consumers: Mapping[Value, list[Value]]) -> Value | None:
-    """The activation of a Σ node: its only consumer, when that is a function of it alone."""
-    users = consumers.get(total, [])
-    if len(users) == 1 and len(users[0].operands) == 1:
-        return users[0]
-    return None
 
 
 def _short_name(name: str) -> str:
@@ -389,7 +379,7 @@ class _Drawing:
         self.show_data, self.show_grad = show
         self.input_names = list(inputs) if inputs is not None else None
         self.inputs: dict[tuple[int, float], tuple[str, str]] = {}  # → node id, name
-        self.consumers = _consumers(order)
+        self.consumers = consumers(order)
         self.where = {v: node_id(i) for i, v in enumerate(order)}  # the box showing each Value
         self.on_path: set[Value] | None = None
         if wrt is not None:
@@ -583,7 +573,7 @@ class _Drawing:
         if net is not None:
             units = net.totals()
         else:
-            units = {v: _activation(v, self.consumers) or v for v in self.order if v.op == "Σ"}
+            units = {v: unit_output(v, self.consumers) for v in self.order if v.op == "Σ"}
         inside: dict[Value, Value] = {}  # every Value drawn as part of a unit → its Σ node
         for total, out in units.items():
             inside[total] = inside[out] = total

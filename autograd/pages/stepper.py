@@ -34,6 +34,7 @@ from typing import Any
 
 from autograd.core.engine import Value, topological_order
 from autograd.core.files import write_atomically
+from autograd.core.graph import consumers
 from autograd.core.network import NotANetwork
 from autograd.pages.assets import PREFIX, asset, fill, html_page, new_prefix, widget_scripts
 from autograd.pages.draw import (
@@ -140,10 +141,7 @@ def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any
     boxes (and edges) its ∂E/∂y comes from: the units it feeds, or the loss."""
     order = topological_order(units.root)
     index = {v: i for i, v in enumerate(order)}
-    consumers: dict[Value, list[Value]] = {}
-    for v in order:
-        for p in v.parents:
-            consumers.setdefault(p, []).append(v)
+    users = consumers(order)
     net = units.net
     steps = []
     for s in units:
@@ -152,7 +150,7 @@ def _unit_data(units: UnitExplanation, where: dict[Value, str]) -> dict[str, Any
         assert isinstance(y, Value)
         d = s.as_dict()
         d["node"] = where[y]
-        uses = [(c, k) for c in consumers.get(y, []) for k, x in enumerate(c.operands) if x is y]
+        uses = [(c, k) for c in users.get(y, []) for k, x in enumerate(c.operands) if x is y]
         d["edges"] = [edge_id(index[c], k) for c, k in uses]
         d["upstream"] = sorted({where[c] for c, _ in uses})
         feeds = [net.unit(i).outputs[s.case] for i in unit.sources]

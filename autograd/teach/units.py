@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any, overload
 
 from autograd.core.engine import Value
-from autograd.core.graph import backward_uses
+from autograd.core.graph import backward_uses, consumers
 from autograd.core.network import NAMING, Network, Unit, find_network
 from autograd.core.notation import constant, num, prints_as, product, total
 
@@ -464,12 +464,12 @@ def _f(activation: str) -> str:
 
 
 def _target(
-    y: Value, consumers: dict[Value, list[Value]], root: Value
+    y: Value, users_of: dict[Value, list[Value]], root: Value
 ) -> tuple[float, float, float | None] | None:
     """``(d, k, margin)`` when E reaches ``y`` only through k/2·(y - d)² (or the margin
     loss's k/2·m²(y, d), margin given) summed and scaled by constants: ½Σ(y - d)², a mean
     of (y - d)². Then ∂E/∂y = k·(y - d) (0 within the margin). None for other losses."""
-    users = consumers.get(y, [])
+    users = users_of.get(y, [])
     if len(users) != 1 or users[0].operands[0] is not y:
         return None
     first = users[0]
@@ -482,7 +482,7 @@ def _target(
         v = first
     elif first.op == "-":
         target = _data(rest[0])
-        users = consumers.get(first, [])
+        users = users_of.get(first, [])
         if len(users) != 1 or users[0].op != "**" or users[0].operands[1] != 2.0:
             return None
         v = users[0]
@@ -490,7 +490,7 @@ def _target(
         return None
     k = 2.0
     while v is not root:
-        users = consumers.get(v, [])
+        users = users_of.get(v, [])
         if len(users) != 1:
             return None
         v = users[0]
@@ -517,11 +517,9 @@ def explain_units(
     # The backward pass as Value.backward runs it (see autograd.teach.explain): same floats.
     grads: dict[Value, float] = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
-    consumers: dict[Value, list[Value]] = {}
     for user, _pos, p, local in backward_uses(reversed(order)):
         grads[p] += grads[user] * local
-        if user not in consumers.get(p, []):
-            consumers.setdefault(p, []).append(user)
+    users = consumers(order)
     names = net.names
     steps: list[UnitStep] = []
     targets: dict[int, float] = {}
@@ -545,7 +543,7 @@ def explain_units(
         downstream = []
         if not u.output:
             for user in sorted(
-                consumers.get(y, []), key=lambda v: net.unit_of[v].number if v in net.unit_of else 0
+                users.get(y, []), key=lambda v: net.unit_of[v].number if v in net.unit_of else 0
             ):
                 j = net.unit_of.get(user)
                 if j is None or user.op != "Σ":
@@ -560,7 +558,7 @@ def explain_units(
                             Term(net.node_name("x", j.number, c), names[w], g, w.data, g * w.data)
                         )
         else:
-            found = _target(y, consumers, root)
+            found = _target(y, users, root)
             if found is not None:
                 d, factor, margin = found
                 targets[u.number] = d

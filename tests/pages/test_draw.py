@@ -611,3 +611,14 @@ def test_a_power_is_drawn_as_the_operator_typed() -> None:
     x = Value(1.5, label="x")
     source = draw_graph(x**3.0).source
     assert 'v1_op [label="**"' in source and "^" not in source
+
+
+def test_a_relu_unit_at_exactly_0_is_still_one_box() -> None:
+    # A Value whose data is 0 is false: the unit's output must not be chosen with `or`.
+    w, b = Value(1.0), Value(-5.0)
+    y = linear([w], [1.0], b).relu()  # relu(-4) = 0.0
+    # A computed weight: not a net of nn's kind, so each Σ is drawn as a unit by itself.
+    z = linear([Value(2.0) * 1], [y], Value(0.5)) * 3
+    g = draw_graph(z, view="neurons")
+    units = [n for n in node_statements(g).values() if "relu(Σ 1w+b)" in n]
+    assert len(units) == 1 and "data 0.000" in units[0]
