@@ -45,9 +45,12 @@ from autograd.core.ops import constant
 
 __all__ = [
     "OUTPUT_NAME",
+    "as_printed",
+    "bracketed",
     "constant",
     "definition",
     "delimited",
+    "eq_sign",
     "gradient",
     "node_names",
     "num",
@@ -80,6 +83,22 @@ def num(x: float) -> str:
     if x == 0.0:
         return "0.000"
     return f"{x:#.4g}"
+
+
+def bracketed(x: float) -> str:
+    """``x`` as `num` prints it, inside a worked formula: in parentheses when negative."""
+    s = num(x)
+    return f"({s})" if s.startswith("-") else s
+
+
+def as_printed(x: float) -> float:
+    """``x`` as a reader sees it: rounded to the digits `num` prints."""
+    return float(num(x))
+
+
+def eq_sign(true_as_printed: bool) -> str:
+    """``=`` between printed numbers that give the printed result, else ``≈``."""
+    return "=" if true_as_printed else "≈"
 
 
 # Sums and products of printed numbers, exactly: each has 4 digits, but a sum of numbers

@@ -39,9 +39,12 @@ from autograd.core.engine import Value, topological_order
 from autograd.core.graph import backward_uses, on_paths
 from autograd.core.network import network_names
 from autograd.core.notation import (
+    as_printed,
+    bracketed,
     constant,
     definition,
     delimited,
+    eq_sign,
     gradient,
     node_names,
     num,
@@ -53,21 +56,6 @@ from autograd.core.notation import (
 from autograd.teach.units import UnitExplanation, explain_units
 
 __all__ = ["Explanation", "Step", "Term", "explain"]
-
-
-def _p(x: float) -> str:
-    """A number inside a worked formula, in parentheses when negative."""
-    s = num(x)
-    return f"({s})" if s.startswith("-") else s
-
-
-def _printed(x: float) -> float:
-    """``x`` as a reader sees it: rounded to the digits `num` prints."""
-    return float(num(x))
-
-
-def _eq(true_as_printed: bool) -> str:
-    return "=" if true_as_printed else "≈"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +92,7 @@ class Term:
             parts[-1] = num(self.local)  # "(-1.000)" is the value itself: no brackets
         text = " = ".join(parts)
         if len(parts) == 1 or not _states(parts[-1], self.local):
-            text += f" {_eq(self.local_checks)} {num(self.local)}"
+            text += f" {eq_sign(self.local_checks)} {num(self.local)}"
         if self.rule:
             text += f" (rule: {self.rule})"
         return text
@@ -112,7 +100,8 @@ class Term:
     def contribution_text(self) -> str:
         """``upstream × local = contribution`` in numbers: ``1.000 × 0.2445 = 0.2445``."""
         checks = prints_as(product(self.upstream, self.local), self.product)
-        return f"{_p(self.upstream)} × {_p(self.local)} {_eq(checks)} {num(self.product)}"
+        factors = f"{bracketed(self.upstream)} × {bracketed(self.local)}"
+        return f"{factors} {eq_sign(checks)} {num(self.product)}"
 
 
 def _and(items: list[str]) -> str:
@@ -165,12 +154,13 @@ class Step:
         """The same with numbers: ``= 0.2445 × 0.5000 + … = 0.1222 + … = 0.1722``."""
         if not self.terms:
             return "= 1.000"
-        products = " + ".join(f"{_p(t.upstream)} × {_p(t.local)}" for t in self.terms)
+        products = " + ".join(f"{bracketed(t.upstream)} × {bracketed(t.local)}" for t in self.terms)
         if len(self.terms) == 1:
-            return f"= {products} {_eq(self._checks())} {num(self.grad)}"
+            return f"= {products} {eq_sign(self._checks())} {num(self.grad)}"
         each = all(prints_as(product(t.upstream, t.local), t.product) for t in self.terms)
-        contributions = " + ".join(_p(t.product) for t in self.terms)
-        return f"= {products} {_eq(each)} {contributions} {_eq(self._checks())} {num(self.grad)}"
+        contributions = " + ".join(bracketed(t.product) for t in self.terms)
+        result = f"{eq_sign(self._checks())} {num(self.grad)}"
+        return f"= {products} {eq_sign(each)} {contributions} {result}"
 
     def _checks(self) -> bool:
         """Whether the printed contributions add (or multiply) up to the printed gradient."""
@@ -183,8 +173,8 @@ class Step:
         """``∂f/∂a = 2.000 + 2.000 = 4.000``: the gradient, the sum of the contributions."""
         if len(self.terms) == 1:
             return f"{self.symbol} = {num(self.grad)}"
-        terms = " + ".join(_p(t.product) for t in self.terms)
-        return f"{self.symbol} = {terms} {_eq(self._checks())} {num(self.grad)}"
+        terms = " + ".join(bracketed(t.product) for t in self.terms)
+        return f"{self.symbol} = {terms} {eq_sign(self._checks())} {num(self.grad)}"
 
     def note(self) -> str:
         """Why the step looks the way it does, in words (and why a number is inf or nan)."""
@@ -426,14 +416,17 @@ def _local(
         rule = op.formulas[position] if position < len(op.formulas) else ""
         return "", "", rule, True
     by_name = template.format(*(_written(x, shown) for x in operands), out=shown[consumer])
-    printed = [_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
-    at = [*printed, _printed(consumer.data)]
+    printed = [as_printed(x.data) if isinstance(x, Value) else float(x) for x in operands]
+    at = [*printed, as_printed(consumer.data)]
     by_number = (op.local_rule(position, len(operands), at, constants) or "").format(
-        *(_p(p) if isinstance(x, Value) else _written(x, shown) for x, p in zip(operands, printed)),
-        out=_p(_printed(consumer.data)),
+        *(
+            bracketed(p) if isinstance(x, Value) else _written(x, shown)
+            for x, p in zip(operands, printed)
+        ),
+        out=bracketed(as_printed(consumer.data)),
     )
     try:
-        checks = prints_as(float(op.partial(position, printed, _printed(consumer.data))), local)
+        checks = prints_as(float(op.partial(position, printed, as_printed(consumer.data))), local)
     except (ArithmeticError, ValueError):
         checks = False
     return by_name, by_number, "", checks

@@ -26,13 +26,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, overload
 
 from autograd.core.engine import Value
 from autograd.core.graph import backward_uses, consumers
 from autograd.core.network import NAMING, Network, Unit, find_network
-from autograd.core.notation import constant, num, prints_as, product, total
+from autograd.core.notation import (
+    as_printed,
+    bracketed,
+    constant,
+    eq_sign,
+    num,
+    prints_as,
+    product,
+    total,
+)
 
 __all__ = ["Term", "UnitExplanation", "UnitStep", "WeightGrad", "explain_units"]
 
@@ -45,19 +53,6 @@ EQUATIONS = (
     "  ∂E/∂y_j = y_j - d_j at an output unit (4);   ∂E/∂x_j = ∂E/∂y_j · f′(x_j) (5);",
     "  ∂E/∂w_ji = ∂E/∂x_j · y_i (6);   ∂E/∂y_i = Σ_j ∂E/∂x_j · w_ji at a hidden unit (7).",
 )
-
-
-def _p(x: float) -> str:
-    s = num(x)
-    return f"({s})" if s.startswith("-") else s
-
-
-def _printed(x: float) -> float:
-    return float(num(x))
-
-
-def _eq(exact: bool) -> str:
-    return "=" if exact else "≈"
 
 
 def _gradient(name: str, out: str = "E") -> str:
@@ -82,7 +77,8 @@ class WeightGrad:
         checks = prints_as(product(dx, _y(self.y, self.from_input)), self.grad)
         return (
             f"{_gradient(self.name, out)} = {_gradient(dx_name, out)} · {self.source_name} = "
-            f"{_p(dx)} × {_y(self.y, self.from_input)} {_eq(checks)} {num(self.grad)} (6)"
+            f"{bracketed(dx)} × {_y(self.y, self.from_input)} "
+            f"{eq_sign(checks)} {num(self.grad)} (6)"
         )
 
 
@@ -99,8 +95,8 @@ class Term:
     def text(self, out: str = "E") -> str:
         checks = prints_as(product(self.dx, self.w), self.product)
         return (
-            f"{_gradient(self.x_name, out)} · {self.w_name} = {_p(self.dx)} × {_p(self.w)} "
-            f"{_eq(checks)} {num(self.product)}"
+            f"{_gradient(self.x_name, out)} · {self.w_name} = "
+            f"{bracketed(self.dx)} × {bracketed(self.w)} {eq_sign(checks)} {num(self.product)}"
         )
 
 
@@ -125,6 +121,7 @@ class UnitStep:
     local_printed: float  # f′ computed from the printed numbers of local_worked
     dy_rule: str  # at an output unit: "y5 - d5" (worked: dy_worked); "" if the loss is not known
     dy_worked: str
+    dy_checks: bool  # whether dy_worked's printed numbers give the printed ∂E/∂y_j exactly
     downstream: tuple[Term, ...]  # at a hidden unit: the terms of (7), by unit j
     weights: tuple[WeightGrad, ...]  # the weights into j, then the bias
     output: str = "E"  # the error's name: E, or the root's own label (or a unit's y5)
@@ -152,7 +149,7 @@ class UnitStep:
             tag = " (4)" if self.dy_rule.startswith(self.y_name) else ""
             return [
                 f"{name} = {self.dy_rule} = {self.dy_worked} "
-                f"{_eq(self._dy_checks())} {num(self.dy)}{tag}"
+                f"{eq_sign(self.dy_checks)} {num(self.dy)}{tag}"
             ]
         if not self.downstream:
             return [f"{name} = {num(self.dy)}"]
@@ -163,21 +160,18 @@ class UnitStep:
         terms = list(self.downstream)
         if len(terms) <= MAX_TERMS:
             lines += [f"  + {t.text(out)}" for t in terms]
-            summed = " + ".join(_p(t.product) for t in terms)
+            summed = " + ".join(bracketed(t.product) for t in terms)
         else:
             lines += [f"  + {t.text(out)}" for t in terms[:3]]
             lines.append(f"    … {len(terms) - 5} more terms …")
             lines += [f"  + {t.text(out)}" for t in terms[-2:]]
             summed = f"the sum of the {len(terms)} terms"
         checks = prints_as(total(t.product for t in terms), self.dy)
-        line = f"  {name} = {summed} {_eq(checks)} {num(self.dy)}"
+        line = f"  {name} = {summed} {eq_sign(checks)} {num(self.dy)}"
         if len(line) + 3 > MAX_LINE:  # the steps indent it by 3
-            line = f"  {name} = the sum of the {len(terms)} terms {_eq(checks)} {num(self.dy)}"
+            line = f"  {name} = the sum of the {len(terms)} terms {eq_sign(checks)} {num(self.dy)}"
         lines.append(line)
         return lines
-
-    def _dy_checks(self) -> bool:
-        return prints_as(_dy_value(self.dy_worked), self.dy) if self.dy_worked else True
 
     def dx_line(self) -> str:
         dx, dy = _gradient(self.x_name, self.output), _gradient(self.y_name, self.output)
@@ -186,11 +180,11 @@ class UnitStep:
                 f"{dx} = {dy} = {num(self.dx)} (a linear unit: {self.y_name} = {self.x_name}) (5)"
             )
         worked = self.local_worked
-        factor = worked if worked and worked != num(self.local) else _p(self.local)
-        checks = prints_as(_printed(self.dy) * self.local_printed, self.dx)
+        factor = worked if worked and worked != num(self.local) else bracketed(self.local)
+        checks = prints_as(as_printed(self.dy) * self.local_printed, self.dx)
         return (
-            f"{dx} = {dy} · {self.local_rule} = {_p(self.dy)} × {factor} "
-            f"{_eq(checks)} {num(self.dx)} (5)"
+            f"{dx} = {dy} · {self.local_rule} = {bracketed(self.dy)} × {factor} "
+            f"{eq_sign(checks)} {num(self.dx)} (5)"
         )
 
     def lines(self) -> list[str]:
@@ -239,19 +233,9 @@ def _data(x: Value | float) -> float:
 def _y(y: float, data: bool) -> str:
     """y_i inside a worked product: an input unit's data as the number it is (1, 0)."""
     if not (data and y.is_integer()):
-        return _p(y)
+        return bracketed(y)
     c = constant(y)
     return f"({c})" if c.startswith("-") else c
-
-
-def _dy_value(worked: str) -> Decimal:
-    """The value of ``k·(a - b)`` or ``a - b`` as printed, exactly (for the ≈ check)."""
-    text = worked.replace("(", "").replace(")", "")
-    factor = "1"
-    if "·" in text:
-        factor, text = text.split("·", 1)
-    a, _, b = text.partition(" - ")
-    return product(factor, total([a, product(b, "-1")]))
 
 
 class UnitExplanation(Sequence[UnitStep]):
@@ -350,10 +334,11 @@ class UnitExplanation(Sequence[UnitStep]):
             if len(terms) > 3:
                 head = f"  {x_name} = {terms[0]} + … + {terms[-1]} + b{u.number}"
             inputs = [_y(self._y(i), self.net.unit(i).is_input) for i in u.sources]
-            vals = [f"{yi}·{_p(w.data)}" for yi, w in zip(inputs, u.weights)]
+            vals = [f"{yi}·{bracketed(w.data)}" for yi, w in zip(inputs, u.weights)]
             products = [product(yi, w.data) for yi, w in zip(inputs, u.weights)]
             exact = prints_as(total([*products, u.bias.data]), total_input.data)
-            worked = f"{' + '.join([*vals, _p(u.bias.data)])} {_eq(exact)} {num(total_input.data)}"
+            summed = " + ".join([*vals, bracketed(u.bias.data)])
+            worked = f"{summed} {eq_sign(exact)} {num(total_input.data)}"
             if len(terms) > 3:
                 line = f"{head} = {num(total_input.data)}"
             elif len(head) + len(worked) + 3 <= MAX_LINE:
@@ -397,12 +382,12 @@ class UnitExplanation(Sequence[UnitStep]):
             for p, i in [*zip(u.weights, u.sources), (u.bias, 0)]:
                 parts = [self._case_grad(u, p, i, c) for c in range(self.net.cases)]
                 grad = self.grads.get(p, 0.0)
-                shown = [_p(x) for x in parts]
+                shown = [bracketed(x) for x in parts]
                 if len(shown) > 4:
                     shown = [*shown[:2], "…", shown[-1]]
                 text = " + ".join(shown)
                 exact = len(parts) <= 4 and prints_as(total(parts), grad)
-                out.append(f"  {_gradient(self.names[p], e)} = {text} {_eq(exact)} {num(grad)}")
+                out.append(f"  {_gradient(self.names[p], e)} = {text} {eq_sign(exact)} {num(grad)}")
         return out
 
     def _case_grad(self, u: Unit, p: Value, i: int, c: int) -> float:
@@ -531,14 +516,17 @@ def explain_units(
         # A linear unit's Σ node is its output; its total input is still called x_j.
         x_name, y_name = net.node_name("x", u.number, c), names[y]
         rule = worked = dy_rule = dy_worked = ""
+        dy_checks = True
         local, local_printed = 1.0, 1.0
         if y is not t:
             op = y._op
             assert op is not None
             local = float(y.local_grads[0])
-            px, py = _printed(t.data), _printed(y.data)
+            px, py = as_printed(t.data), as_printed(y.data)
             rule = _factor((op.local_rule(0, 1) or "").format(x_name, out=y_name))
-            worked = _factor((op.local_rule(0, 1, [px, py]) or "").format(_p(px), out=_p(py)))
+            worked = _factor(
+                (op.local_rule(0, 1, [px, py]) or "").format(bracketed(px), out=bracketed(py))
+            )
             local_printed = float(op.partial(0, [px], py))
         downstream = []
         if not u.output:
@@ -563,15 +551,18 @@ def explain_units(
                 d, factor, margin = found
                 targets[u.number] = d
                 dname = f"d{u.number}"
-                dy_rule = f"{y_name} - {dname}"
-                dy_worked = f"{num(y.data)} - {_signed(constant(d))}"
                 if margin is not None and d - margin < y.data < d + margin:
                     # The margin loss counts an output this close to its target as right.
                     dy_rule = f"0: {y_name} is within {constant(margin)} of {dname} = {constant(d)}"
-                    dy_worked = ""
-                if factor != 1.0:
-                    scale = constant(factor)
-                    dy_rule, dy_worked = f"{scale}·({dy_rule})", f"{scale}·({dy_worked})"
+                else:
+                    dy_rule = f"{y_name} - {dname}"
+                    dy_worked = f"{num(y.data)} - {_signed(constant(d))}"
+                    value = total([num(y.data), product(constant(d), "-1")])
+                    if factor != 1.0:
+                        scale = constant(factor)
+                        dy_rule, dy_worked = f"{scale}·({dy_rule})", f"{scale}·({dy_worked})"
+                        value = product(scale, value)
+                    dy_checks = prints_as(value, grads[y])
         weights = []
         for w, i in zip(u.weights, u.sources):
             src = net.unit(i)
@@ -601,6 +592,7 @@ def explain_units(
                 local_printed=local_printed,
                 dy_rule=dy_rule,
                 dy_worked=dy_worked,
+                dy_checks=dy_checks,
                 downstream=tuple(downstream),
                 weights=tuple(weights),
                 output=out_name,
