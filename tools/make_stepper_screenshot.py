@@ -1,12 +1,12 @@
 """Make the README's pictures of the stepper and of the neuron view.
 
-* docs/stepper.png: the HTML stepper of a 2-2-1 sigmoid MLP, a few steps into backward,
+* docs/images/stepper.png: the HTML stepper of a 2-2-1 sigmoid MLP, a few steps into backward,
   in a 1366×768 window (a common laptop screen), after pressing Fit.
-* docs/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
-* docs/units_stepper.png: the neuron-view stepper of a 2-4-1 net under its error, at
+* docs/images/neurons_2_16_16_1.png: ``draw_graph(y, view="neurons")`` of an MLP(2, [16, 16, 1]).
+* docs/images/units_stepper.png: the neuron-view stepper of a 2-4-1 net under its error, at
   1366×768, mid-way through the hidden layer (unit 5 of 3 to 6).
 
-Run from the top of the repository: ``.venv/bin/python docs/make_stepper_screenshot.py``.
+Run from the top of the repository: ``.venv/bin/python tools/make_stepper_screenshot.py``.
 Needs Debian's ``/usr/bin/chromium`` (driven by playwright), and Graphviz's ``dot`` for the
 neuron view's PNG (the stepper's SVG renders without it: `autograd.pages.render`).
 """
@@ -81,7 +81,7 @@ def neurons(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    here = Path(__file__).parent
+    here = Path(__file__).resolve().parent.parent / "docs" / "images"
     shoot(here / "stepper.png")
     neurons(here / "neurons_2_16_16_1.png")
     units(here / "units_stepper.png")

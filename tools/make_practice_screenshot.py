@@ -1,6 +1,6 @@
-"""Make docs/practice.png: the README's practice example in the browser, a hint showing.
+"""Make docs/images/practice.png: the README's practice example in the browser, a hint showing.
 
-Run from the top of the repository: ``.venv/bin/python docs/make_practice_screenshot.py``.
+Run from the top of the repository: ``.venv/bin/python tools/make_practice_screenshot.py``.
 Needs Debian's ``/usr/bin/chromium`` (driven by playwright); the page's graph is SVG, which
 renders without Graphviz's ``dot`` too (`autograd.pages.render`).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from make_stepper_screenshot import CHROMIUM_ARGS  # docs/, the folder of this script
+from make_stepper_screenshot import CHROMIUM_ARGS  # tools/, the folder of this script
 from playwright.sync_api import sync_playwright
 
 from autograd.cli.commands import main
@@ -43,4 +43,4 @@ def shoot(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    shoot(Path(__file__).with_name("practice.png"))
+    shoot(Path(__file__).resolve().parent.parent / "docs" / "images" / "practice.png")
