@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools conftest.py
 
-.PHONY: test js demo lint bench clean test-torch mutation
+.PHONY: test js demo docs lint bench clean test-torch mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,19 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m demos.xor
 
+# The docs site, from docs/ (Markdown, the lesson notebooks, the API from the docstrings)
+# into site/, with --strict: a broken link or reference, or a page left out of the
+# navigation, stops the build. The docs tools are pinned in pyproject.toml's `docs` extra.
+DOCS_STAMP := $(VENV)/.docs-installed
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "built the docs site: open site/index.html"
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
@@ -52,12 +65,12 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.compile_wide
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .hypothesis mutants node_modules
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install).
 test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pytest tests/test_against_torch.py
+	$(BIN)/pytest tests/test_against_torch.py docs README.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

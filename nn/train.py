@@ -124,7 +124,8 @@ def fit(
 
     Args:
         model: a Module called on one case's inputs (e.g. an `MLP`).
-        inputs, targets: the cases; a target is a number or a list of numbers.
+        inputs: the cases' inputs, one per case.
+        targets: the cases' targets; a target is a number or a list of numbers.
         loss: a `nn.losses.Loss`; default the paper's E = ½ Σ_c Σ_j (y − d)².
         optimizer: default ``SGD(model.parameters(), lr=0.1)``.
         epochs: the largest number of sweeps.
@@ -134,8 +135,8 @@ def fit(
             ``stop(sweep, loss)`` returns True (see `within`); checked after
             the sweep's weight change.
         progress: show a tqdm progress bar with the loss (on stderr).
-        shuffle, seed: present the cases in a fresh random order each sweep,
-            from a private generator seeded with ``seed``.
+        shuffle: present the cases in a fresh random order each sweep.
+        seed: the seed of ``shuffle``'s private generator.
         compile: run each case through generated Python code (`autograd.compile`)
             instead of building its graph: the same numbers bit for bit, many
             times faster. Only for models whose graph shape does not depend on
