@@ -1,11 +1,14 @@
 """A scalar autograd engine for learning, teaching and using backpropagation.
 
+```pycon
 >>> from autograd import Value
 >>> x = Value(2.0)
 >>> y = (x * x).sigmoid()
 >>> y.backward()
 >>> round(x.grad, 4)
 0.0707
+
+```
 
 The package is in four layers, each importing only the ones before it:
 

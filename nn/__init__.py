@@ -1,5 +1,6 @@
 """Neural networks on the autograd engine: the nets of Rumelhart, Hinton & Williams (1986).
 
+```pycon
 >>> import nn
 >>> model = nn.MLP(2, [2, 1], seed=0)          # 2 inputs, 2 hidden sigmoid units, 1 output
 >>> y = model([1.0, 0.0])                      # a Value
@@ -7,6 +8,8 @@
 >>> loss.backward()
 >>> len(model.parameters())
 9
+
+```
 """
 
 from nn import init, losses, optim, serialize, train

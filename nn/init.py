@@ -6,10 +6,13 @@ layer (used by `xavier_uniform` only), and ``rng`` a seeded `random.Random`, so
 that a model built with the same seed starts from the same weights. The global
 generator of the `random` module is never used.
 
+```pycon
 >>> import random
 >>> w, b = uniform(0.3)(2, 1, random.Random(0))
 >>> all(-0.3 <= x <= 0.3 for x in [*w, b])
 True
+
+```
 """
 
 from __future__ import annotations

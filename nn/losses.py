@@ -6,9 +6,12 @@ many cases by the loss's ``reduction``, "sum" or "mean" over cases. A prediction
 is a Value (one output unit) or a list of them; a target is a number or a list
 of numbers of the same length.
 
+```pycon
 >>> from autograd import Value
 >>> round(sum_squared_error(Value(0.8), 1.0).data, 12)     # ½ (0.8 − 1)²
 0.02
+
+```
 """
 
 from __future__ import annotations
@@ -272,7 +275,10 @@ for a 0, adds nothing and gets no gradient: the family-trees error of the 1986
 paper. The margin is inside the ``margin_sq`` op, so the graph's shape does not
 depend on the outputs and the loss compiles.
 
+```pycon
 >>> from autograd import Value
 >>> [margin_squared_error(Value(y), 1.0).data for y in (0.9, 0.5)]   # ½ (0.5 − 1)²
 [0.0, 0.125]
+
+```
 """

@@ -2,6 +2,7 @@
 
 Trace a graph once, then run it on new numbers without building Values:
 
+```pycon
 >>> from autograd import Value, compile
 >>> w, x, b = Value(0.5, label="w"), Value(1.0, label="x"), Value(-0.2, label="b")
 >>> y = (w * x + b).sigmoid()
@@ -9,6 +10,8 @@ Trace a graph once, then run it on new numbers without building Values:
 >>> value, grads = step([0.5, -0.2], [1.0])
 >>> round(value, 6), [round(g, 6) for g in grads]
 (0.574443, [0.244458, 0.244458])
+
+```
 
 The generated function (``step.source``) has one line per node for the forward
 pass and one line per chain-rule term for the backward pass, each commented

@@ -6,6 +6,7 @@ them, and with ``create_graph=True`` it builds them from ordinary Value
 operations, so a gradient is itself a function in the graph that can be
 differentiated again:
 
+```pycon
 >>> from autograd import Value, grad
 >>> x = Value(3.0)
 >>> y = x ** 3
@@ -13,6 +14,8 @@ differentiated again:
 >>> (d2y,) = grad(dy, [x])                      # 6x   = 18
 >>> dy.data, d2y.data
 (27.0, 18.0)
+
+```
 
 Both paths take each op's local derivative from the one rule in `autograd.core.ops`
 (evaluated on floats by the fast path, on Values here), so they cannot disagree.

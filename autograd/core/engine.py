@@ -381,11 +381,14 @@ _DUNDER = {"/": "truediv", "**": "pow"}
 class Value:
     """A scalar in a computation graph: one float, its gradient, and how it was made.
 
+    ```pycon
     >>> x = Value(3.0, label="x")
     >>> y = x * x + 2 * x
     >>> y.backward()
     >>> y.data, x.grad          # y = x² + 2x, dy/dx = 2x + 2
     (15.0, 8.0)
+
+    ```
 
     Attributes:
         data: the float value.
@@ -847,6 +850,7 @@ def apply(op: Op, *operands: Operand) -> Value:
     with ordinary arithmetic so it also works on Values (then ``grad(...,
     create_graph=True)`` can differentiate it again):
 
+    ```pycon
     >>> from autograd import Op, Value, apply
     >>> square = Op("square", lambda a: a * a, (lambda a, out: 2 * a,), ("∂(a²)/∂a = 2a",))
     >>> x = Value(3.0)
@@ -854,6 +858,8 @@ def apply(op: Op, *operands: Operand) -> Value:
     >>> y.backward()
     >>> y.data, x.grad
     (9.0, 6.0)
+
+    ```
     """
     if not isinstance(op, Op):
         raise TypeError(f"apply: expected an autograd Op, got {op!r}")
