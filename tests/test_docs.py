@@ -28,7 +28,7 @@ import pytest
 from tests.helpers import ROOT
 
 README = ROOT / "README.md"
-PAGES = [README, *sorted((ROOT / "docs").rglob("*.md"))]
+PAGES = [README, ROOT / "bench" / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # Console lines shown to copy, never run by a test: they install system packages.
 INSTALLS = ("sudo apt install ", "brew install ", "apt install ")
 
