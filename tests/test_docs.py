@@ -83,7 +83,8 @@ def test_every_console_command_is_run_or_an_install_line() -> None:
 @pytest.mark.parametrize(("page", "command", "expected"), RUN, ids=[f"{p}: {c}" for p, c, _ in RUN])
 def test_console_output(page: str, command: str, expected: list[str], tmp_path: Path) -> None:
     argv = [sys.executable, "-m", "autograd", *shlex.split(command)[1:]]
-    result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "COLUMNS": "80"}  # --help wraps at the terminal's width
+    result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
     actual = (result.stdout + result.stderr).rstrip("\n").splitlines()
     while expected and expected[-1] == "":
         expected = expected[:-1]
