@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools conftest.py
 
-.PHONY: test js demo lint bench clean test-torch mutation
+.PHONY: test js demo figures lint bench clean test-torch mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ lint: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m demos.xor
+
+# Every picture in docs/images/ made again, as tools/figures.py's table says: the demos in a
+# temporary folder (out/ is left alone), the screenshots in headless Chromium. A picture whose
+# tool is missing (Chromium, Graphviz's dot) is skipped, saying what to install, and the
+# target fails, since the docs then keep an old picture. About half a minute.
+figures: $(STAMP)
+	$(BIN)/python -m tools.figures
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step
