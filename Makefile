@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools conftest.py
 
-.PHONY: test js demo docs lint bench clean test-torch mutation
+.PHONY: test js demo docs figures lint bench clean test-torch mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ $(DOCS_STAMP): $(STAMP) pyproject.toml
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	@echo "built the docs site: open site/index.html"
+
+# Every picture in docs/images/ made again, as tools/figures.py's table says: the demos in a
+# temporary folder (out/ is left alone), the screenshots in headless Chromium. A picture whose
+# tool is missing (Chromium, Graphviz's dot) is skipped, saying what to install, and the
+# target fails, since the docs then keep an old picture. About half a minute.
+figures: $(STAMP)
+	$(BIN)/python -m tools.figures
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine_step

@@ -1,8 +1,9 @@
-"""Make docs/images/practice.png: the README's practice example in the browser, a hint showing.
+"""docs/images/practice.png: the README's practice example in the browser, a hint showing.
 
-Run from the top of the repository: ``.venv/bin/python tools/make_practice_screenshot.py``.
-Needs Debian's ``/usr/bin/chromium`` (driven by playwright); the page's graph is SVG, which
-renders without Graphviz's ``dot`` too (`autograd.pages.render`).
+Made by ``make figures`` (`tools.figures`); this one alone:
+``.venv/bin/python -m tools.make_practice_screenshot``. Needs Chromium on PATH (driven by
+playwright, `tools.browser`), and Graphviz's ``dot``: the page's graph renders without it
+(`autograd.pages.render`'s WebAssembly Graphviz), but as plain records, not the docs' picture.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from make_stepper_screenshot import CHROMIUM_ARGS  # tools/, the folder of this script
-from playwright.sync_api import sync_playwright
-
-from autograd.cli.commands import main
+from autograd.cli.commands import main as autograd_main
+from tools.browser import chromium
 
 EXPRESSION = "sigmoid(w*x + b)"
 # Answers typed before the picture: #2's local and gradient, #1's, b's, then x's local
@@ -26,11 +25,10 @@ def shoot(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "practice.html"
         argv = ["practice", EXPRESSION, "--at", "w=0.5", "x=1", "b=-0.2", "--html", str(page_path)]
-        status = main(argv)
+        status = autograd_main(argv)
         if status != 0:
-            raise SystemExit(status)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            raise RuntimeError(f"autograd {' '.join(argv)} exited with status {status}")
+        with chromium() as browser:
             page = browser.new_page(
                 viewport={"width": 1200, "height": 400}, device_scale_factor=1.5
             )
@@ -39,8 +37,9 @@ def shoot(out: Path) -> None:
                 page.fill(".ag-practice input", answer)
                 page.press(".ag-practice input", "Enter")
             page.locator(".ag-practice").screenshot(path=str(out))
-            browser.close()
 
 
 if __name__ == "__main__":
-    shoot(Path(__file__).resolve().parent.parent / "docs" / "images" / "practice.png")
+    from tools.figures import made_by, main
+
+    raise SystemExit(main(made_by("tools.make_practice_screenshot")))
