@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from autograd import Value, cli, linear
+from tools import browser
 
 ROOT = Path(__file__).resolve().parent.parent  # the project: README.md, autograd/, nn/
 
@@ -123,17 +124,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 # -- Chromium, for the tests marked ``browser`` (the fixture is in conftest.py) --
 
-# Found on PATH, so that PATH=$(../shared/bare-path) shows what a machine without it does.
-FOUND = shutil.which("chromium") or shutil.which("chromium-browser")
+# Found on PATH, as the screenshots find it (tools.browser), so that
+# PATH=$(../shared/bare-path) shows what a machine without it does.
+FOUND = browser.find()
 CHROMIUM = Path(FOUND or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = browser.ARGS
 
 
 def open_page(
