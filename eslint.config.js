@@ -8,7 +8,7 @@ const js = require("@eslint/js");
 const globals = require("globals");
 
 module.exports = [
-  { ignores: ["node_modules/", ".venv/", "mutants/", "build/"] },
+  { ignores: ["node_modules/", ".venv/", "mutants/", "build/", "site/"] },
   js.configs.recommended,
   {
     files: ["autograd/pages/static/**/*.js"],
