@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Real
@@ -46,6 +47,7 @@ from autograd.teach.units import UnitExplanation
 __all__ = ["SLOPE_HINTS", "Exercises", "Note", "Verdict", "check_number", "check_slope"]
 
 UNANSWERED = "replace ... with your answer, a number"
+WIDTH = 88  # the listing's paragraphs are wrapped at this many characters
 
 # What a wrong slope found by nudging usually is, tested in this order after its sign.
 SLOPE_HINTS = {
@@ -221,7 +223,9 @@ class Exercises:
         """The forward pass, then the questions by step, numbered, a ✓ on those answered."""
         how = "check an answer with .check(number, answer); .reveal(number) shows the working"
         forward, backward = introduction(self.explanation, how)
-        lines = [forward, backward, "Questions:"]
+        # The paragraph on what to work out, in lines a notebook shows without scrolling.
+        wrapped = [textwrap.fill(line, WIDTH) for line in backward.split("\n")]
+        lines = [forward, "\n".join(wrapped), "Questions:"]
         by_step = {s.number: s for s in self.explanation}
         step = 0
         for i, q in enumerate(self.questions, start=1):

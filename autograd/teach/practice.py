@@ -264,9 +264,12 @@ def hint(q: Question, kind: str) -> str:
                 "derivative alone is asked for here"
             )
         return f"the local factor is off: {q.hint}"
-    named = ", ".join(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
-    if not q.factors and kind != "sign":
-        return f"work it out again: {q.hint}"
+    # Each upstream gradient once: the two uses of x in x*x share theirs.
+    named = ", ".join(
+        dict.fromkeys(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
+    )
+    if not q.factors:  # no factors to tell apart: ∂E/∂y5 = y5 - d5 at an output unit
+        return f"the sign is off: {q.hint}" if kind == "sign" else f"work it out again: {q.hint}"
     if q.factor_names:
         return _unit_hint(q, kind)
     if kind == "sign":

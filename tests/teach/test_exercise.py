@@ -121,12 +121,22 @@ def test_the_listing_numbers_the_questions_by_step_and_ticks_those_answered() ->
         "Answers within 1% are right; check an answer with .check(number, answer); "
         ".reveal(number) shows the working.\n"
     )
+    wrapped = [
+        "",
+        "Backward pass, from f back to the inputs: work out the local derivative of each use of a",
+        "node (written with the consumer's own expression on top, as ∂(x·y)/∂y) and each gradient",
+        "∂f/∂v, the sum of upstream gradient × local derivative over the uses. Answers within 1%",
+        "are right; check an answer with .check(number, answer); .reveal(number) shows the",
+        "working.",
+        "",
+    ]
+    assert " ".join(wrapped).split() == backward.split()
     ex.check(6, 7.0)
     ex.check(5, 2.0)  # wrong: no tick
     assert ex.listing() == "\n".join(
         [
             forward,
-            backward,
+            *wrapped,
             "Questions:",
             "Step 2 of 3: #1 = x * x = 9.000, 1 use",
             "   1. by f = #1 + x: local derivative ∂(#1 + x)/∂#1",
