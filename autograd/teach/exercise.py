@@ -13,14 +13,15 @@ practice`` and the practice page. A learner types::
 Two checks need no graph: `check_slope`, a derivative found by nudging (lesson 1 of
 ``docs/lessons``), and `check_number`, a number with the classic slips a teacher names.
 
-Every result (a `Verdict`, a `Note`, `Exercises` itself) prints as plain text and shows as
-HTML in Jupyter. An answer left as ``...`` (the exercise notebooks' placeholder) is not
-judged: the verdict asks for a number, so a notebook still runs top to bottom.
+Every result (a `Verdict`, a `Note`, `Exercises` itself) is plain text: printed, or shown
+by Jupyter as a cell's result, as `explain`'s listings are. (No HTML: this layer writes
+text only, and a notebook shows text in a monospaced block, where the listing's columns line
+up.) An answer left as ``...`` (the exercise notebooks' placeholder) is not judged: the
+verdict asks for a number, so a notebook still runs top to bottom.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
@@ -61,8 +62,8 @@ SLOPE_HINTS = {
         "(h for (f(x + h) - f(x)), 2h for (f(x + h) - f(x - h)))"
     ),
     "value": (
-        "that is the value of f (at x, or nudged), not how fast it changes: the slope is "
-        "(f(x + h) - f(x)) / h for a small h"
+        "that is the function's value (at x, or nudged), not how fast it changes: the "
+        "slope is (f(x + h) - f(x)) / h for a small h"
     ),
     "close": (
         "close, but more than 1% off: a smaller nudge h (0.001, say) gives a closer "
@@ -79,7 +80,8 @@ _CLOSE = 0.1  # within 10 %: an estimate with too large a nudge
 
 @dataclass(frozen=True, repr=False)
 class Note:
-    """A line or more of text for a notebook: ``print`` shows it as it is, Jupyter as HTML."""
+    """A line or more of text for a notebook: its repr is the text itself, so that a cell
+    ending in one shows it as ``print`` would."""
 
     text: str
 
@@ -91,9 +93,6 @@ class Note:
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(self.text)
-
-    def _repr_html_(self) -> str:
-        return f'<pre class="ag-note">{html.escape(self.text)}</pre>'
 
 
 @dataclass(frozen=True, repr=False)
@@ -113,13 +112,6 @@ class Verdict(Note):
 
     def __bool__(self) -> bool:
         return self.right
-
-    def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.right else "#8a6d00" if self.kind == "unanswered" else "#b42318"
-        return (
-            f'<div class="ag-verdict" style="color:{colour};font-weight:600">'
-            f"{html.escape(self.text)}</div>"
-        )
 
 
 def _wrong(kind: str, hint: str, question: Question | None = None) -> Verdict:
@@ -247,11 +239,10 @@ class Exercises:
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(self.listing())
 
-    def _repr_html_(self) -> str:
-        return f'<pre class="ag-exercises">{html.escape(self.listing())}</pre>'
 
-
-def check_number(answer: float, right: float, slips: Mapping[float, str] | None = None) -> Verdict:
+def check_number(
+    answer: float | EllipsisType, right: float, slips: Mapping[float, str] | None = None
+) -> Verdict:
     """Judge a plain number: right within `RTOL` (practice's tolerance), with its sign.
 
     ``slips`` maps the numbers that classic slips give to the hint each deserves; a
