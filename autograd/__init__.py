@@ -13,7 +13,8 @@
 The package is in four layers, each importing only the ones before it:
 
 - `autograd.core`: the op table, `Value` and its backward pass, `grad`, the compiler;
-- `autograd.teach`: `explain`, the checks, practice, the expression parser;
+- `autograd.teach`: `explain`, the checks, practice and notebook exercises, the expression
+  parser;
 - `autograd.pages`: pictures (Graphviz) and self-contained HTML pages;
 - `autograd.cli`: the ``autograd`` command.
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from autograd.pages.stepper import show_steps, write_stepper
     from autograd.pages.worksheet import write_worksheet
     from autograd.teach.check import mistake, nudge_test
+    from autograd.teach.exercise import Exercises, check_number, check_slope
     from autograd.teach.explain import explain
 
 # name → the module that defines it, imported on first use (PEP 562).
@@ -54,6 +56,9 @@ _LAZY = {
     "grad": "autograd.core.derivatives",
     "gradcheck": "autograd.core.derivatives",
     "explain": "autograd.teach.explain",
+    "Exercises": "autograd.teach.exercise",
+    "check_number": "autograd.teach.exercise",
+    "check_slope": "autograd.teach.exercise",
     "mistake": "autograd.teach.check",
     "nudge_test": "autograd.teach.check",
     "draw_graph": "autograd.pages.draw",
@@ -78,10 +83,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Compiled",
+    "Exercises",
     "GradcheckError",
     "Op",
     "Value",
     "apply",
+    "check_number",
+    "check_slope",
     "compile",
     "draw_graph",
     "enable_grad",

@@ -11,6 +11,7 @@ import shutil
 import struct
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -89,6 +90,18 @@ def hostile_network() -> tuple[Value, list[Value]]:
 
 HAVE_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(not HAVE_DOT, reason="Graphviz 'dot' is not installed")
+
+
+def notebook_tools() -> tuple[ModuleType, ModuleType]:
+    """nbformat and nbclient, with ipykernel to run a notebook; called at a test module's top,
+    it skips the whole module, saying which is missing, when one is."""
+    found = [
+        pytest.importorskip(
+            name, reason=f"{name} is not installed (pip install -e '.[dev]' installs it)"
+        )
+        for name in ("nbformat", "nbclient", "ipykernel")
+    ]
+    return found[0], found[1]
 
 
 def fake_dot(directory: Path, script: str) -> None:

@@ -10,17 +10,9 @@ from typing import Any
 import pytest
 
 from autograd import Value, explain
-from tests.helpers import open_page
+from tests.helpers import notebook_tools, open_page
 
-nbformat = pytest.importorskip(
-    "nbformat", reason="nbformat is not installed (pip install -e '.[dev]' installs it)"
-)
-nbclient = pytest.importorskip(
-    "nbclient", reason="nbclient is not installed (pip install -e '.[dev]' installs it)"
-)
-pytest.importorskip(
-    "ipykernel", reason="ipykernel is not installed (pip install -e '.[dev]' installs it)"
-)
+nbformat, nbclient = notebook_tools()
 
 SETUP = """\
 from autograd import Value

@@ -31,6 +31,8 @@ __all__ = [
     "check",
     "classify",
     "hint",
+    "introduction",
+    "near",
     "practice_session",
     "questions",
     "step_heading",
@@ -211,7 +213,8 @@ def step_heading(step: Step | UnitStep, steps: int) -> str:
     return f"Step {step.number} of {steps}: {step.headline()}, {uses} use{'s' * (uses != 1)}"
 
 
-def _near(a: float, b: float) -> bool:
+def near(a: float, b: float) -> bool:
+    """Whether ``a`` is right for ``b``: within `RTOL` of it, with its sign (a 0 only for 0)."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if math.isinf(a) or math.isinf(b):
@@ -229,23 +232,23 @@ MAX_USES_TRIED = 8
 
 def classify(q: Question, answer: float) -> str:
     """ "right", or which of `HINTS` describes a wrong ``answer`` to ``q``."""
-    if _near(answer, q.answer):
+    if near(answer, q.answer):
         return "right"
-    if _near(-answer, q.answer):
+    if near(-answer, q.answer):
         return "sign"
     if q.kind == "local":
         upstream, local = q.factors[0] if q.factors else (1.0, q.answer)
-        return "contribution" if upstream != 1.0 and _near(answer, upstream * local) else "local"
+        return "contribution" if upstream != 1.0 and near(answer, upstream * local) else "local"
     products = [u * d for u, d in q.factors]
-    if len(products) > 1 and any(_near(answer, p) for p in products):
+    if len(products) > 1 and any(near(answer, p) for p in products):
         return "path"
     if 2 < len(products) <= MAX_USES_TRIED and any(
-        _near(answer, sum(c)) for k in range(2, len(products)) for c in combinations(products, k)
+        near(answer, sum(c)) for k in range(2, len(products)) for c in combinations(products, k)
     ):
         return "some"  # a use forgotten: the classic slip where a node feeds several others
-    if _near(answer, sum(d for _, d in q.factors)):
+    if near(answer, sum(d for _, d in q.factors)):
         return "upstream"  # the local derivatives alone: the upstream factor is missing
-    if _near(answer, sum(u for u, _ in q.factors)):
+    if near(answer, sum(u for u, _ in q.factors)):
         return "local"  # the upstream gradients alone: the local factor is missing
     return "other"
 
@@ -261,9 +264,12 @@ def hint(q: Question, kind: str) -> str:
                 "derivative alone is asked for here"
             )
         return f"the local factor is off: {q.hint}"
-    named = ", ".join(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
-    if not q.factors and kind != "sign":
-        return f"work it out again: {q.hint}"
+    # Each upstream gradient once: the two uses of x in x*x share theirs.
+    named = ", ".join(
+        dict.fromkeys(f"{n} = {num(u)}" for n, (u, _) in zip(q.upstream_names, q.factors))
+    )
+    if not q.factors:  # no factors to tell apart: ∂E/∂y5 = y5 - d5 at an output unit
+        return f"the sign is off: {q.hint}" if kind == "sign" else f"work it out again: {q.hint}"
     if q.factor_names:
         return _unit_hint(q, kind)
     if kind == "sign":
@@ -345,6 +351,32 @@ def _parse(text: str) -> float | None:
         return None
 
 
+def introduction(
+    explanation: Explanation | UnitExplanation, reveal: str = "type ? to see the answer"
+) -> tuple[str, str]:
+    """What practice shows before the questions: the forward pass (for a unit view, the case,
+    the naming and the key first), then what to work out and how answers are judged;
+    ``reveal`` says how to see an answer."""
+    ex = explanation
+    judged = f"Answers within {RTOL:.0%} are right; {reveal}."
+    if isinstance(ex, UnitExplanation):
+        return (
+            "\n".join([ex.case_line(), "", *ex.header(), "", *ex.forward_lines()]),
+            "\nBackward pass, unit by unit from the output layer down: work out ∂E/∂y_j, "
+            "∂E/∂x_j and each ∂E/∂w_ji, with the paper's equations:\n"
+            + "\n".join(ex.steps_intro()[1:])
+            + f"\n{judged}\n",
+        )
+    out = ex.names[ex.root]
+    return (
+        ex.forward_text(),
+        f"\nBackward pass, from {out} back to the inputs: work out the local derivative "
+        f"of each use of a node (written with the consumer's own expression on top, as "
+        f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient "
+        f"× local derivative over the uses. {judged}\n",
+    )
+
+
 def practice_session(
     explanation: Explanation | UnitExplanation,
     read: Callable[[str], str | None],
@@ -358,26 +390,9 @@ def practice_session(
     """
     score = Score()
     ex = explanation
-    if isinstance(ex, UnitExplanation):
-        write("\n".join([ex.case_line(), "", *ex.header(), "", *ex.forward_lines()]))
-        write(
-            "\nBackward pass, unit by unit from the output layer down: work out ∂E/∂y_j, "
-            "∂E/∂x_j and each ∂E/∂w_ji, with the paper's equations:\n"
-            + "\n".join(ex.steps_intro()[1:])
-            + f"\nAnswers within {RTOL:.0%} are right; type ? to see the answer.\n"
-        )
-        asked = unit_questions(ex)
-    else:
-        out = ex.names[ex.root]
-        write(ex.forward_text())
-        write(
-            f"\nBackward pass, from {out} back to the inputs: work out the local derivative "
-            f"of each use of a node (written with the consumer's own expression on top, as "
-            f"∂(x·y)/∂y) and each gradient {gradient(out, 'v')}, the sum of upstream gradient "
-            f"× local derivative over the uses. Answers within {RTOL:.0%} are right; type ? "
-            "to see the answer.\n"
-        )
-        asked = questions(ex)
+    for block in introduction(ex):
+        write(block)
+    asked = unit_questions(ex) if isinstance(ex, UnitExplanation) else questions(ex)
     by_step: dict[int, Step | UnitStep] = {s.number: s for s in ex}
     current = 0
     for q in asked:

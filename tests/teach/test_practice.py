@@ -286,3 +286,26 @@ def test_the_terminal_texts_write_every_minus_sign_as_a_learner_types_it() -> No
     assert all(MINUS not in text for text in texts)
     hints = [h for q in questions(ex) for h in q.as_dict()["hints"].values()]
     assert all(MINUS not in h for h in hints)
+
+
+def test_a_hint_names_each_upstream_gradient_once() -> None:
+    x = Value(3.0, label="x")
+    f = x * x + x
+    f.label = "f"
+    g = f + f * f  # x's uses: by f (upstream ∂g/∂f) and twice by #1 = x*x (upstream ∂g/∂#1)
+    g.label = "g"
+    q = next(q for q in questions(explain(g)) if q.symbol == "∂g/∂x")
+    assert q.upstream_names == ("∂g/∂f", "∂g/∂#1", "∂g/∂#1")
+    # The local derivatives alone (1 + 3 + 3): what a depth-first pass leaves in x.
+    assert check(q, 7.0) == (
+        False,
+        "the upstream factor is missing: multiply each local derivative by its upstream "
+        "gradient (∂g/∂f = 25.00, ∂g/∂#1 = 25.00)",
+    )
+
+
+def test_a_wrong_sign_where_there_are_no_factors_gives_the_rule() -> None:
+    dy5 = unit_questions(_net([2, 1]))[0]  # ∂E/∂y5 = y5 - d5: no upstream or local factor
+    assert (dy5.symbol, dy5.factors) == ("∂E/∂y5", ())
+    assert check(dy5, -dy5.answer) == (False, "the sign is off: ∂E/∂y5 = y5 - d5 (4)")
+    assert check(dy5, 0.5) == (False, "work it out again: ∂E/∂y5 = y5 - d5 (4)")
