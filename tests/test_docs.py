@@ -7,8 +7,9 @@ the rest:
 * each ``$ autograd ...`` line of a ``console`` block is run in a temporary folder and its
   output compared with the lines below it (a line ``…`` stands for lines left out);
 * the practice transcripts (answers piped into ``autograd practice``) are replayed;
-* each command of an ``sh`` block is checked without its long run: a ``make`` target
-  exists (``make -n``), a demo's flags are among those its ``--help`` lists;
+* each command of an ``sh`` block is run if it is quick (``autograd ...``), else checked
+  without its long run: a ``make`` target exists (``make -n``), a demo's flags are among
+  those its ``--help`` lists;
 * every relative link and picture points to a file that exists;
 * the README stays a front page: at most 200 lines.
 """
@@ -128,10 +129,16 @@ SHELL = shell_commands()
 
 
 @pytest.mark.parametrize(("page", "line"), SHELL, ids=[f"{p}: {c}" for p, c in SHELL])
-def test_shell_commands_name_what_exists(page: str, line: str) -> None:
+def test_shell_commands_name_what_exists(page: str, line: str, tmp_path: Path) -> None:
     words = shlex.split(line.partition("#")[0])
     flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", line))
-    if words[0] == "make":
+    if words[0] == "autograd":  # quick: run it, in a temporary folder for what it writes
+        argv = [sys.executable, "-m", "autograd", *words[1:]]
+        done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        written = re.findall(r"--html (\S+)", line)
+        assert all((tmp_path / name).is_file() for name in written)
+    elif words[0] == "make":
         if shutil.which("make") is None:
             pytest.skip("make is not on PATH")
         dry = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True, text=True)
