@@ -106,4 +106,8 @@ __all__ = [
     "write_stepper",
     "write_worksheet",
 ]
+# The one place of the version: pyproject.toml reads it (without importing the package).
 __version__ = "0.1.0"
+# What `nn` and the `autograd` command check to know that `import autograd` found this
+# library, not another of the same import name (HIPS autograd, pip's `autograd`).
+__distribution__ = "autograd-1986"

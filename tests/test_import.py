@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,12 @@ def test_every_public_name_resolves_and_is_listed() -> None:
     assert set(autograd.__all__) <= set(dir(autograd))
     assert autograd.draw_graph.__module__ == "autograd.pages.draw"
     assert autograd.grad.__module__ == "autograd.core.derivatives"
+
+
+def test_the_version_is_written_once() -> None:
+    # pyproject.toml reads autograd.__version__ (dynamic); the installed metadata agrees.
+    assert autograd.__version__ == importlib.metadata.version("autograd-1986")
+    assert '\nversion = "' not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
