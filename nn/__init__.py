@@ -12,6 +12,16 @@
 ```
 """
 
+# First of all, that `import autograd` found this library, not another of that import name.
+import autograd
+
+if getattr(autograd, "__distribution__", None) != "autograd-1986":  # e.g. HIPS autograd
+    raise ImportError(
+        f"nn needs autograd-1986, but the 'autograd' imported ({autograd.__file__}) is another "
+        "package of that name (HIPS autograd?): uninstall or rename it and reinstall "
+        "autograd-1986, or give autograd-1986 a virtual environment of its own"
+    )
+
 from nn import init, losses, optim, serialize, train
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.metadata
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,50 @@ def test_each_layer_imports_only_the_layers_below_it() -> None:
                 or name.startswith(("autograd.core", "nn."))
                 or (not name.startswith(("autograd", "nn")))
             ), (path.name, name)
+
+
+# -- the import name: HIPS autograd is imported as `autograd` too (issue 28) --
+
+OTHER = '"""Another package imported as autograd, as HIPS autograd is."""\ngrad = None\n'
+ADVICE = "(HIPS autograd?): uninstall or rename it and reinstall autograd-1986, or give "
+
+
+def _python(args: list[str], first_on_path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(first_on_path)}
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_nn_refuses_another_autograd_found_first(tmp_path: Path) -> None:
+    (tmp_path / "other" / "autograd").mkdir(parents=True)
+    (tmp_path / "other" / "autograd" / "__init__.py").write_text(OTHER)
+    done = _python(["-c", "import nn"], tmp_path / "other", tmp_path)
+    last = done.stderr.splitlines()[-1]
+    where = tmp_path / "other" / "autograd" / "__init__.py"
+    assert last.startswith(
+        f"ImportError: nn needs autograd-1986, but the 'autograd' imported ({where})"
+    )
+    assert ADVICE in last
+
+
+def test_the_command_and_nn_refuse_another_autograd_installed_over_this_one(tmp_path: Path) -> None:
+    # Both install into site-packages/autograd/: the other's __init__.py replaces this one's,
+    # and this one's subpackages stay beside it. Here: a package whose path goes on into ours.
+    folder = tmp_path / "site" / "autograd"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(f"{OTHER}__path__.append({str(ROOT / 'autograd')!r})\n")
+    console_script = "import sys; from autograd.cli import main; sys.exit(main())"
+    for args in (["-c", console_script], ["-m", "autograd", "explain", "x", "--at", "x=1"]):
+        done = _python(args, tmp_path / "site", tmp_path)
+        assert (done.returncode, done.stdout) == (1, "")
+        [line] = done.stderr.splitlines()  # one line, no traceback
+        assert line.startswith(
+            f"autograd: error: the 'autograd' imported ({folder / '__init__.py'})"
+        )
+        assert ADVICE in line
+    done = _python(["-c", "import nn"], tmp_path / "site", tmp_path)
+    assert done.stderr.splitlines()[-1].startswith("ImportError: nn needs autograd-1986, but")
 
 
 # ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
