@@ -12,7 +12,6 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
@@ -142,23 +141,4 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 FOUND = browser.find()
 CHROMIUM = Path(FOUND or "/usr/bin/chromium")
 CHROMIUM_ARGS = browser.ARGS
-
-
-def open_page(
-    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
-) -> tuple[Any, list[str]]:
-    """A new page at ``path``, with every console error, page error, dialog and request
-    that leaves file:// collected (the caller asserts there are none)."""
-    pg = browser.new_page(viewport={"width": width, "height": height})
-    if fake_clock:
-        pg.clock.install()  # timers run only when the test says: autoplay without waiting
-    problems: list[str] = []
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on(
-        "request",
-        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
-    )
-    pg.goto(path.as_uri())
-    return pg, problems
+open_page = browser.open_page

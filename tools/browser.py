@@ -1,4 +1,5 @@
-"""Headless Chromium for the screenshots, found on PATH and driven by playwright.
+"""Headless Chromium for the screenshots, the browser tests and the wheel's smoke test, found
+on PATH and driven by playwright.
 
 Found on PATH (not at a fixed place), as the browser tests find it, so that
 ``PATH=$(../shared/bare-path) make figures`` shows what a machine without it does.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 INSTALL = "apt install chromium (Debian's; playwright drives it)"
@@ -41,3 +43,28 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def open_page(
+    browser: Any, path: Path, width: int = 1200, height: int = 800, fake_clock: bool = False
+) -> tuple[Any, list[str]]:
+    """A new page at ``path``, with every console error, page error, dialog and request
+    that leaves file:// collected (the caller asserts there are none)."""
+    pg = browser.new_page(viewport={"width": width, "height": height})
+    if fake_clock:
+        pg.clock.install()  # timers run only when the test says: autoplay without waiting
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    def dialog(d: Any) -> None:
+        problems.append(f"dialog: {d.message}")
+        d.dismiss()
+
+    pg.on("dialog", dialog)
+    pg.on(
+        "request",
+        lambda r: None if r.url.startswith("file://") else problems.append(f"request {r.url}"),
+    )
+    pg.goto(path.as_uri())
+    return pg, problems
