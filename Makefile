@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools conftest.py
 
-.PHONY: test js demo docs figures lint bench clean test-torch mutation
+.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
+
+# The sdist and the wheel as users get them (tools/smoke_wheel.py): built from a clean copy of
+# the tree, checked with twine, the wheel installed (not editable) in a fresh virtual environment
+# outside the tree and used there: imports, the command line, a drawing without dot, the pages
+# in Chromium, nn trained and saved, mypy on the installed types; then again with a wheel built
+# from the sdist. About a minute, so not part of `make test`; CI runs it. Without Chromium the
+# pages are written but not opened, in one line that says so.
+test-wheel: $(STAMP)
+	$(BIN)/python -m tools.smoke_wheel
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install).
 test-torch: $(STAMP)
