@@ -24,6 +24,13 @@ time it is used, so a learner who only makes Values never pays for Graphviz or t
 
 from __future__ import annotations
 
+# The one place of the version: pyproject.toml reads it (without importing the package).
+__version__ = "0.1.0"
+# Set before anything is imported: autograd.core, nn and the `autograd` command check it to
+# know that `import autograd` found this library, not another of the same import name (HIPS
+# autograd, pip's `autograd`, which installs into the same folder).
+__distribution__ = "autograd-1986"
+
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -106,8 +113,3 @@ __all__ = [
     "write_stepper",
     "write_worksheet",
 ]
-# The one place of the version: pyproject.toml reads it (without importing the package).
-__version__ = "0.1.0"
-# What `nn` and the `autograd` command check to know that `import autograd` found this
-# library, not another of the same import name (HIPS autograd, pip's `autograd`).
-__distribution__ = "autograd-1986"

@@ -17,9 +17,10 @@ import autograd
 
 if getattr(autograd, "__distribution__", None) != "autograd-1986":  # e.g. HIPS autograd
     raise ImportError(
-        f"nn needs autograd-1986, but the 'autograd' imported ({autograd.__file__}) is another "
-        "package of that name (HIPS autograd?): uninstall or rename it and reinstall "
-        "autograd-1986, or give autograd-1986 a virtual environment of its own"
+        "nn needs autograd-1986, but the 'autograd' imported "
+        f"({autograd.__file__ or autograd.__path__}) is another package of that name (HIPS "
+        "autograd?): uninstall or rename it and reinstall autograd-1986, or give autograd-1986 a "
+        "virtual environment of its own"
     )
 
 from nn import init, losses, optim, serialize, train

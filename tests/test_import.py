@@ -84,7 +84,8 @@ def test_each_layer_imports_only_the_layers_below_it() -> None:
 # -- the import name: HIPS autograd is imported as `autograd` too (issue 28) --
 
 OTHER = '"""Another package imported as autograd, as HIPS autograd is."""\ngrad = None\n'
-ADVICE = "(HIPS autograd?): uninstall or rename it and reinstall autograd-1986, or give "
+ADVICE = "uninstall or rename it and reinstall autograd-1986, or give autograd-1986 a virtual "
+CONSOLE_SCRIPT = "import sys; from autograd.cli import main; sys.exit(main())"  # what pip writes
 
 
 def _python(args: list[str], first_on_path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -94,35 +95,50 @@ def _python(args: list[str], first_on_path: Path, cwd: Path) -> subprocess.Compl
     )
 
 
+def _installed_over(tmp_path: Path, then: str = "") -> Path:
+    """site/autograd/__init__.py: another package's, installed into this one's folder. Both
+    install into site-packages/autograd/: the other's __init__.py replaces this one's, and
+    this one's subpackages stay beside it; here, a package whose path goes on into ours."""
+    init = tmp_path / "site" / "autograd" / "__init__.py"
+    init.parent.mkdir(parents=True)
+    init.write_text(f"{OTHER}__path__.append({str(ROOT / 'autograd')!r})\n{then}")
+    return init
+
+
 def test_nn_refuses_another_autograd_found_first(tmp_path: Path) -> None:
-    (tmp_path / "other" / "autograd").mkdir(parents=True)
-    (tmp_path / "other" / "autograd" / "__init__.py").write_text(OTHER)
-    done = _python(["-c", "import nn"], tmp_path / "other", tmp_path)
+    # A learner's own autograd folder, say, in the folder where Python starts.
+    init = tmp_path / "autograd" / "__init__.py"
+    init.parent.mkdir()
+    init.write_text(OTHER)
+    done = _python(["-c", "import nn"], tmp_path / "nowhere", tmp_path)
     last = done.stderr.splitlines()[-1]
-    where = tmp_path / "other" / "autograd" / "__init__.py"
     assert last.startswith(
-        f"ImportError: nn needs autograd-1986, but the 'autograd' imported ({where})"
+        f"ImportError: nn needs autograd-1986, but the 'autograd' imported ({init})"
     )
     assert ADVICE in last
 
 
 def test_the_command_and_nn_refuse_another_autograd_installed_over_this_one(tmp_path: Path) -> None:
-    # Both install into site-packages/autograd/: the other's __init__.py replaces this one's,
-    # and this one's subpackages stay beside it. Here: a package whose path goes on into ours.
-    folder = tmp_path / "site" / "autograd"
-    folder.mkdir(parents=True)
-    (folder / "__init__.py").write_text(f"{OTHER}__path__.append({str(ROOT / 'autograd')!r})\n")
-    console_script = "import sys; from autograd.cli import main; sys.exit(main())"
-    for args in (["-c", console_script], ["-m", "autograd", "explain", "x", "--at", "x=1"]):
-        done = _python(args, tmp_path / "site", tmp_path)
+    init = _installed_over(tmp_path)
+    for args in (["-c", CONSOLE_SCRIPT], ["-m", "autograd", "explain", "x", "--at", "x=1"]):
+        done = _python(args, init.parent.parent, tmp_path)
         assert (done.returncode, done.stdout) == (1, "")
         [line] = done.stderr.splitlines()  # one line, no traceback
-        assert line.startswith(
-            f"autograd: error: the 'autograd' imported ({folder / '__init__.py'})"
-        )
+        assert line.startswith(f"autograd: error: the 'autograd' imported ({init})")
         assert ADVICE in line
-    done = _python(["-c", "import nn"], tmp_path / "site", tmp_path)
+    done = _python(["-c", "import nn"], init.parent.parent, tmp_path)
     assert done.stderr.splitlines()[-1].startswith("ImportError: nn needs autograd-1986, but")
+
+
+def test_one_installed_over_this_one_that_imports_its_core_gets_the_advice(tmp_path: Path) -> None:
+    # HIPS autograd's __init__ imports autograd.core (a module of its own), which is then ours:
+    # the error it gets names the package and says what to do.
+    init = _installed_over(tmp_path, "from autograd.core import primitive\n")
+    for args in (["-c", "import autograd"], ["-c", "import nn"], ["-c", CONSOLE_SCRIPT]):
+        done = _python(args, init.parent.parent, tmp_path)
+        last = done.stderr.splitlines()[-1]
+        assert last.startswith(f"ImportError: the 'autograd' imported ({init}) is another package")
+        assert ADVICE in last
 
 
 # ==== faults and hostile input (issue 12; the numbers are the issue's items) ====
