@@ -49,10 +49,12 @@ The training. This library's `SGD` makes the 1986 paper's update,
 b(t) = μ·b(t−1) + ∂E/∂w and makes w ← w − lr·b(t). With lr = ε and μ = α (and
 ``dampening=0``, ``nesterov=False``, the defaults) the two are the same update,
 Δw(t) = −ε·b(t), step for step from the first (b(1) = ∂E/∂w(1), Δw(0) = 0), as long as
-ε stays the same: PyTorch's velocity is in units of the gradient, the paper's Δw in
-units of the weight, so after a change of the learning rate PyTorch's next step
-scales the old momentum by the new rate and the paper's does not. Weight decay λ is
-the same in both (λ·w added to the gradient).
+ε stays the same: PyTorch remembers the velocity, in units of the gradient, the paper
+the last change, in units of the weight, so after a change of the learning rate
+(a schedule) PyTorch's next step carries α·(ε_new/ε_old)·Δw(t−1) where the paper's
+carries α·Δw(t−1). Weight decay λ is the same in both (λ·w added to the gradient);
+PyTorch's ``dampening``, ``nesterov=True`` and a momentum of 1 or more have no
+counterpart here. `Adam` is ``torch.optim.Adam`` (not AdamW): the same formulas.
 """
 
 from __future__ import annotations
