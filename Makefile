@@ -83,10 +83,11 @@ clean:
 test-wheel: $(STAMP)
 	$(BIN)/python -m tools.smoke_wheel
 
-# Optional: compare first and second derivatives with PyTorch's autograd (a large install).
+# Optional: compare first and second derivatives with PyTorch's autograd (a large install),
+# and nn's networks carried over to PyTorch and back (nn/torch_bridge.py).
 test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pytest tests/test_against_torch.py docs README.md
+	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py docs README.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

@@ -10,7 +10,16 @@
 9
 
 ```
+
+The road to PyTorch (`nn.torch_bridge`: `to_torch`, `from_torch`, `torch_names`,
+`torch_loss`, `torch_optimizer`, `compare`) is loaded on first use, and PyTorch itself
+only when one of them is called: ``import nn`` never imports it.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 # First of all, that `import autograd` found this library, not another of that import name.
 import autograd
@@ -29,17 +38,50 @@ from nn.module import Module
 from nn.optim import SGD, Adam
 from nn.train import fit
 
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
+    from nn.torch_bridge import (
+        Comparison,
+        compare,
+        from_torch,
+        to_torch,
+        torch_loss,
+        torch_names,
+        torch_optimizer,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'nn' has no attribute {name!r}")
+    value = getattr(importlib.import_module("nn.torch_bridge"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "Comparison",
     "Layer",
     "Module",
     "Neuron",
+    "compare",
     "fit",
+    "from_torch",
     "init",
     "losses",
     "optim",
     "serialize",
+    "to_torch",
+    "torch_loss",
+    "torch_names",
+    "torch_optimizer",
     "train",
 ]
+# The names above not yet defined are those of nn.torch_bridge, imported on first use (PEP 562).
+_LAZY = frozenset(__all__) - set(globals())

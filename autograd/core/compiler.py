@@ -301,7 +301,7 @@ def compile(
     shape: list[str] = []
     checked: dict[int, int] = {}  # id(custom op) -> nodes whose code texts were checked
     for v in interior:
-        op = v._op
+        op = v._rule
         assert op is not None
         if id(op) not in _TABLE_OPS and op is not LINEAR and checked.get(id(op), 0) < _CHECKS:
             checked[id(op)] = checked.get(id(op), 0) + 1
@@ -365,7 +365,7 @@ def compile(
         backward.append(f"g{root} = seed")
         started: set[str] = set()
         for v in reversed(interior):
-            op = v._op
+            op = v._rule
             assert op is not None
             if id(v) not in live:
                 continue

@@ -80,7 +80,7 @@ def _accumulate_symbolic(output: Value, order: list[Value]) -> dict[Value, Any]:
     """
     grads: dict[Value, Any] = {output: 1.0}
     for c, i, a, _ in backward_uses(order):
-        op = c._op
+        op = c._rule
         assert op is not None  # backward_uses yields interior nodes only
         contribution = grads[c] * op.partial(i, c.operands, c)
         previous = grads.get(a)

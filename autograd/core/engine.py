@@ -252,7 +252,7 @@ def _leaf(data: float) -> Value:
     v._data = data
     v.grad = 0.0
     v._label = ""
-    v._op = None
+    v._rule = None
     v._a = None
     v._b = None
     v._id = _next_id()
@@ -270,7 +270,7 @@ def _node1(data: float, a: Value, da: Any, op: Op, args: tuple[Any, ...] | None)
     v._data = data
     v.grad = 0.0
     v._label = ""
-    v._op = op
+    v._rule = op
     v._a = a
     v._da = da
     v._b = None
@@ -290,7 +290,7 @@ def _node_n(
     v._data = data
     v.grad = 0.0
     v._label = ""
-    v._op = op
+    v._rule = op
     v._a = None
     v._b = None
     v._extra = (parents, local, args)
@@ -307,7 +307,7 @@ def _node2(
     v._data = data
     v.grad = 0.0
     v._label = ""
-    v._op = op
+    v._rule = op
     v._a = a
     v._da = da
     v._b = b
@@ -404,13 +404,13 @@ class Value:
     # (`linear`) carry a tuple. Fewer objects is less memory and less work for
     # Python's cyclic garbage collector, which dominates the cost of big graphs.
     __slots__ = (
-        "_a", "_b", "_da", "_data", "_db", "_extra", "_id", "_label", "_mark", "_op", "grad"
+        "_a", "_b", "_da", "_data", "_db", "_extra", "_id", "_label", "_mark", "_rule", "grad"
     )  # fmt: skip
 
     _data: float  # read through `data` (a C-level getter); set through its checks
     grad: float
     _label: str
-    _op: Op | None
+    _rule: Op | None
     _a: Value | None  # first parent, None for a leaf or an n-ary node
     _b: Value | None  # second parent, None for fewer than two
     _da: Any  # ∂self/∂_a (a float; a Value on the create_graph path)
@@ -432,7 +432,7 @@ class Value:
         self._data = _as_float(data, "Value")
         self.grad = 0.0
         self._label = label
-        self._op = None
+        self._rule = None
         self._a = None
         self._b = None
         self._id = _next_id()
@@ -467,12 +467,12 @@ class Value:
     @property
     def op(self) -> str:
         """The name of the operation that produced this Value; ``""`` for a leaf."""
-        return "" if self._op is None else self._op.name
+        return "" if self._rule is None else self._rule.name
 
     @property
     def is_leaf(self) -> bool:
         """True for a Value made directly (a parameter, an input), not by an operation."""
-        return self._op is None
+        return self._rule is None
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -481,23 +481,63 @@ class Value:
         if a is not None:
             b = self._b
             return (a,) if b is None else (a, b)
-        return () if self._op is None else self._extra[0]
+        return () if self._rule is None else self._extra[0]
 
     @property
     def local_grads(self) -> tuple[Any, ...]:
         """∂self/∂p for each p in ``parents``, as recorded when the node was made."""
         if self._a is not None:
             return (self._da,) if self._b is None else (self._da, self._db)
-        return () if self._op is None else self._extra[1]
+        return () if self._rule is None else self._extra[1]
 
     @property
     def operands(self) -> tuple[Any, ...]:
         """All operands in order: the parents plus any constant folded in (``x * 2`` → (x, 2.0))."""
-        if self._op is None:
+        if self._rule is None:
             return ()
         if self._a is None:
             return self._extra[2]  # type: ignore[no-any-return]
         return self.parents if self._extra is None else self._extra
+
+    # -- micrograd's names, so that the micrograd lecture's code runs on this Value --
+    # Nothing below is on the hot path: backward() never calls them.
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the operands: the set of Values this node was computed from.
+
+        Constants folded into the node (the ``2`` of ``2 * x``) are not Values here, so a
+        node can list fewer operands than micrograd's, which makes a Value of every number.
+        """
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for `op`: the operation's symbol (``"+"``, ``"tanh"``), ``""`` for
+        a leaf."""
+        return self.op
+
+    def _backward(self) -> None:
+        """One step of `backward`, as micrograd's ``_backward`` closure does it: add this
+        node's ``grad`` times each local derivative to that operand's ``grad``.
+
+        Called by hand on every interior node in reverse topological order, after setting
+        the output's ``grad`` to 1, it leaves the gradients ``backward()`` gives:
+
+        ```pycon
+        >>> x, w, b = Value(2.0), Value(-3.0), Value(1.0)
+        >>> xw = x * w
+        >>> y = xw + b
+        >>> y.grad = 1.0
+        >>> y._backward(); xw._backward()
+        >>> x.grad, w.grad, b.grad
+        (-3.0, 2.0, 1.0)
+
+        ```
+        """
+        g = self.grad
+        for p, d in zip(self.parents, self.local_grads):
+            p.grad += g * d
 
     # -- the four operations that make up most graphs, spelled out for speed --
     # Their partials are those of `autograd.core.ops` ("+", "-", "*", "neg"); a test checks it.
@@ -511,7 +551,7 @@ class Value:
                 v._data = self.data + other.data
                 v.grad = 0.0
                 v._label = ""
-                v._op = _ADD
+                v._rule = _ADD
                 v._a = self
                 v._da = 1.0
                 v._b = other
@@ -561,7 +601,7 @@ class Value:
                 v._data = a * b
                 v.grad = 0.0
                 v._label = ""
-                v._op = _MUL
+                v._rule = _MUL
                 v._a = self
                 v._da = b
                 v._b = other
@@ -657,7 +697,7 @@ class Value:
         passes over shared nodes from two threads at once; `grad` and
         `topological_order` only read the graph and may.
         """
-        if self._op is None:
+        if self._rule is None:
             self.grad += 1.0
             return
         order = _interior_nodes(self)
@@ -742,7 +782,7 @@ class Value:
         # A leaf pickles as its numbers. An interior node would drag its whole graph
         # along (its operations' rules are functions, often lambdas, and a long chain
         # overflows pickle's recursion): refused, with what to do instead.
-        if self._op is not None:
+        if self._rule is not None:
             raise TypeError(
                 f"cannot pickle {self!r}: it is an interior node of a graph; pickle "
                 "its number (v.data) instead, and save models with Module.save()"
@@ -751,8 +791,8 @@ class Value:
 
     def __repr__(self) -> str:
         extra = ""
-        if self._op is not None:
-            extra += f", op={self._op.name!r}"
+        if self._rule is not None:
+            extra += f", op={self._rule.name!r}"
         if self.label:
             extra += f", label={self.label!r}"
         return f"Value(data={self.data!r}, grad={self.grad!r}{extra})"
@@ -793,7 +833,7 @@ def _unpickle_leaf(data: float, grad: float, label: str) -> Value:
 
 
 _by_creation = attrgetter("_id")
-_op_of = attrgetter("_op")  # truthy exactly for interior nodes
+_op_of = attrgetter("_rule")  # truthy exactly for interior nodes
 
 
 def _interior_nodes(root: Value) -> list[Value]:
@@ -807,7 +847,7 @@ def _interior_nodes(root: Value) -> list[Value]:
     search, like the ``.grad`` updates of backward itself, unsafe to run from two
     threads on overlapping graphs at once; read-only walks use `topological_order`.
     """
-    if root._op is None:
+    if root._rule is None:
         return []
     token = object()
     root._mark = token
@@ -820,12 +860,12 @@ def _interior_nodes(root: Value) -> list[Value]:
         v = pop()
         a = v._a
         if a is not None:
-            if a._op is not None and a._mark is not token:
+            if a._rule is not None and a._mark is not token:
                 a._mark = token
                 push(a)
                 keep(a)
             b = v._b
-            if b is not None and b._op is not None and b._mark is not token:
+            if b is not None and b._rule is not None and b._mark is not token:
                 b._mark = token
                 push(b)
                 keep(b)

@@ -201,7 +201,7 @@ def _rerun(
     for v in order[start + 1 :]:
         if not any(p in changed for p in v.parents):
             continue
-        op = v._op
+        op = v._rule
         assert op is not None  # a node with parents is an operation
         xs = [changed.get(x, x.data) if isinstance(x, Value) else x for x in v.operands]
         if v in watch and (xs[0] > 0.0) != bool(watch[v]):

@@ -407,7 +407,7 @@ def _local(
     Returns the rule in names, in numbers, the generic rule (only for an op
     without a template) and whether the numbers as printed give ``local`` as printed.
     """
-    op = consumer._op
+    op = consumer._rule
     assert op is not None
     operands = consumer.operands
     constants = {i: float(x) for i, x in enumerate(operands) if not isinstance(x, Value)}
@@ -441,7 +441,7 @@ def _use(
     says which one, so that two uses never read alike.
     """
     operands = consumer.operands
-    op = consumer._op
+    op = consumer._rule
     assert op is not None
     name = shown[node]
     symbol = f"∂{op.expression([_written(x, shown) for x in operands])}/∂{name}"

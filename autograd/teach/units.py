@@ -519,7 +519,7 @@ def explain_units(
         dy_checks = True
         local, local_printed = 1.0, 1.0
         if y is not t:
-            op = y._op
+            op = y._rule
             assert op is not None
             local = float(y.local_grads[0])
             px, py = as_printed(t.data), as_printed(y.data)

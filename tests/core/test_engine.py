@@ -30,7 +30,7 @@ from autograd import (
 )
 from autograd.core.ops import OPS
 from tests.helpers import grads
-from tests.strategies import build, expressions, points, smooth_derivative, value_at
+from tests.strategies import Expr, build, expressions, points, smooth_derivative, value_at
 
 
 def test_fast_path_partials_match_the_op_table() -> None:
@@ -980,3 +980,101 @@ def test_blocks_closed_out_of_order_and_nested_settings() -> None:
     assert _records()
     switched_on.close()  # an enable_grad opened inside the no_grad that has ended
     assert _records()
+
+
+# -- micrograd's names (_prev, _op, _backward): the micrograd lecture's code on this Value --
+
+
+def lecture_neuron() -> dict[str, Value]:
+    """The lecture's neuron, built as the lecture builds it, each node labelled as there."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x2w2 = x2 * w2
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + b
+    o = n.tanh()
+    return {k: v for k, v in locals().items() if isinstance(v, Value)}
+
+
+def test_backward_by_hand_in_the_lectures_order_gives_backward_s_gradients() -> None:
+    by_hand, reference = lecture_neuron(), lecture_neuron()
+    reference["o"].backward()
+    v = by_hand
+    v["o"].grad = 1.0
+    for name in ("o", "n", "b", "x1w1x2w2", "x2w2", "x1w1"):  # the lecture's cells, in order
+        v[name]._backward()
+    grads = {k: x.grad for k, x in by_hand.items()}
+    assert grads == {k: x.grad for k, x in reference.items()}
+    # The lecture's numbers: ∂o/∂n = 1 - o² = 0.5, and so on down.
+    assert grads["n"] == pytest.approx(0.5) and grads["w1"] == pytest.approx(1.0)
+    assert grads["x1"] == pytest.approx(-1.5) and grads["w2"] == 0.0
+
+
+def test_micrograd_names_read_as_the_lecture_expects() -> None:
+    v = lecture_neuron()
+    assert v["o"]._op == "tanh" and v["n"]._op == "+" and v["x1w1"]._op == "*"
+    assert v["x1"]._op == "" and v["x1"]._prev == set()
+    assert v["x1w1"]._prev == {v["x1"], v["w1"]}
+    assert Value(1.0).label == ""  # the lecture's drawing prints an unset label as nothing
+    v["x1"]._backward()  # a leaf passes nothing on, as micrograd's no-op closure
+    assert v["x1"].grad == 0.0
+    x = Value(3.0)
+    assert (x * x)._prev == {x}  # a set, as micrograd's: one operand used twice
+    assert (2 * x)._prev == {x}  # the constant is folded into the node, not a Value
+
+
+def trace(root: Value) -> tuple[set[Value], set[tuple[Value, Value]]]:
+    """The lecture's walk for its drawing, written here: every node and edge, over _prev."""
+    nodes: set[Value] = set()
+    edges: set[tuple[Value, Value]] = set()
+    stack = [root]
+    while stack:
+        v = stack.pop()
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                stack.append(child)
+    return nodes, edges
+
+
+def topological_sort_by_hand(root: Value) -> list[Value]:
+    """The lecture's topological sort (depth first, a node after its operands), iterative."""
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+        elif v not in visited:
+            visited.add(v)
+            stack.append((v, True))
+            stack.extend((c, False) for c in v._prev)
+    return order
+
+
+@settings(max_examples=300, deadline=None)
+@given(expressions(), points)
+def test_the_lecture_s_walks_over_prev_agree_with_the_engine(
+    expr: Expr, point: list[float]
+) -> None:
+    _, out = build(expr, point)
+    order = topological_order(out)
+    nodes, edges = trace(out)
+    assert nodes == set(order)
+    assert edges == {(p, v) for v in order for p in v.parents}
+    # A hand-written sort over _prev, then _backward() on each node from the output down,
+    # gives backward()'s gradients (to rounding: where a node has several consumers the
+    # additions can come in another order).
+    out.backward()
+    expected = {v: v.grad for v in order}
+    for v in order:
+        v.grad = 0.0
+    out.grad = 1.0
+    for v in reversed(topological_sort_by_hand(out)):
+        v._backward()
+    for v in order:
+        assert v.grad == pytest.approx(expected[v], rel=1e-12, abs=1e-12, nan_ok=True)

@@ -40,7 +40,7 @@ def test_summing_the_uses_in_order_gives_backwards_floats(expr: Expr, at: list[f
 def test_each_use_of_a_node_is_yielded_and_constants_are_skipped() -> None:
     x = Value(3.0, label="x")
     y = x * x + 2.0
-    uses = [(c._op.name, i, p.label or "", d) for c, i, p, d in backward_uses([y, y.parents[0]])]
+    uses = [(c._rule.name, i, p.label or "", d) for c, i, p, d in backward_uses([y, y.parents[0]])]
     assert uses == [("+", 0, "", 1.0), ("*", 0, "x", 3.0), ("*", 1, "x", 3.0)]
     assert list(backward_uses([x])) == []  # a leaf uses nothing
 
