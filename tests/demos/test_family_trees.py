@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import random
 from pathlib import Path
 
@@ -55,6 +56,100 @@ def test_margin_error_ignores_units_inside_the_margins() -> None:
     assert e.data == 0.0 and [y.grad for y in inside] == [0.0, 0.0]
 
 
+def test_margin_cross_entropy_is_zero_inside_the_margins_and_y_minus_d_outside() -> None:
+    xs = [Value(x) for x in (2.0, -2.0, 0.3, -0.4, 1.0)]  # total inputs of output units
+    ys = [x.sigmoid() for x in xs]  # 0.88 (on: inside), 0.12 (off: inside), 0.57, 0.40, 0.73
+    target = [1.0, 0.0, 1.0, 1.0, 0.0]
+    e = family_trees.margin_cross_entropy(ys, target)
+    y = [v.data for v in ys]
+    expected = math.log(0.8) * 3 - math.log(y[2]) - math.log(y[3]) - math.log(1 - y[4])
+    assert e.data == pytest.approx(expected, rel=1e-12)
+    e.backward()
+    # ∂E/∂x = y − d outside the margins, 0 inside: no σ' to vanish
+    assert [x.grad for x in xs] == pytest.approx([0.0, 0.0, y[2] - 1, y[3] - 1, y[4]], rel=1e-12)
+    # continuous at the margin's edge: a unit just inside or just outside adds about 0
+    near = [family_trees.margin_cross_entropy([Value(0.8 + d)], [1.0]).data for d in (-1e-9, 1e-9)]
+    assert near[0] == pytest.approx(0.0, abs=1e-8) and near[1] == 0.0
+    with pytest.raises(ValueError, match="must be 0 or 1"):
+        family_trees.margin_cross_entropy([Value(0.5)], [0.5])
+
+
+def test_family_tree_starting_ranges_and_zero_biases() -> None:
+    paper = family_trees.FamilyTreeNet(3, 0.3)
+    recipe = family_trees.FamilyTreeNet.for_schedule(3, family_trees.RECIPE)
+    encoders = recipe.person.neurons + recipe.relationship.neurons
+    later = recipe.central.neurons + recipe.decoder.neurons + recipe.output.neurons
+    assert max(abs(w.data) for n in encoders for w in n.w) > 2.5  # ±3
+    assert all(abs(w.data) <= 3.0 for n in encoders for w in n.w)
+    assert all(abs(w.data) <= 1.0 for n in later for w in n.w)
+    assert all(n.b.data == 0.0 for n in encoders + later)
+    assert all(abs(p.data) <= 0.3 for p in paper.parameters())
+    # the biases are drawn and then set to 0: the weights are those of random biases
+    drawn = dataclasses.replace(family_trees.RECIPE, biases="random")
+    same = family_trees.FamilyTreeNet.for_schedule(3, drawn)
+    assert [w.data for n in same.central.neurons for w in n.w] == [
+        w.data for n in recipe.central.neurons for w in n.w
+    ]
+    assert any(n.b.data != 0.0 for n in same.output.neurons)
+
+
+def test_wilson_interval_and_binomial_tail_known_numbers() -> None:
+    wilson = family_trees.wilson_interval
+    assert wilson(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert wilson(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+    assert wilson(40, 80) == pytest.approx((0.3930, 0.6070), abs=1e-4)  # by hand
+    with pytest.raises(ValueError):
+        wilson(3, 2)
+    at_least = family_trees.at_least
+    assert at_least(7, 8, 0.5) == pytest.approx(9 / 256)
+    assert at_least(4, 4, 0.5) == pytest.approx(1 / 16)
+    assert at_least(0, 8, 0.3) == pytest.approx(1.0)
+
+
+def test_held_out_summary_and_its_rows() -> None:
+    held = family_trees.HeldOutSummary([4, 3, 2, 2, 1])
+    assert (held.total, held.cases, held.rate) == (12, 20, 0.6)
+    assert (held.runs_with(4), held.runs_with(3)) == (1, 2)
+    # ≥ 7 of 8 at p = 0.6: 0.6^8 + 8·0.6^7·0.4
+    assert held.paper_chance() == pytest.approx(0.6**8 + 8 * 0.6**7 * 0.4)
+    t = common.ResultTable("t")
+    family_trees.add_held_out_rows(t, held)
+    rows = {r.quantity: r for r in t.rows}
+    assert rows["held-out cases correct, total"].this_run.startswith(
+        "12 of 20: 60% (95% interval 39%"
+    )
+    assert rows["held-out cases correct, per run"].this_run == "4 3 2 2 1"
+    assert rows["runs with 4 of 4 held out right / 3 or more"].this_run == "1 / 2 of 5"
+    assert rows["chance of ≥ 7 of 8 in two runs, at this rate"].this_run.startswith("10.6% (")
+
+
+def _summary(seed: int, learned: bool, clean: tuple[bool, bool, bool]) -> family_trees.RunSummary:
+    features = [
+        family_trees.Feature(name, 0, 0.9, 0.0 if ok else 0.01)
+        for name, ok in zip(family_trees.FEATURES, clean)
+    ]
+    return family_trees.RunSummary(seed, 700 if learned else None, 100, 3, features)
+
+
+def test_fig4_rows_count_the_learned_runs_with_a_clean_unit() -> None:
+    runs = [
+        _summary(1, True, (True, True, True)),
+        _summary(2, True, (True, False, True)),
+        _summary(3, True, (False, False, False)),
+        _summary(4, False, (True, True, True)),  # not learned: not counted
+    ]
+    t = common.ResultTable("t")
+    family_trees.add_fig4_rows(t, runs)
+    got = {r.quantity: r.this_run for r in t.rows}
+    assert got == {
+        "learned runs with a unit that separates nationality": "2 of 3 cleanly; |r| median 0.90",
+        "learned runs with a unit that separates generation": "1 of 3 cleanly; |r| median 0.90",
+        "learned runs with a unit that separates family branch": "2 of 3 cleanly; |r| median 0.90",
+        "learned runs with all three separated cleanly": "1 of 3",
+    }
+
+
 def test_family_tree_split_holds_out_four_cases() -> None:
     train, test = family_trees.split(seed=3)
     assert len(train) == 100 and len(test) == 4
@@ -102,23 +197,27 @@ def _dropping_margin_error(outputs: list[Value], target: list[float]) -> Value |
     return 0.5 * sum(terms[1:], terms[0]) if terms else None
 
 
-def test_family_tree_compiled_sweep_is_the_interpreted_one_bit_for_bit() -> None:
-    """CompiledSweep gives sweep's error, count and every gradient, to the last bit;
-    so does the error that leaves the inside-margin terms out of the graph."""
+@pytest.mark.parametrize("error", ["squared", "cross-entropy"])
+def test_family_tree_compiled_sweep_is_the_interpreted_one_bit_for_bit(error: str) -> None:
+    """CompiledSweep gives sweep's error, count and every gradient, to the last bit, for
+    both errors; so does the squared error that leaves the inside-margin terms out."""
     net = family_trees.FamilyTreeNet(seed=7, init_range=1.5)
     cases = family_trees.split(seed=7)[0]
     for p in net.parameters()[::5]:  # weights the sweep's margins cut both ways
         p.data *= 1.7
-    compiled = family_trees.CompiledSweep(net, cases)
+    loss = family_trees.ERRORS[error]
+    compiled = family_trees.CompiledSweep(net, cases, loss)
     net.zero_grad()
     by_code = compiled()
     code_grads = [p.grad for p in net.parameters()]
     net.zero_grad()
-    by_graph = family_trees.sweep(net, cases)
+    by_graph = family_trees.sweep(net, cases, loss)
     graph_grads = [p.grad for p in net.parameters()]
     assert by_code == by_graph and by_code[0] > 0
     assert code_grads == graph_grads
     assert sum(g != 0.0 for g in code_grads) > len(code_grads) // 2
+    if error != "squared":
+        return
     # an independent count and the first formulation of the error, on the same weights
     outs = [family_trees.predict(net, e) for e in cases]
     correct = sum(family_trees.is_correct(y, e.target) for y, e in zip(outs, cases))
@@ -185,7 +284,14 @@ def test_family_tree_flags_set_every_knob() -> None:
     given = _schedule(
         ["--momentum", "0.5", "--decay", "0.001", "--decay-from", "21", "--sweeps", "9"]
     )
-    assert given == family_trees.Schedule(1.5, 0.05, 0.5, 0.001, 20, 9)
+    assert given == family_trees.Schedule(
+        1.0, 0.01, 0.5, 0.001, 20, 9, 3.0, "zero", "cross-entropy"
+    )
+    assert _schedule(
+        ["--error", "squared", "--biases", "random", "--encoder-range", "0.5"]
+    ) == dataclasses.replace(
+        family_trees.RECIPE, error="squared", biases="random", encoder_range=0.5
+    )
 
 
 @pytest.mark.parametrize("bad", [["--decay-from", "soon"], ["--decay-from", "0"], ["--lr", "0"]])
@@ -209,8 +315,10 @@ def test_family_tree_table_lists_each_deviation_from_the_paper() -> None:
 
     assert deviations(family_trees.PAPER) == []
     assert deviations(family_trees.RECIPE) == [
-        "starting weights, uniform in",
-        "ε after sweep 20",
+        "error, with the margins 0.2 / 0.8",
+        "starting weights of the later units",
+        "starting weights of the 12 encoding units",
+        "starting biases",
         "weight decay from",
     ]
     assert deviations(dataclasses.replace(family_trees.PAPER, momentum=0.8)) == ["α after sweep 20"]
