@@ -74,10 +74,11 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
-# Optional: compare first and second derivatives with PyTorch's autograd (a large install).
+# Optional: compare first and second derivatives with PyTorch's autograd (a large install), and
+# run compile(..., backend="torch") against the interpreter (its tests and docstring examples).
 test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pytest tests/test_against_torch.py docs README.md
+	$(BIN)/pytest tests/test_against_torch.py tests/core/test_compiler_torch.py autograd/core/compiler.py docs README.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant
