@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.nn_step
 	$(BIN)/python -m bench.compiled_step
 	$(BIN)/python -m bench.compile_wide
+	$(BIN)/python -m bench.torch_batch
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
@@ -84,10 +85,12 @@ test-wheel: $(STAMP)
 	$(BIN)/python -m tools.smoke_wheel
 
 # Optional: compare first and second derivatives with PyTorch's autograd (a large install),
-# and nn's networks carried over to PyTorch and back (nn/torch_bridge.py).
+# nn's networks carried over to PyTorch and back (nn/torch_bridge.py), and
+# compile(..., backend="torch") against the interpreter; the docs pages that need PyTorch.
 test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py docs README.md
+	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py \
+		tests/core/test_compiler_torch.py autograd/core/compiler.py docs README.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

@@ -29,8 +29,13 @@ def init_weights(sizes: list[int], seed: int = 0) -> list[list[list[float]]]:
     ]
 
 
-def best_times(steps: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
-    """The fastest of ``repeats`` runs of each step (seconds).
+def best_times(
+    steps: dict[str, Callable[[], Any]],
+    repeats: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, float]:
+    """The fastest of ``repeats`` runs of each step (seconds of ``clock``, wall time unless
+    told: ``time.process_time`` is this process's CPU time).
 
     Rounds are interleaved (every contender once per round), so a slow spell of
     a shared machine hits all contenders alike, and garbage is collected before
@@ -40,9 +45,9 @@ def best_times(steps: dict[str, Callable[[], Any]], repeats: int) -> dict[str, f
     for _ in range(repeats):
         for name, step in steps.items():
             gc.collect()
-            t0 = time.perf_counter()
+            t0 = clock()
             step()
-            times[name].append(time.perf_counter() - t0)
+            times[name].append(clock() - t0)
     return {name: min(ts) for name, ts in times.items()}
 
 

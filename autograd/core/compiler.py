@@ -43,25 +43,41 @@ name is never used, and its formula text is escaped unless printable.
 Leaves that are neither ``params`` nor ``inputs`` are constants: their current
 value is written into the code. A compiled function is valid only while the
 graph's shape does not depend on the data (see `same_shape`).
+
+``compile(..., backend="torch")`` writes the same code for PyTorch tensors, every
+number a tensor over a batch's rows (`Batched`). Its rules come from the same table:
+an op's ``array_code`` where its float rule is a function (the domain-checked ones),
+else its float code text, each ``a if test else b`` made ``where(test, a, b)``
+row by row; ``exp``, ``log``, ``sqrt``, ``sin``, ``cos``, ``tanh``, ``abs`` and
+``recip`` are PyTorch's (`_TORCH_NAMES`, the one map from the table's names to
+torch's). Nodes that hang on no param or input are written as the numbers the
+interpreter computed. A graph with an op that has no code text for a rule it needs
+(a custom op given as functions alone) is refused in one line naming the op; a
+custom op's texts are run on tensors of its first few nodes' numbers and refused
+where they fail or disagree with its rules. PyTorch is imported only then: ``import
+autograd`` never loads it.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+import importlib
 import itertools
 import linecache
 import math
 import re
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, overload
 
 from autograd.core.engine import Value, _as_float, topological_order
 from autograd.core.graph import on_paths
 from autograd.core.notation import constant, delimited
 from autograd.core.ops import LINEAR, OPS, Op, _reciprocal, fill, linear_role
 
-__all__ = ["Compiled", "ShapeError", "compile", "same_shape"]
+__all__ = ["Batched", "Compiled", "ShapeError", "compile", "same_shape"]
 
 _INLINE_ARGS = 8  # a custom op with more operands passes them to its partials as one tuple
 _COMPILED = itertools.count(1)  # numbers the generated files: <autograd.compile-1>, ...
@@ -125,13 +141,8 @@ class Compiled:
         self.inputs = list(inputs)
         self.nodes = nodes
         self.shape = shape
-        # A file name of its own, with the source in linecache: tracebacks, pdb and
-        # inspect.getsource show the generated lines (as for code read from a file).
-        self.filename = f"<autograd.compile-{next(_COMPILED)}>"
-        linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
-        weakref.finalize(self, linecache.cache.pop, self.filename, None)
-        code = builtins.compile(source, self.filename, "exec")
-        exec(code, namespace)
+        self.filename = _file_of(self, source)
+        exec(builtins.compile(source, self.filename, "exec"), namespace)
         self._step: Callable[..., tuple[float, list[float]]] = namespace["step"]
         self._sweep: Callable[..., tuple[float, list[float]]] = namespace["sweep"]
         self._outputs: Callable[..., list[float]] = namespace["outputs"]
@@ -191,6 +202,16 @@ class Compiled:
         return params, [_floats(row, n, f"row {c}", where) for c, row in enumerate(rows)]
 
 
+def _file_of(owner: object, source: str) -> str:
+    """A file name of its own for generated ``source``, its lines in `linecache` while
+    ``owner`` lives: tracebacks, pdb and ``inspect.getsource`` show the generated lines (as
+    for code read from a file)."""
+    filename = f"<autograd.compile-{next(_COMPILED)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(owner, linecache.cache.pop, filename, None)
+    return filename
+
+
 _FLOAT = frozenset((float,))
 
 
@@ -216,24 +237,29 @@ def _type_checked_forward(op: Op) -> Callable[..., float]:
     return run
 
 
-def compile(
+_BACKENDS = ("python", "torch")
+
+
+@dataclass
+class _Trace:
+    """A graph ready to be written out: its leaves checked and every node named."""
+
+    output: Value
+    params: list[Value]
+    inputs: list[Value]
+    graded: list[Value]  # the inputs whose gradients are wanted
+    order: list[Value]  # topological_order(output)
+    interior: list[Value]  # the nodes of order made by an op, in order
+    names: dict[int, str]  # id(node) -> p0, i0, n1, ... (constants have none)
+
+
+def _trace(
     output: Value,
     params: Sequence[Value],
-    inputs: Sequence[Value] = (),
-    *,
-    input_grads: bool | Sequence[Value] = False,
-    watch: Sequence[Value] = (),
-) -> Compiled:
-    """Write the forward and backward pass of ``output`` as Python; see the module doc.
-
-    ``params`` get gradients; ``inputs`` are the numbers that change per case;
-    every other leaf is a constant baked in at its current value. With
-    ``input_grads`` the gradients of the inputs follow those of the params (in
-    ``sweep``, summed over the rows like the others; per row in ``sweep_each``);
-    ``input_grads`` may also list just the inputs whose gradients are wanted.
-    ``watch``: nodes of the graph whose value in each case ``sweep_each`` returns
-    (e.g. a network's outputs, to judge each case on the same forward pass).
-    """
+    inputs: Sequence[Value],
+    input_grads: bool | Sequence[Value],
+) -> _Trace:
+    """Check what `compile` is given and name the graph's leaves and nodes."""
     if not isinstance(output, Value):
         raise TypeError(f"compile: the output must be a Value, got {output!r}")
     for what, leaves in (("params", params), ("inputs", inputs)):
@@ -264,81 +290,81 @@ def compile(
             if id(v) not in listed:
                 raise ValueError(f"compile: input_grads[{k}] ({v!r}) is not one of the inputs")
     order = topological_order(output)
-    # Names the op table's code texts may use, bound to their float versions.
-    namespace: dict[str, Any] = {
-        "_inf": math.inf,
-        "inf": math.inf,
-        "recip": _reciprocal,
-        "_nan": math.nan,
-        "cos": math.cos,
-        "sin": math.sin,
-        "log": math.log,
-        "exp": math.exp,
-    }
-    helpers: dict[int, str] = {}  # id(function) -> its name in the namespace
-
-    def helper(fn: Callable[..., Any], kind: str, op: Op) -> str:
-        """The namespace name of a rule function: ``_sigmoid``, ``_d_pow_0``, ``_f3``..."""
-        name = helpers.get(id(fn))
-        if name is None:
-            word = _WORDS.get(op.name, op.name)
-            if id(op) not in _TABLE_OPS or not word.isidentifier() or not word.isascii():
-                word = str(len(helpers))  # a custom op: its name is the user's, so not used
-            name = helpers[id(fn)] = f"_{kind}{word}"
-            namespace[name] = fn
-        return name
-
     interior = [v for v in order if not v.is_leaf]
     for k, v in enumerate(interior):
         names[id(v)] = f"n{k + 1}"
+    return _Trace(output, list(params), list(inputs), graded, order, interior, names)
 
-    def slot(x: Any) -> str:
+
+class _Writer:
+    """The lines of a traced graph's forward and backward passes.
+
+    What every backend shares is here: the walk, the names, which gradients are written
+    (those on a path to a wanted leaf), the order of the chain-rule terms (the order of
+    ``backward()``) and the comments. A backend says how a rule is written (`rule`,
+    `partial`) and how a gradient takes a term (`add`).
+    """
+
+    leaves_from_zero = True  # a leaf's gradient adds its first term to 0.0, as backward()'s
+
+    def __init__(self, trace: _Trace, namespace: dict[str, Any]) -> None:
+        self.trace = trace
+        self.names = trace.names
+        self.namespace = namespace  # the names the generated code runs with
+
+    def slot(self, x: Any) -> str:
+        """An operand as source: its variable, else its number."""
         if isinstance(x, Value):
-            return names.get(id(x)) or _literal(x.data)
+            return self.names.get(id(x)) or _literal(x.data)
         return _literal(x)
 
-    forward: list[str] = []
-    shape: list[str] = []
-    checked: dict[int, int] = {}  # id(custom op) -> nodes whose code texts were checked
-    for v in interior:
-        op = v._rule
-        assert op is not None
-        if id(op) not in _TABLE_OPS and op is not LINEAR and checked.get(id(op), 0) < _CHECKS:
-            checked[id(op)] = checked.get(id(op), 0) + 1
-            _check_code(op, v, namespace)
-        slots = [slot(x) for x in v.operands]
-        text = op.forward_text(slots)
-        if text is None:
-            fn = op.forward if id(op) in _TABLE_OPS or op is LINEAR else _type_checked_forward(op)
-            text = f"{helper(fn, '' if fn is op.forward else 'f', op)}({', '.join(slots)})"
-        line = f"{names[id(v)]} = {text}"
-        shape.append(f"{op.name}({', '.join(slots)})")
-        forward.append(line + (f"  # {_comment(v.label)}" if v.label else ""))
+    def rule(self, v: Value, op: Op, slots: list[str]) -> str:
+        """The source of node ``v``'s forward rule over its operands' ``slots``."""
+        raise NotImplementedError
 
-    root = names.get(id(output))
-    watched = []
-    for k, v in enumerate(watch):
-        name = names.get(id(v)) if isinstance(v, Value) else None
-        if name is None:
-            raise ValueError(
-                f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's graph"
-            )
-        watched.append(name)
+    def partial(self, v: Value, op: Op, i: int, slots: list[str]) -> str:
+        """The source of ∂v/∂operand i over ``slots`` and v's own name."""
+        raise NotImplementedError
 
-    def shown(v: Value) -> str:
+    def operand_lines(self, v: Value, op: Op, slots: list[str]) -> list[str]:
+        """Lines written before node ``v``'s chain-rule terms (none but for wide custom ops)."""
+        return []
+
+    def add(self, target: str, term: str, first: bool) -> str:
+        """The line by which a gradient takes a term: its first, or one more."""
+        return f"{target} {'=' if first else '+='} {term}"
+
+    def forward(self) -> tuple[list[str], list[str]]:
+        """The forward lines, one per written node, and the graph's shape (`same_shape`)."""
+        lines: list[str] = []
+        shape: list[str] = []
+        for v in self.trace.interior:
+            name = self.names.get(id(v))
+            if name is None:
+                continue  # folded into a number by the backend
+            op = v._rule
+            assert op is not None
+            slots = [self.slot(x) for x in v.operands]
+            line = f"{name} = {self.rule(v, op, slots)}"
+            shape.append(f"{op.name}({', '.join(slots)})")
+            lines.append(line + (f"  # {_comment(v.label)}" if v.label else ""))
+        return lines, shape
+
+    def shown(self, v: Value) -> str:
         """A node's name in comments, as `explain` calls it: its label, else its variable
         (an unlabelled output is ``f``, as in `explain` and the comments' ∂f/∂...)."""
         if not v.label:
-            if v is output and not v.is_leaf:
+            if v is self.trace.output and not v.is_leaf:
                 return "f"
-            return names.get(id(v)) or constant(v.data)  # a constant leaf has no variable
+            return self.names.get(id(v)) or constant(v.data)  # a constant has no variable
         text = _comment(v.label)
         return delimited(text) if _PLAIN.fullmatch(v.label) else text
 
-    def locals_of(v: Value, op: Op) -> Callable[[int], str]:
+    def locals_of(self, v: Value, op: Op) -> Callable[[int], str]:
         """∂(consumer's expression)/∂operand i = its rule, in the graph's names, as
         `explain` writes it. The names and the expression are made once per node, so a
         node with thousands of operands (a wide Σ) costs linear time, not quadratic."""
+        shown = self.shown
         operands = [shown(x) if isinstance(x, Value) else constant(float(x)) for x in v.operands]
         constants = {i: float(x) for i, x in enumerate(v.operands) if not isinstance(x, Value)}
         expression = op.expression(operands)
@@ -354,51 +380,203 @@ def compile(
 
         return local
 
-    f = shown(output) if output.label and not output.is_leaf else "f"
-    grad_of = {n: f"g{n}" for n in names.values()}
-    # The nodes on a path to a leaf whose gradient is wanted: only their gradients
-    # are written out (others would be computed and never read).
-    wanted = {id(v) for v in params} | {id(v) for v in graded}
-    live = {id(v) for v in on_paths(order, [*params, *graded])}
-    backward: list[str] = []
-    if not output.is_leaf:
-        backward.append(f"g{root} = seed")
+    def backward(self) -> list[str]:
+        """The backward lines: the seed, then one line per chain-rule term, each commented."""
+        trace, names = self.trace, self.names
+        output = trace.output
+        root = names.get(id(output))
+        f = self.shown(output) if output.label and not output.is_leaf else "f"
+        # The nodes on a path to a leaf whose gradient is wanted: only their gradients
+        # are written out (others would be computed and never read).
+        wanted = {id(v) for v in trace.params} | {id(v) for v in trace.graded}
+        live = {id(v) for v in on_paths(trace.order, [*trace.params, *trace.graded])}
+        lines: list[str] = []
+        if output.is_leaf or root is None:  # a leaf, or a node folded into its number
+            if id(output) in wanted:
+                lines.append(f"g{root} {'+=' if self.leaves_from_zero else '='} seed"
+                             "  # the output is the leaf itself")  # fmt: skip
+            else:
+                lines.append("pass  # the output is an input or a constant: no gradient")
+            return lines
+        lines.append(f"g{root} = seed")
         started: set[str] = set()
-        for v in reversed(interior):
+        for v in reversed(trace.interior):
             op = v._rule
             assert op is not None
             if id(v) not in live:
                 continue
-            g = grad_of[names[id(v)]]
-            operands = v.operands
-            slots = [slot(x) for x in operands]
-            local = locals_of(v, op)
-            call_slots = slots
-            if len(slots) > _INLINE_ARGS and op.partial_code == () and op is not LINEAR:
-                # A wide custom op: its operands once, not once per partial call.
-                backward.append(f"_a{names[id(v)]} = ({', '.join(slots)},)")
-                call_slots = [f"*_a{names[id(v)]}"]
-            for i, x in enumerate(operands):
+            g = f"g{names[id(v)]}"
+            slots = [self.slot(x) for x in v.operands]
+            local = self.locals_of(v, op)
+            lines += self.operand_lines(v, op, slots)
+            for i, x in enumerate(v.operands):
                 if not isinstance(x, Value) or id(x) not in live:
                     continue  # a number, a constant, an input or a dead end: not wanted
                 name = names[id(x)]
-                d = op.partial_text(i, slots, names[id(v)])
-                if d is None:
-                    d = _partial_call(op, i, call_slots, names[id(v)], helper)
-                target = grad_of[name]
+                target = f"g{name}"
                 # Leaves add up from 0.0 as in backward(); an interior node's
                 # gradient starts at its first term (see the module doc).
-                assign = "+=" if target in started or name[0] != "n" else "="
+                first = target not in started and (name[0] == "n" or not self.leaves_from_zero)
                 started.add(target)
-                why = f"∂{f}/∂{shown(x)} {assign} ∂{f}/∂{shown(v)} · {local(i)}"
-                backward.append(f"{target} {assign} {_term(g, d)}  # {why}")
-    elif id(output) in wanted:
-        backward.append(f"g{root} += seed  # the output is the leaf itself")
-    else:
-        backward.append("pass  # the output is an input or a constant: no gradient")
-    x_graded = [names[id(v)] for v in inputs if id(v) in wanted]
+                why = f"∂{f}/∂{self.shown(x)} {'=' if first else '+='} ∂{f}/∂{self.shown(v)}"
+                term = _term(g, self.partial(v, op, i, slots))
+                lines.append(f"{self.add(target, term, first)}  # {why} · {local(i)}")
+        return lines
+
+
+class _PythonWriter(_Writer):
+    """Straight-line Python on floats: the op table's code texts where an op has them,
+    else calls of its own forward and partial functions (which raise its domain errors)."""
+
+    def __init__(self, trace: _Trace) -> None:
+        # Names the op table's code texts may use, bound to their float versions.
+        super().__init__(
+            trace,
+            {
+                "_inf": math.inf,
+                "inf": math.inf,
+                "recip": _reciprocal,
+                "_nan": math.nan,
+                "cos": math.cos,
+                "sin": math.sin,
+                "log": math.log,
+                "exp": math.exp,
+            },
+        )
+        self.helpers: dict[int, str] = {}  # id(function) -> its name in the namespace
+        self.checked: dict[int, int] = {}  # id(custom op) -> nodes whose code texts were checked
+
+    def helper(self, fn: Callable[..., Any], kind: str, op: Op) -> str:
+        """The namespace name of a rule function: ``_sigmoid``, ``_d_pow_0``, ``_f3``..."""
+        name = self.helpers.get(id(fn))
+        if name is None:
+            word = _WORDS.get(op.name, op.name)
+            if id(op) not in _TABLE_OPS or not word.isidentifier() or not word.isascii():
+                word = str(len(self.helpers))  # a custom op: its name is the user's, not used
+            name = self.helpers[id(fn)] = f"_{kind}{word}"
+            self.namespace[name] = fn
+        return name
+
+    def rule(self, v: Value, op: Op, slots: list[str]) -> str:
+        custom = id(op) not in _TABLE_OPS and op is not LINEAR
+        if custom and self.checked.get(id(op), 0) < _CHECKS:
+            self.checked[id(op)] = self.checked.get(id(op), 0) + 1
+            _check_code(op, v, self.namespace)
+        text = op.forward_text(slots)
+        if text is None:
+            fn = _type_checked_forward(op) if custom else op.forward
+            text = f"{self.helper(fn, '' if fn is op.forward else 'f', op)}({', '.join(slots)})"
+        return text
+
+    def operand_lines(self, v: Value, op: Op, slots: list[str]) -> list[str]:
+        if len(slots) > _INLINE_ARGS and op.partial_code == () and op is not LINEAR:
+            # A wide custom op: its operands once, not once per partial call.
+            return [f"_a{self.names[id(v)]} = ({', '.join(slots)},)"]
+        return []
+
+    def partial(self, v: Value, op: Op, i: int, slots: list[str]) -> str:
+        out = self.names[id(v)]
+        text = op.partial_text(i, slots, out)
+        if text is not None:
+            return text
+        wide = len(slots) > _INLINE_ARGS and op.partial_code == () and op is not LINEAR
+        return _partial_call(op, i, [f"*_a{out}"] if wide else slots, out, self.helper)
+
+
+@overload
+def compile(
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value] = (),
+    *,
+    input_grads: bool | Sequence[Value] = False,
+    watch: Sequence[Value] = (),
+    backend: Literal["python"] = "python",
+) -> Compiled: ...
+
+
+@overload
+def compile(
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value] = (),
+    *,
+    input_grads: bool | Sequence[Value] = False,
+    watch: Sequence[Value] = (),
+    backend: Literal["torch"],
+) -> Batched: ...
+
+
+def compile(
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value] = (),
+    *,
+    input_grads: bool | Sequence[Value] = False,
+    watch: Sequence[Value] = (),
+    backend: str = "python",
+) -> Compiled | Batched:
+    """Write the forward and backward pass of ``output`` as code; see the module doc.
+
+    ``params`` get gradients; ``inputs`` are the numbers that change per case;
+    every other leaf is a constant baked in at its current value. With
+    ``input_grads`` the gradients of the inputs follow those of the params (in
+    ``sweep``, summed over the rows like the others; per row in ``sweep_each``);
+    ``input_grads`` may also list just the inputs whose gradients are wanted.
+    ``watch``: nodes of the graph whose value in each case ``sweep_each`` returns
+    (e.g. a network's outputs, to judge each case on the same forward pass).
+
+    Args:
+        output: the graph's root, a Value.
+        params: leaf Values whose gradients are wanted, in the order their numbers are
+            passed.
+        inputs: leaf Values whose numbers change from case to case (row to row).
+        input_grads: True for every input's gradient after the params', or a list of
+            the inputs whose gradients are wanted.
+        watch: nodes whose value in each case ``sweep_each`` returns (python backend).
+        backend: ``"python"`` (the default): straight-line Python on floats, one case
+            at a time (`Compiled`). ``"torch"``: the same code on PyTorch tensors, every
+            number a tensor over a batch's rows (`Batched`; PyTorch must be installed).
+
+    Returns:
+        A `Compiled` for ``backend="python"``, a `Batched` for ``backend="torch"``.
+
+    Raises:
+        TypeError: the output, params or inputs are not Values (or lists of them).
+        ValueError: a param or input is not a leaf or is listed twice; an unknown
+            ``backend``; with ``backend="torch"``, an op with no code text for a rule
+            or ``watch`` given.
+        ImportError: ``backend="torch"`` without PyTorch installed.
+    """
+    if backend not in _BACKENDS:
+        raise ValueError(
+            f"compile: backend must be one of {', '.join(map(repr, _BACKENDS))}, got {backend!r}"
+        )
+    torch = _import_torch() if backend == "torch" else None
+    trace = _trace(output, params, inputs, input_grads)
+    if torch is not None:
+        if watch:
+            raise ValueError(
+                "compile: watch is the python backend's (for sweep_each); with backend='torch' "
+                "compile each watched node as an output of its own"
+            )
+        return _compile_torch(trace, torch)
+    names = trace.names
+    writer = _PythonWriter(trace)
+    forward, shape = writer.forward()
+    watched = []
+    for k, v in enumerate(watch):
+        name = names.get(id(v)) if isinstance(v, Value) else None
+        if name is None:
+            raise ValueError(
+                f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's graph"
+            )
+        watched.append(name)
+    backward = writer.backward()
+    graded = {id(v) for v in trace.graded}
+    x_graded = [names[id(v)] for v in inputs if id(v) in graded]
     source = _source(output, params, inputs, names, forward, backward, x_graded, watched)
-    return Compiled(source, namespace, params, inputs, len(order), shape)
+    return Compiled(source, writer.namespace, params, inputs, len(trace.order), shape)
 
 
 _CHECKS = 3  # nodes of each custom op at which its code texts are checked against its rules
@@ -468,6 +646,13 @@ def _formula(op: Op, i: int, count: int) -> str:
     return text if text.isprintable() else ascii(text)
 
 
+def _unpack(names: list[str], source: str) -> str:
+    """The line that unpacks ``source`` into ``names``: ``p0, p1 = params``."""
+    if not names:
+        return f"() = {source}"
+    return f"{', '.join(names)}{',' if len(names) == 1 else ''} = {source}"
+
+
 def _source(
     output: Value,
     params: Sequence[Value],
@@ -484,17 +669,12 @@ def _source(
     gp = [f"g{n}" for n in p + x_graded]
     header = [f"# {n} = {_comment(v.label)}" for n, v in zip(p + x, [*params, *inputs]) if v.label]
 
-    def unpack(names_: list[str], source: str) -> str:
-        if not names_:
-            return f"() = {source}"
-        return f"{', '.join(names_)}{',' if len(names_) == 1 else ''} = {source}"
-
     zeros = [f"{g} = 0.0" for g in gp]
     body = ["# forward", *forward, "# backward", *backward]
     step = [
         "def step(params, inputs, seed):",
-        f"    {unpack(p, 'params')}",
-        f"    {unpack(x, 'inputs')}",
+        f"    {_unpack(p, 'params')}",
+        f"    {_unpack(x, 'inputs')}",
         *(f"    {line}" for line in zeros),
         *(f"    {line}" for line in body),
         f"    return {out}, [{', '.join(gp)}]",
@@ -502,7 +682,7 @@ def _source(
     target = "_" if not x else ", ".join(x) + ("," if len(x) == 1 else "")
     sweep = [
         "def sweep(params, rows, seed):",
-        f"    {unpack(p, 'params')}",
+        f"    {_unpack(p, 'params')}",
         *(f"    {line}" for line in zeros),
         "    total = 0.0",
         f"    for {target} in rows:",
@@ -515,7 +695,7 @@ def _source(
     gp_only = [f"g{n}" for n in p]
     sweep_each = [
         "def sweep_each(params, rows, seed):",
-        f"    {unpack(p, 'params')}",
+        f"    {_unpack(p, 'params')}",
         *(f"    {g} = 0.0" for g in gp_only),
         "    total = 0.0",
         "    each = []",
@@ -528,7 +708,7 @@ def _source(
     ]
     outputs = [
         "def outputs(params, rows):",
-        f"    {unpack(p, 'params')}",
+        f"    {_unpack(p, 'params')}",
         "    values = []",
         f"    for {target} in rows:",
         *(f"        {line}" for line in forward),
@@ -552,3 +732,552 @@ def same_shape(first: Compiled, second: Compiled, where: str = "compile") -> Non
             f"{where}: the graph's shape depends on the data: {len(first.shape)} nodes in the "
             f"first traced case but {len(second.shape)} in the second"
         )
+
+
+# ---- backend="torch": the same code on tensors, each number a tensor over a batch's rows ----
+
+_TORCH_INSTALL = "pip install torch"
+
+# The functions the op table's texts call, by their names there → PyTorch's (the one map
+# from the rules' vocabulary to torch's; `_TorchWriter` binds them, `where` apart).
+_TORCH_NAMES = {
+    "exp": "exp",
+    "log": "log",
+    "sqrt": "sqrt",
+    "sin": "sin",
+    "cos": "cos",
+    "tanh": "tanh",
+    "abs": "abs",
+    "recip": "reciprocal",
+}
+_STEERING = re.compile(r"\b(?:if|and|or|not)\b|[<>]|[=!]=")  # texts to make elementwise
+
+
+def _import_torch() -> Any:
+    """The ``torch`` module, imported now (never by ``import autograd``), or one clear line."""
+    try:
+        return importlib.import_module("torch")
+    except ImportError:
+        raise ImportError(
+            f"compile(backend='torch') needs PyTorch, which is not installed: {_TORCH_INSTALL}"
+        ) from None
+
+
+class _Elementwise(ast.NodeTransformer):
+    """A rule text's scalar control flow made elementwise, for numbers that are arrays.
+
+    ``a if test else b`` becomes ``where(test, a, b)``, a chained comparison
+    ``a < b < c`` becomes ``(a < b) & (b < c)``, and ``and``, ``or``, ``not`` become
+    ``&``, ``|``, ``~``: the float rule row by row (both branches are computed, and
+    ``where`` keeps in each row the one the test picks). A test on numbers alone (a
+    constant operand's: ``2.0 == 0.0``) is decided here, and only its branch written.
+    """
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.test, ast.Constant):
+            return node.body if node.test.value else node.orelse
+        return ast.Call(ast.Name("where", ast.Load()), [node.test, node.body, node.orelse], [])
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        self.generic_visit(node)
+        lefts = [node.left, *node.comparators[:-1]]
+        pairs = [ast.Compare(a, [o], [b]) for a, o, b in zip(lefts, node.ops, node.comparators)]
+        return _all_of(ast.And(), [_decided(pair) for pair in pairs])
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        self.generic_visit(node)
+        return _all_of(node.op, node.values)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Not):
+            return node
+        if isinstance(node.operand, ast.Constant):
+            return ast.Constant(not node.operand.value)
+        return ast.UnaryOp(ast.Invert(), node.operand)
+
+
+_NUMBER_NAMES = {"inf": math.inf, "nan": math.nan, "_inf": math.inf, "_nan": math.nan}
+_ARITHMETIC = (ast.Constant, ast.UnaryOp, ast.BinOp, ast.Compare)
+
+
+def _decided(test: ast.Compare) -> ast.expr:
+    """A comparison of numbers alone as its outcome (a Constant); any other as it is."""
+    for e in ast.walk(test):
+        if isinstance(e, ast.expr) and not (
+            isinstance(e, _ARITHMETIC) or (isinstance(e, ast.Name) and e.id in _NUMBER_NAMES)
+        ):
+            return test
+    try:
+        code = builtins.compile(ast.fix_missing_locations(ast.Expression(test)), "<rule>", "eval")
+        return ast.Constant(bool(eval(code, dict(_NUMBER_NAMES))))
+    except ArithmeticError:
+        return test
+
+
+def _all_of(op: ast.boolop, values: Sequence[ast.expr]) -> ast.expr:
+    """``values`` joined by ``&`` (And) or ``|`` (Or), left to right; decided ones folded."""
+    conjunction = isinstance(op, ast.And)
+    rest: list[ast.expr] = []
+    for value in values:
+        if isinstance(value, ast.Constant):
+            if bool(value.value) != conjunction:
+                return ast.Constant(not conjunction)  # a false in an and, a true in an or
+            continue  # a true in an and, a false in an or: no say
+        rest.append(value)
+    if not rest:
+        return ast.Constant(conjunction)
+    result = rest[0]
+    for value in rest[1:]:
+        result = ast.BinOp(result, ast.BitAnd() if conjunction else ast.BitOr(), value)
+    return result
+
+
+def _elementwise(text: str) -> str:
+    """A rule's source, as it is when it has no condition, else made elementwise."""
+    if not _STEERING.search(text):
+        return text
+    return ast.unparse(_Elementwise().visit(ast.parse(text, mode="eval")).body)
+
+
+class _TorchWriter(_Writer):
+    """Straight-line code on tensors: every rule from the op table's texts, made
+    elementwise, with ``exp``, ``log``... PyTorch's. The nodes that hang on no param or
+    input are the numbers the interpreter computed (constants, as constant leaves are)."""
+
+    leaves_from_zero = False  # a gradient is its first term: one tensor less per leaf
+
+    def __init__(self, trace: _Trace, torch: Any) -> None:
+        super().__init__(trace, _torch_namespace(torch))
+        self.checked: dict[int, int] = {}  # id(custom op) -> nodes whose texts were checked
+        varying = on_paths(trace.order, [*trace.params, *trace.inputs])
+        for v in trace.interior:
+            if v not in varying:
+                del self.names[id(v)]  # written as the number it is
+
+    def refuse(self, v: Value, op: Op, what: str, field: str) -> ValueError:
+        return ValueError(
+            f"compile(backend='torch'): op {op.name!a} (node {self.names[id(v)]}) has no code "
+            f"text for {what}, so it cannot be written as tensor code; give the Op {field}, "
+            "or compile with backend='python'"
+        )
+
+    def rule(self, v: Value, op: Op, slots: list[str]) -> str:
+        if id(op) not in _TABLE_OPS and op is not LINEAR:
+            if self.checked.get(id(op), 0) < _CHECKS:
+                self.checked[id(op)] = self.checked.get(id(op), 0) + 1
+                self.check(op, v)
+        text = op.array_text(slots)
+        if text is None:
+            raise self.refuse(v, op, "its forward rule", "code= (or array_code=)")
+        return _elementwise(text)
+
+    def partial(self, v: Value, op: Op, i: int, slots: list[str]) -> str:
+        text = op.array_partial_text(i, slots, self.names[id(v)])
+        if text is None:
+            raise self.refuse(
+                v, op, f"its partial ∂/∂operand {i}", "partial_code= (or array_partial_code=)"
+            )
+        return _elementwise(text)
+
+    def add(self, target: str, term: str, first: bool) -> str:
+        # Never +=: a tensor's += writes into it, and a gradient may be another's tensor.
+        return f"{target} = {term}" if first else f"{target} = {target} + {term}"
+
+    def check(self, op: Op, v: Value) -> None:
+        """Refuse a custom op whose texts fail on tensors or disagree with its rules here.
+
+        Run on two rows of this node's numbers: a text that treats a tensor as one number
+        (Python's ``max``, ``math.exp``, an ``if`` the translation cannot reach) fails.
+        """
+        torch = self.namespace["_torch"]
+        args = [x.data if isinstance(x, Value) else float(x) for x in v.operands]
+        names = {f"_c{k}": torch.tensor([a, a], dtype=torch.float64) for k, a in enumerate(args)}
+        out = torch.tensor([v.data, v.data], dtype=torch.float64)
+        slots, shown = list(names), [f"{{{k}}}" for k in range(len(args))]
+        texts = [("forward rule", op.array_text(slots), op.array_text(shown), -1)]
+        if type(op).partial is Op.partial:
+            for i in range(len(op.partials)):
+                texts.append(
+                    (
+                        f"partial {i}",
+                        op.array_partial_text(i, slots, "_out"),
+                        op.array_partial_text(i, shown, "{out}"),
+                        i,
+                    )
+                )
+        for what, text, template, i in texts:
+            if text is None:
+                continue  # refused when written
+            try:
+                want = float(op.forward(*args) if i < 0 else op.partial(i, args, v.data))
+                where = _where(torch, torch.float64)
+                got = eval(
+                    _elementwise(text), {**self.namespace, **names, "where": where, "_out": out}
+                )
+                got = [float(x) for x in torch.as_tensor(got, dtype=torch.float64).expand(2)]
+            except Exception as e:  # the op's own code failing here fails in the call too
+                raise ValueError(
+                    f"compile(backend='torch'): Op {op.name!a}: its {what} as tensor code "
+                    f"{ascii(template)[:80]} fails at {tuple(args)!r}: {str(e)[:200]}"
+                ) from None
+            if not all(math.isclose(g, want, rel_tol=1e-9) or g == want or
+                       (math.isnan(g) and math.isnan(want)) for g in got):  # fmt: skip
+                raise ValueError(
+                    f"compile(backend='torch'): Op {op.name!a}: its {what} as tensor code "
+                    f"{ascii(template)[:80]} gives {got[0]!r} at {tuple(args)!r} where its rule "
+                    f"gives {want!r}"
+                )
+
+
+def _torch_namespace(torch: Any) -> dict[str, Any]:
+    """The names the generated tensor code runs with (``where`` is bound per dtype)."""
+    tensor = torch.Tensor
+    float64 = torch.float64
+
+    def numeric(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        # A constant operand is a Python number: the torch function's float, inf or nan.
+        def call(x: Any) -> Any:
+            if isinstance(x, tensor):
+                return fn(x)
+            return float(fn(torch.tensor(float(x), dtype=float64)))
+
+        return call
+
+    def rowsum(x: Any, rows: Any) -> Any:
+        """A gradient summed over the rows (one the same in every row counts in each)."""
+        return x.sum() if x.shape == rows else x.expand(rows).sum()
+
+    names: dict[str, Any] = {
+        name: numeric(getattr(torch, spelled)) for name, spelled in _TORCH_NAMES.items()
+    }
+    names.update(_torch=torch, rowsum=rowsum, inf=math.inf, nan=math.nan)
+    names.update(_inf=math.inf, _nan=math.nan)
+    return names
+
+
+def _where(torch: Any, dtype: Any) -> Callable[[Any, Any, Any], Any]:
+    """``where(test, a, b)`` for a batch of ``dtype``: a, in each row where test is true,
+    else b. A test that is a plain bool (on constants) picks one side whole."""
+    tensor = torch.Tensor
+
+    def where(test: Any, a: Any, b: Any) -> Any:
+        if not isinstance(test, tensor):
+            return a if test else b
+        if not isinstance(a, tensor) and not isinstance(b, tensor):
+            # Two numbers: torch.where would make them the default dtype, not the batch's.
+            return torch.full_like(test, b, dtype=dtype).masked_fill_(test, a)
+        return torch.where(test, a, b)
+
+    return where
+
+
+def _compile_torch(trace: _Trace, torch: Any) -> Batched:
+    writer = _TorchWriter(trace, torch)
+    forward, _ = writer.forward()
+    backward = writer.backward()
+    source = _torch_source(trace, forward, backward)
+    return Batched(source, writer.namespace, trace.params, trace.inputs, len(trace.order))
+
+
+def _torch_source(trace: _Trace, forward: list[str], backward: list[str]) -> str:
+    """``rows`` (per-row gradients), ``summed`` (each param's summed over the rows as soon
+    as it is complete, so a million rows never hold every param's tensor) and ``outputs``."""
+    names = trace.names
+    out = names.get(id(trace.output)) or _literal(trace.output.data)
+    p = [names[id(v)] for v in trace.params]
+    x = [names[id(v)] for v in trace.inputs]
+    graded = {id(v) for v in trace.graded}
+    gp = [f"g{n}" for n in p]
+    gx = [f"g{names[id(v)]}" for v in trace.inputs if id(v) in graded]
+    header = [
+        f"# {n} = {_comment(v.label)}"
+        for n, v in zip(p + x, [*trace.params, *trace.inputs])
+        if v.label
+    ]
+
+    # Where each param's gradient is complete: after the last line that writes it.
+    last = {line.split(" = ", 1)[0]: k for k, line in enumerate(backward)}
+    summed_backward: list[str] = []
+    reduced = set(gp)
+    for k, line in enumerate(backward):
+        summed_backward.append(line)
+        target = line.split(" = ", 1)[0]
+        if target in reduced and last[target] == k:
+            summed_backward.append(f"{target} = rowsum({target}, rows)")
+    start = [_unpack(p, "params"), _unpack(x, "inputs"), *(f"{g} = 0.0" for g in gp + gx)]
+
+    def function(signature: str, body: list[str], returned: str) -> list[str]:
+        return [f"def {signature}:", *(f"    {line}" for line in body), f"    return {returned}"]
+
+    rows = function(
+        "rows(params, inputs, seed)",
+        [*start, "# forward", *forward, "# backward", *backward],
+        f"{out}, [{', '.join(gp + gx)}]",
+    )
+    summed = function(
+        "summed(params, inputs, seed, rows)",
+        [*start, "# forward", *forward, "# backward", *summed_backward],
+        f"{out}, [{', '.join(gp + gx)}]",
+    )
+    outputs = function(
+        "outputs(params, inputs)",
+        [_unpack(p, "params"), _unpack(x, "inputs"), *forward],
+        out,
+    )
+    parts = [*header, *rows, "", "", *summed, "", "", *outputs]
+    return "\n".join(parts) + "\n"
+
+
+class Batched:
+    """A compiled graph as a batched PyTorch function: ``compile(..., backend="torch")``.
+
+    The code is `Compiled`'s, line for line (``source``), with every number a tensor
+    over a batch's rows: one call runs the forward and backward pass of every row at
+    once, wherever the tensors are (CPU or GPU), with the interpreter's numbers in
+    float64 (to rounding: PyTorch's ``exp``, ``log``... may differ from Python's in the
+    last bit).
+
+    <!-- doctest: needs torch -->
+    ```pycon
+    >>> import torch
+    >>> from autograd import Value, compile
+    >>> w, b, x = Value(0.5), Value(-0.2), Value(1.0)
+    >>> f = compile((w * x + b).sigmoid(), params=[w, b], inputs=[x], backend="torch")
+    >>> xs = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)  # one number per row
+    >>> values, (dw, db) = f([0.5, -0.2], [xs])
+    >>> values.shape, dw.shape  # an output per row; each gradient summed over the rows
+    (torch.Size([3]), torch.Size([]))
+    >>> values, (dw, db) = f([0.5, -0.2], [xs], reduce="none")
+    >>> dw.shape  # each row's own gradient
+    torch.Size([3])
+
+    ```
+
+    **Params and inputs.** ``params`` has one entry per param Value, ``inputs`` one per
+    input Value (in the order given to `compile`): each a number, or a tensor — a
+    param is usually one number for every row, an input a 1-D tensor over the rows (a
+    data matrix ``X`` of shape (rows, inputs) is passed as ``X.T``, a tensor whose first
+    dimension runs over the inputs, or ``X.unbind(1)``). Entries broadcast against each
+    other as PyTorch's tensors do: a param may be given per row, and the batch may have
+    any shape (its "rows" are then its elements). Every entry is made a tensor of the
+    floating dtype of the first tensor among the inputs, then the params (float64 when
+    none is), on the first tensor's device.
+
+    **Gradients.** ``reduce="sum"`` (the default, a training step's) gives each param's
+    gradient summed over the rows, a 0-d tensor: what `Compiled.sweep` gives, and each
+    row's ``backward()`` added up; each one is summed as soon as it is complete, so a
+    million rows never hold every param's per-row tensor at once. ``reduce="none"`` gives
+    each param's gradient per row, a tensor of the batch's shape. The gradients of the
+    inputs (with ``input_grads``) follow the params', always per row (each row has its
+    own inputs). ``seed`` scales them (``1 / rows`` for a mean's gradient); it may be a
+    tensor over the rows (a weight per row).
+
+    **Devices.** The code is plain tensor arithmetic: move the tensors and it runs there
+    (``xs.to("cuda")``); under ``torch.distributed`` each process calls it on its shard
+    of the rows and all-reduces the summed gradients. It runs under ``torch.no_grad()``:
+    its gradients are the ones it writes, not PyTorch's autograd.
+
+    Attributes:
+        source: the generated code: ``rows`` (per-row gradients), ``summed`` (gradients
+            summed over the rows) and ``outputs`` (the forward pass alone).
+        params: the param Values, in the order their entries are passed.
+        inputs: the input Values, in the order their entries are passed.
+        nodes: the number of graph nodes compiled.
+        filename: the name the generated code runs under (``<autograd.compile-4>``), its
+            lines in `linecache` while this object lives.
+    """
+
+    backend = "torch"
+
+    def __init__(
+        self,
+        source: str,
+        namespace: dict[str, Any],
+        params: Sequence[Value],
+        inputs: Sequence[Value],
+        nodes: int,
+    ) -> None:
+        self.source = source
+        self.params = list(params)
+        self.inputs = list(inputs)
+        self.nodes = nodes
+        self.filename = _file_of(self, source)
+        self._code = builtins.compile(source, self.filename, "exec")
+        self._namespace = namespace
+        self._torch: Any = namespace["_torch"]
+        self._by_dtype: dict[Any, dict[str, Any]] = {}  # dtype -> the functions for it
+
+    def __call__(
+        self,
+        params: Any,
+        inputs: Any = (),
+        seed: Any = 1.0,
+        *,
+        reduce: str = "sum",
+        chunk: int | None = None,
+    ) -> tuple[Any, list[Any]]:
+        """The outputs and gradients of every row of a batch.
+
+        Args:
+            params: one entry per param: a number (the same in every row) or a tensor.
+            inputs: one entry per input: a tensor over the rows, or a number; or one
+                tensor whose first dimension runs over the inputs.
+            seed: the gradients are those of ``seed`` · output: a number, or a tensor
+                over the rows.
+            reduce: ``"sum"``: each param's gradient summed over the rows (0-d);
+                ``"none"``: per row (the batch's shape).
+            chunk: rows per pass (along the batch's first dimension), the passes'
+                results put together; None: every row in one pass. On a CPU, passes
+                of about 16,384 rows keep each tensor in the cache and were several
+                times faster at a million rows (see ``bench/torch_batch.py``); a GPU
+                wants one pass.
+
+        Returns:
+            ``(outputs, gradients)``: the output of each row (a tensor of the batch's
+            shape), and the params' gradients (as ``reduce`` says) followed by the
+            gradients of the inputs in ``input_grads`` (per row).
+
+        Raises:
+            ValueError: a wrong number of params or inputs, shapes that do not
+                broadcast, an unknown ``reduce`` or a ``chunk`` that is not a positive
+                number of rows.
+        """
+        if reduce not in ("sum", "none"):
+            raise ValueError(f"compiled batch: reduce must be 'sum' or 'none', got {reduce!r}")
+        torch = self._torch
+        ps, xs, rows, dtype, device = self._batch(params, inputs, seed)
+        seed = torch.as_tensor(seed, dtype=dtype, device=device)
+        run = self._functions(dtype)
+        passes = []
+        n = len(self.params)
+        for given, part in _pieces([*ps, *xs, seed], rows, chunk):
+            with torch.no_grad():
+                if reduce == "sum":
+                    out, grads = run["summed"](given[:n], given[n:-1], given[-1], part)
+                else:
+                    out, grads = run["rows"](given[:n], given[n:-1], given[-1])
+            passes.append(self._finish(out, grads, given, part, reduce, dtype, device))
+        if len(passes) == 1:
+            return passes[0]
+        grads = []
+        for k in range(len(passes[0][1])):
+            column = [done[1][k] for done in passes]
+            if k < n and reduce == "sum":  # added up pass after pass, in row order
+                total = column[0]
+                for g in column[1:]:
+                    total = total + g
+                grads.append(total)
+            else:
+                grads.append(torch.cat(column))
+        return torch.cat([done[0] for done in passes]), grads
+
+    def _finish(
+        self, out: Any, grads: list[Any], given: list[Any], rows: Any, reduce: str, dtype: Any,
+        device: Any,
+    ) -> tuple[Any, list[Any]]:  # fmt: skip
+        """One pass's results as documented: an output and gradients per row, or summed,
+        each a tensor of its own (never an entry, nor another result)."""
+        torch = self._torch
+        seen = {id(t) for t in given}
+
+        def per_row(t: Any) -> Any:
+            if not isinstance(t, torch.Tensor):
+                return torch.full(rows, t, dtype=dtype, device=device)
+            if t.shape != rows or id(t) in seen:
+                t = t.expand(rows).clone()  # one number per row, in a tensor of its own
+            seen.add(id(t))
+            return t
+
+        def summed(t: Any) -> Any:
+            return t if isinstance(t, torch.Tensor) else torch.zeros((), dtype=dtype, device=device)
+
+        n = len(self.params)
+        first = summed if reduce == "sum" else per_row
+        return per_row(out), [first(g) for g in grads[:n]] + [per_row(g) for g in grads[n:]]
+
+    def outputs(self, params: Any, inputs: Any = (), *, chunk: int | None = None) -> Any:
+        """The output of each row, by the forward pass alone.
+
+        Args:
+            params: one entry per param, as for a call.
+            inputs: one entry per input, as for a call.
+            chunk: rows per pass, as for a call.
+
+        Returns:
+            A tensor of the batch's shape.
+        """
+        torch = self._torch
+        ps, xs, rows, dtype, device = self._batch(params, inputs)
+        run = self._functions(dtype)["outputs"]
+        passes = []
+        for given, part in _pieces([*ps, *xs], rows, chunk):
+            with torch.no_grad():
+                out = run(given[: len(ps)], given[len(ps) :])
+            passes.append(self._finish(out, [], given, part, "none", dtype, device)[0])
+        return passes[0] if len(passes) == 1 else torch.cat(passes)
+
+    def _functions(self, dtype: Any) -> dict[str, Any]:
+        """The generated functions, with ``where`` for ``dtype`` (made once per dtype)."""
+        functions = self._by_dtype.get(dtype)
+        if functions is None:
+            functions = {**self._namespace, "where": _where(self._torch, dtype)}
+            exec(self._code, functions)
+            self._by_dtype[dtype] = functions
+        return functions
+
+    def _batch(
+        self, params: Any, inputs: Any, seed: Any = 1.0
+    ) -> tuple[list[Any], list[Any], Any, Any, Any]:
+        """The entries as tensors of one dtype and device, with the batch's shape."""
+        torch = self._torch
+        ps = _entries(params, len(self.params), "params")
+        xs = _entries(inputs, len(self.inputs), "inputs")
+        tensors = [t for t in (*xs, *ps, seed) if isinstance(t, torch.Tensor)]
+        floating = [t for t in tensors if t.is_floating_point()]
+        dtype = floating[0].dtype if floating else torch.float64
+        device = tensors[0].device if tensors else None
+        ps = [torch.as_tensor(t, dtype=dtype, device=device) for t in ps]
+        # An input read from a column of a matrix (X.T) is strided: copied once, so that
+        # every operation on it runs on contiguous numbers.
+        xs = [torch.as_tensor(t, dtype=dtype, device=device).contiguous() for t in xs]
+        shapes = [t.shape for t in (*ps, *xs)] + [torch.Size(getattr(seed, "shape", ()))]
+        distinct = set(shapes) - {torch.Size()}
+        if len(distinct) <= 1:  # the common case, without broadcast_shapes' Python cost
+            return ps, xs, distinct.pop() if distinct else torch.Size(), dtype, device
+        try:
+            rows = torch.broadcast_shapes(*shapes)
+        except RuntimeError:
+            shown = ", ".join(str(tuple(s)) for s in shapes)
+            raise ValueError(
+                f"compiled batch: the params' and inputs' shapes do not broadcast: {shown}"
+            ) from None
+        return ps, xs, rows, dtype, device
+
+
+def _pieces(entries: list[Any], rows: Any, chunk: int | None) -> list[tuple[list[Any], Any]]:
+    """The entries cut into passes of ``chunk`` rows along the batch's first dimension,
+    each with its own batch shape; an entry broadcast along that dimension is not cut."""
+    if chunk is not None and (type(chunk) is not int or chunk < 1):
+        raise ValueError(f"compiled batch: chunk must be a positive number of rows, got {chunk!r}")
+    if chunk is None or not rows or rows[0] <= chunk:
+        return [(entries, rows)]
+    pieces = []
+    for start in range(0, rows[0], chunk):
+        part = slice(start, start + chunk)
+        cut = [t[part] if t.ndim == len(rows) and t.shape[0] == rows[0] else t for t in entries]
+        pieces.append((cut, type(rows)((min(chunk, rows[0] - start), *rows[1:]))))
+    return pieces
+
+
+def _entries(given: Any, n: int, what: str) -> list[Any]:
+    """``given`` as a list of ``n`` entries (a tensor's are along its first dimension)."""
+    if isinstance(given, str | bytes) or not hasattr(given, "__len__"):
+        raise TypeError(
+            f"compiled batch: {what} must be a list of {n} entries (numbers or tensors) "
+            f"or a tensor of {n} along its first dimension, got {type(given).__name__}"
+        )
+    if len(given) != n:
+        raise ValueError(f"compiled batch: {what} has {len(given)} entries, expected {n}")
+    return list(given.unbind(0)) if hasattr(given, "unbind") else list(given)

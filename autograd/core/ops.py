@@ -199,6 +199,15 @@ class Op:
     texts may call ``cos``, ``sin``, ``log`` and ``recip``, which work on floats and on
     Values.
 
+    ``array_code`` and ``array_partial_code`` are the same rules once more, for numbers
+    that are whole arrays (the tensors of `autograd.compile`'s ``backend="torch"``, one
+    number per row), given only where ``code`` or ``partial_code`` cannot serve: where
+    one is missing (a forward rule that raises, as log's, or a partial written as a
+    function, as ``**``'s). Everywhere else the array backend runs the float texts
+    themselves, each ``a if test else b`` applied row by row (``where``). Array texts are
+    written like the float ones and may call ``exp``, ``log``, ``sqrt``, ``sin``, ``cos``,
+    ``tanh``, ``abs`` and ``recip``, which the backend binds to its library's functions.
+
     Code texts are Python, run as written (in generated code and, for partial texts,
     by the interpreter): make an op only from code you trust, as you would a function.
     `autograd.compile` checks them against ``forward`` and the partial rules at the
@@ -213,6 +222,8 @@ class Op:
     local_rules: tuple[str, ...] = ()
     code: str = ""
     partial_code: tuple[str, ...] = ()
+    array_code: str = ""
+    array_partial_code: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._check_templates()
@@ -252,9 +263,10 @@ class Op:
         if type(self).partial is not Op.partial or not arity:
             return  # a variable number of operands (Σ), or none known: nothing to fill
         slots = [f"a{i}" for i in range(arity)]
-        named = [("shows", self.shows), ("code", self.code)]
+        named = [("shows", self.shows), ("code", self.code), ("array_code", self.array_code)]
         named += [(f"local_rules[{i}]", t) for i, t in enumerate(self.local_rules)]
         named += [(f"partial_code[{i}]", t) for i, t in enumerate(self.partial_code)]
+        named += [(f"array_partial_code[{i}]", t) for i, t in enumerate(self.array_partial_code)]
         for what, template in named:
             if not isinstance(template, str):
                 raise TypeError(f"Op {self.name!r}: {what} must be a string, got {template!r}")
@@ -313,6 +325,16 @@ class Op:
     def partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
         """∂out/∂operand i as source over ``slots`` and ``out``; None: call the partial rule."""
         return self.partial_code[i].format(*slots, out=out) if self.partial_code else None
+
+    def array_text(self, slots: Sequence[str]) -> str | None:
+        """The forward rule as array source: ``array_code``, else ``code``; None: neither."""
+        return self.array_code.format(*slots) if self.array_code else self.forward_text(slots)
+
+    def array_partial_text(self, i: int, slots: Sequence[str], out: str) -> str | None:
+        """∂out/∂operand i as array source: ``array_partial_code``, else ``partial_code``."""
+        if self.array_partial_code:
+            return self.array_partial_code[i].format(*slots, out=out)
+        return self.partial_text(i, slots, out)
 
 
 def _cos(x: Num) -> Num:
@@ -626,6 +648,7 @@ OPS: dict[str, Op] = {
             _div,
             (),
             shows="({0}/{1})",
+            array_code="{0} / {1}",
             # -a/b/b is -(a/b)/b to the last bit (PyTorch's order), and shows as -a/b².
             partial_code=("1.0 / {1}", "-{0} / {1} / {1}"),
         ),
@@ -635,6 +658,12 @@ OPS: dict[str, Op] = {
             (_pow_dbase, _pow_dexp),
             shows="({0}**{1})",
             local_rules=("{1}·{0}**({1} - 1)", "{out}·ln({0})"),
+            # The partial functions' limits at a = 0 (and nan for a < 0), as conditions.
+            array_code="{0} ** {1}",
+            array_partial_code=(
+                "0.0 if {0} == 0.0 and {1} == 0.0 else {1} * {0} ** ({1} - 1.0)",
+                "{out} * log({0}) if {0} > 0.0 else 0.0 if {0} == 0.0 else nan",
+            ),
         ),
         Op(
             "neg",
@@ -649,6 +678,7 @@ OPS: dict[str, Op] = {
             _exp,
             (),
             shows="exp({0})",
+            array_code="exp({0})",
             partial_code=("{out}",),
         ),
         Op(
@@ -656,6 +686,7 @@ OPS: dict[str, Op] = {
             _log,
             (),
             shows="log({0})",
+            array_code="log({0})",
             partial_code=("1.0 / {0}",),
         ),
         Op(
@@ -663,6 +694,7 @@ OPS: dict[str, Op] = {
             _sqrt,
             (),
             shows="sqrt({0})",
+            array_code="sqrt({0})",
             # recip: at 0 the slope is the limit inf rather than 1/0 raising, and the
             # next derivative the limit −inf (as in PyTorch).
             partial_code=("recip(2.0 * {out})",),
@@ -672,6 +704,7 @@ OPS: dict[str, Op] = {
             _trig("sin"),
             (),
             shows="sin({0})",
+            array_code="sin({0})",
             partial_code=("cos({0})",),
         ),
         Op(
@@ -679,6 +712,7 @@ OPS: dict[str, Op] = {
             _trig("cos"),
             (),
             shows="cos({0})",
+            array_code="cos({0})",
             partial_code=("-sin({0})",),
         ),
         Op(
@@ -686,6 +720,7 @@ OPS: dict[str, Op] = {
             math.tanh,
             (),
             shows="tanh({0})",
+            array_code="tanh({0})",
             partial_code=("1.0 - {out} * {out}",),
         ),
         Op(
@@ -728,10 +763,18 @@ OPS: dict[str, Op] = {
             abs,
             (),
             shows="|{0}|",
+            array_code="abs({0})",
             partial_code=("1.0 if {0} > 0.0 else -1.0 if {0} < 0.0 else 0.0",),
         ),
         # 1/x with the limits at 0: only derivative rules use it (sqrt's, **'s at 0).
-        Op("recip", _reciprocal, (), shows="1/{0}", partial_code=("-({out} * {out})",)),
+        Op(
+            "recip",
+            _reciprocal,
+            (),
+            shows="1/{0}",
+            array_code="recip({0})",
+            partial_code=("-({out} * {out})",),
+        ),
         LINEAR,
     )
 }
