@@ -736,7 +736,7 @@ def same_shape(first: Compiled, second: Compiled, where: str = "compile") -> Non
 
 # ---- backend="torch": the same code on tensors, each number a tensor over a batch's rows ----
 
-_TORCH_INSTALL = "pip install torch"
+_TORCH_INSTALL = "pip install torch (or pip install 'autograd-1986[torch]')"
 
 # The functions the op table's texts call, by their names there → PyTorch's (the one map
 # from the rules' vocabulary to torch's; `_TorchWriter` binds them, `where` apart).

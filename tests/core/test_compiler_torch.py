@@ -480,7 +480,9 @@ def test_without_pytorch_one_line_says_what_to_install(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails, as uninstalled
     x = Value(1.0)
     with pytest.raises(
-        ImportError, match=r"^compile\(backend='torch'\) needs PyTorch, .*: pip install torch$"
+        ImportError,
+        match=r"^compile\(backend='torch'\) needs PyTorch, .*: pip install torch "
+        r"\(or pip install 'autograd-1986\[torch\]'\)$",
     ) as e:
         compile(x * x, [x], backend="torch")
     one_line(e)
