@@ -35,8 +35,8 @@ from autograd.core.notation import num
 from autograd.teach.explain import Explanation, explain
 from autograd.teach.practice import (
     Question,
-    check,
     classify,
+    hint,
     introduction,
     near,
     questions,
@@ -200,9 +200,9 @@ class Exercises:
         value = _number(answer, "Exercises.check", f"the answer to question {number}")
         if value is None:
             return _unanswered()
-        right, hint = check(q, value)
-        if not right:
-            return _wrong(classify(q, value), hint, q)
+        kind = classify(q, value)
+        if kind != "right":
+            return _wrong(kind, hint(q, kind), q)  # practice.check's judgement, classified once
         self.solved.add(number)
         return Verdict(f"✓ right: {q.symbol} = {num(q.answer)}", True, "right", "", q)
 
@@ -258,9 +258,9 @@ def check_number(
         return _unanswered()
     if near(value, right):
         return Verdict(f"✓ right: {num(right)}", True, "right")
-    for slip, hint in (slips or {}).items():
+    for slip, told in (slips or {}).items():
         if near(value, slip):
-            return _wrong("slip", hint)
+            return _wrong("slip", told)
     if near(-value, right):
         return _wrong("sign", "the sign is off")
     return _wrong("other", "work it out again")
