@@ -203,11 +203,11 @@
 
   function stop() {
     training = false;
-    $("train").textContent = "Train";
   }
 
   async function loop() {
     // Slices of about SLICE_MS each, so a Pause or a click answers at once between them.
+    $("train").textContent = "Pause";
     while (training) {
       const slice = Math.max(1, Math.min(200, Math.round(SLICE_MS / perSweep)));
       let learned;
@@ -219,6 +219,8 @@
       }
       if (learned || errors.length >= MAX_SWEEPS) stop();
     }
+    $("train").textContent = "Train";
+    $("train").disabled = false;
   }
 
   $("net-form").addEventListener("submit", (event) => {
@@ -226,9 +228,15 @@
     build();
   });
   $("train").addEventListener("click", () => {
-    if (training) return stop();
+    if (training) {
+      // The slice under way finishes first (Python cannot be stopped mid-call): until then
+      // the button says so, and every sweep trained is in the table.
+      stop();
+      $("train").textContent = "Pausing…";
+      $("train").disabled = true;
+      return;
+    }
     training = true;
-    $("train").textContent = "Pause";
     loop();
   });
   $("sweep").addEventListener("click", async () => {
@@ -249,6 +257,15 @@
     } catch (e) {
       netProblem(e.message);
     }
+  });
+
+  // Back and forward (and a link pushed by a script) give another state: show it, without
+  // starting Python again.
+  window.addEventListener("popstate", () => {
+    const before = NET_FIELDS.map((key) => state[key]).join("\n");
+    state = fromQuery(location.search);
+    run();
+    if (ready && NET_FIELDS.map((key) => state[key]).join("\n") !== before) build();
   });
 
   show();
