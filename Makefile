@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PY_DIRS := autograd nn demos bench tests tools conftest.py
+PY_DIRS := autograd nn demos bench tests tools web conftest.py
 
 .PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation site test-site
 

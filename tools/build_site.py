@@ -62,8 +62,18 @@ def _wheels(into: Path) -> list[str]:
             "building this package's wheel (python -m build --wheel)",
         )
         _run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:"]
-            + ["--dest", tmp, *WHEELS],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                tmp,
+                *WHEELS,
+            ],
             f"downloading {' '.join(WHEELS)} from PyPI (pip download)",
         )
         names = sorted(p.name for p in Path(tmp).glob("*.whl"))

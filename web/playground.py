@@ -123,9 +123,7 @@ class Network:
         """The unit stepper of the case's backward pass, as a page."""
         error = self.error(case)
         units = explain(error, params=self.model, view="neurons")
-        return stepper_html(
-            error, units, title=f"case {case}", params=self.model, view="neurons"
-        )
+        return stepper_html(error, units, title=f"case {case}", params=self.model, view="neurons")
 
     def outputs(self) -> list[float]:
         """The net's output for every case, at the weights it has now."""

@@ -39,7 +39,7 @@ READY_MS = 120_000  # Pyodide's start on a loaded CI machine: seconds, but never
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # http.server's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -129,9 +129,7 @@ def lecture_args(*extra: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_a_link_shows_the_listing_with_the_gradients_backward_computes(
-    pg: Any, site: str
-) -> None:
+def test_a_link_shows_the_listing_with_the_gradients_backward_computes(pg: Any, site: str) -> None:
     # The link the page was opened at: its listing, as the command line prints it.
     assert pg.text_content("#listing") == native("explain", *lecture_args())[0]
     root, named, _ = build(LECTURE["expr"], LECTURE["at"].split())
@@ -152,16 +150,17 @@ def test_a_link_shows_the_listing_with_the_gradients_backward_computes(
     listing = visit(pg, site, expr="f = x*x*y + y/x - x**3", at="x=0.7 y=-1.3", params="", wrt="x")
     assert listing.endswith(f"So ∂f/∂x = {named['x'].grad!r}")
     # The field shows the command line it runs, in the shell's words.
-    assert pg.text_content("#command") == "$ autograd explain 'f = x*x*y + y/x - x**3' --at x=0.7 y=-1.3 --wrt x"
+    command = "$ autograd explain 'f = x*x*y + y/x - x**3' --at x=0.7 y=-1.3 --wrt x"
+    assert pg.text_content("#command") == command
 
 
 @pytest.mark.browser
 def test_the_nudge_test_the_mistakes_and_the_unit_view_are_the_command_lines(
     pg: Any, site: str
 ) -> None:
-    assert visit(pg, site, **LECTURE, mode="nudge") == native(
-        "explain", *lecture_args("--nudge")
-    )[0]
+    assert (
+        visit(pg, site, **LECTURE, mode="nudge") == native("explain", *lecture_args("--nudge"))[0]
+    )
     for kind in ("overwrite", "twice"):
         listing = visit(pg, site, **LECTURE, mode="mistake", mistake=kind)
         assert listing == native("explain", *lecture_args("--mistake", kind))[0]
@@ -240,8 +239,12 @@ def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> Non
     xs, ds = xor()
     model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=4)
     expected = nn.fit(
-        model, xs, ds, optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=len(shown), progress=False,
+        model,
+        xs,
+        ds,
+        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
+        epochs=len(shown),
+        progress=False,
     )
     # Sweep after sweep, musl's and glibc's last bits of exp feed into the next weights: after
     # hundreds of sweeps the two runs part at about 1e-14, far below any mistake's size.
