@@ -32,7 +32,7 @@ def _requirements() -> list[Requirement]:
 
 
 def _pyodide(python: str) -> dict[str, str]:
-    env = default_environment()
+    env = {key: str(value) for key, value in default_environment().items()}
     env.update(
         sys_platform="emscripten",
         platform_system="Emscripten",
