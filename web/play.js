@@ -83,14 +83,15 @@
     $("run").disabled = true;
     try {
       const r = await call({ call: "command", argv });
+      const page = r.page ?? null; // Python's None arrives as undefined
       $("error").textContent = r.err;
       $("expr-form").classList.toggle("failed", r.status !== 0);
       $("listing").textContent = r.out;
       $("listing").hidden = !r.out;
-      $("page").hidden = r.page === null;
+      $("page").hidden = page === null;
       $("page").className = state.mode;
-      $("print").hidden = !(r.page !== null && state.mode === "worksheet");
-      if (r.page !== null) $("page").srcdoc = r.page;
+      $("print").hidden = !(page !== null && state.mode === "worksheet");
+      if (page !== null) $("page").srcdoc = page;
     } catch (e) {
       $("error").textContent = e.message;
     } finally {
@@ -174,6 +175,7 @@
     const w = (canvas.width = canvas.clientWidth * devicePixelRatio);
     const h = (canvas.height = canvas.clientHeight * devicePixelRatio);
     g.clearRect(0, 0, w, h);
+    $("curve-caption").textContent = "";
     if (!errors.length) return;
     const top = Math.max(...errors);
     g.strokeStyle = "#1f5fa8";
@@ -186,6 +188,9 @@
       else g.lineTo(x, y);
     });
     g.stroke();
+    $("curve-caption").textContent =
+      `E from ${errors[0].toPrecision(4)} (sweep 1) to ${errors[errors.length - 1].toPrecision(4)}` +
+      ` (sweep ${errors.length}); the top of the box is ${top.toPrecision(4)}, the bottom 0`;
   }
 
   async function train(sweeps) {
@@ -195,10 +200,9 @@
     errors.push(...r.errors);
     outputsTable(cases.inputs, cases.targets, r.outputs);
     drawErrors();
-    const learned = r.outputs.every((y, c) => Math.abs(y - cases.targets[c]) < 0.1);
     $("net-status").textContent = `sweep ${errors.length}: E = ${errors[errors.length - 1].toFixed(4)}` +
-      (learned ? " (every output within 0.1 of its target)" : "");
-    return learned;
+      (r.learned ? " (every output within 0.1 of its target)" : "");
+    return r.learned;
   }
 
   function stop() {

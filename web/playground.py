@@ -26,6 +26,7 @@ from nn.datasets import mirror_symmetry, two_moons, xor
 
 __all__ = ["DATASETS", "KINDS", "Network", "command"]
 
+TOLERANCE = 0.1  # learned: every output within 0.1 of its target, the paper's criterion
 PAGE = "page.html"  # the name the page's argv gives --html; written in a folder of its own
 
 
@@ -93,10 +94,14 @@ class Network:
         )
         self.sizes = [len(self.inputs[0]), *hidden, 1]
         self.optimizer = nn.SGD(self.model.parameters(), lr=lr, momentum=momentum)
+        # The paper's criterion, checked after every sweep inside fit, so training stops at
+        # the same sweep however the page slices it.
+        self.learned = nn.train.within(TOLERANCE, self.model, self.inputs, self.targets)
         self.errors: list[float] = []
 
     def train(self, sweeps: int) -> list[float]:
-        """Train ``sweeps`` more sweeps; the error E of each (before its weight change)."""
+        """Train up to ``sweeps`` more sweeps, stopping after the one at which every output
+        comes within `TOLERANCE` of its target; the error E of each (before its weight change)."""
         new = nn.fit(
             self.model,
             self.inputs,
@@ -104,9 +109,14 @@ class Network:
             optimizer=self.optimizer,
             epochs=sweeps,
             progress=False,
+            stop=self.learned,
         )
         self.errors += new
         return new
+
+    def done(self) -> bool:
+        """Whether every output is within `TOLERANCE` of its target now."""
+        return self.learned(len(self.errors), self.errors[-1] if self.errors else 0.0)
 
     def error(self, case: int) -> Value:
         """E of one case (counted from 1), as a graph of the net's units."""

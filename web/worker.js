@@ -70,7 +70,11 @@ async function answer(message, glue) {
       };
     }
     case "train":
-      return { errors: plain(network.train(message.sweeps)), outputs: plain(network.outputs()) };
+      return {
+        errors: plain(network.train(message.sweeps)),
+        outputs: plain(network.outputs()),
+        learned: network.done(),
+      };
     case "case":
       return {
         listing: network.listing(message.number),

@@ -84,3 +84,21 @@ def test_bad_choices_are_one_line_errors() -> None:
     net = playground.Network("xor", [2])
     with pytest.raises(ValueError, match=r"^case 5: the data set has cases 1 to 4$"):
         net.listing(5)
+
+
+def test_training_stops_at_the_sweep_one_fit_stops_at_however_sliced() -> None:
+    net = playground.Network("xor", [2], seed=1)
+    while not net.done():
+        net.train(97)
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=1)
+    xs, ds = xor()
+    whole = nn.fit(
+        model,
+        xs,
+        ds,
+        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
+        epochs=5000,
+        progress=False,
+        stop=nn.train.within(playground.TOLERANCE, model, xs, ds),
+    )
+    assert net.errors == whole and len(whole) < 5000

@@ -132,6 +132,7 @@ def lecture_args(*extra: str) -> list[str]:
 def test_a_link_shows_the_listing_with_the_gradients_backward_computes(pg: Any, site: str) -> None:
     # The link the page was opened at: its listing, as the command line prints it.
     assert pg.text_content("#listing") == native("explain", *lecture_args())[0]
+    assert pg.is_hidden("#page")  # the listing alone: no page was written
     root, named, _ = build(LECTURE["expr"], LECTURE["at"].split())
     root.backward()
     for name in ("w1", "w2", "b", "x1"):
