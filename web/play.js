@@ -68,7 +68,8 @@
   function read(fields) {
     for (const key of fields) state[key] = $(key).value;
     const query = toQuery(state);
-    history.replaceState(null, "", query);
+    // A new entry for each new state, so the back button steps back through them.
+    if (query !== location.search) history.pushState(null, "", query);
     $("share").href = query;
   }
 
