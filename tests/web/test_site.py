@@ -276,3 +276,16 @@ def test_the_other_data_sets_and_activations_build_and_train(pg: Any, site: str)
     pg.fill("#hidden", "0")
     pg.click("#build")
     assert "hidden layers" in str(pg.text_content("#net-error"))
+
+
+@pytest.mark.browser
+def test_on_a_phone_nothing_is_wider_than_the_screen(pg: Any, site: str) -> None:
+    pg.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for state in ({**LECTURE, "mode": "stepper"}, {**LECTURE, "view": "units"}):
+            visit(pg, site, **state)
+            assert pg.evaluate("document.documentElement.scrollWidth") == 390
+        visit(pg, site, **LECTURE, tab="net", data="symmetry")
+        assert pg.evaluate("document.documentElement.scrollWidth") == 390
+    finally:
+        pg.set_viewport_size({"width": 1366, "height": 768})
