@@ -86,7 +86,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.torch_batch
 
 clean:
-	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
+	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
 # The sdist and the wheel as users get them (tools/smoke_wheel.py): built from a clean copy of
 # the tree, checked with twine, the wheel installed (not editable) in a fresh virtual environment
