@@ -168,6 +168,23 @@ def test_the_nudge_test_the_mistakes_and_the_unit_view_are_the_command_lines(
     listing = visit(pg, site, **LECTURE, view="units", net="2-2-1", seed="3", input="1 0")
     assert listing == native("explain", "--net", "2-2-1", "--seed", "3", "--input", "1", "0")[0]
     assert "(4)" in listing and "∂E/∂w53" in listing  # the paper's equations, unit by unit
+    # "Link to this" is the link of what is shown (the default net left out).
+    share = str(pg.get_attribute("#share", "href"))
+    shown = {**LECTURE, "view": "units", "seed": "3", "input": "1 0"}
+    assert dict(urllib.parse.parse_qsl(share.removeprefix("?"))) == shown
+
+
+@pytest.mark.browser
+def test_practice_on_a_net_asks_in_the_papers_terms(pg: Any, site: str) -> None:
+    visit(pg, site, **LECTURE, view="units", net="2-2-1", seed="3", mode="practice")
+    frame = pg.frame_locator("#page")
+    assert frame.locator("[data-part='prompt']").text_content() == "gradient ∂E/∂y5 ="
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=3)
+    y5 = model([1.0, 0.0])
+    answer = frame.locator("[data-part='answer']")
+    answer.fill(repr(y5.data - 1.0))  # ∂E/∂y5 = y5 - d5 (4), at the default case 1 0 → 1
+    answer.press("Enter")
+    assert str(frame.locator("[data-part='feedback']").text_content()).startswith("✓ right")
 
 
 @pytest.mark.browser
@@ -224,21 +241,23 @@ def test_a_worksheet_to_print_with_its_answer_key(pg: Any, site: str) -> None:
 
 @pytest.mark.browser
 def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> None:
-    visit(pg, site, **LECTURE, tab="net", data="xor", hidden="2", netseed="4", lr="0.5")
+    visit(pg, site, **LECTURE, tab="net", data="xor", hidden="2", netseed="2", lr="0.5")
     pg.wait_for_function("!document.querySelector('#sweep').disabled", timeout=READY_MS)
     for _ in range(3):
         pg.click("#sweep")
     pg.wait_for_function("window.playground.errors.length === 3")
-    pg.click("#train")  # runs in slices until paused
+    # Seed 2 sticks in a local minimum (no 0.1 criterion within 5000 sweeps), so training
+    # goes on in slices until paused.
+    pg.click("#train")
     pg.wait_for_function("window.playground.errors.length >= 40", timeout=READY_MS)
-    assert pg.text_content("#train") == "Pause"
+    assert pg.text_content("#train") == "Pause", pg.text_content("#net-status")
     pg.click("#train")
     # "Pausing…" until the slice under way is done, then every sweep trained is shown.
     pg.wait_for_function("document.querySelector('#train').textContent === 'Train'")
     shown = pg.evaluate("window.playground.errors")
 
     xs, ds = xor()
-    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=4)
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=2)
     expected = nn.fit(
         model,
         xs,
@@ -263,6 +282,27 @@ def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> Non
     frame.locator(".ag-next").click()
     assert str(frame.locator(".ag-counter").text_content()).startswith("step 1 of")
 
+    # Seed 4 learns: training stops by itself at the sweep nn.fit's criterion stops at.
+    pg.fill("#netseed", "4")
+    pg.click("#build")
+    pg.wait_for_function(
+        "!window.playground.errors.length && !document.querySelector('#train').disabled"
+    )
+    pg.click("#train")
+    pg.wait_for_function("document.querySelector('#net-status').textContent.includes('within')")
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=4)
+    learned = nn.fit(
+        model,
+        xs,
+        ds,
+        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
+        epochs=5000,
+        progress=False,
+        stop=nn.train.within(0.1, model, xs, ds),
+    )
+    assert pg.evaluate("window.playground.errors.length") == len(learned) < 5000
+    assert pg.text_content("#train") == "Train"
+
 
 @pytest.mark.browser
 def test_the_other_data_sets_and_activations_build_and_train(pg: Any, site: str) -> None:
@@ -276,6 +316,14 @@ def test_the_other_data_sets_and_activations_build_and_train(pg: Any, site: str)
     pg.fill("#hidden", "0")
     pg.click("#build")
     assert "hidden layers" in str(pg.text_content("#net-error"))
+    # What nn refuses comes back as nn's own one line, with its exception's name.
+    pg.fill("#hidden", "2")
+    pg.fill("#lr", "-1")
+    pg.click("#build")
+    pg.wait_for_function("document.querySelector('#net-error').textContent.includes('SGD')")
+    with pytest.raises(ValueError) as refused:
+        nn.SGD(nn.MLP(2, [2, 1]).parameters(), lr=-1)
+    assert pg.text_content("#net-error") == f"ValueError: {refused.value}"
 
 
 # How far the page's controls reach past the right edge of its text column (px; <= 0 inside).
