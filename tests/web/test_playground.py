@@ -13,7 +13,7 @@ import pytest
 import nn
 from autograd import explain
 from nn.datasets import xor
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, fit_xor, run_cli
 
 
 def _glue() -> ModuleType:
@@ -56,14 +56,7 @@ def test_a_page_is_handed_back_and_no_file_is_left() -> None:
 def test_training_in_slices_is_one_fit() -> None:
     net = playground.Network("xor", [2], seed=3, lr=0.5, momentum=0.9)
     sliced = net.train(1) + net.train(7) + net.train(12)
-    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=3)
-    whole = nn.fit(
-        model,
-        *xor(),
-        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=20,
-        progress=False,
-    )
+    model, whole = fit_xor(3, 20)
     assert sliced == whole and net.errors == whole
     assert net.outputs() == [model(x).data for x in xor()[0]]  # type: ignore[union-attr]
     error = nn.losses.sum_squared_error(model([1.0, 0.0]), 1.0)
@@ -90,15 +83,6 @@ def test_training_stops_at_the_sweep_one_fit_stops_at_however_sliced() -> None:
     net = playground.Network("xor", [2], seed=1)
     while not net.done():
         net.train(97)
-    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=1)
-    xs, ds = xor()
-    whole = nn.fit(
-        model,
-        xs,
-        ds,
-        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=5000,
-        progress=False,
-        stop=nn.train.within(playground.TOLERANCE, model, xs, ds),
-    )
+    _, whole = fit_xor(1, 5000, until_learned=True)
+    assert playground.TOLERANCE == 0.1
     assert net.errors == whole and len(whole) < 5000

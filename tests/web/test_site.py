@@ -20,11 +20,10 @@ from typing import Any
 import pytest
 
 import nn
-from autograd import cli, explain
+from autograd import Value, cli, explain
 from autograd.cli.common import build
 from autograd.teach.practice import questions
-from nn.datasets import xor
-from tests.helpers import ROOT
+from tests.helpers import ROOT, fit_xor
 
 SITE = ROOT / "build" / "play"
 LECTURE = {
@@ -181,6 +180,7 @@ def test_practice_on_a_net_asks_in_the_papers_terms(pg: Any, site: str) -> None:
     assert frame.locator("[data-part='prompt']").text_content() == "gradient ∂E/∂y5 ="
     model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=3)
     y5 = model([1.0, 0.0])
+    assert isinstance(y5, Value)  # one output unit: one Value
     answer = frame.locator("[data-part='answer']")
     answer.fill(repr(y5.data - 1.0))  # ∂E/∂y5 = y5 - d5 (4), at the default case 1 0 → 1
     answer.press("Enter")
@@ -256,16 +256,7 @@ def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> Non
     pg.wait_for_function("document.querySelector('#train').textContent === 'Train'")
     shown = pg.evaluate("window.playground.errors")
 
-    xs, ds = xor()
-    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=2)
-    expected = nn.fit(
-        model,
-        xs,
-        ds,
-        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=len(shown),
-        progress=False,
-    )
+    model, expected = fit_xor(2, len(shown))
     # Sweep after sweep, musl's and glibc's last bits of exp feed into the next weights: after
     # hundreds of sweeps the two runs part at about 1e-14, far below any mistake's size.
     assert shown == pytest.approx(expected, rel=1e-12, abs=0)
@@ -276,7 +267,7 @@ def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> Non
     pg.fill("#case", "2")
     pg.click("#explain-case")
     pg.wait_for_function("document.querySelector('#net-listing').textContent.length > 0")
-    error = nn.losses.sum_squared_error(model(xs[1]), ds[1])
+    error = nn.losses.sum_squared_error(model([0.0, 1.0]), 1.0)
     assert pg.text_content("#net-listing") == str(explain(error, params=model, view="neurons"))
     frame = pg.frame_locator("#net-page")
     frame.locator(".ag-next").click()
@@ -290,16 +281,7 @@ def test_a_net_trains_in_the_page_as_nn_fit_trains_it(pg: Any, site: str) -> Non
     )
     pg.click("#train")
     pg.wait_for_function("document.querySelector('#net-status').textContent.includes('within')")
-    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=4)
-    learned = nn.fit(
-        model,
-        xs,
-        ds,
-        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
-        epochs=5000,
-        progress=False,
-        stop=nn.train.within(0.1, model, xs, ds),
-    )
+    _, learned = fit_xor(4, 5000, until_learned=True)
     assert pg.evaluate("window.playground.errors.length") == len(learned) < 5000
     assert pg.text_content("#train") == "Train"
 
