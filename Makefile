@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PY_DIRS := autograd nn demos bench tests tools conftest.py
+PY_DIRS := autograd nn demos bench tests tools web conftest.py
 
-.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation
+.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation site test-site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,20 @@ $(DOCS_STAMP): $(STAMP) pyproject.toml
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@if [ -f build/play/index.html ]; then rm -rf site/play && cp -R build/play site/play && \
+		echo "copied the playground (make site) into site/play/"; fi
 	@echo "built the docs site: open site/index.html"
+
+# The playground (web/): the library in a browser tab, run by Pyodide, one static folder
+# (build/play/) with the runtime, viz.js and the wheels, as package.json and tools/build_site.py
+# pin them. Built apart from site/ because mkdocs empties site/ on every build; `make docs`
+# copies it in as site/play/. Serve it with: python -m http.server -d build/play
+site: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m tools.build_site
+
+# The playground in Chromium: the command line's pages, training and the no-network rule.
+test-site: site
+	$(BIN)/pytest tests/web
 
 # Every picture in docs/images/ made again, as tools/figures.py's table says: the demos in a
 # temporary folder (out/ is left alone), the screenshots in headless Chromium. A picture whose
@@ -73,7 +86,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.torch_batch
 
 clean:
-	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
+	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
 # The sdist and the wheel as users get them (tools/smoke_wheel.py): built from a clean copy of
 # the tree, checked with twine, the wheel installed (not editable) in a fresh virtual environment
