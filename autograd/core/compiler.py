@@ -237,7 +237,7 @@ def _type_checked_forward(op: Op) -> Callable[..., float]:
     return run
 
 
-_BACKENDS = ("python", "torch")
+_BACKENDS = ("python", "torch", "numba")
 
 
 @dataclass
@@ -553,7 +553,13 @@ def compile(
             f"compile: backend must be one of {', '.join(map(repr, _BACKENDS))}, got {backend!r}"
         )
     torch = _import_torch() if backend == "torch" else None
+    if backend == "numba":
+        from autograd.core import native  # imports Numba: only when asked for
+
+        native._import_numba()
     trace = _trace(output, params, inputs, input_grads)
+    if backend == "numba":
+        native.refuse_custom_ops(trace, _TABLE_OPS)
     if torch is not None:
         if watch:
             raise ValueError(
@@ -576,7 +582,11 @@ def compile(
     graded = {id(v) for v in trace.graded}
     x_graded = [names[id(v)] for v in inputs if id(v) in graded]
     source = _source(output, params, inputs, names, forward, backward, x_graded, watched)
-    return Compiled(source, writer.namespace, params, inputs, len(trace.order), shape)
+    python = Compiled(source, writer.namespace, params, inputs, len(trace.order), shape)
+    if backend == "numba":
+        module = native.module_source(trace, watched)
+        return native.Native(python, module, len(x_graded), len(watched))
+    return python
 
 
 _CHECKS = 3  # nodes of each custom op at which its code texts are checked against its rules
