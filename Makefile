@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools conftest.py
 
-.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation
+.PHONY: test js demo docs figures lint bench clean test-torch test-native test-wheel mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,12 @@ test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py \
 		tests/core/test_compiler_torch.py autograd/core/compiler.py docs README.md
+
+# Optional: compile(..., backend="numba") against the interpreter, bit for bit (the fast extra,
+# Numba, pinned in pyproject.toml), nn.fit(compile="numba"), and the docs page that uses it.
+test-native: $(STAMP)
+	$(BIN)/pip install -q -e '.[fast]'
+	$(BIN)/pytest tests/core/test_compiler_numba.py tests/nn/test_train.py docs/use/compile.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

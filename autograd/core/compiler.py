@@ -507,6 +507,18 @@ def compile(
 ) -> Batched: ...
 
 
+@overload
+def compile(
+    output: Value,
+    params: Sequence[Value],
+    inputs: Sequence[Value] = (),
+    *,
+    input_grads: bool | Sequence[Value] = False,
+    watch: Sequence[Value] = (),
+    backend: Literal["numba"],
+) -> Compiled: ...
+
+
 def compile(
     output: Value,
     params: Sequence[Value],
