@@ -405,22 +405,31 @@ class _Writer:
             assert op is not None
             if id(v) not in live:
                 continue
-            g = f"g{names[id(v)]}"
             slots = [self.slot(x) for x in v.operands]
-            local = self.locals_of(v, op)
             lines += self.operand_lines(v, op, slots)
-            for i, x in enumerate(v.operands):
-                if not isinstance(x, Value) or id(x) not in live:
-                    continue  # a number, a constant, an input or a dead end: not wanted
-                name = names[id(x)]
-                target = f"g{name}"
-                # Leaves add up from 0.0 as in backward(); an interior node's
-                # gradient starts at its first term (see the module doc).
-                first = target not in started and (name[0] == "n" or not self.leaves_from_zero)
-                started.add(target)
-                why = f"∂{f}/∂{self.shown(x)} {'=' if first else '+='} ∂{f}/∂{self.shown(v)}"
-                term = _term(g, self.partial(v, op, i, slots))
-                lines.append(f"{self.add(target, term, first)}  # {why} · {local(i)}")
+            lines += self.terms(v, op, slots, live, started, f)
+        return lines
+
+    def terms(
+        self, v: Value, op: Op, slots: list[str], live: set[int], started: set[str], f: str
+    ) -> list[str]:
+        """Node ``v``'s chain-rule terms, one line each, operand after operand; ``started``
+        holds the gradients that have a term already (the next ones add to them)."""
+        names = self.names
+        g = f"g{names[id(v)]}"
+        local = self.locals_of(v, op)
+        lines = []
+        for i, x in enumerate(v.operands):
+            if not isinstance(x, Value) or id(x) not in live:
+                continue  # a number, a constant, an input or a dead end: not wanted
+            target = f"g{names[id(x)]}"
+            # Leaves add up from 0.0 as in backward(); an interior node's
+            # gradient starts at its first term (see the module doc).
+            first = target not in started and (not x.is_leaf or not self.leaves_from_zero)
+            started.add(target)
+            why = f"∂{f}/∂{self.shown(x)} {'=' if first else '+='} ∂{f}/∂{self.shown(v)}"
+            term = _term(g, self.partial(v, op, i, slots))
+            lines.append(f"{self.add(target, term, first)}  # {why} · {local(i)}")
         return lines
 
 

@@ -30,17 +30,19 @@ import ast
 import hashlib
 import importlib
 import importlib.util
+import itertools
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from autograd.core.compiler import Compiled, _comment, _floats, _literal, _Trace, _Writer
+from autograd.core.compiler import Compiled, _comment, _floats, _literal, _term, _Trace, _Writer
 from autograd.core.engine import Value, _as_float
 from autograd.core.files import write_atomically
-from autograd.core.ops import _CHAIN_MAX, _PLAIN_SUM, LINEAR, Op
+from autograd.core.ops import _PLAIN_SUM, LINEAR, Op
 
 __all__ = ["Native", "cache_dir"]
 
@@ -66,6 +68,7 @@ _HEAD = """\
 from math import copysign, cos, exp, floor, inf, isfinite, isinf, log, nan, sin, sqrt, tanh
 
 import numba
+import numpy as np
 
 _inf = inf
 _nan = nan
@@ -98,12 +101,42 @@ def _import_numba() -> ModuleType:
         ) from None
 
 
+_SLOT = re.compile(r"([PVX])\[(\d+)\]")  # an operand that lives in an array
+_LOOP_MIN = 4  # operands from which a Σ's terms are written as a loop
+
+
+def _affine(slots: Sequence[str]) -> tuple[str, int, int] | None:
+    """``(array, start, step)`` when ``slots`` are ``A[start + step·j]`` for j = 0, 1, ...;
+    None when they are not (a number among them, two arrays, uneven steps)."""
+    found = [_SLOT.fullmatch(s) for s in slots]
+    if not all(found):
+        return None
+    arrays = {m.group(1) for m in found if m}
+    index = [int(m.group(2)) for m in found if m]
+    step = index[1] - index[0] if len(index) > 1 else 1
+    if len(arrays) != 1 or any(b - a != step for a, b in itertools.pairwise(index)):
+        return None
+    return arrays.pop(), index[0], step
+
+
+def _at(seq: tuple[str, int, int]) -> str:
+    """Element j of an affine sequence, as source over the loop variable ``_j``."""
+    array, start, step = seq
+    index = "_j" if step == 1 else f"{step} * _j"
+    return f"{array}[{start} + {index}]" if start else f"{array}[{index}]"
+
+
 class _NumbaWriter(_Writer):
-    """Lines on floats for Numba: the table's texts, with a guard after each node whose
-    forward rule can raise; a Σ as a plain left-to-right sum, as the interpreter adds."""
+    """Lines on floats for Numba. Every number lives in an array: params in ``P``, a row's
+    inputs in ``X``, nodes in ``V``, their gradients in ``gP``, ``gX``, ``gV``; so a Σ
+    over a run of them (a unit's weights, the layer below) is a loop of a few lines
+    rather than a line per term (Numba's compile time grows with the lines). Rules are
+    the table's texts, with a guard after each node whose forward rule can raise."""
 
     def __init__(self, trace: _Trace) -> None:
         super().__init__(trace, {})
+        spelled = {"p": "P", "i": "X", "n": "V"}
+        self.names = {k: f"{spelled[n[0]]}[{n[1:]}]" for k, n in trace.names.items()}
         self.before: dict[str, list[str]] = {}  # node -> lines written before its own
         self.after: dict[str, str] = {}  # node -> its guard
 
@@ -119,25 +152,28 @@ class _NumbaWriter(_Writer):
         return _without_walrus(text)
 
     def linear(self, name: str, slots: list[str]) -> str:
-        """b + w_1·y_1 + ... left to right, in pieces of _CHAIN_MAX terms; or, where
-        Python's sum() compensates (3.12+), its very steps (Neumaier's)."""
+        """b + w_1·y_1 + ... left to right, as the interpreter's sum() adds (a loop over
+        runs of P, X or V); or, where sum() compensates (Python 3.12+), its very steps
+        (Neumaier's)."""
         n = (len(slots) - 1) // 2
-        terms = [f"{slots[i]} * {slots[n + i]}" for i in range(n)]
+        ws, ys = _affine(slots[:n]), _affine(slots[n : 2 * n])
+        if ws and ys and n >= _LOOP_MIN:
+            terms, loop = [f"{_at(ws)} * {_at(ys)}"], [f"for _j in range({n}):"]
+        else:
+            terms, loop = [f"{slots[i]} * {slots[n + i]}" for i in range(n)], []
+        pad = "    " if loop else ""
         if _PLAIN_SUM:
-            head, lines = slots[-1], []
-            for k in range(0, max(n - _CHAIN_MAX, 0), _CHAIN_MAX):
-                lines.append(f"_s = {' + '.join([head, *terms[k : k + _CHAIN_MAX]])}")
-                head = "_s"
+            lines = [f"_s = {slots[-1]}", *loop]
+            lines += [f"{pad}_s += {term}" for term in terms]
             self.before[name] = lines
-            rest = terms[len(lines) * _CHAIN_MAX :]
-            return " + ".join([head, *rest])
-        lines = [f"_s = {slots[-1]}", "_c = 0.0"]
+            return "_s"
+        lines = [f"_s = {slots[-1]}", "_c = 0.0", *loop]
         for term in terms:
             lines += [
-                f"_x = {term}",
-                "_t = _s + _x",
-                "_c += ((_s - _t) + _x) if abs(_s) >= abs(_x) else ((_x - _t) + _s)",
-                "_s = _t",
+                f"{pad}_x = {term}",
+                f"{pad}_t = _s + _x",
+                f"{pad}_c += ((_s - _t) + _x) if abs(_s) >= abs(_x) else ((_x - _t) + _s)",
+                f"{pad}_s = _t",
             ]
         self.before[name] = lines
         return "_s + _c if _c != 0.0 and isfinite(_c) else _s"
@@ -146,6 +182,50 @@ class _NumbaWriter(_Writer):
         text = op.array_partial_text(i, slots, self.names[id(v)])
         assert text is not None
         return text
+
+    def terms(
+        self, v: Value, op: Op, slots: list[str], live: set[int], started: set[str], f: str
+    ) -> list[str]:
+        """A Σ's terms for a run of weights (or of inputs) as one loop, where every one of
+        the run is wanted and every one's gradient starts here or every one's goes on."""
+        n = (len(slots) - 1) // 2
+        if op is not LINEAR or n < _LOOP_MIN:
+            return super().terms(v, op, slots, live, started, f)
+        operands = v.operands
+        g = f"g{self.names[id(v)]}"
+        lines: list[str] = []
+        for part, partner in ((range(n), range(n, 2 * n)), (range(n, 2 * n), range(n))):
+            run = [operands[i] for i in part]
+            wanted = [isinstance(x, Value) and id(x) in live for x in run]
+            targets = [f"g{slots[i]}" for i in part]
+            firsts = [t not in started and not x.is_leaf for t, x in zip(targets, run)]
+            seq = _affine([slots[i] for i in part])
+            other = _affine([slots[i] for i in partner])
+            if not any(wanted):
+                continue
+            if all(wanted) and seq and other and len(set(firsts)) == 1:
+                started.update(targets)
+                what = "weights" if part[0] == 0 else "inputs"
+                lines += [
+                    f"for _j in range({n}):  # the {what} of {self.shown(v)}",
+                    f"    g{_at(seq)} {'=' if firsts[0] else '+='} {g} * {_at(other)}",
+                ]
+                continue
+            for i in part:  # one line per term, as any node's
+                x = operands[i]
+                if not isinstance(x, Value) or id(x) not in live:
+                    continue
+                target = f"g{slots[i]}"
+                first = target not in started and not x.is_leaf
+                started.add(target)
+                lines.append(self.add(target, _term(g, slots[n + i if i < n else i - n]), first))
+        bias = operands[-1]
+        if isinstance(bias, Value) and id(bias) in live:
+            target = f"g{slots[-1]}"
+            first = target not in started and not bias.is_leaf
+            started.add(target)
+            lines.append(self.add(target, g, first))
+        return lines
 
     def forward(self) -> tuple[list[str], list[str]]:
         lines, shape = super().forward()
@@ -194,67 +274,158 @@ def refuse_custom_ops(trace: _Trace, table: frozenset[int]) -> None:
             )
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")  # a number in the code
+_ROLL_MAX = 8  # statements in a repeated block that `_roll` looks for
+_ROLL_MIN = 3  # repetitions from which a block is written as a loop
+
+
+def _units(lines: list[str]) -> list[list[str]]:
+    """Statements: each line with the lines indented under it (a loop's body)."""
+    units: list[list[str]] = []
+    for line in lines:
+        if units and line.startswith(" "):
+            units[-1].append(line)
+        else:
+            units.append([line])
+    return units
+
+
+def _shape(unit: list[str]) -> tuple[str, list[int]]:
+    """A statement with its whole numbers (array indices, loop counts) taken out, and them."""
+    text = "\n".join(unit)
+    numbers = [int(m.group()) for m in _NUMBER.finditer(text) if m.group().isdigit()]
+    shape = _NUMBER.sub(lambda m: "{}" if m.group().isdigit() else m.group(), text)
+    return shape, numbers
+
+
+def _indexed(text: str, firsts: list[int], steps: list[int]) -> str:
+    """``text`` (a block's first repetition) with its k-th whole number n made
+    n + steps[k]·_u: the block of repetition _u."""
+    pairs = iter(zip(firsts, steps))
+
+    def index(m: re.Match[str]) -> str:
+        if not m.group().isdigit():
+            return m.group()  # a float: the same in every repetition
+        a, d = next(pairs)
+        if d == 0:
+            return str(a)
+        return f"({a} + {d} * _u)" if d > 0 else f"({a} - {-d} * _u)"
+
+    return _NUMBER.sub(index, text)
+
+
+def _roll(lines: list[str]) -> list[str]:
+    """Runs of a block of statements that differ only in whole numbers stepping evenly
+    (the units of a layer: one's weights start 17 after the last's) as one loop over
+    ``_u``: the same statements in the same order, in far fewer lines to compile."""
+    units = _units(lines)
+    shapes = [_shape(u) for u in units]
+    out: list[str] = []
+    i = 0
+    while i < len(units):
+        best: tuple[int, int, list[int]] | None = None  # (block, repetitions, steps)
+        for k in range(1, _ROLL_MAX + 1):
+            block = shapes[i : i + k]
+            if len(block) < k:
+                break
+            first = [n for _, ns in block for n in ns]
+            m, steps = 1, None
+            while i + (m + 1) * k <= len(units):
+                nxt = shapes[i + m * k : i + (m + 1) * k]
+                if [s for s, _ in nxt] != [s for s, _ in block]:
+                    break
+                numbers = [n for _, ns in nxt for n in ns]
+                diff = [b - a for a, b in zip(first, numbers)]
+                if steps is None:
+                    steps = diff
+                elif diff != [d * m for d in steps]:
+                    break
+                m += 1
+            better = best is None or m * k > best[0] * best[1]
+            if m >= _ROLL_MIN and steps is not None and better:
+                best = (k, m, steps)
+        if best is None:
+            out += units[i]
+            i += 1
+            continue
+        k, m, steps = best
+        firsts = [n for _, ns in shapes[i : i + k] for n in ns]
+        body = _indexed("\n".join(line for u in units[i : i + k] for line in u), firsts, steps)
+        out.append(f"for _u in range({m}):")
+        out += [f"    {line}" for line in body.split("\n")]
+        i += m * k
+    return out
+
+
 def module_source(trace: _Trace, watched: list[str]) -> str:
     """The module Numba compiles: ``sweep``, ``sweep_each`` and ``outputs`` on arrays."""
     writer = _NumbaWriter(trace)
-    forward, _ = writer.forward()
-    backward = writer.backward()
-    names = trace.names
+    # The comments name each line's node: dropped, so that a layer's units read alike.
+    forward = _roll([line.split("  # ", 1)[0] for line in writer.forward()[0]])
+    backward = _roll([line.split("  # ", 1)[0] for line in writer.backward()])
+    names = writer.names
     out = names.get(id(trace.output)) or _literal(trace.output.data)
-    p = [names[id(v)] for v in trace.params]
-    x = [names[id(v)] for v in trace.inputs]
     graded = {id(v) for v in trace.graded}
     own = [f"g{names[id(v)]}" for v in trace.inputs if id(v) in graded]
-    gp = [f"g{n}" for n in p]
+    spelled = {trace.names[k]: name for k, name in names.items()}
+    kept = own + [spelled[name] for name in watched]
     labels = [
-        f"# {n} = {_comment(v.label)}"
-        for n, v in zip(p + x, [*trace.params, *trace.inputs])
-        if v.label
+        f"# {names[id(v)]} = {_comment(v.label)}" for v in [*trace.params, *trace.inputs] if v.label
     ]
-    unpack_p = [f"{n} = P[{k}]" for k, n in enumerate(p)]
-    unpack_x = [f"{n} = R[r, {k}]" for k, n in enumerate(x)]
     body = ["# forward", *forward, "# backward", *backward]
+    n_p = len(trace.params)
+    arrays = [
+        f"V = np.empty({len(trace.interior) + 1})",  # V[k] is node n_k (V[0] unused)
+        f"gV = np.empty({len(trace.interior) + 1})",
+        f"gP = np.zeros({n_p})",
+        f"gX = np.zeros({len(trace.inputs)})",
+        "total = 0.0",
+    ]
 
-    def function(signature: str, start: list[str], loop: list[str], end: list[str], fail: str
+    def function(signature: str, start: list[str], row: list[str], end: list[str], fail: str
                  ) -> list[str]:  # fmt: skip
-        inner = [line.replace(_FAIL, fail) for line in loop]
+        inner = [line.replace(_FAIL, fail) for line in row]
         return [
             "@_jit",
             f"def {signature}:",
             *(f"    {line}" for line in start),
             "    for r in range(R.shape[0]):",
-            *(f"        {line}" for line in [*unpack_x, *inner]),
+            "        X = R[r]",
+            *(f"        {line}" for line in inner),
             *(f"    {line}" for line in end),
         ]
 
+    params_out = [f"for _k in range({n_p}):", "    G[_k] = gP[_k]"] if n_p else []
     # sweep: Σ outputs and Σ gradients (params', then the graded inputs'), one
     # accumulator each from 0.0 as backward() adds .grad; the last row's output too.
-    summed = gp + own
     sweep = function(
         "sweep(P, R, seed, G)",
-        [*unpack_p, *(f"{g} = 0.0" for g in summed), "total = 0.0", "last = 0.0"],
+        [*arrays, "last = 0.0"],
         [*body, f"total += {out}", f"last = {out}"],
-        [*(f"G[{k}] = {g}" for k, g in enumerate(summed)), "return -1, total, last"],
+        [
+            *params_out,
+            *(f"G[{n_p + k}] = {g}" for k, g in enumerate(own)),
+            "return -1, total, last",
+        ],
         "r, total, last",
     )
     # sweep_each: the params' gradients summed; each row's input gradients (from 0.0)
     # and watched values in its row of E.
-    kept = own + watched
     each = function(
         "sweep_each(P, R, seed, G, E)",
-        [*unpack_p, *(f"{g} = 0.0" for g in gp), "total = 0.0"],
+        arrays,
         [
-            *(f"{g} = 0.0" for g in own),
+            *(["gX[:] = 0.0"] if own else []),
             *body,
             f"total += {out}",
             *(f"E[r, {k}] = {v}" for k, v in enumerate(kept)),
         ],
-        [*(f"G[{k}] = {g}" for k, g in enumerate(gp)), "return -1, total"],
+        [*params_out, "return -1, total"],
         "r, total",
     )
     outputs = function(
         "outputs(P, R, O)",
-        unpack_p,
+        arrays[:1],
         ["# forward", *forward, f"O[r] = {out}"],
         ["return -1"],
         "r",

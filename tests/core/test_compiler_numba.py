@@ -345,3 +345,35 @@ def test_autograd_never_imports_numba() -> None:
         "print('numba' in sys.modules)"
     )
     assert subprocess.check_output([sys.executable, "-c", code], text=True).strip() == "False"
+
+
+def test_a_layers_units_run_as_loops_with_the_same_numbers(numba: Any) -> None:
+    """An MLP's units of a layer are one loop over ``_u`` (and each unit's Σ a loop over
+    ``_j``): fewer lines for Numba to compile, the same statements in the same order."""
+    import nn
+
+    model = nn.MLP(5, [6, 4, 1], seed=3)
+    xs = [Value(0.1 * k) for k in range(5)]
+    d = Value(1.0)
+    loss = nn.losses.sum_squared_error.traced(model(xs), [d])
+    params = model.parameters()
+    python = compile(loss, params, [*xs, d], input_grads=True)
+    fast = compile(loss, params, [*xs, d], input_grads=True, backend="numba")
+    assert "for _u in range(" in fast.module_source
+    assert "for _j in range(6):" in fast.module_source
+    assert len(fast.module_source.splitlines()) < len(python.source.splitlines()) / 2
+    rng = random.Random(0)
+    rows = [[rng.uniform(-2, 2) for _ in range(6)] for _ in range(8)]
+    p = [v.data for v in params]
+    assert outcome(fast.sweep, p, rows) == outcome(python.sweep, p, rows)
+
+
+def test_rolling_keeps_blocks_whose_numbers_do_not_step_evenly() -> None:
+    lines = ["V[1] = P[0] * X[0]", "V[2] = P[1] * X[0]", "V[3] = P[2] * X[0]", "V[5] = P[3] * X[0]"]
+    assert native._roll(lines) == [
+        "for _u in range(3):",
+        "    V[(1 + 1 * _u)] = P[(0 + 1 * _u)] * X[0]",
+        "V[5] = P[3] * X[0]",
+    ]
+    floats = ["V[1] = V[0] * 0.5", "V[2] = V[1] * 0.25", "V[3] = V[2] * 0.5"]
+    assert native._roll(floats) == floats  # another number: not the same statement
