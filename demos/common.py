@@ -25,6 +25,7 @@ import autograd
 import nn
 from autograd import Value, draw_graph, explain, no_grad
 from autograd.core.files import write_atomically
+from autograd.core.native import Native
 from autograd.pages.draw import RenderError
 
 __all__ = [
@@ -504,7 +505,9 @@ def output_reader(
     xs = [Value(v) for v in inputs[0]]
     params = model.parameters()  # type: ignore[attr-defined]
     forward = autograd.compile(model(xs), params, xs, backend=fastest_backend())
-    rows = [list(x) for x in inputs]
+    rows: Any = [list(x) for x in inputs]
+    if isinstance(forward, Native):
+        rows = forward.table(rows)  # checked and made an array once, not every sweep
     return lambda: forward.outputs([p.data for p in params], rows)
 
 

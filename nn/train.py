@@ -307,10 +307,15 @@ def _compiled_accumulate(
                 f"fit(compile=True): case {c} has {len(row)} inputs and targets, case 0 {width}"
             )
 
+    # The numba backend takes the rows as one array, checked and made once (Native.table).
+    native: Any = step  # a Native, for backend="numba"
+    table = native.table(rows) if backend == "numba" else None
+
     def run(cases: Sequence[int]) -> float:
         scale = 1.0 if loss.reduction == "sum" else 1.0 / len(cases)
         values = [p.data for p in params]
-        total, grads = step.sweep(values, [rows[c] for c in cases], seed=scale)
+        given = [rows[c] for c in cases] if table is None else table[cases]
+        total, grads = step.sweep(values, given, seed=scale)
         if not math.isfinite(total):
             for c in cases:  # find the case, to name it as `accumulate` does
                 value = step(values, rows[c])[0]

@@ -39,7 +39,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from autograd.core.compiler import Compiled, _comment, _floats, _literal, _term, _Trace, _Writer
+from autograd.core.compiler import (
+    _FLOAT,
+    Compiled,
+    _comment,
+    _floats,
+    _literal,
+    _term,
+    _Trace,
+    _Writer,
+)
 from autograd.core.engine import Value, _as_float
 from autograd.core.files import write_atomically
 from autograd.core.ops import _PLAIN_SUM, LINEAR, Op
@@ -473,6 +482,8 @@ class Native(Compiled):
     The calls are `Compiled`'s (``self(params, inputs)``, ``sweep``, ``sweep_each``,
     ``outputs``), with the same numbers bit for bit and the same errors (a case that
     fails is run again by the python backend, which raises the interpreter's error).
+    Their ``rows`` may also be a `table` of them, made once: converting a list of
+    rows costs more than the machine code's sweep of them.
     Each of the machine-code functions is compiled on its first call, or loaded from
     the cache when any process compiled the same code before.
 
@@ -491,11 +502,43 @@ class Native(Compiled):
         self._grads = len(self.params) + graded  # gradients a call returns
         self._kept = graded + watched  # numbers per row of sweep_each
 
-    def _arrays(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> tuple[Any, Any]:
+    def table(self, rows: Sequence[Sequence[float]]) -> Any:
+        """``rows`` checked once and made a NumPy array, for calls on the same rows again
+        and again (a training loop's): calls given it skip the check and the copy."""
+        rows = self._checked_rows([0.0] * len(self.params), rows, "table")[1]
+        return self._np.array(rows, dtype=self._np.float64).reshape(len(rows), len(self.inputs))
+
+    def _arrays(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], where: str
+    ) -> tuple[Any, Any]:
+        """``params`` and ``rows`` checked (as `Compiled` checks them) and made arrays."""
         np = self._np
+        array: Any = rows
+        if (
+            type(array) is np.ndarray
+            and array.dtype == np.float64
+            and array.ndim == 2
+            and array.shape[1] == len(self.inputs)
+        ):  # a `table`: checked when made
+            params = _floats(params, len(self.params), "params", where)
+            return np.array(params, dtype=np.float64), np.ascontiguousarray(array)
+        params, rows = self._checked_rows(params, rows, where)
         p = np.array(params, dtype=np.float64)
-        r = np.array(rows, dtype=np.float64).reshape(len(rows), len(self.inputs))
-        return p, r
+        return p, np.array(rows, dtype=np.float64).reshape(len(rows), len(self.inputs))
+
+    def _checked_rows(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], where: str
+    ) -> tuple[Sequence[float], Sequence[Sequence[float]]]:
+        # Rows of floats of one length, checked in one pass at C speed (the list of rows
+        # costs more than the machine code at a hundred rows); any other: Compiled's check.
+        if (
+            len(params) == len(self.params)
+            and set(map(len, rows)) <= {len(self.inputs)}
+            and _FLOAT.issuperset(map(type, params))
+            and _FLOAT.issuperset(map(type, itertools.chain.from_iterable(rows)))
+        ):
+            return params, rows
+        return super()._checked_rows(params, rows, where)
 
     def __call__(
         self, params: Sequence[float], inputs: Sequence[float] = (), seed: float = 1.0
@@ -505,7 +548,7 @@ class Native(Compiled):
         xs = _floats(inputs, len(self.inputs), "inputs")
         s = _as_float(seed, "compiled step: seed")
         g = self._np.empty(self._grads)
-        failed, _, last = self.module.sweep(*self._arrays(ps, [xs]), s, g)
+        failed, _, last = self.module.sweep(*self._arrays(ps, [xs], "step"), s, g)
         if failed >= 0:
             return super().__call__(params, inputs, seed)  # the interpreter's error
         return last, g.tolist()
@@ -514,10 +557,10 @@ class Native(Compiled):
         self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
     ) -> tuple[float, list[float]]:
         """(Σ outputs, Σ gradients) over ``rows``, as `Compiled.sweep`."""
-        checked = self._checked_rows(params, rows, "sweep")
+        given = self._arrays(params, rows, "sweep")
         s = _as_float(seed, "compiled sweep: seed")
         g = self._np.empty(self._grads)
-        failed, total, _ = self.module.sweep(*self._arrays(*checked), s, g)
+        failed, total, _ = self.module.sweep(*given, s, g)
         if failed >= 0:
             return super().sweep(params, rows, seed)
         return total, g.tolist()
@@ -526,20 +569,20 @@ class Native(Compiled):
         self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
     ) -> tuple[float, list[float], list[list[float]]]:
         """`sweep`, with each row's input gradients and watched values, as `Compiled.sweep_each`."""
-        checked = self._checked_rows(params, rows, "sweep_each")
+        given = self._arrays(params, rows, "sweep_each")
         s = _as_float(seed, "compiled sweep_each: seed")
         np = self._np
         g = np.empty(len(self.params))
         each = np.empty((len(rows), self._kept))
-        failed, total = self.module.sweep_each(*self._arrays(*checked), s, g, each)
+        failed, total = self.module.sweep_each(*given, s, g, each)
         if failed >= 0:
             return super().sweep_each(params, rows, seed)
         return total, g.tolist(), each.tolist()
 
     def outputs(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> list[float]:
         """The output for each row by the forward pass alone, as `Compiled.outputs`."""
-        checked = self._checked_rows(params, rows, "outputs")
+        given = self._arrays(params, rows, "outputs")
         values = self._np.empty(len(rows))
-        if self.module.outputs(*self._arrays(*checked), values) >= 0:
+        if self.module.outputs(*given, values) >= 0:
             return super().outputs(params, rows)
         return list(values.tolist())

@@ -377,3 +377,19 @@ def test_rolling_keeps_blocks_whose_numbers_do_not_step_evenly() -> None:
     ]
     floats = ["V[1] = V[0] * 0.5", "V[2] = V[1] * 0.25", "V[3] = V[2] * 0.5"]
     assert native._roll(floats) == floats  # another number: not the same statement
+
+
+def test_a_table_of_rows_gives_the_lists_numbers_and_is_checked_once(numba: Any) -> None:
+    w, x, y = Value(0.5), Value(1.0), Value(2.0)
+    f = compile((w * x - y).tanh() * w, [w], [x, y], input_grads=True, backend="numba")
+    rows = [[0.25, -1.0], [3.0, 0.5], [-2.0, 2.0]]
+    table = f.table(rows)
+    assert table.shape == (3, 2)
+    assert f.sweep([0.5], table) == f.sweep([0.5], rows)
+    assert f.outputs([0.5], table) == f.outputs([0.5], rows)
+    assert f.sweep_each([0.5], table[[2, 0]]) == f.sweep_each([0.5], [rows[2], rows[0]])
+    with pytest.raises(ValueError) as e:
+        f.table([[1.0, 2.0], [1.0]])
+    assert str(e.value) == "compiled table: row 1 has 1 numbers, expected 2"
+    with pytest.raises(TypeError, match=r"^compiled table: row 0\[1\]"):
+        f.table([[1.0, "2"]])
