@@ -65,12 +65,17 @@ docs: $(DOCS_STAMP)
 figures: $(STAMP)
 	$(BIN)/python -m tools.figures
 
+# PyTorch (the CPU build) and Numba (the fast extra) are installed here, never by `make test`:
+# bench.native_step sets micrograd, the interpreter, float code, the generated code, the numba
+# backend and PyTorch side by side.
 bench: $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0 -e '.[fast]'
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
 	$(BIN)/python -m bench.compiled_step
 	$(BIN)/python -m bench.compile_wide
 	$(BIN)/python -m bench.torch_batch
+	$(BIN)/python -m bench.native_step
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
@@ -96,7 +101,7 @@ test-torch: $(STAMP)
 # Numba, pinned in pyproject.toml), nn.fit(compile="numba"), and the docs page that uses it.
 test-native: $(STAMP)
 	$(BIN)/pip install -q -e '.[fast]'
-	$(BIN)/pytest tests/core/test_compiler_numba.py tests/nn/test_train.py docs/use/compile.md
+	$(BIN)/pytest tests/core/test_compiler_numba.py tests/nn/test_train.py docs/use/native.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant
