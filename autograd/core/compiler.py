@@ -785,12 +785,17 @@ _STEERING = re.compile(r"\b(?:if|and|or|not)\b|[<>]|[=!]=")  # texts to make ele
 
 
 def _import_torch() -> Any:
-    """The ``torch`` module, imported now (never by ``import autograd``), or one clear line."""
+    return _import_for("torch", "PyTorch", _TORCH_INSTALL)
+
+
+def _import_for(backend: str, package: str, install: str) -> Any:
+    """The module a backend runs on, imported now (never by ``import autograd``), or one
+    clear line saying what to install."""
     try:
-        return importlib.import_module("torch")
+        return importlib.import_module(backend)
     except ImportError:
         raise ImportError(
-            f"compile(backend='torch') needs PyTorch, which is not installed: {_TORCH_INSTALL}"
+            f"compile(backend={backend!r}) needs {package}, which is not installed: {install}"
         ) from None
 
 

@@ -44,6 +44,7 @@ from autograd.core.compiler import (
     Compiled,
     _comment,
     _floats,
+    _import_for,
     _literal,
     _term,
     _Trace,
@@ -101,13 +102,8 @@ def cache_dir() -> Path:
 
 
 def _import_numba() -> ModuleType:
-    """The ``numba`` module, imported now (never by ``import autograd``), or one clear line."""
-    try:
-        return importlib.import_module("numba")
-    except ImportError:
-        raise ImportError(
-            f"compile(backend='numba') needs Numba, which is not installed: {INSTALL}"
-        ) from None
+    numba: ModuleType = _import_for("numba", "Numba", INSTALL)
+    return numba
 
 
 _SLOT = re.compile(r"([PVX])\[(\d+)\]")  # an operand that lives in an array
