@@ -39,7 +39,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from autograd.core.compiler import (
+from autograd.core.codegen import (
     _FLOAT,
     Compiled,
     _comment,
