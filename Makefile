@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY_DIRS := autograd nn demos bench tests tools web conftest.py
 
-.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation site test-site
+.PHONY: test js demo docs figures lint bench clean test-torch test-native test-wheel mutation \
+	site test-site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,12 +79,17 @@ test-site: site
 figures: $(STAMP)
 	$(BIN)/python -m tools.figures
 
+# PyTorch (the CPU build) and Numba (the fast extra) are installed here, never by `make test`:
+# bench.native_step sets micrograd, the interpreter, float code, the generated code, the numba
+# backend and PyTorch side by side.
 bench: $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0 -e '.[fast]'
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
 	$(BIN)/python -m bench.compiled_step
 	$(BIN)/python -m bench.compile_wide
 	$(BIN)/python -m bench.torch_batch
+	$(BIN)/python -m bench.native_step
 
 clean:
 	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .hypothesis mutants node_modules
@@ -104,6 +110,12 @@ test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py \
 		tests/core/test_compiler_torch.py autograd/core/compiler.py docs README.md
+
+# Optional: compile(..., backend="numba") against the interpreter, bit for bit (the fast extra,
+# Numba, pinned in pyproject.toml), nn.fit(compile="numba"), and the docs page that uses it.
+test-native: $(STAMP)
+	$(BIN)/pip install -q -e '.[fast]'
+	$(BIN)/pytest tests/core/test_compiler_numba.py tests/nn/test_train.py docs/use/native.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

@@ -31,6 +31,7 @@ from demos.common import (
     OUT_DIR,
     ResultTable,
     add_compile_flag,
+    fastest_backend,
     log,
     make_parser,
     output_reader,
@@ -83,7 +84,9 @@ def train(
     model = build(seed)
     params = model.parameters()
     opt = nn.SGD(params, lr=1.0)
-    data_gradient = nn.train.accumulator(model, xs, ys, nn.losses.hinge, compile)
+    data_gradient = nn.train.accumulator(
+        model, xs, ys, nn.losses.hinge, compile and fastest_backend()
+    )
     scores = output_reader(model, xs, compile)
     everyone = range(len(xs))
     losses, accs = [], []
