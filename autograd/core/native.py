@@ -10,7 +10,7 @@ interpreter's bit for bit (``tests/core/test_compiler_numba.py`` checks it).
 
 **Errors.** Machine code does not raise the interpreter's errors: where an op's forward
 rule could raise (``/``, ``**``, ``exp``, ``log``, ``sqrt``, ``sin``, ``cos``), the code
-tests the case (`_GUARDS`) and stops, and the wrapper runs the same call through the
+tests the case (the op's ``fails_code``) and stops, and the wrapper runs the same call through the
 python backend, which raises the interpreter's very error. A guard may fire where the
 interpreter would not (``**`` on a negative base, say): the python backend then just
 gives the numbers, so a guard only has to cover every failing case, never to match it.
@@ -58,18 +58,6 @@ __all__ = ["Native", "cache_dir"]
 
 INSTALL = "pip install 'autograd-1986[fast]'"
 
-# When each op's forward rule raises in the interpreter, as a test over the operand slots
-# and {out} (a superset is fine: where it fires, the python backend runs the case).
-_GUARDS = {
-    "/": "{1} == 0.0",
-    "**": "({0} == 0.0 and {1} < 0.0) or ({0} < 0.0 and not (isfinite({1}) and "
-    "{1} == floor({1}))) or (isinf({out}) and isfinite({0}) and isfinite({1}))",
-    "exp": "{out} == inf and {0} != inf",
-    "log": "{0} <= 0.0",
-    "sqrt": "{0} < 0.0",
-    "sin": "isinf({0})",
-    "cos": "isinf({0})",
-}
 _FAIL = "__FAIL__"  # a guard's return, written per function
 
 # The module's head: the names the table's texts call, as machine code. recip is the
@@ -149,7 +137,7 @@ class _NumbaWriter(_Writer):
         name = self.names[id(v)]
         if op is LINEAR:
             return self.linear(name, slots)
-        guard = _GUARDS.get(op.name)
+        guard = op.fails_code
         if guard:
             self.after[name] = guard.format(*slots, out=name)
         text = op.array_text(slots)

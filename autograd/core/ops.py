@@ -208,6 +208,11 @@ class Op:
     written like the float ones and may call ``exp``, ``log``, ``sqrt``, ``sin``, ``cos``,
     ``tanh``, ``abs`` and ``recip``, which the backend binds to its library's functions.
 
+    ``fails_code`` is a test over the operand slots and ``{out}`` that is true wherever
+    the forward rule raises (it may be true elsewhere too): machine code, which cannot
+    raise the interpreter's errors, checks it after the op and hands the case back to
+    the interpreter's rules (`autograd.core.native`). Empty: the rule never raises.
+
     Code texts are Python, run as written (in generated code and, for partial texts,
     by the interpreter): make an op only from code you trust, as you would a function.
     `autograd.compile` checks them against ``forward`` and the partial rules at the
@@ -224,6 +229,7 @@ class Op:
     partial_code: tuple[str, ...] = ()
     array_code: str = ""
     array_partial_code: tuple[str, ...] = ()
+    fails_code: str = ""
 
     def __post_init__(self) -> None:
         self._check_templates()
@@ -649,6 +655,7 @@ OPS: dict[str, Op] = {
             (),
             shows="({0}/{1})",
             array_code="{0} / {1}",
+            fails_code="{1} == 0.0",
             # -a/b/b is -(a/b)/b to the last bit (PyTorch's order), and shows as -a/b².
             partial_code=("1.0 / {1}", "-{0} / {1} / {1}"),
         ),
@@ -660,6 +667,9 @@ OPS: dict[str, Op] = {
             local_rules=("{1}·{0}**({1} - 1)", "{out}·ln({0})"),
             # The partial functions' limits at a = 0 (and nan for a < 0), as conditions.
             array_code="{0} ** {1}",
+            # 0 to a negative power, a negative base to a fraction, or an overflow.
+            fails_code="({0} == 0.0 and {1} < 0.0) or ({0} < 0.0 and not (isfinite({1}) and "
+            "{1} == floor({1}))) or (isinf({out}) and isfinite({0}) and isfinite({1}))",
             array_partial_code=(
                 "0.0 if {0} == 0.0 and {1} == 0.0 else {1} * {0} ** ({1} - 1.0)",
                 "{out} * log({0}) if {0} > 0.0 else 0.0 if {0} == 0.0 else nan",
@@ -679,6 +689,7 @@ OPS: dict[str, Op] = {
             (),
             shows="exp({0})",
             array_code="exp({0})",
+            fails_code="{out} == inf and {0} != inf",
             partial_code=("{out}",),
         ),
         Op(
@@ -687,6 +698,7 @@ OPS: dict[str, Op] = {
             (),
             shows="log({0})",
             array_code="log({0})",
+            fails_code="{0} <= 0.0",
             partial_code=("1.0 / {0}",),
         ),
         Op(
@@ -695,6 +707,7 @@ OPS: dict[str, Op] = {
             (),
             shows="sqrt({0})",
             array_code="sqrt({0})",
+            fails_code="{0} < 0.0",
             # recip: at 0 the slope is the limit inf rather than 1/0 raising, and the
             # next derivative the limit −inf (as in PyTorch).
             partial_code=("recip(2.0 * {out})",),
@@ -705,6 +718,7 @@ OPS: dict[str, Op] = {
             (),
             shows="sin({0})",
             array_code="sin({0})",
+            fails_code="isinf({0})",
             partial_code=("cos({0})",),
         ),
         Op(
@@ -713,6 +727,7 @@ OPS: dict[str, Op] = {
             (),
             shows="cos({0})",
             array_code="cos({0})",
+            fails_code="isinf({0})",
             partial_code=("-sin({0})",),
         ),
         Op(

@@ -568,3 +568,27 @@ def test_a_long_template_is_cut_in_the_middle() -> None:
     exact = "{" + "x" * 56 + "}"  # its repr is 60 characters: the longest shown whole
     with pytest.raises(ValueError, match=rf"shows '{exact}' cannot"):
         Op("sq", lambda a: a * a, (lambda a, out: 2.0 * a,), shows=exact)
+
+
+_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.5, 1e-300, 1e300, -1e300, 710.0]
+_EDGES += [math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("op", [op for op in OPS.values() if op.fails_code], ids=str)
+def test_fails_code_is_true_wherever_the_forward_rule_raises(op: Op) -> None:
+    # Machine code hands a case back to the interpreter where fails_code is true: it must
+    # be true at every failing case (and may be true at others).
+    names = {n: getattr(math, n) for n in ("inf", "isfinite", "isinf", "floor", "nan")}
+    arity = 2 if "{1}" in op.fails_code else 1
+    points = [(a,) for a in _EDGES] if arity == 1 else [(a, b) for a in _EDGES for b in _EDGES]
+    failing = 0
+    for args in points:
+        try:
+            out = op.forward(*args)
+        except ARITH_ERRORS as e:
+            # What C computes instead of raising: ±inf on an overflow, else nan.
+            out = math.inf if isinstance(e, OverflowError) else math.nan
+            test = op.fails_code.format(*map(repr, args), out=repr(out))
+            assert eval(test, {"__builtins__": {}}, names), (op.name, args)
+            failing += 1
+    assert failing > 0  # the edges reach the op's failures
