@@ -15,7 +15,7 @@ import numbers
 import random
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
@@ -23,6 +23,9 @@ from autograd import Compiled, Value, compile, is_grad_enabled, no_grad
 from autograd.core.compiler import same_shape
 from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.optim import SGD, Optimizer
+
+if TYPE_CHECKING:
+    from nn.record import Recorder
 
 __all__ = ["accumulate", "accumulator", "fit", "within"]
 
@@ -119,6 +122,7 @@ def fit(
     shuffle: bool = False,
     seed: int | None = None,
     compile: bool = False,
+    record: Recorder | None = None,
 ) -> list[float]:
     """Train ``model`` on ``inputs`` → ``targets``; return the loss of each sweep.
 
@@ -142,11 +146,16 @@ def fit(
             times faster. Only for models whose graph shape does not depend on
             the data (checked on two cases); cached per model until its
             parameter list changes.
+        record: an `nn.Recorder`, which keeps the net at chosen sweeps (weights,
+            gradients, each unit's output per case, health figures) for a page to
+            scrub through (`nn.Recorder.write`); needs ``batch_size=None``.
 
     The loss of a sweep is that of its cases as they were presented (Σ or mean
     by ``loss.reduction``), i.e. before the sweep's final weight change.
     """
     n = _check(inputs, targets, loss, epochs, batch_size, stop)
+    if record is not None:
+        _check_record(record, batch_size)
     if not is_grad_enabled():
         raise RuntimeError(
             "fit: called inside no_grad(), where no graph is recorded and so nothing "
@@ -162,6 +171,8 @@ def fit(
     rng = random.Random(seed)
     history: list[float] = []
     run = accumulator(model, inputs, targets, loss, compile, params)
+    if record is not None:
+        record.start(model, inputs, targets, loss, compile, params)
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:
@@ -171,6 +182,8 @@ def fit(
             for start in range(0, n, size):
                 opt.zero_grad()
                 total += run(order[start : start + size])
+                if record is not None:  # one batch: the sweep's weights and gradient, unchanged
+                    record.sweep(total if loss.reduction == "sum" else total / n)
                 opt.step()
             history.append(total if loss.reduction == "sum" else total / n)
             bar.set_postfix(loss=f"{history[-1]:.6g}", refresh=False)
@@ -180,6 +193,8 @@ def fit(
                 break
     finally:
         bar.close()
+    if record is not None:
+        record.finish()
     return history
 
 
@@ -303,6 +318,18 @@ def _compiled_accumulate(
         return total
 
     return run
+
+
+def _check_record(record: object, batch_size: int | None) -> None:
+    from nn.record import Recorder  # which imports this module
+
+    if not isinstance(record, Recorder):
+        raise TypeError(f"fit: record must be an nn.Recorder, got {record!r}")
+    if batch_size is not None:
+        raise ValueError(
+            f"fit: record needs batch_size=None (one weight change per sweep), got "
+            f"{batch_size!r}: a keyframe's weights, gradient and error belong to one sweep"
+        )
 
 
 def _check_optimizer(params: list[Value], optimizer: Optimizer) -> None:
