@@ -484,9 +484,15 @@ class Recorder:
 
         return Timeline(self.data())
 
-    def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the timeline page to ``path`` atomically: one file, no network."""
-        self.timeline().save(path)
+    def write(self, path: str | os.PathLike[str], *more: Recorder) -> None:
+        """Write the timeline page to ``path`` atomically: one file, no network; the
+        timelines of ``more`` recorders follow on the same page."""
+        from autograd import Timeline
+
+        for other in more:
+            if not isinstance(other, Recorder):
+                raise TypeError(f"Recorder.write: expected more nn.Recorders, got {other!r}")
+        Timeline(self.data(), *(other.data() for other in more)).save(path)
 
     def __repr__(self) -> str:
         kept = len(self._frames) + (self._last is not None and self._last.sweep not in self._frames)

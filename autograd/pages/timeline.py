@@ -27,7 +27,7 @@ import os
 from typing import Any
 
 from autograd.core.files import write_atomically
-from autograd.pages.assets import PREFIX, fill, html_page, new_prefix, widget_scripts, asset
+from autograd.pages.assets import PREFIX, asset, fill, html_page, new_prefix, widget_scripts
 
 __all__ = ["Timeline", "timeline_fragment", "timeline_html", "write_timeline"]
 
@@ -83,33 +83,43 @@ def timeline_fragment(data: dict[str, Any], *, page: bool = False) -> str:
     )
 
 
-def timeline_html(data: dict[str, Any]) -> str:
-    """The timeline as a page of its own, as a string."""
+def timeline_html(data: dict[str, Any], *more: dict[str, Any]) -> str:
+    """The timeline as a page of its own, as a string; the timelines of ``more``
+    recordings follow it on the same page."""
     title = str(data.get("title") or "") or "training timeline"
-    return html_page(title, timeline_fragment(data, page=True), "ag-timeline-page")
+    if not more:
+        return html_page(title, timeline_fragment(data, page=True), "ag-timeline-page")
+    body = "\n".join(timeline_fragment(d) for d in (data, *more))
+    return html_page(title, f'<div class="ag-timelines">{body}</div>', "ag-timeline-page")
 
 
-def write_timeline(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
-    """Write the timeline page to ``path`` atomically: one file that opens from ``file://``."""
-    write_atomically(path, timeline_html(data).encode("utf-8"))
+def write_timeline(
+    path: str | os.PathLike[str], data: dict[str, Any], *more: dict[str, Any]
+) -> None:
+    """Write the timeline page to ``path`` atomically: one file that opens from ``file://``
+    (with ``more`` recordings, one timeline after another)."""
+    write_atomically(path, timeline_html(data, *more).encode("utf-8"))
 
 
 class Timeline:
-    """The timeline as an object Jupyter shows inline (`_repr_html_`); ``.html`` is the
-    fragment, ``.save(path)`` writes a page of its own."""
+    """The timeline of a recording (and of ``more``, one after another) as an object Jupyter
+    shows inline (`_repr_html_`); ``.html`` is the fragment, ``.save(path)`` writes a page."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.html = timeline_fragment(data)
-        self._prefix = PREFIX.search(self.html).group(0)  # type: ignore[union-attr]
+    def __init__(self, data: dict[str, Any], *more: dict[str, Any]) -> None:
+        self.data, self.more = data, more
+        self.html = "\n".join(timeline_fragment(d) for d in (data, *more))
+        self._prefixes = list(dict.fromkeys(PREFIX.findall(self.html)))
 
     def _repr_html_(self) -> str:
         # Shown twice in a notebook, it must be two widgets, each with ids of its own.
-        return self.html.replace(self._prefix, new_prefix())
+        out = self.html
+        for prefix in self._prefixes:
+            out = out.replace(prefix, new_prefix())
+        return out
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the timeline as a page of its own (as `write_timeline`)."""
-        write_timeline(path, self.data)
+        write_timeline(path, self.data, *self.more)
 
     def __repr__(self) -> str:
         frames = self.data["frames"]
