@@ -55,10 +55,10 @@ SATURATED = 0.1
 # The outputs of every unit in every case are kept only up to this many numbers per
 # keyframe (family trees: 54 units × 100 cases = 5,400), so a recording stays a few MB.
 MAX_OUTPUTS = 6_000
-# The unit view (one case's backward pass) is kept for at most this many unit steps in
-# all (units × cases shown × keyframes): XOR's 3 units × 4 cases at all 60 keyframes;
-# family trees' 54 units × 2 cases at 13 of them.
-MAX_UNIT_STEPS = 1_500
+# The unit view (the backward pass of a few cases) is kept at as many keyframes as fit in
+# this many characters: every keyframe of XOR's (4 cases of 2-2-1, 2.5 kB a case), a few
+# dozen of a 2-16-16-1 net's (2 cases of about 25 kB).
+MAX_LISTINGS = 400_000
 
 
 @dataclass
@@ -396,38 +396,37 @@ class Recorder:
         return chosen
 
     def explained_sweeps(self) -> list[int]:
-        """The keyframes whose unit view is kept: all, or evenly spaced ones (first and last
-        included) so that at most `MAX_UNIT_STEPS` unit steps are kept in all."""
-        kept = sorted(self._frames)
-        per = max(1, len(self.units) * len(self.explained_cases()))
-        room = max(2, MAX_UNIT_STEPS // per)
-        if len(kept) <= room:
-            return kept
-        picks = {round(i * (len(kept) - 1) / (room - 1)) for i in range(room)}
-        return [kept[i] for i in sorted(picks)]
+        """The keyframes whose unit view is kept: all, or evenly spaced ones (the first and
+        the last among them) so that the listings take at most `MAX_LISTINGS` characters."""
+        return [k for k in sorted(self._frames) if self._frames[k].explained]
 
-    def _explain(self) -> None:
+    def _listing(self, frame: Frame, c: int) -> list[str]:
+        """Case ``c``'s backward pass in the unit view, at ``frame``'s weights."""
         from autograd import explain  # the teaching layer, loaded only when a recording ends
 
-        cases = self.explained_cases()
+        with self._at(frame.weights):
+            error = self._loss(self._model(self._inputs[c]), self._targets[c])
+            units = explain(error, params=self._named(), view="neurons")
+        # The graph holds this case alone; the listing says which of all it is.
         n = len(self._rows)
-        for k in self.explained_sweeps():
+        case = units.case_line().replace("Case 1 of 1", f"Case {c + 1} of {n}", 1)
+        return [case, *units.forward_lines(), "", *units.steps_intro(), "", *map(str, units)]
+
+    def _explain(self) -> None:
+        cases = self.explained_cases()
+        kept = sorted(self._frames)
+        last = self._frames[kept[-1]]
+        for c in cases:
+            last.explained[c] = self._listing(last, c)
+        # A keyframe's listings take about as many characters as the last one's.
+        size = sum(len(line) + 1 for lines in last.explained.values() for line in lines)
+        room = max(2, MAX_LISTINGS // max(1, size))
+        if len(kept) > room:
+            kept = [kept[round(i * (len(kept) - 1) / (room - 1))] for i in range(room)]
+        for k in kept[:-1]:
             frame = self._frames[k]
-            with self._at(frame.weights):
-                for c in cases:
-                    x = self._inputs[c]
-                    error = self._loss(self._model(x), self._targets[c])
-                    units = explain(error, params=self._named(), view="neurons")
-                    # The graph holds this case alone; the listing says which of all it is.
-                    case = units.case_line().replace("Case 1 of 1", f"Case {c + 1} of {n}", 1)
-                    frame.explained[c] = [
-                        case,
-                        *units.forward_lines(),
-                        "",
-                        *units.steps_intro(),
-                        "",
-                        *(str(s) for s in units),
-                    ]
+            for c in cases:
+                frame.explained[c] = self._listing(frame, c)
 
     # -- the page --
 
