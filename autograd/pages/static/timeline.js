@@ -56,39 +56,42 @@ function agTimeline(root) {
   }
 
   // -- Hinton diagrams: one per layer for the weights, one for their gradients --
-  var CELL = 22;
-  function hinton(parent, title, rows, colNames, rowNames) {
+  function hinton(parent, title, rows, colNames, rowNames, size) {
     var wrap = document.createElement("figure");
     wrap.className = "ag-hinton";
     var cap = document.createElement("figcaption");
     cap.textContent = title;
     wrap.appendChild(cap);
     var left = 34, top = 16;
-    var W = left + colNames.length * CELL + 2, H = top + rows.length * CELL + 2;
+    var W = left + colNames.length * size + 2, H = top + rows.length * size + 2;
     var s = svg("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img",
                          "aria-label": title }, wrap);
-    colNames.forEach(function (n, j) { text(s, left + (j + 0.5) * CELL, 11, n, "ag-axis", "middle"); });
-    rowNames.forEach(function (n, i) { text(s, left - 4, top + (i + 0.68) * CELL, n, "ag-axis", "end"); });
-    svg("rect", { x: left, y: top, width: colNames.length * CELL, height: rows.length * CELL,
+    var every = Math.ceil(22 / size);  // narrow columns: a label on every other one, or fewer
+    colNames.forEach(function (n, j) {
+      if (j % every === 0) text(s, left + (j + 0.5) * size, 11, n, "ag-axis", "middle");
+    });
+    rowNames.forEach(function (n, i) { text(s, left - 4, top + (i + 0.68) * size, n, "ag-axis", "end"); });
+    svg("rect", { x: left, y: top, width: colNames.length * size, height: rows.length * size,
                   "class": "ag-ground" }, s);
     var squares = rows.map(function (row, i) {
       return row.map(function (_, j) {
         return svg("rect", { "class": "ag-sq", "data-row": i, "data-col": j,
-                             x: left + (j + 0.5) * CELL, y: top + (i + 0.5) * CELL,
+                             x: left + (j + 0.5) * size, y: top + (i + 0.5) * size,
                              width: 0, height: 0 }, s);
       });
     });
     parent.appendChild(wrap);
-    return { squares: squares, cap: cap, title: title, left: left, top: top };
+    return { squares: squares, cap: cap, title: title, left: left, top: top, size: size };
   }
   function paint(d, values, biggest) {
+    var size = d.size;
     d.squares.forEach(function (row, i) {
       row.forEach(function (sq, j) {
         var v = values[i][j];
         if (v === null || v === undefined) { sq.setAttribute("width", 0); return; }
-        var side = hintonSide(v, biggest) * CELL;
-        sq.setAttribute("x", (d.left + (j + 0.5) * CELL - side / 2).toFixed(2));
-        sq.setAttribute("y", (d.top + (i + 0.5) * CELL - side / 2).toFixed(2));
+        var side = hintonSide(v, biggest) * size;
+        sq.setAttribute("x", (d.left + (j + 0.5) * size - side / 2).toFixed(2));
+        sq.setAttribute("y", (d.top + (i + 0.5) * size - side / 2).toFixed(2));
         sq.setAttribute("width", side.toFixed(2));
         sq.setAttribute("height", side.toFixed(2));
         sq.setAttribute("class", "ag-sq " + (Number(v) > 0 ? "ag-pos" : "ag-neg"));
@@ -116,13 +119,14 @@ function agTimeline(root) {
   layers.forEach(function (layer) {
     var cols = layer.sourceNames.concat(["b"]);
     var rowNames = layer.units.map(function (u) { return u.name; });
+    var cell = cols.length <= 8 ? 30 : cols.length <= 16 ? 22 : 14;  // small layers, big squares
     var group = document.createElement("div");
     group.className = "ag-layer";
     weightsBox.appendChild(group);
     diagrams.push({
       layer: layer,
-      w: hinton(group, layer.name + ": weights", layerMatrix(layer, frames[0].w), cols, rowNames),
-      g: hinton(group, "\u2202E/\u2202w", layerMatrix(layer, frames[0].g), cols, rowNames),
+      w: hinton(group, layer.name + ": weights", layerMatrix(layer, frames[0].w), cols, rowNames, cell),
+      g: hinton(group, "\u2202E/\u2202w", layerMatrix(layer, frames[0].g), cols, rowNames, cell),
     });
   });
 
@@ -132,8 +136,9 @@ function agTimeline(root) {
   var shortCases = caseNames.every(function (n) { return n.length <= 3; });
   if (frames[0].y) {
     var colNames = data.cases.map(function (_, c) { return shortCases ? caseNames[c] : String(c + 1); });
+    var outCell = Math.max(9, Math.min(24, Math.floor(900 / data.cases.length)));
     outDiagram = hinton(outBox, "units (rows) \u00D7 cases (columns)", frames[0].y, colNames,
-                        data.units.map(function (u) { return u.name; }));
+                        data.units.map(function (u) { return u.name; }), outCell);
   } else {
     q("ag-outputs-note").textContent = "Not kept for a net this size: more than 6,000 numbers per keyframe.";
   }
