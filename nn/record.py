@@ -410,7 +410,14 @@ class Recorder:
         # The graph holds this case alone; the listing says which of all it is.
         n = len(self._rows)
         case = units.case_line().replace("Case 1 of 1", f"Case {c + 1} of {n}", 1)
-        return [case, *units.forward_lines(), "", *units.steps_intro(), "", *map(str, units)]
+        return [
+            case,
+            *units.forward_lines(),
+            "",
+            *units.steps_intro(),
+            "",
+            *(t for s in units for t in str(s).splitlines()),
+        ]
 
     def _explain(self) -> None:
         cases = self.explained_cases()
