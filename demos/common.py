@@ -523,7 +523,7 @@ def timeline_recorder(args: argparse.Namespace, title: str) -> nn.Recorder | Non
 
     Pass it to `nn.fit` (``record=``) or `fit_until`; or, in a training loop of your own::
 
-        rec.start(model, inputs, targets, loss, compile)  # before the first sweep
+        rec.start(model, inputs, targets, loss)  # before the first sweep
         for ...:                                           # each sweep:
             opt.zero_grad()
             error = run(cases)       # the sweep's error; its gradient is in every .grad

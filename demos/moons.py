@@ -94,7 +94,7 @@ def train(
     opt = nn.SGD(params, lr=1.0)
     data_gradient = nn.train.accumulator(model, xs, ys, nn.losses.hinge, compile)
     if record is not None:
-        record.start(model, xs, ys, nn.losses.hinge, compile, params)
+        record.start(model, xs, ys, nn.losses.hinge, params)
     scores = output_reader(model, xs, compile)
     everyone = range(len(xs))
     losses, accs = [], []

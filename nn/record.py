@@ -22,10 +22,10 @@ are kept, every other one after the early ones is dropped and the spacing double
 run of any length keeps between ``frames / 2`` and ``frames`` of them, and the last sweep
 is always one. The error is kept for every sweep. Per sweep the recorder copies the
 weights and gradients (a few microseconds for the paper's nets); the outputs of the
-units, the health figures and the unit view are computed at the end (`finish`), for the
-keyframes kept only, by a forward pass at each one's weights: compiled code with
-``compile=True`` (`autograd.compile`'s ``watch``), else the interpreter. Both give the
-same numbers bit for bit.
+units and the health figures are computed at the end (`finish`), for the keyframes kept
+only, by a pass at each one's weights through compiled code (`autograd.compile`'s
+``watch``; the interpreter's numbers bit for bit), and the unit views when the page is
+made (`Recorder.data`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 
 from autograd import Value, is_grad_enabled, topological_order
 from autograd import compile as compile_graph
-from autograd.core.compiler import Compiled, same_shape
+from autograd.core.compiler import Compiled, ShapeError, same_shape
 from autograd.core.network import Network, NotANetwork, find_network
 from autograd.core.notation import parameter_names
 from autograd.core.ops import Op
@@ -133,9 +133,10 @@ class Recorder:
         self.errors: list[float] = []
         self._frames: dict[int, Frame] = {}
         self._stride = 1
-        self._last: Frame | None = None
+        self._last: tuple[int, list[float], list[float]] | None = None  # sweep, weights, grads
         self._pending: list[Frame] = []  # frames waiting for their weight change
         self._done = False
+        self._explained = False
         self._model: Any = None
 
     # -- setting up --
@@ -146,12 +147,13 @@ class Recorder:
         inputs: Sequence[Any],
         targets: Sequence[Target],
         loss: Loss = sum_squared_error,
-        compile: bool = False,
         params: list[Value] | None = None,
     ) -> Recorder:
         """Record the training of ``model`` on ``inputs`` → ``targets`` (as `nn.fit` takes
-        them; each case's inputs a number or a list of numbers). ``compile``: compute the
-        units' outputs by generated code (the same numbers). Returns the recorder.
+        them; each case's inputs a number or a list of numbers); ``params`` is
+        ``model.parameters()``, when the caller has it. Whether the training is compiled or
+        not, the units' outputs are read by compiled code where the graph allows it (the
+        same numbers). Returns the recorder.
 
         The net is found in the graph of the first case (`autograd.core.network`): its
         units, layers and the paper's short names. A graph that is no net of units is a
@@ -174,12 +176,12 @@ class Recorder:
             params = model.parameters()  # type: ignore[attr-defined]
         self._model, self._params = model, list(params)
         self._inputs, self._targets, self._loss = list(inputs), list(targets), loss
-        self._compile = bool(compile)
         self._rows = [
             [*_numbers(x, "Recorder.start"), *loss.target_numbers(d)]
             for x, d in zip(inputs, targets)
         ]
         self._scalar = isinstance(inputs[0], numbers.Real)
+        self.explained_cases()  # a case number out of range: said now, not after training
         root, xs, ds = self._trace(0)
         order = topological_order(root)
         named = parameter_names(self._named(), order)
@@ -198,14 +200,18 @@ class Recorder:
             watched += [y, x]
             self._ops.append(None if y is x else y._rule)
         self._positions = [order.index(v) for v in watched]
-        self._reader: Compiled | None = None
-        if self._compile:
-            self._reader = compile_graph(root, self._params, [*xs, *ds], watch=watched)
-            other = next((c for c in range(1, len(inputs)) if self._rows[c] != self._rows[0]), None)
-            if other is not None:
-                root2, xs2, ds2 = self._trace(other)
-                second = compile_graph(root2, self._params, [*xs2, *ds2])
-                same_shape(self._reader, second, "Recorder.start")
+        # The units' outputs are read by compiled code on either path: the same floats as
+        # the interpreter's, at a third of an interpreted sweep's cost. Only a graph whose
+        # shape depends on the data (which fit(compile=True) refuses) is read by the
+        # interpreter, case by case.
+        self._reader: Compiled | None = compile_graph(root, self._params, [*xs, *ds], watch=watched)
+        other = next((c for c in range(1, len(inputs)) if self._rows[c] != self._rows[0]), None)
+        if other is not None:
+            root2, xs2, ds2 = self._trace(other)
+            try:
+                same_shape(self._reader, compile_graph(root2, self._params, [*xs2, *ds2]))
+            except ShapeError:
+                self._reader = None
         self._order_size = len(order)
         return self
 
@@ -250,27 +256,40 @@ class Recorder:
             )
         self.units = units
         self.layers = sorted({u.layer for u in units})
+        # Each layer's weights and biases, by index: what an update-to-weight ratio is of.
+        self._layer_params = [
+            [k for u in units if u.layer == layer for k in (*u.weights, u.bias)]
+            for layer in self.layers
+        ]
 
     # -- once per sweep --
 
     def sweep(self, error: float) -> None:
         """Record one sweep: call it once per sweep, after its gradient is in every
         ``.grad`` and before the weights change, with the sweep's error."""
-        if self._model is None:
-            raise RuntimeError("Recorder.sweep: call start(model, inputs, targets) first")
-        if self._done:
-            raise RuntimeError("Recorder.sweep: the recording is finished")
-        if isinstance(error, bool) or not isinstance(error, numbers.Real):
+        if type(error) is not float and (
+            isinstance(error, bool) or not isinstance(error, numbers.Real)
+        ):
             raise TypeError(f"Recorder.sweep: error must be a number, got {error!r}")
-        weights = [p.data for p in self._params]
-        self._settle(weights)
-        self.errors.append(float(error))
-        k = len(self.errors)
-        frame = Frame(k, float(error), weights, [p.grad for p in self._params])
-        self._last = frame
-        self._pending.append(frame)
+        if self._done or self._model is None:
+            raise RuntimeError(
+                "Recorder.sweep: the recording is finished"
+                if self._done
+                else "Recorder.sweep: call start(model, inputs, targets) first"
+            )
+        params = self._params
+        weights = [p.data for p in params]
+        if self._pending:
+            self._settle(weights)
+        errors = self.errors
+        errors.append(float(error))
+        k = len(errors)
+        # Copied every sweep, as any sweep may turn out to be the last (a keyframe always).
+        self._last = (k, weights, [p.grad for p in params])
         if k <= self.early or (k - self.early) % self._stride == 0:
+            frame = Frame(k, errors[-1], weights, self._last[2])
             self._frames[k] = frame
+            self._pending.append(frame)
             if len(self._frames) > self.limit:
                 self._thin()
 
@@ -291,8 +310,7 @@ class Recorder:
 
     def _ratios(self, before: list[float], after: list[float]) -> list[float]:
         out = []
-        for layer in self.layers:
-            ks = [k for u in self.units if u.layer == layer for k in (*u.weights, u.bias)]
+        for ks in self._layer_params:
             size = math.sqrt(sum(before[k] ** 2 for k in ks))
             change = math.sqrt(sum((after[k] - before[k]) ** 2 for k in ks))
             out.append(change / size if size > 0.0 else math.inf if change else 0.0)
@@ -300,18 +318,21 @@ class Recorder:
 
     def finish(self) -> None:
         """End the recording (`fit` calls it): the last sweep's weight change, and the
-        units' outputs, health figures and unit views of the keyframes kept."""
+        units' outputs and health figures of the keyframes kept. (The unit views are
+        made with the page, `data`.)"""
         if self._model is None:
             raise RuntimeError("Recorder.finish: nothing was recorded (call start first)")
         if self._done:
             return
-        self._settle([p.data for p in self._params])
-        if self._last is not None:
-            self._frames[self._last.sweep] = self._last
+        now = [p.data for p in self._params]
+        self._settle(now)
+        if self._last is not None and self._last[0] not in self._frames:
+            k, weights, grads = self._last
+            self._frames[k] = Frame(k, self.errors[-1], weights, grads)
+            self._frames[k].ratios = self._ratios(weights, now)
         self._done = True
         for frame in self._frames.values():
             self._read(frame)
-        self._explain()
 
     # -- at the keyframes kept --
 
@@ -398,7 +419,11 @@ class Recorder:
     def explained_sweeps(self) -> list[int]:
         """The keyframes whose unit view is kept: all, or evenly spaced ones (the first and
         the last among them) so that the listings take at most `MAX_LISTINGS` characters."""
-        return [k for k in sorted(self._frames) if self._frames[k].explained]
+        frames = self.frames
+        if not self._explained:
+            self._explain()
+            self._explained = True
+        return [f.sweep for f in frames if f.explained]
 
     def _listing(self, frame: Frame, c: int) -> list[str]:
         """Case ``c``'s backward pass in the unit view, at ``frame``'s weights."""
@@ -439,6 +464,7 @@ class Recorder:
 
     def data(self) -> dict[str, Any]:
         """The recording as plain data (JSON-ready): what `autograd.pages.timeline` draws."""
+        self.explained_sweeps()
         frames = self.frames
         cases = self.explained_cases()
         weight_names = [""] * len(self._params)
@@ -501,7 +527,7 @@ class Recorder:
         Timeline(self.data(), *(other.data() for other in more)).save(path)
 
     def __repr__(self) -> str:
-        kept = len(self._frames) + (self._last is not None and self._last.sweep not in self._frames)
+        kept = len(self._frames) + (self._last is not None and self._last[0] not in self._frames)
         return f"<Recorder of {len(self.errors)} sweeps, {kept} keyframes>"
 
 

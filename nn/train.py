@@ -172,7 +172,7 @@ def fit(
     history: list[float] = []
     run = accumulator(model, inputs, targets, loss, compile, params)
     if record is not None:
-        record.start(model, inputs, targets, loss, compile, params)
+        record.start(model, inputs, targets, loss, params)
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:

@@ -149,7 +149,7 @@ def test_a_long_run_of_a_family_trees_sized_net_stays_under_the_bound(tmp_path: 
     model = MLP(36, [12, 12, 6, 24], seed=0)
     inputs = [[float(i == c % 24 or i == 24 + c % 12) for i in range(36)] for c in range(100)]
     targets = [[float(j == (c * 7) % 24) for j in range(24)] for c in range(100)]
-    rec = nn.Recorder().start(model, inputs, targets, compile=True)
+    rec = nn.Recorder().start(model, inputs, targets)
     params = model.parameters()
     for sweep in range(1, 1501):
         for p in params:
