@@ -529,7 +529,9 @@ def timeline_recorder(args: argparse.Namespace, title: str) -> nn.Recorder | Non
             error = run(cases)       # the sweep's error; its gradient is in every .grad
             rec.sweep(error)         # before the weights change
             opt.step()
-        save_timeline(rec, args.timeline, args.quiet)      # finishes it, writes the page
+        rec.finish()                 # right away: the last sweep's gradient is in .grad
+        ...
+        save_timeline(rec, args.timeline, args.quiet)      # writes the page
 
     ``model`` is called on one case's inputs (a list of numbers, as `nn.fit` takes them)
     and must be a net of units (`nn` layers); ``loss`` is the loss whose sum over the

@@ -113,6 +113,8 @@ def train(
         losses.append(loss)
         accs.append(right / len(ys))
         log(f"step {k:3d}  loss {loss:.4f}  accuracy {accs[-1]:.0%}", quiet)
+    if record is not None:
+        record.finish()  # the last step's gradient is still in .grad
     return Run(model, losses, accs, time.perf_counter() - start)
 
 

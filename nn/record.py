@@ -10,7 +10,7 @@ weights change, call ``rec.sweep(error)``; after the last sweep, ``rec.finish()`
         error = run(all_cases)      # e.g. nn.train.accumulator(...)
         rec.sweep(error)            # the weights this sweep used, and its gradient
         opt.step()
-    rec.finish()                    # the last sweep's weight change, for its ratio
+    rec.finish()                    # after the last weight change, before .grad changes
     rec.write("timeline.html")      # or nn.show_training(rec) in a notebook
 
 So sweep k's frame holds the weights sweep k ran on, the gradient and the error it
@@ -133,7 +133,7 @@ class Recorder:
         self.errors: list[float] = []
         self._frames: dict[int, Frame] = {}
         self._stride = 1
-        self._last: tuple[int, list[float], list[float]] | None = None  # sweep, weights, grads
+        self._last: tuple[int, list[float]] | None = None  # the last sweep and its weights
         self._pending: list[Frame] = []  # frames waiting for their weight change
         self._done = False
         self._explained = False
@@ -284,10 +284,11 @@ class Recorder:
         errors = self.errors
         errors.append(float(error))
         k = len(errors)
-        # Copied every sweep, as any sweep may turn out to be the last (a keyframe always).
-        self._last = (k, weights, [p.grad for p in params])
+        # Copied every sweep, as any sweep may turn out to be the last (a keyframe always);
+        # its gradient is still in .grad when the recording ends.
+        self._last = (k, weights)
         if k <= self.early or (k - self.early) % self._stride == 0:
-            frame = Frame(k, errors[-1], weights, self._last[2])
+            frame = Frame(k, errors[-1], weights, [p.grad for p in params])
             self._frames[k] = frame
             self._pending.append(frame)
             if len(self._frames) > self.limit:
@@ -319,7 +320,8 @@ class Recorder:
     def finish(self) -> None:
         """End the recording (`fit` calls it): the last sweep's weight change, and the
         units' outputs and health figures of the keyframes kept. (The unit views are
-        made with the page, `data`.)"""
+        made with the page, `data`.) Call it after the last weight change and before
+        anything else changes ``.grad``: the last sweep's gradient is read there."""
         if self._model is None:
             raise RuntimeError("Recorder.finish: nothing was recorded (call start first)")
         if self._done:
@@ -327,7 +329,8 @@ class Recorder:
         now = [p.data for p in self._params]
         self._settle(now)
         if self._last is not None and self._last[0] not in self._frames:
-            k, weights, grads = self._last
+            k, weights = self._last
+            grads = [p.grad for p in self._params]  # the last sweep's: nothing changed them
             self._frames[k] = Frame(k, self.errors[-1], weights, grads)
             self._frames[k].ratios = self._ratios(weights, now)
         self._done = True
