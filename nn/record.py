@@ -432,20 +432,15 @@ class Recorder:
         """Case ``c``'s backward pass in the unit view, at ``frame``'s weights."""
         from autograd import explain  # the teaching layer, loaded only when a recording ends
 
+        n = len(self._rows)
+        # Written while the weights are the frame's: the listing reads the parameters' values.
         with self._at(frame.weights):
             error = self._loss(self._model(self._inputs[c]), self._targets[c])
             units = explain(error, params=self._named(), view="neurons")
-        # The graph holds this case alone; the listing says which of all it is.
-        n = len(self._rows)
-        case = units.case_line().replace("Case 1 of 1", f"Case {c + 1} of {n}", 1)
-        return [
-            case,
-            *units.forward_lines(),
-            "",
-            *units.steps_intro(),
-            "",
-            *(t for s in units for t in str(s).splitlines()),
-        ]
+            # The graph holds this case alone; the listing says which of all it is.
+            case = units.case_line().replace("Case 1 of 1", f"Case {c + 1} of {n}", 1)
+            steps = [line for step in units for line in str(step).splitlines()]
+            return [case, *units.forward_lines(), "", *units.steps_intro(), "", *steps]
 
     def _explain(self) -> None:
         cases = self.explained_cases()

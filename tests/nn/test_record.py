@@ -114,9 +114,14 @@ def test_the_unit_view_at_a_keyframe_is_backward_on_its_weights(
             for p, w in zip(model.parameters(), frame.weights):
                 p.data = w
             model.zero_grad()
-            losses.sum_squared_error(model(XOR_INPUTS[c]), XOR_TARGETS[c]).backward()
+            error = losses.sum_squared_error(model(XOR_INPUTS[c]), XOR_TARGETS[c])
+            error.backward()
             lines = frame.explained[c]
             assert lines[0].startswith(f"Case {c + 1} of 4:")
+            # The forward pass too is the frame's: its weights, its error.
+            assert f"  E = {num(error.data)}" in lines
+            bias = num(model.layers[1].neurons[0].b.data)
+            assert any(f"+ {bias} " in line or f"+ ({bias}) " in line for line in lines)
             for name, p in zip(names, model.parameters()):
                 shown = [line.strip() for line in lines if line.strip().startswith(f"∂E/∂{name} =")]
                 assert len(shown) == 1, name
