@@ -37,6 +37,8 @@ function agTimeline(root) {
   function drawCurve() {
     curveBox.textContent = "";
     var pad = { l: 58, r: 8, t: 8, b: 22 };
+    // As wide as its box (on a phone too), so that its text keeps its size.
+    curveW = Math.max(160, Math.min(560, (curveBox.clientWidth || 526) - pad.l - pad.r));
     var s = svg("svg", { viewBox: "0 0 " + (curveW + pad.l + pad.r) + " " + (curveH + pad.t + pad.b),
                          role: "img", "aria-label": "error per sweep" }, curveBox);
     var g = svg("g", { transform: "translate(" + pad.l + "," + pad.t + ")" }, s);
