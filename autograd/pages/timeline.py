@@ -31,7 +31,7 @@ from autograd.pages.assets import PREFIX, asset, fill, html_page, new_prefix, wi
 
 __all__ = ["Timeline", "timeline_fragment", "timeline_html", "write_timeline"]
 
-SCRIPTS = ("stepper-logic.js", "timeline-logic.js", "timeline.js")
+SCRIPTS = ("stepper-logic.js", "player.js", "timeline-logic.js", "timeline.js")
 _KEYS = ("title", "loss", "errors", "inputs", "units", "names", "cases", "targets", "frames")
 
 
@@ -90,7 +90,7 @@ def timeline_html(data: dict[str, Any], *more: dict[str, Any]) -> str:
     if not more:
         return html_page(title, timeline_fragment(data, page=True), "ag-timeline-page")
     body = "\n".join(timeline_fragment(d) for d in (data, *more))
-    return html_page(title, f'<div class="ag-timelines">{body}</div>', "ag-timeline-page")
+    return html_page(title, fill("timeline.html", "several", body=body), "ag-timeline-page")
 
 
 def write_timeline(

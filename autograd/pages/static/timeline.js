@@ -3,7 +3,7 @@
 // number of timelines share a page or a notebook. root.agAddFrame(frame, errors) appends a
 // keyframe (for a network that trains in the page).
 /* global formatG, explainedFrame, netLayers, hintonSide, curvePoints, curveX, forwardPass,
-   middleOf, healthLines, appendFrame, outputScale, stepperKey */
+   middleOf, healthLines, appendFrame, outputScale, stepperKey, agPlayer */
 /* exported agTimeline */
 
 function agTimeline(root) {
@@ -13,7 +13,7 @@ function agTimeline(root) {
   var P = root.getAttribute("data-prefix");
   var data = JSON.parse(document.getElementById(P + "data").textContent);
   var SVG = "http://www.w3.org/2000/svg";
-  var frames = data.frames, current = 0, timer = null;
+  var frames = data.frames, current = 0;
   var layers = netLayers(data.units, data.inputs);
   function q(cls) { return root.querySelector("." + cls); }
   var slider = q("ag-slider"), playB = q("ag-play"), caseBox = q("ag-case");
@@ -249,26 +249,11 @@ function agTimeline(root) {
     k = Math.max(0, Math.min(frames.length - 1, k));
     if (k !== current) { current = k; render(); }
   }
-  function stop() {
-    if (timer === null) return;
-    clearInterval(timer);
-    timer = null;
-    playB.textContent = "\u25B6 Play";
-    playB.setAttribute("aria-pressed", "false");
-  }
-  function play() {
-    if (timer !== null) { stop(); return; }
-    if (current >= frames.length - 1) goTo(0);
-    timer = setInterval(function () {
-      if (current >= frames.length - 1) stop(); else goTo(current + 1);
-    }, 400);
-    playB.textContent = "\u275A\u275A Pause";
-    playB.setAttribute("aria-pressed", "true");
-  }
-  function user(k) { stop(); goTo(k); }
+  var player = agPlayer(playB, 400, function () { return current >= frames.length - 1; },
+                       function () { goTo(0); }, function () { goTo(current + 1); });
+  function user(k) { player.stop(); goTo(k); }
   q("ag-next").addEventListener("click", function () { user(current + 1); });
   q("ag-prev").addEventListener("click", function () { user(current - 1); });
-  playB.addEventListener("click", play);
   slider.addEventListener("input", function () { user(Number(slider.value)); });
   caseBox.addEventListener("change", render);
 
