@@ -78,16 +78,16 @@ test("the error curve: log scale for positive errors, a point per pixel column a
   assert.equal(logic.curveX(5, 5, 100), 100);
 });
 
-test("which keyframe's backward pass is shown: its own, else the nearest earlier, else later", () => {
+test("which keyframe's backward pass is shown: its own, else the nearest in sweeps", () => {
   const frames = [
-    { sweep: 1, explained: { 0: ["a"] } }, { sweep: 2 }, { sweep: 4, explained: { 0: ["b"] } },
-    { sweep: 8 },
+    { sweep: 1, explained: { 0: ["a"] } }, { sweep: 2 }, { sweep: 3 }, { sweep: 4 },
+    { sweep: 7, explained: { 0: ["b"] } }, { sweep: 9 },
   ];
-  assert.deepEqual([0, 1, 2, 3].map((k) => logic.explainedFrame(frames, k, "0")), [0, 0, 2, 2]);
+  // sweep 4 is 3 from both: the earlier; sweep 9 is nearest to 7
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((k) => logic.explainedFrame(frames, k, "0")),
+                   [0, 0, 0, 0, 4, 4]);
   assert.equal(logic.explainedFrame([{ sweep: 1 }, { sweep: 2, explained: { 1: ["c"] } }], 0, "1"), 1);
   assert.equal(logic.explainedFrame(frames, 1, "3"), -1);
-  assert.equal(logic.frameAtOrBefore(frames, 5), 2);
-  assert.equal(logic.frameAtOrBefore(frames, 0), 0);
 });
 
 test("the health lines: each figure with its sentence, only those that apply", () => {

@@ -2,7 +2,7 @@
 // Python prints them, which keyframe shows what, the layers of the net, the error curve's
 // points, the net's forward pass for the decision boundary, and the health sentences.
 // Pure functions of their arguments, tested under Node (tests/js/timeline.test.js).
-/* exported formatG, frameAtOrBefore, explainedFrame, netLayers, hintonSide, curvePoints,
+/* exported formatG, explainedFrame, netLayers, hintonSide, curvePoints,
    curveX, forwardPass, middleOf, healthLines, appendFrame, outputScale */
 
 // Python's format(x, ".<digits>g"): what training printed (fit's progress bar shows 6 digits).
@@ -21,21 +21,17 @@ function formatG(x, digits) {
   return strip(x.toFixed(Math.max(0, digits - 1 - exp)));
 }
 
-// The index of the last keyframe at or before ``sweep`` (the first keyframe if none is).
-function frameAtOrBefore(frames, sweep) {
-  var best = 0;
-  for (var k = 0; k < frames.length; k++) if (frames[k].sweep <= sweep) best = k;
-  return best;
-}
-
 // The keyframe whose backward pass of ``caseKey`` is shown at keyframe ``k``: k itself when
-// it was kept there, else the nearest earlier one that has it, else the nearest later; -1
+// it was kept there, else the nearest one that has it (in sweeps; the earlier on a tie); -1
 // when no keyframe has it.
 function explainedFrame(frames, k, caseKey) {
-  var has = function (j) { return !!(frames[j].explained && frames[j].explained[caseKey]); };
-  for (var j = k; j >= 0; j--) if (has(j)) return j;
-  for (j = k + 1; j < frames.length; j++) if (has(j)) return j;
-  return -1;
+  var best = -1;
+  frames.forEach(function (f, j) {
+    if (!(f.explained && f.explained[caseKey])) return;
+    var gap = Math.abs(f.sweep - frames[k].sweep);
+    if (best < 0 || gap < Math.abs(frames[best].sweep - frames[k].sweep)) best = j;
+  });
+  return best;
 }
 
 // The net's layers above the inputs, each with its units and the units they read (in

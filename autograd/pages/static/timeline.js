@@ -194,7 +194,8 @@ function agTimeline(root) {
   data.explained.forEach(function (c) {
     var o = document.createElement("option");
     o.value = String(c);
-    o.textContent = (c + 1) + " (" + data.cases[c].map(function (v) { return formatG(v, 3); }).join(", ") + ")";
+    var xs = data.cases[c];  // its inputs, when they are few enough to read in a list
+    o.textContent = (c + 1) + (xs.length > 8 ? "" : " (" + xs.map(function (v) { return formatG(v, 3); }).join(", ") + ")");
     caseBox.appendChild(o);
   });
   if (!data.explained.length) q("ag-backward-box").hidden = true;
