@@ -246,3 +246,20 @@ def test_a_recording_without_frames_or_parts_is_refused_in_one_line(
         timeline_fragment({**data, "frames": []})
     with pytest.raises(ValueError, match=r"^timeline: the recording lacks units, names$"):
         timeline_fragment({k: v for k, v in data.items() if k not in ("units", "names")})
+
+
+@pytest.mark.browser
+def test_a_wide_net_fits_a_phone(browser: Any, tmp_path: Path) -> None:
+    # 36 inputs (family trees' one-hot people and relationships) and 100 cases: its diagrams
+    # scroll inside their boxes; the page itself never scrolls sideways.
+    model = MLP(36, [12, 24], seed=0)
+    inputs = [[float(i == c % 24 or i == 24 + c % 12) for i in range(36)] for c in range(100)]
+    targets = [[float(j == (c * 7) % 24) for j in range(24)] for c in range(100)]
+    rec = nn.Recorder()
+    nn.fit(model, inputs, targets, epochs=3, progress=False, record=rec, compile=True)
+    path = tmp_path / "wide.html"
+    rec.write(path)
+    pg, problems = open_page(browser, path, 390, 844)
+    assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
+    pg.close()
+    assert problems == []
