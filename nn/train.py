@@ -15,7 +15,7 @@ import numbers
 import random
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no type hints
 
@@ -24,12 +24,26 @@ from autograd.core.compiler import same_shape
 from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.optim import SGD, Optimizer
 
-if TYPE_CHECKING:
-    from nn.record import Recorder
-
 __all__ = ["accumulate", "accumulator", "fit", "within"]
 
 Stop = float | Callable[[int, float], bool]
+
+
+class Recording(Protocol):
+    """What `fit` records a training with (an `nn.Recorder`, which imports this module)."""
+
+    def start(
+        self,
+        model: Any,
+        inputs: Sequence[Any],
+        targets: Sequence[Target],
+        loss: Loss,
+        params: list[Value] | None,
+    ) -> Any: ...
+
+    def sweep(self, error: float) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 class Model(Protocol):
@@ -122,7 +136,7 @@ def fit(
     shuffle: bool = False,
     seed: int | None = None,
     compile: bool = False,
-    record: Recorder | None = None,
+    record: Recording | None = None,
 ) -> list[float]:
     """Train ``model`` on ``inputs`` → ``targets``; return the loss of each sweep.
 
@@ -321,9 +335,7 @@ def _compiled_accumulate(
 
 
 def _check_record(record: object, batch_size: int | None) -> None:
-    from nn.record import Recorder  # which imports this module
-
-    if not isinstance(record, Recorder):
+    if not all(callable(getattr(record, name, None)) for name in ("start", "sweep", "finish")):
         raise TypeError(f"fit: record must be an nn.Recorder, got {record!r}")
     if batch_size is not None:
         raise ValueError(
