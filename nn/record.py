@@ -21,11 +21,11 @@ Keyframes: every sweep up to ``early``, then evenly spaced: when more than ``fra
 are kept, every other one after the early ones is dropped and the spacing doubles, so a
 run of any length keeps between ``frames / 2`` and ``frames`` of them, and the last sweep
 is always one. The error is kept for every sweep. Per sweep the recorder copies the
-weights and gradients (a few microseconds for the paper's nets); the outputs of the
-units and the health figures are computed at the end (`finish`), for the keyframes kept
-only, by a pass at each one's weights through compiled code (`autograd.compile`'s
-``watch``; the interpreter's numbers bit for bit), and the unit views when the page is
-made (`Recorder.data`).
+weights (at a keyframe the gradients too: a few microseconds for the paper's nets); the
+outputs of the units and the health figures are computed at the end (`finish`), for the
+keyframes kept only, by a pass at each one's weights through compiled code
+(`autograd.compile`'s ``watch``; the interpreter's numbers bit for bit), and the unit
+views when the page is made (`Recorder.data`).
 """
 
 from __future__ import annotations
@@ -211,8 +211,17 @@ class Recorder:
             try:
                 same_shape(self._reader, compile_graph(root2, self._params, [*xs2, *ds2]))
             except ShapeError:
+                # Followed case by case instead, by each unit's place in the graph: only
+                # while every case's graph has as many nodes.
                 self._reader = None
-        self._order_size = len(order)
+                for c in range(1, len(inputs)):
+                    size = len(topological_order(self._trace(c)[0]))
+                    if size != len(order):
+                        raise ValueError(
+                            f"Recorder.start: case {c}'s graph has {size} nodes, case 0's "
+                            f"{len(order)}: the net's shape depends on the data, so its units "
+                            "cannot be followed from case to case"
+                        ) from None
         return self
 
     def _named(self) -> object:
@@ -379,12 +388,7 @@ class Recorder:
         out = []
         with self._at(weights):
             for c in range(len(self._rows)):
-                order = topological_order(self._trace(c)[0])
-                if len(order) != self._order_size:
-                    raise ValueError(
-                        f"Recorder: case {c}'s graph has {len(order)} nodes, case 0's "
-                        f"{self._order_size}: the net's shape depends on the data"
-                    )
+                order = topological_order(self._trace(c)[0])  # as many nodes: see start
                 out.append([order[k].data for k in self._positions])
         return out
 

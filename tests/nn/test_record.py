@@ -291,3 +291,44 @@ def test_a_sweep_that_is_no_keyframe_is_a_key_error_naming_the_kept_ones(
     with pytest.raises(KeyError) as excinfo:
         rec.frame(missing)
     assert f"sweep {missing} is not a keyframe; kept: 1, 2, 3, 4, …" in one_line(excinfo)
+
+
+def number(x: Any) -> float:
+    """A case's input as a number: the recorder traces the net on Values standing for them."""
+    return x.data if isinstance(x, Value) else float(x)
+
+
+class Scaled(nn.Module):
+    """A 2-1 net whose output is scaled by a number chosen by the case: as many nodes in
+    every case, but other constants, so compiled code (one trace for all) cannot read it."""
+
+    def __init__(self) -> None:
+        self.unit = nn.Neuron(2, seed=0)
+
+    def __call__(self, x: list[Any]) -> Value:
+        return self.unit(x) * (2.0 if number(x[0]) > 0.5 else 0.5)
+
+
+def test_a_net_whose_constants_depend_on_the_case_is_read_by_the_interpreter() -> None:
+    model = Scaled()
+    rec = nn.Recorder()
+    nn.fit(model, XOR_INPUTS, XOR_TARGETS, epochs=5, record=rec, progress=False)
+    frame = rec.frame(5)
+    for p, w in zip(model.parameters(), frame.weights):
+        p.data = w
+    with no_grad():
+        assert frame.outputs == [[model.unit(x).data for x in XOR_INPUTS]]
+
+
+def test_a_net_whose_shape_depends_on_the_case_is_refused_in_one_line() -> None:
+    unit = nn.Neuron(2, seed=0)
+
+    def skipping(x: list[Any]) -> Value:  # the zero inputs left out of the sum
+        kept = [(w, v) for w, v in zip(unit.w, x) if number(v) != 0.0]
+        return linear([w for w, _ in kept], [v for _, v in kept], unit.b).sigmoid()
+
+    inputs = [[1.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
+    with pytest.raises(ValueError) as excinfo:
+        nn.Recorder().start(skipping, inputs, [0.0, 1.0, 1.0], params=unit.parameters())
+    assert "Recorder.start: case 1's graph has" in one_line(excinfo)
+    assert "the net's shape depends on the data" in str(excinfo.value)
