@@ -211,17 +211,8 @@ class Recorder:
             try:
                 same_shape(self._reader, compile_graph(root2, self._params, [*xs2, *ds2]))
             except ShapeError:
-                # Followed case by case instead, by each unit's place in the graph: only
-                # while every case's graph has as many nodes.
                 self._reader = None
-                for c in range(1, len(inputs)):
-                    size = len(topological_order(self._trace(c)[0]))
-                    if size != len(order):
-                        raise ValueError(
-                            f"Recorder.start: case {c}'s graph has {size} nodes, case 0's "
-                            f"{len(order)}: the net's shape depends on the data, so its units "
-                            "cannot be followed from case to case"
-                        ) from None
+                self._interpreted([p.data for p in self._params])  # a shape that differs: now
         return self
 
     def _named(self) -> object:
@@ -343,6 +334,14 @@ class Recorder:
             self._frames[k] = Frame(k, self.errors[-1], weights, grads)
             self._frames[k].ratios = self._ratios(weights, now)
         self._done = True
+        if self._reader is not None and self._frames:
+            # The compiled reader was checked on two cases; a net whose constants depend on
+            # a later case would be misread: the last keyframe is read both ways, all cases.
+            last_weights = self._frames[max(self._frames)].weights
+            if self._reader.sweep_each(last_weights, self._rows)[2] != self._interpreted(
+                last_weights
+            ):
+                self._reader = None
         for frame in self._frames.values():
             self._read(frame)
 
@@ -385,10 +384,23 @@ class Recorder:
         """Per case, the watched nodes' values (each unit's y_j then x_j) at ``weights``."""
         if self._reader is not None:
             return self._reader.sweep_each(weights, self._rows)[2]
+        return self._interpreted(weights)
+
+    def _interpreted(self, weights: list[float]) -> list[list[float]]:
+        """`_values` by the interpreter: each case's graph, its units found by their places."""
         out = []
+        size: int | None = None
         with self._at(weights):
             for c in range(len(self._rows)):
-                order = topological_order(self._trace(c)[0])  # as many nodes: see start
+                order = topological_order(self._trace(c)[0])
+                if size is None:
+                    size = len(order)
+                elif len(order) != size:
+                    raise ValueError(
+                        f"Recorder: case {c + 1}'s graph has {len(order)} nodes, case 1's "
+                        f"{size}: the net's shape depends on the data, so its units cannot be "
+                        "followed from case to case"
+                    )
                 out.append([order[k].data for k in self._positions])
         return out
 

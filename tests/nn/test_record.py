@@ -298,26 +298,34 @@ def number(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
-class Scaled(nn.Module):
-    """A 2-1 net whose output is scaled by a number chosen by the case: as many nodes in
-    every case, but other constants, so compiled code (one trace for all) cannot read it."""
+class Signed(nn.Module):
+    """A 2-2-1 net whose hidden units also read a constant that the case chooses: +1 for
+    the case 11 alone. Compiled code, traced once, would bake in one of them; checked on
+    the first two cases, both -1, it would pass."""
 
     def __init__(self) -> None:
-        self.unit = nn.Neuron(2, seed=0)
+        self.hidden = nn.Layer(3, 2, seed=0)
+        self.out = nn.Neuron(2, seed=1)
+
+    @staticmethod
+    def sign(x: list[Any]) -> float:
+        return 1.0 if number(x[0]) + number(x[1]) > 1.5 else -1.0
 
     def __call__(self, x: list[Any]) -> Value:
-        return self.unit(x) * (2.0 if number(x[0]) > 0.5 else 0.5)
+        return self.out(self.hidden([x[0], x[1], self.sign(x)]))
 
 
 def test_a_net_whose_constants_depend_on_the_case_is_read_by_the_interpreter() -> None:
-    model = Scaled()
+    model = Signed()
     rec = nn.Recorder()
     nn.fit(model, XOR_INPUTS, XOR_TARGETS, epochs=5, record=rec, progress=False)
     frame = rec.frame(5)
     for p, w in zip(model.parameters(), frame.weights):
         p.data = w
     with no_grad():
-        assert frame.outputs == [[model.unit(x).data for x in XOR_INPUTS]]
+        hidden = [model.hidden([x[0], x[1], model.sign(x)]) for x in XOR_INPUTS]
+        out = [model(x).data for x in XOR_INPUTS]
+    assert frame.outputs == [[h[0].data for h in hidden], [h[1].data for h in hidden], out]
 
 
 def test_a_net_whose_shape_depends_on_the_case_is_refused_in_one_line() -> None:
@@ -330,5 +338,5 @@ def test_a_net_whose_shape_depends_on_the_case_is_refused_in_one_line() -> None:
     inputs = [[1.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
     with pytest.raises(ValueError) as excinfo:
         nn.Recorder().start(skipping, inputs, [0.0, 1.0, 1.0], params=unit.parameters())
-    assert "Recorder.start: case 1's graph has" in one_line(excinfo)
+    assert "Recorder: case 2's graph has" in one_line(excinfo)
     assert "the net's shape depends on the data" in str(excinfo.value)
