@@ -13,10 +13,10 @@ the current sweep marked, each layer's weights and gradients as Hinton diagrams 
 positive, black negative, area ∝ |w|, the 1986 paper's figure style), the units' outputs
 per case, for a net of two inputs and one output the decision boundary (drawn by the
 script from the frame's weights: nothing to store per keyframe, and the same drawing
-serves frames added live by ``addFrame``), the chosen case's backward pass, and the
-health figures. Every id carries a prefix of its own, its style is scoped to its own
-element, and its keys act only while it has the focus or the pointer, so several
-timelines live on one page or notebook, as steppers do (`autograd.pages.stepper`).
+serves frames added live by the element's ``agAddFrame``), the chosen case's backward
+pass, and the health figures. Every id carries a prefix of its own, its style is scoped
+to its own element, and its keys act only while it has the focus or the pointer, so
+several timelines live on one page or notebook, as steppers do (`autograd.pages.stepper`).
 """
 
 from __future__ import annotations
