@@ -340,3 +340,24 @@ def test_a_net_whose_shape_depends_on_the_case_is_refused_in_one_line() -> None:
         nn.Recorder().start(skipping, inputs, [0.0, 1.0, 1.0], params=unit.parameters())
     assert "Recorder: case 2's graph has" in one_line(excinfo)
     assert "the net's shape depends on the data" in str(excinfo.value)
+
+
+def test_outputs_beyond_the_bound_are_not_kept_but_still_counted() -> None:
+    # 71 units × 100 cases = 7,100 numbers a keyframe: more than the 6,000 kept.
+    rng = random.Random(0)
+    xs = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(100)]
+    ys = [float(a * b > 0) for a, b in xs]
+    model = MLP(2, [70, 1], seed=0)
+    rec = nn.Recorder()
+    nn.fit(model, xs, ys, epochs=2, progress=False, record=rec, compile=True)
+    assert not rec.shows_outputs
+    frame = rec.frame(2)
+    assert frame.outputs is None and frame.totals is None
+    # The health figures are still computed from them.
+    for p, w in zip(model.parameters(), frame.weights):
+        p.data = w
+    with no_grad():
+        hidden = [model.layers[0](x) for x in xs]
+        out = [model(x).data for x in xs]
+    ys_all = [y.data for h in hidden for y in h] + out  # type: ignore[attr-defined]
+    assert frame.saturated == sum(y * (1 - y) < 0.025 for y in ys_all) / len(ys_all)
