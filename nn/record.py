@@ -40,7 +40,7 @@ from typing import Any
 
 from autograd import Value, is_grad_enabled, topological_order
 from autograd import compile as compile_graph
-from autograd.core.compiler import Compiled, ShapeError, same_shape
+from autograd.core.compiler import Compiled
 from autograd.core.network import Network, NotANetwork, find_network
 from autograd.core.notation import parameter_names
 from autograd.core.ops import Op
@@ -200,19 +200,17 @@ class Recorder:
             watched += [y, x]
             self._ops.append(None if y is x else y._rule)
         self._positions = [order.index(v) for v in watched]
-        # The units' outputs are read by compiled code on either path: the same floats as
-        # the interpreter's, at a third of an interpreted sweep's cost. Only a graph whose
-        # shape depends on the data (which fit(compile=True) refuses) is read by the
-        # interpreter, case by case.
-        self._reader: Compiled | None = compile_graph(root, self._params, [*xs, *ds], watch=watched)
+        # The units' outputs are read by compiled code on either path, by the forward pass
+        # alone (the weights are its inputs: no gradient is computed), the interpreter's
+        # floats at a fraction of a sweep's cost. A net whose constants differ from case to
+        # case is read by the interpreter instead (found at the end: see `finish`); one
+        # whose nodes differ cannot be followed at all, which two cases tell at once.
+        self._reader: Compiled | None = compile_graph(
+            root, [], [*self._params, *xs, *ds], watch=watched
+        )
         other = next((c for c in range(1, len(inputs)) if self._rows[c] != self._rows[0]), None)
         if other is not None:
-            root2, xs2, ds2 = self._trace(other)
-            try:
-                same_shape(self._reader, compile_graph(root2, self._params, [*xs2, *ds2]))
-            except ShapeError:
-                self._reader = None
-                self._interpreted([p.data for p in self._params])  # a shape that differs: now
+            self._interpreted([p.data for p in self._params], [0, other])
         return self
 
     def _named(self) -> object:
@@ -337,10 +335,8 @@ class Recorder:
         if self._reader is not None and self._frames:
             # The compiled reader was checked on two cases; a net whose constants depend on
             # a later case would be misread: the last keyframe is read both ways, all cases.
-            last_weights = self._frames[max(self._frames)].weights
-            if self._reader.sweep_each(last_weights, self._rows)[2] != self._interpreted(
-                last_weights
-            ):
+            last = self._frames[max(self._frames)].weights
+            if self._values(last) != self._interpreted(last):
                 self._reader = None
         for frame in self._frames.values():
             self._read(frame)
@@ -383,15 +379,18 @@ class Recorder:
     def _values(self, weights: list[float]) -> list[list[float]]:
         """Per case, the watched nodes' values (each unit's y_j then x_j) at ``weights``."""
         if self._reader is not None:
-            return self._reader.sweep_each(weights, self._rows)[2]
+            return self._reader.sweep_each([], [weights + row for row in self._rows])[2]
         return self._interpreted(weights)
 
-    def _interpreted(self, weights: list[float]) -> list[list[float]]:
-        """`_values` by the interpreter: each case's graph, its units found by their places."""
+    def _interpreted(
+        self, weights: list[float], cases: Sequence[int] | None = None
+    ) -> list[list[float]]:
+        """`_values` by the interpreter (of ``cases``; default all): each case's graph, its
+        units found by their places in it."""
         out = []
         size: int | None = None
         with self._at(weights):
-            for c in range(len(self._rows)):
+            for c in range(len(self._rows)) if cases is None else cases:
                 order = topological_order(self._trace(c)[0])
                 if size is None:
                     size = len(order)
