@@ -19,8 +19,8 @@ case at those weights, and how much the weights then changed.
 
 Keyframes: every sweep up to ``early``, then evenly spaced: when more than ``frames``
 are kept, every other one after the early ones is dropped and the spacing doubles, so a
-run of any length keeps between ``frames / 2`` and ``frames`` of them, and the last sweep
-is always one. The error is kept for every sweep. Per sweep the recorder copies the
+long run keeps from ``early + (frames - early) / 2`` to ``frames`` of them, and the last
+sweep besides. The error is kept for every sweep. Per sweep the recorder copies the
 weights (at a keyframe the gradients too: a few microseconds for the paper's nets); the
 outputs of the units and the health figures are computed at the end (`finish`), for the
 keyframes kept only, by a pass at each one's weights through compiled code
@@ -99,7 +99,7 @@ class Recorder:
     """Keeps a network's training at keyframes; see the module docstring.
 
     Args:
-        frames: the most keyframes kept (at least 4); between half and all of them are.
+        frames: the most keyframes kept besides the last sweep (at least 4).
         early: the first sweeps all kept as keyframes (the first changes are the fastest).
         cases: the cases (0-based) whose backward pass is kept in the unit view; default
             the first two (all, when there are at most four).
