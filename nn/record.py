@@ -199,7 +199,8 @@ class Recorder:
             assert isinstance(y, Value)  # only an input unit's outputs are plain data
             watched += [y, x]
             self._ops.append(None if y is x else y._rule)
-        self._positions = [order.index(v) for v in watched]
+        place = {id(v): k for k, v in enumerate(order)}
+        self._positions = [place[id(v)] for v in watched]
         # The units' outputs are read by compiled code on either path, by the forward pass
         # alone (the weights are its inputs: no gradient is computed), the interpreter's
         # floats at a fraction of a sweep's cost. A net whose constants differ from case to
