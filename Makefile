@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PY_DIRS := autograd nn demos bench tests tools conftest.py
+PY_DIRS := autograd nn demos bench tests tools web conftest.py
 
-.PHONY: test js demo docs figures lint bench clean test-torch test-wheel mutation
+.PHONY: test js demo docs figures lint bench clean test-torch test-native test-wheel mutation \
+	site test-site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +57,20 @@ $(DOCS_STAMP): $(STAMP) pyproject.toml
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@if [ -f build/play/index.html ]; then rm -rf site/play && cp -R build/play site/play && \
+		echo "copied the playground (make site) into site/play/"; fi
 	@echo "built the docs site: open site/index.html"
+
+# The playground (web/): the library in a browser tab, run by Pyodide, one static folder
+# (build/play/) with the runtime, viz.js and the wheels, as package.json and tools/build_site.py
+# pin them. Built apart from site/ because mkdocs empties site/ on every build; `make docs`
+# copies it in as site/play/. Serve it with: python -m http.server -d build/play
+site: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m tools.build_site
+
+# The playground in Chromium: the command line's pages, training and the no-network rule.
+test-site: site
+	$(BIN)/pytest tests/web
 
 # Every picture in docs/images/ made again, as tools/figures.py's table says: the demos in a
 # temporary folder (out/ is left alone), the screenshots in headless Chromium. A picture whose
@@ -65,16 +79,21 @@ docs: $(DOCS_STAMP)
 figures: $(STAMP)
 	$(BIN)/python -m tools.figures
 
+# PyTorch (the CPU build) and Numba (the fast extra) are installed here, never by `make test`:
+# bench.native_step sets micrograd, the interpreter, float code, the generated code, the numba
+# backend and PyTorch side by side.
 bench: $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0 -e '.[fast]'
 	$(BIN)/python -m bench.engine_step
 	$(BIN)/python -m bench.nn_step
 	$(BIN)/python -m bench.compiled_step
 	$(BIN)/python -m bench.compile_wide
 	$(BIN)/python -m bench.torch_batch
+	$(BIN)/python -m bench.native_step
 	$(BIN)/python -m bench.record_overhead
 
 clean:
-	rm -rf $(VENV) out site .pytest_cache .mypy_cache .hypothesis mutants node_modules
+	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .hypothesis mutants node_modules
 
 # The sdist and the wheel as users get them (tools/smoke_wheel.py): built from a clean copy of
 # the tree, checked with twine, the wheel installed (not editable) in a fresh virtual environment
@@ -92,6 +111,12 @@ test-torch: $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pytest tests/test_against_torch.py tests/nn/test_torch_bridge.py nn/torch_bridge.py \
 		tests/core/test_compiler_torch.py autograd/core/compiler.py docs README.md
+
+# Optional: compile(..., backend="numba") against the interpreter, bit for bit (the fast extra,
+# Numba, pinned in pyproject.toml), nn.fit(compile="numba"), and the docs page that uses it.
+test-native: $(STAMP)
+	$(BIN)/pip install -q -e '.[fast]'
+	$(BIN)/pytest tests/core/test_compiler_numba.py tests/nn/test_train.py docs/use/native.md
 
 # Optional, slow (about an hour and a half on two cores): mutation testing of the core files with
 # mutmut (configured in pyproject.toml). CI=1 derandomizes Hypothesis so that every mutant

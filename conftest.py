@@ -4,7 +4,7 @@ so files they write, such as rendered graphs, never land in the working tree.
 A page whose examples need an optional package says so in an HTML comment, which the
 rendered page does not show: ``<!-- doctest: needs torch -->``. Without that package the
 page's doctest is skipped, saying which package and how to get it; ``make test-torch``
-installs PyTorch and runs them.
+installs PyTorch and runs them, ``make test-native`` Numba (the ``fast`` extra).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from _pytest.doctest import DoctestItem
 
 NEEDS = re.compile(r"<!-- doctest: needs ([\w, ]+) -->")
-HOW = {"torch": "make test-torch installs it", "numba": "pip install -e '.[speed]' installs it"}
+HOW = {"torch": "make test-torch installs it", "numba": "make test-native installs it"}
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,7 @@ from demos.common import (
     accumulate_sweep,
     add_compile_flag,
     add_explain_flag,
+    fastest_backend,
     fraction,
     log,
     make_parser,
@@ -338,7 +339,12 @@ class CompiledSweep:
         selected = {id(w) for unit in encoders for w in unit.w}
         self.params = [p for p in model.parameters() if id(p) not in selected]
         self.step = autograd.compile(
-            case_error, self.params, [*columns, *targets], input_grads=columns, watch=outputs
+            case_error,
+            self.params,
+            [*columns, *targets],
+            input_grads=columns,
+            watch=outputs,
+            backend=fastest_backend(),
         )
         # Per case, the weights its stand-ins are read from (and their gradients added to).
         self.selected = [

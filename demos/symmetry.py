@@ -22,7 +22,6 @@ writes the training as a page to scrub through, sweep by sweep (`nn.Recorder`): 
 from __future__ import annotations
 
 import argparse
-import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from demos.common import (
     spread,
     timeline_recorder,
 )
+from nn.datasets import mirror_symmetry
 
 PAPER_SWEEPS = 1425
 LR = 0.1
@@ -62,11 +62,7 @@ PAIRS = ((0, 5), (1, 4), (2, 3))  # mirror positions, outermost first
 
 def patterns() -> list[tuple[list[float], float]]:
     """All 64 six-bit vectors with target 1.0 for a palindrome, else 0.0 (8 palindromes)."""
-    out = []
-    for bits in itertools.product((0.0, 1.0), repeat=6):
-        x = list(bits)
-        out.append((x, 1.0 if x == x[::-1] else 0.0))
-    return out
+    return list(zip(*mirror_symmetry(6)))
 
 
 def build(seed: int) -> nn.MLP:

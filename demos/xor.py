@@ -52,13 +52,9 @@ from demos.common import (
     spread,
     timeline_recorder,
 )
+from nn.datasets import xor
 
-CASES: list[tuple[list[float], float]] = [
-    ([0.0, 0.0], 0.0),
-    ([0.0, 1.0], 1.0),
-    ([1.0, 0.0], 1.0),
-    ([1.0, 1.0], 0.0),
-]
+CASES: list[tuple[list[float], float]] = list(zip(*xor()))
 PAPER_SWEEPS_A = 558
 LR = 0.5
 MOMENTUM = 0.9

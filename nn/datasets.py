@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
-__all__ = ["two_moons"]
+__all__ = ["mirror_symmetry", "two_moons", "xor"]
+
+
+def xor() -> tuple[list[list[float]], list[float]]:
+    """The four cases of exclusive-or: inputs 00, 01, 10, 11 and targets 0, 1, 1, 0."""
+    xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    return xs, [float(a != b) for a, b in xs]
+
+
+def mirror_symmetry(n: int = 6) -> tuple[list[list[float]], list[float]]:
+    """All 2ⁿ n-bit vectors, target 1.0 for a palindrome (the 1986 paper's symmetry task)."""
+    xs = [list(bits) for bits in itertools.product((0.0, 1.0), repeat=n)]
+    return xs, [1.0 if x == x[::-1] else 0.0 for x in xs]
 
 
 def two_moons(

@@ -135,7 +135,7 @@ def fit(
     progress: bool = True,
     shuffle: bool = False,
     seed: int | None = None,
-    compile: bool = False,
+    compile: bool | str = False,
     record: Recording | None = None,
 ) -> list[float]:
     """Train ``model`` on ``inputs`` → ``targets``; return the loss of each sweep.
@@ -159,7 +159,9 @@ def fit(
             instead of building its graph: the same numbers bit for bit, many
             times faster. Only for models whose graph shape does not depend on
             the data (checked on two cases); cached per model until its
-            parameter list changes.
+            parameter list changes. ``"numba"``: the same code as machine code
+            (`autograd.compile`'s ``backend="numba"``, the ``fast`` extra), the same
+            numbers again; ``"python"`` is True.
         record: an `nn.Recorder`, which keeps the net at chosen sweeps (weights,
             gradients, each unit's output per case, health figures) for a page to
             scrub through (`nn.Recorder.write`); needs ``batch_size=None``.
@@ -237,12 +239,27 @@ def _numbers(x: Any, where: str) -> list[float]:
     return out
 
 
-def _trace(model: Model, loss: Loss, x: Any, d: Target, params: list[Value]) -> Compiled:
+def _trace(
+    model: Model, loss: Loss, x: Any, d: Target, params: list[Value], backend: str = "python"
+) -> Compiled:
     """Compile the loss of one case, with its inputs and targets as the compiled inputs."""
     xs = [Value(v) for v in _numbers(x, "fit(compile=True)")]
     ds = [Value(v) for v in loss.target_numbers(d)]
     out = loss.traced(model(xs[0] if isinstance(x, numbers.Real) else xs), ds)
+    if backend == "numba":
+        return compile(out, params, [*xs, *ds], backend="numba")
     return compile(out, params, [*xs, *ds])
+
+
+def _backend(compile: bool | str) -> str | None:
+    """The backend `fit`'s ``compile`` asks for: None (the interpreter), "python", "numba"."""
+    if compile is True or compile == "python":
+        return "python"
+    if compile is False:
+        return None
+    if compile == "numba":
+        return "numba"
+    raise ValueError(f"fit: compile must be True, False, 'python' or 'numba', got {compile!r}")
 
 
 def _compiled_step(
@@ -251,13 +268,15 @@ def _compiled_step(
     inputs: Sequence[Any],
     targets: Sequence[Target],
     loss: Loss,
+    backend: str = "python",
 ) -> Compiled:
     """The model's compiled step for ``loss``, traced afresh only when something changed.
 
     Traced on the first case and again on a case with other inputs: if the two
     graphs differ (the shape depends on the data), a `ShapeError` names the node.
     """
-    key = (loss, len(_numbers(inputs[0], "fit")), len(loss.target_numbers(targets[0])), *params)
+    sizes = (len(_numbers(inputs[0], "fit")), len(loss.target_numbers(targets[0])))
+    key = (loss, backend, *sizes, *params)
     cached = _COMPILED.get(model)
     if (
         cached is not None
@@ -265,9 +284,9 @@ def _compiled_step(
         and all(a is b for a, b in zip(cached[0], key))
     ):
         return cached[1]
-    first = _trace(model, loss, inputs[0], targets[0], params)
+    first = _trace(model, loss, inputs[0], targets[0], params, backend)
     other = next((c for c in range(1, len(inputs)) if inputs[c] != inputs[0]), None)
-    if other is not None:
+    if other is not None:  # the second trace only compares shapes: the python backend's
         same_shape(first, _trace(model, loss, inputs[other], targets[other], params), "fit")
     _COMPILED[model] = (key, first)
     return first
@@ -278,7 +297,7 @@ def accumulator(
     inputs: Sequence[Any],
     targets: Sequence[Target],
     loss: Loss,
-    compile: bool = False,
+    compile: bool | str = False,
     params: list[Value] | None = None,
 ) -> Callable[[Sequence[int]], float]:
     """`accumulate` over given cases as one function, interpreted or compiled.
@@ -288,8 +307,9 @@ def accumulator(
     that do more per sweep than `fit` does (a penalty, weight decay). ``params``
     is ``model.parameters()``, when the caller has it already.
     """
-    if compile:
-        return _compiled_accumulate(model, inputs, targets, loss, params)
+    backend = _backend(compile)
+    if backend is not None:
+        return _compiled_accumulate(model, inputs, targets, loss, params, backend)
     return functools.partial(accumulate, model, inputs, targets, loss)
 
 
@@ -299,6 +319,7 @@ def _compiled_accumulate(
     targets: Sequence[Target],
     loss: Loss,
     params: list[Value] | None = None,
+    backend: str = "python",
 ) -> Callable[[Sequence[int]], float]:
     """`accumulate`, by the model's compiled step: the same sums in the same order.
 
@@ -306,7 +327,7 @@ def _compiled_accumulate(
     """
     if params is None:
         params = model.parameters()
-    step = _compiled_step(model, params, inputs, targets, loss)
+    step = _compiled_step(model, params, inputs, targets, loss, backend)
     rows = [[*_numbers(x, "fit"), *loss.target_numbers(d)] for x, d in zip(inputs, targets)]
     width = len(rows[0])
     for c, row in enumerate(rows):
@@ -315,10 +336,15 @@ def _compiled_accumulate(
                 f"fit(compile=True): case {c} has {len(row)} inputs and targets, case 0 {width}"
             )
 
+    # The numba backend takes the rows as one array, checked and made once (Native.table).
+    native: Any = step  # a Native, for backend="numba"
+    table = native.table(rows) if backend == "numba" else None
+
     def run(cases: Sequence[int]) -> float:
         scale = 1.0 if loss.reduction == "sum" else 1.0 / len(cases)
         values = [p.data for p in params]
-        total, grads = step.sweep(values, [rows[c] for c in cases], seed=scale)
+        given = [rows[c] for c in cases] if table is None else table[cases]
+        total, grads = step.sweep(values, given, seed=scale)
         if not math.isfinite(total):
             for c in cases:  # find the case, to name it as `accumulate` does
                 value = step(values, rows[c])[0]

@@ -15,7 +15,9 @@ from types import ModuleType
 
 import pytest
 
+import nn
 from autograd import Value, cli, linear
+from nn.datasets import xor
 from tools import browser
 
 ROOT = Path(__file__).resolve().parent.parent  # the project: README.md, autograd/, nn/
@@ -64,6 +66,24 @@ def sum_of(n: int) -> Value:
 
 
 # Labels that spell DOT and HTML-like syntax: each once made a javascript: link in the drawing.
+def fit_xor(seed: int, epochs: int, until_learned: bool = False) -> tuple[nn.MLP, list[float]]:
+    """XOR on a 2-2-1 sigmoid net as the playground trains it: weights uniform in ±0.3,
+    ε = 0.5, α = 0.9, `nn.fit`; stopping when every output is within 0.1 if ``until_learned``.
+    The net and the error of each sweep."""
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=seed)
+    xs, ds = xor()
+    errors = nn.fit(
+        model,
+        xs,
+        ds,
+        optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9),
+        epochs=epochs,
+        progress=False,
+        stop=nn.train.within(0.1, model, xs, ds) if until_learned else None,
+    )
+    return model, errors
+
+
 HOSTILE_DOT = (
     "<.layers.0.>URL=<javascript:alert(1)>",
     '<a>"] v99 [URL="javascript:alert(2)" label="x"',

@@ -11,7 +11,13 @@ Two renderers, one contract (time limit, size limit, output checked):
   on Python >= 3.11). It runs in this process, in a sandbox whose memory is
   capped and whose run is interrupted (wasmtime's epoch interruption) after
   the time limit. Students on Windows or a locked-down lab machine, who cannot
-  install Graphviz, still get every picture the library draws as SVG.
+  install Graphviz, still get every picture the library draws as SVG;
+- under Pyodide (``sys.platform == "emscripten"``, the browser playground), for SVG
+  only, the page's own Graphviz compiled to WebAssembly (@viz-js/viz): the page
+  registers a JavaScript function ``autogradRenderDot(source) -> svg`` in the
+  worker's global scope, and this module calls it through Pyodide's ``js`` module.
+  It runs in the page's Web Worker, so a slow drawing never freezes the page; the
+  time limit is the page's to keep (one synchronous call cannot be interrupted).
 
 Either way the result is checked before anyone writes it to a file: an empty,
 truncated, non-UTF-8 or otherwise wrong answer is a `RenderError` in one line.
@@ -76,6 +82,13 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
     """
     if not fmt.isalnum():
         raise ValueError(f"render: fmt must be a Graphviz format such as 'svg', got {fmt!r}")
+    if sys.platform == "emscripten":
+        if fmt != "svg":
+            raise GraphvizMissing(
+                f"rendering {fmt.upper()} in the browser is not possible: its Graphviz "
+                "(viz.js) draws SVG only"
+            )
+        return _checked_output(_browser(source), fmt, "the browser's Graphviz (viz.js)")
     dot = shutil.which("dot")
     if dot is not None:
         out, who = _native(dot, source, fmt, timeout), "Graphviz's dot"
@@ -87,6 +100,29 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
     else:
         out, who = _wasm(_as_records(source), timeout), "the WebAssembly Graphviz"
     return _checked_output(out, fmt, who)
+
+
+# What the playground's worker (web/worker.js) registers: DOT source in, SVG text out.
+BROWSER_RENDERER = "autogradRenderDot"
+
+
+def _browser(source: str) -> bytes:
+    """SVG from the page's Graphviz (viz.js), by the function the page registered.
+
+    viz.js reads HTML-like labels, so the source goes as it is (no `_as_records`).
+    """
+    import js  # type: ignore[import-not-found]  # Pyodide's bridge to the page's JavaScript
+
+    renderer = getattr(js, BROWSER_RENDERER, None)
+    if renderer is None:
+        raise GraphvizMissing(
+            f"drawing in the browser needs the page to register {BROWSER_RENDERER}(source) "
+            "(the playground's worker does, with @viz-js/viz)"
+        )
+    try:
+        return str(renderer(source)).encode("utf-8")
+    except Exception as e:  # a JsException: the message viz.js gave
+        raise RenderError(f"the browser's Graphviz (viz.js) failed: {e}") from None
 
 
 # An HTML-like label as `autograd.pages.draw` writes them: one row of cells in a table, as the

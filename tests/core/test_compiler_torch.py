@@ -472,7 +472,9 @@ def test_an_op_whose_code_is_for_floats_alone_is_refused(torch: Any) -> None:
 
 def test_an_unknown_backend_is_refused() -> None:
     x = Value(1.0)
-    with pytest.raises(ValueError, match=r"backend must be one of 'python', 'torch', got 'jax'"):
+    with pytest.raises(
+        ValueError, match=r"backend must be one of 'python', 'torch', 'numba', got 'jax'"
+    ):
         compile(x * x, [x], backend="jax")
 
 

@@ -8,9 +8,10 @@ const path = require("node:path");
 const vm = require("node:vm");
 
 const STATIC = path.join(__dirname, "..", "..", "autograd", "pages", "static");
+const WEB = path.join(__dirname, "..", "..", "web"); // the playground's scripts
 
-function load(name) {
-  const file = path.join(STATIC, name);
+function load(name, folder = STATIC) {
+  const file = path.join(folder, name);
   const code = fs.readFileSync(file, "utf8");
   const exported = /\/\* exported ([^*]*)\*\//.exec(code);
   if (!exported) throw new Error(`${name} has no /* exported */ comment`);
@@ -19,4 +20,4 @@ function load(name) {
   return vm.compileFunction(`${code}\nreturn { ${names.join(", ")} };`, [], { filename: file })();
 }
 
-module.exports = { load };
+module.exports = { load, WEB };

@@ -312,3 +312,42 @@ def test_fit_refuses_no_grad_and_an_optimizer_of_another_model() -> None:
     assert model.state_dict() == before
     history = nn.fit(model, [[0.0, 1.0]], [1.0], epochs=3, progress=False)
     assert history[-1] < history[0] and model.state_dict() != before
+
+
+# ==== compile="numba": the same training as machine code (issue 25) ====
+
+
+def test_fit_with_numba_is_the_interpreters_training_bit_for_bit(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numba", reason="Numba is optional: `make test-native` installs it")
+    monkeypatch.setenv("AUTOGRAD_CACHE_DIR", str(tmp_path))
+    xs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    ys = [0.0, 1.0, 1.0, 0.0]
+    runs = []
+    for compile_ in (False, "numba"):
+        model = MLP(2, [3, 1], seed=4)
+        opt = SGD(model.parameters(), lr=0.5, momentum=0.9)
+        history = nn.fit(model, xs, ys, optimizer=opt, epochs=30, progress=False,
+                         compile=compile_)  # fmt: skip
+        runs.append(([bits(e) for e in history], [bits(p.data) for p in model.parameters()]))
+    assert runs[0] == runs[1]
+    # batches and a mean loss too: each batch is a sweep of its own cases
+    model = MLP(2, [3, 1], seed=4)
+    twin = MLP(2, [3, 1], seed=4)
+    for m, c in ((model, True), (twin, "numba")):
+        nn.fit(m, xs, ys, loss=losses.mse, epochs=5, batch_size=3, shuffle=True, seed=2,
+               progress=False, compile=c)  # fmt: skip
+    assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
+
+
+def test_fit_names_the_compile_values_it_takes() -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError) as e:
+        nn.fit(model, [[0.0, 1.0]], [1.0], progress=False, compile="fast")
+    assert str(e.value) == "fit: compile must be True, False, 'python' or 'numba', got 'fast'"
+    # "python" is True's backend: the same numbers
+    twin = MLP(2, [1], seed=0)
+    nn.fit(model, [[0.0, 1.0]], [1.0], epochs=3, progress=False, compile="python")
+    nn.fit(twin, [[0.0, 1.0]], [1.0], epochs=3, progress=False, compile=True)
+    assert model.state_dict() == twin.state_dict()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 
 import graphviz
@@ -325,3 +326,53 @@ def test_dot_runs_with_its_memory_capped(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(render.RenderError):
         render.render_source("digraph { a }", "svg", 30.0)
     assert int((tmp_path / "limit").read_text()) == render._NATIVE_MEMORY
+
+
+# -- under Pyodide: the page's Graphviz (viz.js), through the function the page registers --
+
+
+def _in_the_browser(monkeypatch: pytest.MonkeyPatch, renderer: object) -> list[str]:
+    """sys.platform as Pyodide's, and a `js` module holding ``renderer`` as the worker's
+    autogradRenderDot (absent if None); the sources it was given."""
+    given: list[str] = []
+    page = types.ModuleType("js")
+    if renderer is not None:
+
+        def registered(source: str) -> object:
+            given.append(source)
+            return renderer(source) if callable(renderer) else renderer
+
+        setattr(page, render.BROWSER_RENDERER, registered)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setitem(sys.modules, "js", page)
+    return given
+
+
+def test_under_pyodide_the_pages_renderer_draws_the_source_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, *_ = neuron()
+    source = draw_graph(root).source
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><g class="node"/></svg>'
+    given = _in_the_browser(monkeypatch, svg)
+    assert render.render_source(source, "svg") == svg.encode()
+    assert given == [source]  # HTML-like labels and all: viz.js reads them
+
+
+def test_under_pyodide_what_cannot_be_drawn_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    _in_the_browser(monkeypatch, "<svg>")  # cut short
+    with pytest.raises(RenderError, match=r"^the browser's Graphviz \(viz.js\) returned something"):
+        render.render_source("digraph { a }", "svg")
+    _in_the_browser(monkeypatch, "<svg></svg>")
+    with pytest.raises(GraphvizMissing, match=r"^rendering PNG in the browser is not possible"):
+        render.render_source("digraph { a }", "png")
+
+    def broken(source: str) -> str:
+        raise RuntimeError("syntax error in line 1 near '{'")
+
+    _in_the_browser(monkeypatch, broken)
+    with pytest.raises(RenderError, match=r"viz.js\) failed: syntax error in line 1 near"):
+        render.render_source("digraph {", "svg")
+    _in_the_browser(monkeypatch, None)
+    with pytest.raises(GraphvizMissing, match=r"register autogradRenderDot\(source\)"):
+        render.render_source("digraph { a }", "svg")
