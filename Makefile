@@ -90,6 +90,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.compile_wide
 	$(BIN)/python -m bench.torch_batch
 	$(BIN)/python -m bench.native_step
+	$(BIN)/python -m bench.record_overhead
 
 clean:
 	rm -rf $(VENV) out site build .pytest_cache .mypy_cache .hypothesis mutants node_modules

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
     from autograd.core.derivatives import GradcheckError, grad, gradcheck
     from autograd.pages.draw import draw_graph
     from autograd.pages.stepper import show_steps, write_stepper
+    from autograd.pages.timeline import Timeline
     from autograd.pages.worksheet import write_worksheet
     from autograd.teach.check import mistake, nudge_test
     from autograd.teach.exercise import Exercises, check_number, check_slope
@@ -71,6 +72,7 @@ _LAZY = {
     "draw_graph": "autograd.pages.draw",
     "show_steps": "autograd.pages.stepper",
     "write_stepper": "autograd.pages.stepper",
+    "Timeline": "autograd.pages.timeline",
     "write_worksheet": "autograd.pages.worksheet",
 }
 
@@ -93,6 +95,7 @@ __all__ = [
     "Exercises",
     "GradcheckError",
     "Op",
+    "Timeline",
     "Value",
     "apply",
     "check_number",

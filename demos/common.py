@@ -33,6 +33,7 @@ __all__ = [
     "Panel",
     "ResultTable",
     "accumulate_sweep",
+    "add_timeline_flag",
     "add_training_flags",
     "fit_until",
     "hinton_diagram",
@@ -42,8 +43,10 @@ __all__ = [
     "pyplot",
     "save_figure",
     "save_graph_svg",
+    "save_timeline",
     "spread",
     "sweeps",
+    "timeline_recorder",
 ]
 
 OUT_DIR = Path("out")
@@ -459,11 +462,13 @@ def fit_until(
     max_sweeps: int,
     quiet: bool,
     compile: bool = False,
+    record: nn.Recorder | None = None,
 ) -> tuple[list[float], int | None]:
     """Full-sweep training by the paper's rule (`nn.fit` with SGD and momentum) until
     ``done`` holds or ``max_sweeps`` pass: the error of every sweep, and the sweep
     count at which ``done`` held (None if it never did). ``compile``: by generated
-    code (`nn.fit`'s ``compile=True``), the same numbers, faster."""
+    code (`nn.fit`'s ``compile=True``), the same numbers, faster. ``record``: an
+    `nn.Recorder` (`timeline_recorder`) to keep the training for a timeline."""
     errors = nn.fit(
         model,
         inputs,
@@ -473,6 +478,7 @@ def fit_until(
         stop=done,
         progress=not quiet,
         compile=compile and fastest_backend(),
+        record=record,
     )
     return errors, len(errors) if done(len(errors), errors[-1]) else None
 
@@ -485,6 +491,70 @@ def add_compile_flag(parser: argparse.ArgumentParser) -> None:
         help="build and differentiate each case's graph (the interpreter) instead of running "
         "the compiled forward and backward code; the numbers are the same, only slower",
     )
+
+
+def _html_path(text: str) -> Path:
+    """An argparse type: a file to write, in a folder that exists (checked before training,
+    not after it)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give a file, e.g. timeline.html")
+    if not path.resolve().parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder of {text!r} does not exist")
+    return path
+
+
+def add_timeline_flag(parser: argparse.ArgumentParser) -> None:
+    """``--timeline FILE.html``: record the training and write a page to scrub through it.
+
+    In the demo, `timeline_recorder` gives the recorder (None without the flag) and
+    `save_timeline` writes the page once training is over.
+    """
+    parser.add_argument(
+        "--timeline",
+        metavar="FILE.html",
+        type=_html_path,
+        default=None,
+        help="record the training at keyframes and write one self-contained page to scrub "
+        "through it sweep by sweep: error, weights and gradients, hidden units, backward pass",
+    )
+
+
+def timeline_recorder(args: argparse.Namespace, title: str) -> nn.Recorder | None:
+    """An `nn.Recorder` titled ``title`` when ``--timeline`` was given, else None.
+
+    Pass it to `nn.fit` (``record=``) or `fit_until`; or, in a training loop of your own::
+
+        rec.start(model, inputs, targets, loss)  # before the first sweep
+        for ...:                                           # each sweep:
+            opt.zero_grad()
+            error = run(cases)       # the sweep's error; its gradient is in every .grad
+            rec.sweep(error)         # before the weights change
+            opt.step()
+        rec.finish()                 # right away: the last sweep's gradient is in .grad
+        ...
+        save_timeline(rec, args.timeline, args.quiet)      # writes the page
+
+    ``model`` is called on one case's inputs (a list of numbers, as `nn.fit` takes them)
+    and must be a net of units (`nn` layers); ``loss`` is the loss whose sum over the
+    cases ``error`` is. See `nn.record` for what a keyframe keeps.
+    """
+    return nn.Recorder(title=title) if getattr(args, "timeline", None) is not None else None
+
+
+def save_timeline(
+    recorder: nn.Recorder | None, path: Path | None, quiet: bool, *more: nn.Recorder
+) -> None:
+    """Finish ``recorder`` and write its timeline page to ``path`` (nothing when either is
+    None), with the timelines of ``more`` recorders below it on the same page; a file that
+    cannot be written ends the demo with one line saying why."""
+    if recorder is None or path is None:
+        return
+    try:
+        recorder.write(path, *more)
+    except OSError as e:
+        raise SystemExit(f"--timeline: cannot write {path}: {e.strerror or e}") from None
+    log(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB): open it in a browser", quiet)
 
 
 def output_reader(

@@ -14,7 +14,11 @@ Each step adds up the hinge loss case by case (`nn.train.accumulator`), by
 compiled code unless --no-compile (the same numbers, bit for bit), then the
 penalty's gradient from its own small graph.
 
-    python -m demos.moons [--seed S] [--data-seed S] [--steps N] [--no-compile] [--quiet]
+--timeline FILE.html writes the training as a page to scrub through, step by step
+(`nn.Recorder`), the boundary redrawn at each keyframe.
+
+    python -m demos.moons [--seed S] [--data-seed S] [--steps N] [--no-compile]
+        [--timeline FILE.html] [--quiet]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from demos.common import (
     OUT_DIR,
     ResultTable,
     add_compile_flag,
+    add_timeline_flag,
     fastest_backend,
     log,
     make_parser,
@@ -39,7 +44,9 @@ from demos.common import (
     pyplot,
     report_written,
     save_figure,
+    save_timeline,
     sweeps,
+    timeline_recorder,
 )
 from nn.datasets import two_moons
 
@@ -79,14 +86,18 @@ def train(
     steps: int,
     quiet: bool,
     compile: bool = True,
+    record: nn.Recorder | None = None,
 ) -> Run:
-    """Full-batch steps on L; the hinge part case by case, compiled unless ``compile`` is False."""
+    """Full-batch steps on L; the hinge part case by case, compiled unless ``compile`` is False.
+    ``record``: an `nn.Recorder` that keeps the training for a timeline (its error is L)."""
     model = build(seed)
     params = model.parameters()
     opt = nn.SGD(params, lr=1.0)
     data_gradient = nn.train.accumulator(
         model, xs, ys, nn.losses.hinge, compile and fastest_backend()
     )
+    if record is not None:
+        record.start(model, xs, ys, nn.losses.hinge, params)
     scores = output_reader(model, xs, compile)
     everyone = range(len(xs))
     losses, accs = [], []
@@ -98,11 +109,15 @@ def train(
         penalty = ALPHA * sum((p * p for p in params), Value(0.0))
         penalty.backward()
         loss = data_loss + penalty.data
+        if record is not None:  # the step's gradient is in .grad; the weights not yet changed
+            record.sweep(loss)
         opt.lr = 1.0 - 0.9 * k / steps  # micrograd's schedule: 1.0 down to 0.1
         opt.step()
         losses.append(loss)
         accs.append(right / len(ys))
         log(f"step {k:3d}  loss {loss:.4f}  accuracy {accs[-1]:.0%}", quiet)
+    if record is not None:
+        record.finish()  # the last step's gradient is still in .grad
     return Run(model, losses, accs, time.perf_counter() - start)
 
 
@@ -150,9 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-seed", type=int, default=1, help="seed of the 100 points")
     parser.add_argument("--steps", type=positive_int, default=STEPS, help="gradient steps")
     add_compile_flag(parser)
+    add_timeline_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     xs, ys = two_moons(N_POINTS, noise=0.1, seed=args.data_seed)
-    run = train(args.seed, xs, ys, args.steps, args.quiet, not args.no_compile)
+    record = timeline_recorder(args, f"two moons, 2-16-16-1 ReLU (seed {args.seed})")
+    run = train(args.seed, xs, ys, args.steps, args.quiet, not args.no_compile, record)
     _, final_acc = loss_and_accuracy(run.model, xs, ys)
     t = ResultTable(
         f"Two moons, 2-16-16-1 ReLU, hinge + L2, {args.steps} steps "
@@ -174,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_plots:
         report_written([plot_boundary(run.model, xs, ys, args.seed)], args.quiet)
     t.print()
+    save_timeline(record, args.timeline, args.quiet)
     return 0
 
 

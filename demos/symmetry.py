@@ -10,10 +10,13 @@ exactly zero for a palindrome and non-zero otherwise; the two hidden units have
 opposite patterns; both hidden biases are negative (a palindrome turns both
 off) and the output bias is positive (the output is on only when both are off).
 
-    python -m demos.symmetry [--seed S] [--sweeps N] [--runs N] [--no-compile] [--quiet]
+    python -m demos.symmetry [--seed S] [--sweeps N] [--runs N] [--no-compile]
+        [--timeline FILE.html] [--quiet]
 
 Training runs compiled code (`nn.fit(..., compile=True)`) unless --no-compile:
-the same numbers either way, so 100 runs take well under a minute.
+the same numbers either way, so 100 runs take well under a minute. --timeline FILE.html
+writes the training as a page to scrub through, sweep by sweep (`nn.Recorder`): the
+1 : 2 : 4 weights can be watched as they form.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from demos.common import (
     ResultTable,
     add_compile_flag,
     add_explain_flag,
+    add_timeline_flag,
     add_training_flags,
     fit_until,
     format_matrix,
@@ -40,7 +44,9 @@ from demos.common import (
     print_units,
     progress,
     report_written,
+    save_timeline,
     spread,
+    timeline_recorder,
 )
 from nn.datasets import mirror_symmetry
 
@@ -79,11 +85,18 @@ class Run:
     model: nn.MLP
 
 
-def train(seed: int, max_sweeps: int, quiet: bool = True, compile: bool = True) -> Run:
+def train(
+    seed: int,
+    max_sweeps: int,
+    quiet: bool = True,
+    compile: bool = True,
+    record: nn.Recorder | None = None,
+) -> Run:
     """Full-sweep backprop with momentum (`nn.fit`) until learned or ``max_sweeps`` pass.
 
     ``compile``: by generated code, checked by its compiled forward pass (the same
-    numbers as the interpreter's, bit for bit).
+    numbers as the interpreter's, bit for bit). ``record``: an `nn.Recorder` that keeps
+    the training for a timeline.
     """
     cases = patterns()
     inputs = [x for x, _ in cases]
@@ -99,7 +112,7 @@ def train(seed: int, max_sweeps: int, quiet: bool = True, compile: bool = True) 
         return max(gaps) < TOLERANCE
 
     errors, learned_at = fit_until(
-        model, inputs, targets, done, LR, MOMENTUM, max_sweeps, quiet, compile
+        model, inputs, targets, done, LR, MOMENTUM, max_sweeps, quiet, compile, record
     )
     return Run(seed, learned_at, half[0] if half else None, len(errors), errors, model)
 
@@ -285,14 +298,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_training_flags(parser, DEFAULT_MAX_SWEEPS)
     add_compile_flag(parser)
     add_explain_flag(parser)
+    add_timeline_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     if args.explain and args.runs > 1:
         parser.error("--explain shows one run's net: give it without --runs")
+    if args.timeline and args.runs > 1:
+        parser.error("--timeline records one run: give it without --runs")
     plots = not args.no_plots
     compile = not args.no_compile
     if args.runs == 1:
-        run = train(args.seed, args.sweeps, args.quiet, compile)
+        record = timeline_recorder(args, f"mirror symmetry, 6-2-1 (seed {args.seed})")
+        run = train(args.seed, args.sweeps, args.quiet, compile, record)
         report_one(run, args.sweeps, args.quiet, plots).print()
+        save_timeline(record, args.timeline, args.quiet)
         if args.explain:
             x, d = next((x, d) for x, d in patterns() if d == 1.0 and any(x))
             error = nn.losses.sum_squared_error(run.model(x), d)

@@ -16,7 +16,11 @@ It trains with the interpreter (its graph is the teaching object); --show-code
 prints network A's forward and backward pass for one case as the Python code
 `autograd.compile` writes from that graph.
 
-    python -m demos.xor [--seed S] [--runs N] [--lr 0.5] [--momentum 0.9] [--show-code] [--quiet]
+--timeline FILE.html writes both nets' training as one page to scrub through, sweep by
+sweep (`nn.Recorder`).
+
+    python -m demos.xor [--seed S] [--runs N] [--lr 0.5] [--momentum 0.9] [--show-code]
+        [--timeline FILE.html] [--quiet]
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from demos.common import (
     OUT_DIR,
     ResultTable,
     add_explain_flag,
+    add_timeline_flag,
     add_training_flags,
     fit_until,
     make_parser,
@@ -43,7 +48,9 @@ from demos.common import (
     report_written,
     save_figure,
     save_graph_svg,
+    save_timeline,
     spread,
+    timeline_recorder,
 )
 from nn.datasets import xor
 
@@ -107,12 +114,16 @@ def train(
     momentum: float,
     max_sweeps: int,
     quiet: bool = True,
+    record: nn.Recorder | None = None,
 ) -> Run:
-    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps`` pass."""
+    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps`` pass;
+    ``record``: an `nn.Recorder` that keeps the training for a timeline."""
     inputs = [x for x, _ in CASES]
     targets = [d for _, d in CASES]
     done = nn.train.within(TOLERANCE, model, inputs, targets)  # type: ignore[arg-type]
-    errors, learned_at = fit_until(model, inputs, targets, done, lr, momentum, max_sweeps, quiet)
+    errors, learned_at = fit_until(
+        model, inputs, targets, done, lr, momentum, max_sweeps, quiet, record=record
+    )
     return Run(seed, learned_at, errors, model)
 
 
@@ -311,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.xor", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
     add_explain_flag(parser)
+    add_timeline_flag(parser)
     parser.add_argument(
         "--show-code",
         action="store_true",
@@ -319,7 +331,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.explain and args.runs > 1:
         parser.error("--explain shows one run's net: give it without --runs")
+    if args.timeline and args.runs > 1:
+        parser.error("--timeline records one run: give it without --runs")
     if args.runs == 1:
+        record_a = timeline_recorder(
+            args, f"XOR network A, 2-1-1 with direct connections (seed {args.seed})"
+        )
+        record_b = timeline_recorder(args, f"XOR network B, 2-2-1 (seed {args.seed})")
         a = train(
             ShortcutNet(args.seed),
             args.seed,
@@ -327,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.momentum,
             args.sweeps,
             args.quiet,
+            record_a,
         )
         b = train(
             network_b(args.seed),
@@ -335,8 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.momentum,
             args.sweeps,
             args.quiet,
+            record_b,
         )
         report_one(a, b, args, not args.no_plots).print()
+        if record_b is not None:
+            save_timeline(record_a, args.timeline, args.quiet, record_b)
         assert isinstance(a.model, ShortcutNet)
         show_backprop(a.model, args.quiet, svg=not args.no_plots)
         if args.show_code:

@@ -36,6 +36,7 @@ from nn import init, losses, optim, serialize, train
 from nn.layers import MLP, Layer, Neuron
 from nn.module import Module
 from nn.optim import SGD, Adam
+from nn.record import Recorder, show_training
 from nn.train import fit
 
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and editors
@@ -70,6 +71,7 @@ __all__ = [
     "Layer",
     "Module",
     "Neuron",
+    "Recorder",
     "compare",
     "fit",
     "from_torch",
@@ -77,6 +79,7 @@ __all__ = [
     "losses",
     "optim",
     "serialize",
+    "show_training",
     "to_torch",
     "torch_loss",
     "torch_names",

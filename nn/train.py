@@ -29,6 +29,23 @@ __all__ = ["accumulate", "accumulator", "fit", "within"]
 Stop = float | Callable[[int, float], bool]
 
 
+class Recording(Protocol):
+    """What `fit` records a training with (an `nn.Recorder`, which imports this module)."""
+
+    def start(
+        self,
+        model: Any,
+        inputs: Sequence[Any],
+        targets: Sequence[Target],
+        loss: Loss,
+        params: list[Value] | None,
+    ) -> Any: ...
+
+    def sweep(self, error: float) -> None: ...
+
+    def finish(self) -> None: ...
+
+
 class Model(Protocol):
     """What `fit` trains: something with parameters, called on one case's inputs."""
 
@@ -119,6 +136,7 @@ def fit(
     shuffle: bool = False,
     seed: int | None = None,
     compile: bool | str = False,
+    record: Recording | None = None,
 ) -> list[float]:
     """Train ``model`` on ``inputs`` → ``targets``; return the loss of each sweep.
 
@@ -144,11 +162,16 @@ def fit(
             parameter list changes. ``"numba"``: the same code as machine code
             (`autograd.compile`'s ``backend="numba"``, the ``fast`` extra), the same
             numbers again; ``"python"`` is True.
+        record: an `nn.Recorder`, which keeps the net at chosen sweeps (weights,
+            gradients, each unit's output per case, health figures) for a page to
+            scrub through (`nn.Recorder.write`); needs ``batch_size=None``.
 
     The loss of a sweep is that of its cases as they were presented (Σ or mean
     by ``loss.reduction``), i.e. before the sweep's final weight change.
     """
     n = _check(inputs, targets, loss, epochs, batch_size, stop)
+    if record is not None:
+        _check_record(record, batch_size)
     if not is_grad_enabled():
         raise RuntimeError(
             "fit: called inside no_grad(), where no graph is recorded and so nothing "
@@ -164,6 +187,8 @@ def fit(
     rng = random.Random(seed)
     history: list[float] = []
     run = accumulator(model, inputs, targets, loss, compile, params)
+    if record is not None:
+        record.start(model, inputs, targets, loss, params)
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="sweep", disable=not progress)
     try:
         for sweep in bar:
@@ -173,6 +198,8 @@ def fit(
             for start in range(0, n, size):
                 opt.zero_grad()
                 total += run(order[start : start + size])
+                if record is not None:  # one batch: the sweep's weights and gradient, unchanged
+                    record.sweep(total if loss.reduction == "sum" else total / n)
                 opt.step()
             history.append(total if loss.reduction == "sum" else total / n)
             bar.set_postfix(loss=f"{history[-1]:.6g}", refresh=False)
@@ -182,6 +209,8 @@ def fit(
                 break
     finally:
         bar.close()
+    if record is not None:
+        record.finish()
     return history
 
 
@@ -329,6 +358,16 @@ def _compiled_accumulate(
         return total
 
     return run
+
+
+def _check_record(record: object, batch_size: int | None) -> None:
+    if not all(callable(getattr(record, name, None)) for name in ("start", "sweep", "finish")):
+        raise TypeError(f"fit: record must be an nn.Recorder, got {record!r}")
+    if batch_size is not None:
+        raise ValueError(
+            f"fit: record needs batch_size=None (one weight change per sweep), got "
+            f"{batch_size!r}: a keyframe's weights, gradient and error belong to one sweep"
+        )
 
 
 def _check_optimizer(params: list[Value], optimizer: Optimizer) -> None:

@@ -1,4 +1,5 @@
-"""The stepper inline in Jupyter: a notebook executed by nbclient, then its outputs in Chromium."""
+"""The stepper and the training timeline inline in Jupyter: notebooks executed by nbclient, then
+their outputs in Chromium."""
 
 from __future__ import annotations
 
@@ -102,5 +103,60 @@ def test_notebook_outputs_step_independently_in_chromium(
     # The second stepper went through the paths to w only: the rest is greyed out.
     headline = pg.text_content("#out1 .ag-headline")
     assert headline.startswith("w = 0.5000")
+    pg.close()
+    assert errors == []
+
+
+# -- the training timeline inline (nn.show_training) --
+
+TRAINING = """\
+import nn
+model = nn.MLP(2, [2, 1], seed=4)
+rec = nn.Recorder()
+errors = nn.fit(model, [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0],
+                optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.9), epochs=40,
+                progress=False, record=rec)
+"""
+
+
+@pytest.fixture(scope="module")
+def timelines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The text/html outputs of two cells that each end in nn.show_training(rec)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(TRAINING)] + [
+        nbformat.v4.new_code_cell("nn.show_training(rec)") for _ in range(2)
+    ]
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": "."}}
+    )
+    client.execute()
+    htmls = []
+    for cell in nb.cells[1:]:
+        (output,) = cell.outputs
+        assert (
+            output["data"]["text/plain"] == "<Timeline of 40 sweeps, 40 keyframes (sweeps 1 to 40)>"
+        )
+        htmls.append(output["data"]["text/html"])
+    return htmls
+
+
+@pytest.mark.browser
+def test_two_timelines_in_a_notebook_scrub_independently(
+    timelines: list[str], browser: Any, tmp_path: Path
+) -> None:
+    assert all(h.startswith('<div class="ag-timeline"') for h in timelines)
+    ids = [set(re.findall(r'\bid="([^"]+)"', h)) for h in timelines]
+    assert ids[0] and not ids[0] & ids[1]
+    page_path = tmp_path / "notebook.html"
+    cells = "".join(f"<div class='output' id='out{i}'>{h}</div>" for i, h in enumerate(timelines))
+    page_path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{cells}</body></html>",
+        encoding="utf-8",
+    )
+    pg, errors = open_page(browser, page_path, 1366, 768)
+    pg.click("#out1 .ag-next")
+    pg.keyboard.press("End")
+    sweeps = pg.eval_on_selector_all(".ag-timeline", "ts => ts.map(t => t.dataset.sweep)")
+    assert sweeps == ["1", "40"]
     pg.close()
     assert errors == []

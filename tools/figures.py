@@ -124,6 +124,7 @@ _MOONS = Demo("demos.moons", ("--seed", "1", "--data-seed", "1"))
 _NEWTON = Demo("demos.newton")  # deterministic: no seed
 _STEPPER = "tools.make_stepper_screenshot"
 _PRACTICE = "tools.make_practice_screenshot"
+_TIMELINE = "tools.make_timeline_screenshot"
 
 _PLOT = ("matplotlib",)
 # Every graph drawing needs dot, the pages' screenshots too: without it the SVGs would come
@@ -148,6 +149,8 @@ FIGURES: dict[str, Figure] = {
     "neurons_2_16_16_1.png": Figure(Shot(_STEPPER, "neurons"), _GRAPH),
     "units_stepper.png": Figure(Shot(_STEPPER, "units"), _PAGE),
     "practice.png": Figure(Shot(_PRACTICE, "shoot"), _PAGE),
+    # The timeline draws its own pictures (SVG, canvas): no Graphviz.
+    "timeline_symmetry.png": Figure(Shot(_TIMELINE, "symmetry_shot"), ("playwright", "chromium")),
 }
 
 

@@ -11,7 +11,7 @@ equations (``explain(E, view="neurons")``): the unit a step computes is marked
 natural size (Graphviz's 12 pt node text is 16 CSS px at 100 %), with pan and zoom.
 No network, no external files: it opens from ``file://``. Its markup, style and
 script are the files ``stepper.html``, ``stepper.css``, ``stepper-logic.js``,
-``panzoom.js`` and ``stepper.js`` in ``static/``, inlined by `autograd.pages.assets`.
+``panzoom.js``, ``player.js`` and ``stepper.js`` in ``static/``, inlined by `autograd.pages.assets`.
 Without its script (an untrusted notebook) the page shows no gradient and says so.
 
 The same stepper is also an HTML fragment (`stepper_fragment`, `show_steps` in
@@ -298,7 +298,10 @@ def stepper_fragment(
             ),
             svg=svg,
             scripts=widget_scripts(
-                prefix, data, ("stepper-logic.js", "panzoom.js", "stepper.js"), "agStepper"
+                prefix,
+                data,
+                ("stepper-logic.js", "panzoom.js", "player.js", "stepper.js"),
+                "agStepper",
             ),
         )
         + "\n"

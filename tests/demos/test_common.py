@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +138,73 @@ def test_demo_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert xor.main(["--sweeps", "5", "--quiet", "--no-plots", "--show-code"]) == 0
     out = capsys.readouterr().out
     assert "def step(params, inputs, seed):" in out and "# p0 = hidden.w.0" in out
+
+
+# -- --timeline FILE.html: the training as a page to scrub through --
+
+
+def timelines(path: Path) -> list[dict[str, object]]:
+    """The recordings a timeline page carries (one per timeline on it)."""
+    found = re.findall(
+        r'<script type="application/json" id="ag[0-9a-f]{8}-data">(.*?)</script>',
+        path.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    return [json.loads(text) for text in found]
+
+
+def test_xor_writes_both_nets_training_on_one_page(tmp_path: Path) -> None:
+    page = tmp_path / "xor.html"
+    assert xor.main(["--sweeps", "30", "--quiet", "--no-plots", "--timeline", str(page)]) == 0
+    a, b = timelines(page)
+    seed = xor.DEFAULT_SEED
+    for data, net in ((a, xor.ShortcutNet(seed)), (b, xor.network_b(seed))):
+        run = xor.train(net, seed, xor.LR, xor.MOMENTUM, 30)
+        assert data["errors"] == run.errors  # the same training, every sweep's error
+        assert [f["sweep"] for f in data["frames"]][-1] == 30  # type: ignore[index]
+    assert str(a["title"]).startswith("XOR network A") and str(b["title"]).startswith(
+        "XOR network B"
+    )
+
+
+def test_symmetry_and_moons_write_their_training(tmp_path: Path) -> None:
+    page = tmp_path / "symmetry.html"
+    assert symmetry.main(["--sweeps", "25", "--quiet", "--no-plots", "--timeline", str(page)]) == 0
+    (data,) = timelines(page)
+    assert data["errors"] == symmetry.train(symmetry.DEFAULT_SEED, 25).errors
+    page = tmp_path / "moons.html"
+    assert moons.main(["--steps", "5", "--quiet", "--no-plots", "--timeline", str(page)]) == 0
+    (data,) = timelines(page)
+    xs, ys = nn.datasets.two_moons(moons.N_POINTS, noise=0.1, seed=1)
+    assert data["errors"] == moons.train(moons.DEFAULT_SEED, xs, ys, 5, quiet=True).losses
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--timeline", "."], "'.' is a folder; give a file, e.g. timeline.html"),
+        (["--timeline", "no/such/folder/t.html"], "the folder of 'no/such/folder/t.html' does not"),
+        (["--timeline", "t.html", "--runs", "2"], "--timeline records one run: give it without"),
+    ],
+)
+def test_a_bad_timeline_is_refused_before_training(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for demo in (xor, symmetry):
+        with pytest.raises(SystemExit) as exc:
+            demo.main(["--quiet", *argv])
+        assert exc.value.code == 2
+        assert said in capsys.readouterr().err
+
+
+def test_a_page_that_cannot_be_written_ends_the_demo_in_one_line(tmp_path: Path) -> None:
+    target = tmp_path / "taken.html"
+    target.mkdir()  # a folder where the file should go: no one can write it, root included
+    (target / "inside").write_text("")
+    record = common.timeline_recorder(argparse.Namespace(timeline=target), "t")
+    assert record is not None
+    nn.fit(nn.MLP(2, [1], seed=0), [[0.0, 1.0]], [1.0], epochs=2, record=record, progress=False)
+    with pytest.raises(SystemExit) as exc:
+        common.save_timeline(record, target, quiet=True)
+    assert str(exc.value).startswith(f"--timeline: cannot write {target}: ")
+    assert "\n" not in str(exc.value)

@@ -38,7 +38,7 @@ def test_json_for_script_cannot_end_its_script_and_reads_back() -> None:
 
 def test_inf_and_nan_are_spelled_as_both_languages_read_them() -> None:
     text = json_for_script({"a": [math.inf, -math.inf, math.nan, 1.5], "b": (math.inf,)})
-    assert text == '{"a": ["Infinity", "-Infinity", "NaN", 1.5], "b": ["Infinity"]}'
+    assert text == '{"a":["Infinity","-Infinity","NaN",1.5],"b":["Infinity"]}'
     read = [float(x) for x in json.loads(text)["a"]]  # Python's float(), as JS's Number()
     assert read[:2] == [math.inf, -math.inf] and math.isnan(read[2])
 

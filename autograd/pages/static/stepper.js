@@ -2,7 +2,7 @@
 // looks inside its own element (and up its own prefixed ids), so any number of steppers
 // share a page or a notebook.
 /* global panelText, knownNodes, firstSteps, clampStep, stepperKey, isBadGrad, clickedNode,
-   hiddenText, startScale, agPanZoom */
+   hiddenText, startScale, agPanZoom, agPlayer */
 /* exported agStepper */
 
 function agStepper(root) {
@@ -11,7 +11,7 @@ function agStepper(root) {
   root.setAttribute("data-ready", "1");
   var P = root.getAttribute("data-prefix");
   var data = JSON.parse(document.getElementById(P + "data").textContent);
-  var steps = data.steps, M = steps.length, current = -1, timer = null;
+  var steps = data.steps, M = steps.length, current = -1;
   var tallest = 0;
   function q(cls) { return root.querySelector("." + cls); }
   function el(id) { return document.getElementById(P + id); }
@@ -108,26 +108,12 @@ function agStepper(root) {
     to = clampStep(to, M);
     if (to !== current) { current = to; render(); }
   }
-  function stop() {
-    if (timer === null) return;
-    clearInterval(timer);
-    timer = null;
-    playB.textContent = "\u25B6 Play";
-    playB.setAttribute("aria-pressed", "false");
-  }
-  function play() {
-    if (timer !== null) { stop(); return; }
-    if (current >= M - 1) goTo(-1);
-    timer = setInterval(function () { if (current >= M - 1) stop(); else goTo(current + 1); },
-                        1200);
-    playB.textContent = "\u275A\u275A Pause";
-    playB.setAttribute("aria-pressed", "true");
-  }
-  function user(to) { stop(); goTo(to); }
+  var player = agPlayer(playB, 1200, function () { return current >= M - 1; },
+                       function () { goTo(-1); }, function () { goTo(current + 1); });
+  function user(to) { player.stop(); goTo(to); }
 
   nextB.addEventListener("click", function () { user(current + 1); });
   prevB.addEventListener("click", function () { user(current - 1); });
-  playB.addEventListener("click", play);
   slider.addEventListener("input", function () { user(Number(slider.value) - 1); });
   q("ag-in").addEventListener("click", function () { zoomTo(scaleNow() * 1.25); });
   q("ag-out").addEventListener("click", function () { zoomTo(scaleNow() / 1.25); });
