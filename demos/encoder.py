@@ -12,9 +12,12 @@ corner of the cube for each pattern, as if it had rediscovered 3-bit numbers.
 Trained by the paper's rule: the gradient of E = ½ Σ (y − d)² summed over the
 eight patterns, then Δw(t) = −ε ∂E/∂w + α Δw(t−1), with the ε = 0.1, α = 0.9
 of the Nature paper's symmetry run (the chapter gives no ε for this net).
-Learned means every output within 0.1 of its target.
+Learned means every output within 0.1 of its target. --timeline FILE.html writes the
+training as a page to scrub through, sweep by sweep (`nn.Recorder`): the hidden units'
+code for each pattern can be watched as it moves to the corners of the cube.
 
-    python -m demos.encoder [--seed S] [--sweeps N] [--lr 0.1] [--momentum 0.9] [--quiet]
+    python -m demos.encoder [--seed S] [--sweeps N] [--lr 0.1] [--momentum 0.9]
+        [--timeline FILE.html] [--quiet]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from demos.common import (
     Panel,
     ResultTable,
     add_explain_flag,
+    add_timeline_flag,
     add_training_flags,
     fit_until,
     format_matrix,
@@ -38,7 +42,9 @@ from demos.common import (
     print_units,
     progress,
     report_written,
+    save_timeline,
     spread,
+    timeline_recorder,
 )
 
 N = 8
@@ -79,12 +85,22 @@ class Run:
     model: nn.MLP
 
 
-def train(seed: int, lr: float, momentum: float, max_sweeps: int, quiet: bool = True) -> Run:
-    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps`` pass."""
+def train(
+    seed: int,
+    lr: float,
+    momentum: float,
+    max_sweeps: int,
+    quiet: bool = True,
+    record: nn.Recorder | None = None,
+) -> Run:
+    """Full-sweep training by the paper's rule (`nn.fit`) until learned or ``max_sweeps``
+    pass; ``record``: an `nn.Recorder` that keeps the training for a timeline."""
     model = build(seed)
     cases = patterns()
     done = nn.train.within(TOLERANCE, model, cases, cases)
-    errors, learned_at = fit_until(model, cases, cases, done, lr, momentum, max_sweeps, quiet)
+    errors, learned_at = fit_until(
+        model, cases, cases, done, lr, momentum, max_sweeps, quiet, record=record
+    )
     return Run(seed, learned_at, errors, model)
 
 
@@ -191,9 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser("demos.encoder", __doc__.splitlines()[0], DEFAULT_SEED)
     add_training_flags(parser, DEFAULT_MAX_SWEEPS, LR, MOMENTUM)
     add_explain_flag(parser)
+    add_timeline_flag(parser)
     args = parser.parse_args(argv)
     if args.explain and args.runs > 1:
         parser.error("--explain shows one run's net: give it without --runs")
+    if args.timeline and args.runs > 1:
+        parser.error("--timeline records one run: give it without --runs")
     if args.runs > 1:
         seeds = range(args.seed, args.seed + args.runs)
         runs = [
@@ -202,8 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         report_runs(runs, args).print()
         return 0
-    run = train(args.seed, args.lr, args.momentum, args.sweeps, args.quiet)
+    record = timeline_recorder(args, f"the 8-3-8 encoder (seed {args.seed})")
+    run = train(args.seed, args.lr, args.momentum, args.sweeps, args.quiet, record)
     report(run, args).print()
+    save_timeline(record, args.timeline, args.quiet)
     if args.explain:
         first = patterns()[0]
         error = nn.losses.sum_squared_error(run.model(first), first)

@@ -29,7 +29,11 @@ Each sweep runs compiled code (`CompiledSweep`, by `autograd.compile`) unless
     python -m demos.family_trees [--seed S] [--runs N] [--paper-settings]
         [--sweeps N] [--lr E] [--momentum A] [--init-range R] [--encoder-range R]
         [--biases random|zero] [--error squared|cross-entropy] [--decay D]
-        [--decay-from SWEEP|learned] [--no-compile] [--quiet] [--no-plots]
+        [--decay-from SWEEP|learned] [--no-compile] [--timeline FILE.html] [--quiet]
+        [--no-plots]
+
+--timeline FILE.html writes the training as a page to scrub through, sweep by sweep
+(`nn.Recorder`): the error, each layer's weights, every unit's output for the 100 cases.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from demos.common import (
     accumulate_sweep,
     add_compile_flag,
     add_explain_flag,
+    add_timeline_flag,
     fastest_backend,
     fraction,
     log,
@@ -65,7 +70,9 @@ from demos.common import (
     positive_int,
     print_units,
     report_written,
+    save_timeline,
     sweeps,
+    timeline_recorder,
 )
 from demos.kinship import PEOPLE, RELATIONSHIPS, Case
 
@@ -207,10 +214,26 @@ class FamilyTreeNet(nn.Module):
         ]
         return self.output(self.decoder(self.central(codes)))
 
-    def dense_call(self, person: Sequence[float], relationship: Sequence[float]) -> list[Value]:
+    def dense_call(
+        self, person: Sequence[float | Value], relationship: Sequence[float | Value]
+    ) -> list[Value]:
         """The same network fed full 0/1 input vectors through every layer (slower)."""
         codes = [*self.person(person), *self.relationship(relationship)]
         return self.output(self.decoder(self.central(codes)))
+
+
+class DenseNet:
+    """A `FamilyTreeNet` as a function of one case's 36 input numbers (`dense_call`), with
+    its parameters: what `nn.Recorder` needs to find every unit of Fig. 3 in the graph."""
+
+    def __init__(self, net: FamilyTreeNet) -> None:
+        self.net = net
+        self.parameters = net.parameters
+        self.named_parameters = net.named_parameters
+
+    def __call__(self, x: Sequence[float | Value]) -> list[Value]:
+        n = len(PEOPLE)
+        return self.net.dense_call(x[:n], x[n:])
 
 
 def one_hot(index: int, size: int) -> list[float]:
@@ -381,11 +404,17 @@ class Result:
 
 
 def train(
-    seed: int, schedule: Schedule = RECIPE, quiet: bool = True, compile: bool = True
+    seed: int,
+    schedule: Schedule = RECIPE,
+    quiet: bool = True,
+    compile: bool = True,
+    record: nn.Recorder | None = None,
 ) -> Result:
     """``schedule.sweeps`` sweeps: 20 gentle ones, then faster ones, with weight decay.
 
     ``compile``: each sweep by `CompiledSweep` (the same numbers), else by `sweep`.
+    ``record``: an `nn.Recorder` that keeps the training for a timeline (the net fed its
+    full 0/1 input vectors, `DenseNet`, so that every unit is in it).
     """
     train_set, test_set = split(seed)
     model = FamilyTreeNet.for_schedule(seed, schedule)
@@ -396,6 +425,16 @@ def train(
         else functools.partial(sweep, model, train_set, loss)
     )
     params = model.parameters()
+    if record is not None:
+        record.start(
+            DenseNet(model),
+            [
+                one_hot(e.person, len(PEOPLE)) + one_hot(e.relationship, len(RELATIONSHIPS))
+                for e in train_set
+            ],
+            [e.target for e in train_set],
+            loss,
+        )
     opt = nn.SGD(params, lr=WARMUP_LR, momentum=WARMUP_MOMENTUM)
     keep = 1.0 - schedule.decay
     errors = []
@@ -409,6 +448,8 @@ def train(
         errors.append(error)
         if learned_at is None and correct == len(train_set):
             learned_at = t
+        if record is not None:
+            record.sweep(error)
         opt.step()
         if schedule.decaying(t, learned_at):
             for p in params:
@@ -962,14 +1003,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_schedule_flags(parser)
     add_compile_flag(parser)
     add_explain_flag(parser)
+    add_timeline_flag(parser)
     args: argparse.Namespace = parser.parse_args(argv)
     if args.explain and args.runs > 1:
         parser.error("--explain shows one run's net: give it without --runs")
+    if args.timeline and args.runs > 1:
+        parser.error("--timeline records one run: give it without --runs")
     schedule = schedule_from(args)
     compile = not args.no_compile
     if args.runs == 1:
-        result = train(args.seed, schedule, args.quiet, compile)
+        record = timeline_recorder(args, f"family trees, 24+12-6+6-12-6-24 (seed {args.seed})")
+        result = train(args.seed, schedule, args.quiet, compile, record)
         report(result, args.quiet, not args.no_plots, args.seed).print()
+        save_timeline(record, args.timeline, args.quiet)
         if args.explain:
             # The dense net (all 36 input units), so that the listing has every unit of Fig. 3.
             e, net = result.train[0], result.model

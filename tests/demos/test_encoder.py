@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import nn
 from demos import encoder
 
 
@@ -26,3 +29,20 @@ def test_explain_prints_the_first_pattern_unit_by_unit(capsys: pytest.CaptureFix
     assert [line.split(" (")[0] for line in listing.splitlines() if ". Unit " in line] == [
         f"{k}. Unit {19 - k + 1}" for k in range(1, 12)
     ]
+
+
+def test_encoder_timeline_records_the_hidden_codes(tmp_path: Path) -> None:
+    rec = nn.Recorder()
+    run = encoder.train(seed=5, lr=encoder.LR, momentum=encoder.MOMENTUM, max_sweeps=40, record=rec)
+    assert rec.errors == run.errors
+    last = rec.frames[-1]
+    # Units 9-11 are the three hidden units: their outputs for the eight patterns, at the
+    # weights the last sweep ran on (the model's before that sweep's change).
+    model = encoder.build(5)
+    for p, w in zip(model.parameters(), last.weights):
+        p.data = w
+    assert last.outputs is not None
+    assert [list(col) for col in zip(*last.outputs[:3])] == encoder.hidden_codes(model)
+    path = tmp_path / "encoder.html"
+    assert encoder.main(["--sweeps", "5", "--quiet", "--no-plots", "--timeline", str(path)]) == 0
+    assert path.stat().st_size > 0

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value
+import nn
+from autograd import Value, no_grad
 from demos import common, family_trees, kinship
 from demos.kinship import PEOPLE, RELATIONSHIPS
 
@@ -392,3 +393,38 @@ def test_explain_prints_one_case_through_every_unit_of_fig_3(
     # 24 + 12 input units, then 6 + 6 + 12 + 6 + 24 units: the output units are 67 to 90.
     assert "1. Unit 90 (output, sigmoid)" in listing and "54. Unit 37 (hidden, sigmoid)" in listing
     assert max(len(line) for line in listing.splitlines()) <= 100
+
+
+def test_family_tree_timeline_records_the_training_as_it_ran(tmp_path: Path) -> None:
+    # Through the switch of ε at sweep 20 and the decay from sweep 22, compiled.
+    schedule = dataclasses.replace(family_trees.RECIPE, sweeps=24, decay_from=21)
+    rec = nn.Recorder(frames=8, early=4)
+    result = family_trees.train(3, schedule, compile=True, record=rec)
+    assert rec.errors == result.errors
+    last = rec.frames[-1]
+    assert last.sweep == 24 and last.error == result.errors[-1]
+    # Sweep 24's keyframe holds the weights it ran on: a run stopped after 23 sweeps ends there.
+    before = family_trees.train(3, dataclasses.replace(schedule, sweeps=23))
+    assert last.weights == [p.data for p in before.model.parameters()]
+    # Its gradient: the one the training's own (one-hot) sweep left in .grad.
+    assert last.grads == [p.grad for p in result.model.parameters()]
+    # Every unit of Fig. 3 (6 + 6 + 12 + 6 + 24) for each of the 100 training cases, as the
+    # full 0/1 input vectors give them.
+    assert last.outputs is not None and len(last.outputs) == 54
+    e = result.train[7]
+    with no_grad():
+        ys = before.model.dense_call(
+            family_trees.one_hot(e.person, 24), family_trees.one_hot(e.relationship, 12)
+        )
+    assert [row[7] for row in last.outputs[-24:]] == [y.data for y in ys]
+    path = tmp_path / "trees.html"
+    assert (
+        family_trees.main(["--sweeps", "3", "--quiet", "--no-plots", "--timeline", str(path)]) == 0
+    )
+    assert "<html" in path.read_text(encoding="utf-8")[:200]
+
+
+def test_family_tree_timeline_records_one_run(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        family_trees.main(["--runs", "2", "--timeline", "t.html"])
+    assert "--timeline records one run" in capsys.readouterr().err
