@@ -151,6 +151,9 @@ FIGURES: dict[str, Figure] = {
     "practice.png": Figure(Shot(_PRACTICE, "shoot"), _PAGE),
     # The timeline draws its own pictures (SVG, canvas): no Graphviz.
     "timeline_symmetry.png": Figure(Shot(_TIMELINE, "symmetry_shot"), ("playwright", "chromium")),
+    "timeline_family_trees.png": Figure(
+        Shot(_TIMELINE, "family_trees_shot"), ("playwright", "chromium")
+    ),
 }
 
 
