@@ -127,6 +127,7 @@
   let training = false;
   let timeline = null; // the live timeline's element (autograd.pages.timeline), after a sweep
   let liveFrames = 120; // the most keyframes it keeps (playground.LIVE_FRAMES)
+  let lastFrame = null; // the keyframe of the last slice's last sweep, as the worker sent it
   let perSweep = 5; // ms per sweep, measured as training goes; sizes the slices
 
   function netProblem(text) {
@@ -161,6 +162,7 @@
     }
     errors = [];
     timeline = null;
+    lastFrame = null;
     liveFrames = cases.liveFrames;
     $("live").replaceChildren();
     showChanges([]);
@@ -206,6 +208,7 @@
     const r = await call({ call: "train", sweeps, timeline: !timeline });
     perSweep = Math.max(0.05, (performance.now() - begun) / sweeps);
     errors.push(...r.errors);
+    lastFrame = r.frame;
     if (r.timeline) {
       // The library's timeline, made once in the worker; its scripts run as it is inserted
       // (a contextual fragment's scripts do, as the page's policy allows inline ones).
@@ -345,5 +348,6 @@
     DEFAULTS,
     get errors() { return errors.slice(); },
     get cases() { return cases && { inputs: cases.inputs, targets: cases.targets }; },
+    get frame() { return lastFrame; },
   };
 })();
