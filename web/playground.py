@@ -160,10 +160,14 @@ class Network:
         change, which momentum carries, is kept). nn.SGD's own checks refuse bad values."""
         nn.SGD(self.model.parameters(), lr=lr, momentum=momentum)  # raises what SGD raises
         o = self.optimizer
-        if (o.lr, o.momentum) != (lr, momentum):
-            was = f"ε {o.lr:g} → {lr:g}, α {o.momentum:g} → {momentum:g}"
+        changed = [
+            f"{name} {old:g} → {new:g}"
+            for name, old, new in (("ε", o.lr, lr), ("α", o.momentum, momentum))
+            if old != new
+        ]
+        if changed:
             o.lr, o.momentum = float(lr), float(momentum)
-            self.changes.append((len(self.errors) + 1, was))
+            self.changes.append((len(self.errors) + 1, ", ".join(changed)))
         return self.note()
 
     def _edited(self, what: str) -> None:

@@ -120,14 +120,15 @@ def test_new_rates_apply_from_the_next_sweep_as_in_a_loop_that_changes_them() ->
     assert net.set_rates(2.0, 0.5) == "ε = 2, α = 0.5"
     assert net.set_rates(2.0, 0.5) == "ε = 2, α = 0.5"  # no change: nothing logged
     net.train(20)
+    net.set_rates(2.0, 0.9)  # α alone: only α is logged
     assert net.errors == xor_run(2, [30, ("rates", 2.0, 0.5), 20])
-    assert net.changes == [(31, "ε 0.5 → 2, α 0.9 → 0.5")]
+    assert net.changes == [(31, "ε 0.5 → 2, α 0.9 → 0.5"), (51, "α 0.5 → 0.9")]
     assert net.frame is not None and net.frame["note"] == "ε = 2, α = 0.5"
     with pytest.raises(ValueError) as refused:
         nn.SGD(net.model.parameters(), lr=0.5, momentum=1.5)
     with pytest.raises(ValueError, match=f"^{re.escape(str(refused.value))}$"):
         net.set_rates(0.5, 1.5)
-    assert (net.optimizer.lr, net.optimizer.momentum) == (2.0, 0.5)  # a refusal changes nothing
+    assert (net.optimizer.lr, net.optimizer.momentum) == (2.0, 0.9)  # a refusal changes nothing
 
 
 def test_points_added_and_removed_are_trained_on_from_the_next_sweep() -> None:
