@@ -3,8 +3,10 @@
 Nothing here re-implements the library: `command` runs the ``autograd`` command line itself
 (explain, --nudge, --mistake, --html, practice, worksheet) and hands back what it printed
 and the page it wrote; `Network` trains an `nn.MLP` with `nn.fit` a few sweeps at a time
-(so the page can pause between slices) and explains one case with ``explain(...,
-view="neurons")`` and the stepper. The same functions run under CPython in the tests.
+(so the page can pause between slices), records each slice with `nn.Recorder` for the
+page's live timeline (`autograd.pages.timeline`), takes new ε and α and edited points between
+slices, and explains one case with ``explain(..., view="neurons")`` and the stepper. The same
+functions run under CPython in the tests.
 """
 
 from __future__ import annotations
