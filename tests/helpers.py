@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import shutil
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,38 @@ def fit_xor(seed: int, epochs: int, until_learned: bool = False) -> tuple[nn.MLP
         stop=nn.train.within(0.1, model, xs, ds) if until_learned else None,
     )
     return model, errors
+
+
+def xor_run(seed: int, steps: Sequence[int | tuple[Any, ...]]) -> list[float]:
+    """XOR as `fit_xor` trains it (stopping when learned), done with `nn.fit` piece by piece:
+    each int of ``steps`` trains that many sweeps more; ``("rates", lr, momentum)`` sets the
+    optimizer's ε and α, ``("add", x1, x2, d)`` adds a case and ``("remove", case)`` removes
+    one (counted from 1) before the next piece. The error of each sweep."""
+    model = nn.MLP(2, [2, 1], init=nn.init.uniform(0.3), seed=seed)
+    inputs, targets = xor()
+    xs: list[list[float]] = [list(x) for x in inputs]
+    ds: list[float] = [float(d) for d in targets]
+    opt = nn.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    errors: list[float] = []
+    for step in steps:
+        if isinstance(step, int):
+            errors += nn.fit(
+                model,
+                xs,
+                ds,
+                optimizer=opt,
+                epochs=step,
+                progress=False,
+                stop=nn.train.within(0.1, model, xs, ds),
+            )
+        elif step[0] == "rates":
+            opt.lr, opt.momentum = step[1], step[2]
+        elif step[0] == "add":
+            xs.append([step[1], step[2]])
+            ds.append(step[3])
+        else:
+            del xs[step[1] - 1], ds[step[1] - 1]
+    return errors
 
 
 HOSTILE_DOT = (

@@ -111,6 +111,11 @@ NEEDS: dict[str, Need] = {
         lambda: _importable("playwright"),
         "pip install -e '.[dev]' (make figures installs it)",
     ),
+    "site": Need(
+        "the playground is not built (build/play/)",
+        lambda: (ROOT / "build" / "play" / "index.html").is_file(),
+        "make site",
+    ),
 }
 
 # The README's settings: each demo's seed is the one its section and the picture's title
@@ -125,6 +130,7 @@ _NEWTON = Demo("demos.newton")  # deterministic: no seed
 _STEPPER = "tools.make_stepper_screenshot"
 _PRACTICE = "tools.make_practice_screenshot"
 _TIMELINE = "tools.make_timeline_screenshot"
+_PLAYGROUND = "tools.make_playground_screenshot"
 
 _PLOT = ("matplotlib",)
 # Every graph drawing needs dot, the pages' screenshots too: without it the SVGs would come
@@ -153,6 +159,11 @@ FIGURES: dict[str, Figure] = {
     "timeline_symmetry.png": Figure(Shot(_TIMELINE, "symmetry_shot"), ("playwright", "chromium")),
     "timeline_family_trees.png": Figure(
         Shot(_TIMELINE, "family_trees_shot"), ("playwright", "chromium")
+    ),
+    # The playground's network tab with its live timeline, in the built folder (make site).
+    "playground_live.png": Figure(Shot(_PLAYGROUND, "desktop"), ("playwright", "chromium", "site")),
+    "playground_live_phone.png": Figure(
+        Shot(_PLAYGROUND, "phone"), ("playwright", "chromium", "site")
     ),
 }
 

@@ -1,7 +1,7 @@
 // The playground page: the forms, the URL and what the worker (worker.js, Python in Pyodide)
 // answers. Everything the page shows is computed by the library in the worker: the listing
 // and the pages are the command line's own, the training is nn.fit's.
-/* global DEFAULTS, fromQuery, toQuery, argvFor, commandLine */
+/* global DEFAULTS, fromQuery, toQuery, argvFor, commandLine, nearestCase */
 "use strict";
 
 (function () {
@@ -125,6 +125,9 @@
 
   let errors = [];
   let training = false;
+  let timeline = null; // the live timeline's element (autograd.pages.timeline), after a sweep
+  let liveFrames = 120; // the most keyframes it keeps (playground.LIVE_FRAMES)
+  let lastFrame = null; // the keyframe of the last slice's last sweep, as the worker sent it
   let perSweep = 5; // ms per sweep, measured as training goes; sizes the slices
 
   function netProblem(text) {
@@ -158,6 +161,12 @@
       return netProblem(e.message);
     }
     errors = [];
+    timeline = null;
+    lastFrame = null;
+    liveFrames = cases.liveFrames;
+    $("live").replaceChildren();
+    showChanges([]);
+    $("edit-row").hidden = !cases.editable;
     $("case").max = cases.cases;
     $("case").value = Math.min(Number($("case").value) || 1, cases.cases);
     outputsTable(cases.inputs, cases.targets, cases.outputs);
@@ -196,9 +205,20 @@
 
   async function train(sweeps) {
     const begun = performance.now();
-    const r = await call({ call: "train", sweeps });
+    const r = await call({ call: "train", sweeps, timeline: !timeline });
     perSweep = Math.max(0.05, (performance.now() - begun) / sweeps);
     errors.push(...r.errors);
+    lastFrame = r.frame;
+    if (r.timeline) {
+      // The library's timeline, made once in the worker; its scripts run as it is inserted
+      // (a contextual fragment's scripts do, as the page's policy allows inline ones).
+      const range = document.createRange();
+      range.selectNodeContents($("live"));
+      $("live").replaceChildren(range.createContextualFragment(r.timeline));
+      timeline = $("live").querySelector(".ag-timeline");
+    } else {
+      timeline.agAddFrame(r.frame, r.errors, liveFrames);
+    }
     outputsTable(cases.inputs, cases.targets, r.outputs);
     drawErrors();
     $("net-status").textContent = `sweep ${errors.length}: E = ${errors[errors.length - 1].toFixed(4)}` +
@@ -208,6 +228,49 @@
 
   function stop() {
     training = false;
+  }
+
+  function showChanges(changes) {
+    $("changes").replaceChildren(...changes.map(([sweep, what]) => {
+      const li = document.createElement("li");
+      li.textContent = `from sweep ${sweep}: ${what}`;
+      return li;
+    }));
+  }
+
+  async function rates() {
+    // ε and α from the next sweep on (the slice under way finishes with the old ones).
+    if (!cases) return;
+    read(NET_FIELDS);
+    const lr = Number(state.lr);
+    const momentum = Number(state.momentum);
+    if (!Number.isFinite(lr) || !Number.isFinite(momentum)) return netProblem("ε and α: give numbers");
+    try {
+      showChanges((await call({ call: "rates", lr, momentum })).changes);
+      netProblem("");
+    } catch (e) {
+      netProblem(e.message);
+    }
+  }
+
+  async function edit(event) {
+    // A click on the live timeline's picture: remove the point it falls on, else add one.
+    if (!cases || !cases.editable) return;
+    const { x, reach, shift } = event.detail;
+    const hit = nearestCase(cases.inputs, x, reach);
+    const kind = Number($("point-class").value);
+    const message = hit >= 0 ? { call: "edit", remove: hit + 1 } : { call: "edit", add: [x[0], x[1], shift ? 1 - kind : kind] };
+    try {
+      const r = await call(message);
+      Object.assign(cases, r);
+      $("case").max = cases.cases;
+      outputsTable(cases.inputs, cases.targets, cases.outputs);
+      showChanges(r.changes);
+      if (timeline) timeline.agCases(cases.inputs, cases.targets.map((d) => [d]));
+      netProblem("");
+    } catch (e) {
+      netProblem(e.message);
+    }
   }
 
   async function loop() {
@@ -227,6 +290,10 @@
     $("train").textContent = "Train";
     $("train").disabled = false;
   }
+
+  $("lr").addEventListener("change", rates);
+  $("momentum").addEventListener("change", rates);
+  $("live").addEventListener("ag-plane-click", edit);
 
   $("net-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -277,5 +344,10 @@
   $("build").disabled = true;
   run();
   // Exposed for the console: DEFAULTS shows every field a link may carry.
-  window.playground = { DEFAULTS, get errors() { return errors.slice(); } };
+  window.playground = {
+    DEFAULTS,
+    get errors() { return errors.slice(); },
+    get cases() { return cases && { inputs: cases.inputs, targets: cases.targets }; },
+    get frame() { return lastFrame; },
+  };
 })();

@@ -2,7 +2,7 @@
 // field is what `autograd` takes after the flag of the same name (expr, at, params, wrt, net,
 // seed, input, target), so a shared link reads as the command it runs. Pure logic, no page:
 // tests/js/playground.test.js runs it under Node.
-/* exported DEFAULTS, MODES, fromQuery, toQuery, argvFor, commandLine */
+/* exported DEFAULTS, MODES, fromQuery, toQuery, argvFor, commandLine, nearestCase */
 "use strict";
 
 // The lecture neuron (micrograd's), as the command line's own examples give it.
@@ -98,4 +98,19 @@ function quoted(word) {
 
 function commandLine(argv) {
   return ["autograd", ...argv].map(quoted).join(" ");
+}
+
+function nearestCase(inputs, x, reach) {
+  // The case (0-based) a click at the point x of the input plane falls on: the nearest whose
+  // two inputs are each within reach (how far 8 pixels go along each axis) of x; -1 for none.
+  let best = -1;
+  let bestGap = Infinity;
+  inputs.forEach((c, k) => {
+    const da = Math.abs(c[0] - x[0]) / reach[0];
+    const db = Math.abs(c[1] - x[1]) / reach[1];
+    if (da > 1 || db > 1) return;
+    const gap = da * da + db * db;
+    if (gap < bestGap) [best, bestGap] = [k, gap];
+  });
+  return best;
 }

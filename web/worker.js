@@ -3,7 +3,8 @@
 // Everything is loaded from this folder (build/play/): no package repository, no micropip.
 //
 // Messages in: {id, call: "command", argv} | {id, call: "network", options}
-//              {id, call: "train", sweeps} | {id, call: "case", number, page}
+//              {id, call: "train", sweeps, timeline} | {id, call: "case", number, page}
+//              {id, call: "rates", lr, momentum} | {id, call: "edit", add: [x1, x2, d] | remove: case}
 // Messages out: {ready: true, seconds} once, then {id, result} or {id, error} per call.
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 import { instance as vizInstance } from "./viz/viz.js";
@@ -48,6 +49,16 @@ function plain(value) {
   return value;
 }
 
+function cases() {
+  // The training set as it is now (after any edit) and the net's outputs on it.
+  return {
+    cases: network.inputs.length,
+    inputs: plain(network.inputs),
+    targets: plain(network.targets),
+    outputs: plain(network.outputs()),
+  };
+}
+
 async function answer(message, glue) {
   switch (message.call) {
     case "command":
@@ -61,20 +72,30 @@ async function answer(message, glue) {
         lr: o.lr,
         momentum: o.momentum,
       });
-      return {
-        cases: network.inputs.length,
-        inputs: plain(network.inputs),
-        targets: plain(network.targets),
+      return Object.assign(cases(), {
         sizes: plain(network.sizes),
-        outputs: plain(network.outputs()),
-      };
+        editable: network.editable,
+        liveFrames: glue.LIVE_FRAMES,
+      });
     }
-    case "train":
+    case "train": {
+      const errors = plain(network.train(message.sweeps));
       return {
-        errors: plain(network.train(message.sweeps)),
+        errors,
         outputs: plain(network.outputs()),
         learned: network.done(),
+        // The keyframe of the slice's last sweep; the timeline's HTML once, when asked.
+        frame: plain(network.frame),
+        timeline: message.timeline ? network.timeline() : null,
       };
+    }
+    case "rates":
+      network.set_rates(message.lr, message.momentum);
+      return { changes: plain(network.changes) };
+    case "edit":
+      if (message.add) network.add_point(...message.add);
+      else network.remove_point(message.remove);
+      return Object.assign(cases(), { changes: plain(network.changes) });
     case "case":
       return {
         listing: network.listing(message.number),

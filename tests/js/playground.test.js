@@ -6,7 +6,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { load, WEB } = require("./load.js");
 
-const { DEFAULTS, fromQuery, toQuery, argvFor, commandLine } = load("state.js", WEB);
+const { DEFAULTS, fromQuery, toQuery, argvFor, commandLine, nearestCase } = load("state.js", WEB);
 
 test("a link with nothing in it is the lecture neuron's listing", () => {
   const state = fromQuery("");
@@ -58,4 +58,15 @@ test("the command line is shown as a shell would need it", () => {
   assert.equal(commandLine(["explain", "x*x + x", "--at", "x=3"]),
     "autograd explain 'x*x + x' --at x=3");
   assert.equal(commandLine(["explain", "it's"]), "autograd explain 'it'\\''s'");
+});
+
+test("a click on the plane falls on the nearest case within reach, else on none", () => {
+  const inputs = [[0, 0], [0, 1], [1, 0], [1, 1], [0.05, 0.02]];
+  assert.equal(nearestCase(inputs, [0.04, 0.03], [0.1, 0.1]), 4); // nearer than (0, 0)
+  assert.equal(nearestCase(inputs, [0.9, 1.08], [0.1, 0.1]), 3);
+  assert.equal(nearestCase(inputs, [0.5, 0.5], [0.1, 0.1]), -1);
+  // Each axis has a reach of its own (the picture's scales differ).
+  assert.equal(nearestCase(inputs, [1.15, 0], [0.2, 0.01]), 2);
+  assert.equal(nearestCase(inputs, [1, 0.05], [0.2, 0.01]), -1);
+  assert.equal(nearestCase([], [0, 0], [1, 1]), -1);
 });

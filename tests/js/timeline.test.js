@@ -109,3 +109,24 @@ test("frames added live go after the last, with the errors of the sweeps up to t
   assert.throws(() => logic.appendFrame(data, { sweep: 4 }, []), /sweep 4 is not after the last keyframe's, 4/);
   assert.throws(() => logic.appendFrame(data, { sweep: 9 }, [0.1]), /only 5 errors/);
 });
+
+test("a live recording past its limit drops every other frame between the first and the last", () => {
+  const data = { errors: [], frames: [] };
+  const frames = [];
+  for (let s = 1; s <= 7; s++) {
+    frames.push(s);
+    const k = logic.appendFrame(data, { sweep: s }, [1 / s], 6);
+    assert.equal(k, data.frames.length - 1);
+    assert.equal(data.frames[k].sweep, s); // the new frame is always the last
+  }
+  // 1..6 kept; 7 made seven: 1, 3, 5, 7 stay (the first, the last, every other between).
+  assert.deepEqual(data.frames.map((f) => f.sweep), [1, 3, 5, 7]);
+  assert.equal(data.errors.length, 7); // every sweep's error stays
+  const same = data.frames;
+  logic.appendFrame(data, { sweep: 8 }, [0.1], 6);
+  assert.equal(data.frames, same); // changed in place: the page's script holds the array
+  // Without a limit, nothing is dropped.
+  const all = { errors: [], frames: [] };
+  for (let s = 1; s <= 9; s++) logic.appendFrame(all, { sweep: s }, [1]);
+  assert.equal(all.frames.length, 9);
+});

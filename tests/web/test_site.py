@@ -23,7 +23,7 @@ import nn
 from autograd import Value, cli, explain
 from autograd.cli.common import build
 from autograd.teach.practice import questions
-from tests.helpers import ROOT, fit_xor
+from tests.helpers import ROOT, fit_xor, xor_run
 
 SITE = ROOT / "build" / "play"
 LECTURE = {
@@ -308,6 +308,105 @@ def test_the_other_data_sets_and_activations_build_and_train(pg: Any, site: str)
     assert pg.text_content("#net-error") == f"ValueError: {refused.value}"
 
 
+def live_keyframes(pg: Any) -> int:
+    """How many keyframes the network tab's live timeline holds (its slider's positions)."""
+    return int(pg.get_attribute("#live .ag-slider", "max")) + 1
+
+
+def pause(pg: Any) -> None:
+    pg.click("#train")
+    pg.wait_for_function("document.querySelector('#train').textContent === 'Train'")
+
+
+@pytest.mark.browser
+def test_the_timeline_grows_live_with_frames_of_the_librarys_numbers(pg: Any, site: str) -> None:
+    visit(pg, site, **LECTURE, tab="net", data="xor", hidden="2", netseed="2", lr="0.5")
+    assert pg.locator("#live .ag-timeline").count() == 0  # none before a sweep
+    pg.click("#sweep")
+    pg.wait_for_function("window.playground.errors.length === 1")
+    # The library's element, its scripts run in the page (its picture drawn, its counter set).
+    pg.wait_for_selector("#live .ag-timeline[data-ready]")
+    assert live_keyframes(pg) == 1 and pg.is_visible("#live .ag-boundary")
+    pg.click("#train")
+    pg.wait_for_function("window.playground.errors.length >= 60", timeout=READY_MS)
+    grown = live_keyframes(pg)
+    pg.wait_for_function(f"+document.querySelector('#live .ag-slider').max + 1 > {grown}")
+    pause(pg)
+    shown, frame = pg.evaluate("[window.playground.errors, window.playground.frame]")
+    n = len(shown)
+    assert 2 < live_keyframes(pg) <= 120
+    _, expected = fit_xor(2, n)
+    # The frame is the library's keyframe of the last sweep: fit's error for that sweep.
+    assert frame["sweep"] == n and frame["error"] == shown[-1]
+    assert frame["error"] == pytest.approx(expected[-1], rel=1e-12, abs=0)
+    assert pg.text_content("#live .ag-counter") == f"sweep {n} of {n} · E = {shown[-1]:.6g}"
+    assert str(pg.text_content("#live .ag-error-text")).endswith("; ε = 0.5, α = 0.9")
+    assert pg.get_attribute("#live .ag-timeline", "data-sweep") == str(n)
+
+    # ε changed while paused: from the next sweep on, as a loop that sets lr there.
+    pg.fill("#lr", "2")
+    pg.press("#lr", "Tab")
+    pg.wait_for_function("document.querySelector('#changes').textContent.includes('ε 0.5 → 2')")
+    assert pg.text_content("#changes li") == f"from sweep {n + 1}: ε 0.5 → 2"
+    pg.click("#train")
+    pg.wait_for_function(f"window.playground.errors.length >= {n + 40}", timeout=READY_MS)
+    pause(pg)
+    after = pg.evaluate("window.playground.errors")
+    assert after == pytest.approx(xor_run(2, [n, ("rates", 2.0, 0.9), len(after) - n]), rel=1e-12)
+    assert str(pg.text_content("#live .ag-error-text")).endswith("; ε = 2, α = 0.9")
+    assert "lr=2" in str(pg.get_attribute("#share", "href")) or "lr=2" in pg.url
+
+
+@pytest.mark.browser
+def test_points_added_and_removed_on_the_picture_change_the_training_set(
+    pg: Any, site: str
+) -> None:
+    visit(pg, site, **LECTURE, tab="net", data="xor", hidden="2", netseed="2")
+    assert pg.is_visible("#edit-row")
+    for _ in range(3):
+        pg.click("#sweep")
+    pg.wait_for_function("window.playground.errors.length === 3")
+    pg.wait_for_selector("#live .ag-timeline[data-ready]")
+    picture = "#live .ag-boundary"  # 240 px square over [-0.25, 1.25]² for XOR's cases
+
+    def cases() -> int:
+        return int(pg.evaluate("window.playground.cases.inputs.length"))
+
+    pg.click(picture, position={"x": 120, "y": 120})  # no point there: adds a white one
+    pg.wait_for_function("window.playground.cases.inputs.length === 5")
+    pg.click(picture, position={"x": 120, "y": 60}, modifiers=["Shift"])  # a black one
+    pg.wait_for_function("window.playground.cases.inputs.length === 6")
+    set_now = pg.evaluate("window.playground.cases")
+    (a1, a2), (b1, b2) = set_now["inputs"][4], set_now["inputs"][5]
+    assert set_now["targets"][4:] == [1, 0]
+    assert a1 == pytest.approx(0.5, abs=0.01) and b2 == pytest.approx(0.875, abs=0.01)
+    assert pg.locator("#cases tbody tr").count() == 6
+    for _ in range(2):
+        pg.click("#sweep")
+    pg.wait_for_function("window.playground.errors.length === 5")
+    pg.click(picture, position={"x": 121, "y": 119})  # on the white point: removes it
+    pg.wait_for_function("window.playground.cases.inputs.length === 5")
+    assert cases() == 5
+    assert pg.locator("#changes li").all_text_contents() == [
+        f"from sweep 4: added case 5 ({a1:.2f}, {a2:.2f}) → 1",
+        f"from sweep 4: added case 6 ({b1:.2f}, {b2:.2f}) → 0",
+        f"from sweep 6: removed case 5 ({a1:.2f}, {a2:.2f}) → 1",
+    ]
+    for _ in range(2):
+        pg.click("#sweep")
+    pg.wait_for_function("window.playground.errors.length === 7")
+    shown = pg.evaluate("window.playground.errors")
+    steps: list[int | tuple[Any, ...]] = [3, ("add", a1, a2, 1.0), ("add", b1, b2, 0.0)]
+    steps += [2, ("remove", 5), 2]
+    # Each sweep after an edit is the error over the edited set, as nn.fit computes it.
+    assert shown == pytest.approx(xor_run(2, steps), rel=1e-12, abs=0)
+    assert shown[3:5] != pytest.approx(xor_run(2, [5])[3:5], rel=1e-6)  # not the old set's
+    assert str(pg.text_content("#live .ag-error-text")).endswith("; 5 cases (edited)")
+    # The symmetry set has six inputs: no picture, nothing to edit.
+    visit(pg, site, **LECTURE, tab="net", data="symmetry")
+    assert pg.is_hidden("#edit-row")
+
+
 # How far the page's controls reach past the right edge of its text column (px; <= 0 inside).
 OVERHANG = """() => {
     const main = document.querySelector("main");
@@ -327,8 +426,12 @@ def test_on_a_phone_every_control_fits_the_column(pg: Any, site: str) -> None:
             {**LECTURE, "mode": "stepper"},
             {**LECTURE, "view": "units"},
             {**LECTURE, "tab": "net", "data": "symmetry"},
+            {**LECTURE, "tab": "net", "data": "moons"},
         ):
             visit(pg, site, **state)
+            if state.get("tab") == "net":  # with the live timeline
+                pg.click("#sweep")
+                pg.wait_for_selector("#live .ag-timeline[data-ready]")
             assert pg.evaluate("document.documentElement.scrollWidth") == 390
             assert pg.evaluate(OVERHANG) <= 0.5
     finally:

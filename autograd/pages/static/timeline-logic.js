@@ -158,8 +158,10 @@ function healthLines(frame, layers) {
 }
 
 // A frame added live (a network training in the page): its sweep must come after the last
-// one, and the errors of the sweeps up to it come with it. Returns the frame's index.
-function appendFrame(data, frame, errors) {
+// one, and the errors of the sweeps up to it come with it. With ``limit``, a recording that
+// would keep more frames than that drops every other one between its first and its last (the
+// errors all stay), so a long live run stays as small as a Recorder's. Returns the frame's index.
+function appendFrame(data, frame, errors, limit) {
   var last = data.frames.length ? data.frames[data.frames.length - 1].sweep : 0;
   if (!(frame.sweep > last)) {
     throw new Error("addFrame: sweep " + frame.sweep + " is not after the last keyframe's, " + last);
@@ -170,5 +172,11 @@ function appendFrame(data, frame, errors) {
                     " errors; pass the errors of the sweeps since the last keyframe");
   }
   data.frames.push(frame);
-  return data.frames.length - 1;
+  var fs = data.frames;
+  if (limit >= 2 && fs.length > limit) {
+    // In place: the page's script holds this array.
+    var kept = fs.filter(function (f, k) { return k === 0 || k === fs.length - 1 || k % 2 === 0; });
+    fs.splice.apply(fs, [0, fs.length].concat(kept));
+  }
+  return fs.length - 1;
 }

@@ -1,7 +1,10 @@
 // The training timeline in the browser (autograd.pages.timeline), after timeline-logic.js
 // and stepper-logic.js (for the keys). It only ever looks inside its own element, so any
-// number of timelines share a page or a notebook. root.agAddFrame(frame, errors) appends a
-// keyframe (for a network that trains in the page).
+// number of timelines share a page or a notebook. root.agAddFrame(frame, errors, limit) appends
+// a keyframe (for a network that trains in the page; a frame may carry the cases and targets
+// it trained on, when they were edited); root.agCases(cases, targets) shows an edited set on
+// the last frame's picture until the next frame comes. A click on the decision boundary's
+// picture sends an "ag-plane-click" event (detail: the point x, and how far 8 pixels reach).
 /* global formatG, explainedFrame, netLayers, hintonSide, curvePoints, curveX, forwardPass,
    middleOf, healthLines, appendFrame, outputScale, stepperKey, agPlayer */
 /* exported agTimeline */
@@ -134,13 +137,17 @@ function agTimeline(root) {
 
   // -- each unit's output per case --
   var outBox = q("ag-outputs"), outDiagram = null;
-  var caseNames = data.cases.map(function (xs) { return xs.map(function (v) { return formatG(v, 3); }).join(""); });
-  var shortCases = caseNames.every(function (n) { return n.length <= 3; });
+  function outputsDiagram(cases, y) {
+    var caseNames = cases.map(function (xs) { return xs.map(function (v) { return formatG(v, 3); }).join(""); });
+    var shortCases = caseNames.every(function (n) { return n.length <= 3; });
+    var colNames = cases.map(function (_, c) { return shortCases ? caseNames[c] : String(c + 1); });
+    var outCell = Math.max(9, Math.min(24, Math.floor(900 / cases.length)));
+    outBox.textContent = "";
+    return hinton(outBox, "units (rows) \u00D7 cases (columns)", y, colNames,
+                  data.units.map(function (u) { return u.name; }), outCell);
+  }
   if (frames[0].y) {
-    var colNames = data.cases.map(function (_, c) { return shortCases ? caseNames[c] : String(c + 1); });
-    var outCell = Math.max(9, Math.min(24, Math.floor(900 / data.cases.length)));
-    outDiagram = hinton(outBox, "units (rows) \u00D7 cases (columns)", frames[0].y, colNames,
-                        data.units.map(function (u) { return u.name; }), outCell);
+    outDiagram = outputsDiagram(frames[0].cases || data.cases, frames[0].y);
   } else {
     q("ag-outputs-note").textContent = "Not kept for a net this size: more than 6,000 numbers per keyframe.";
   }
@@ -159,6 +166,8 @@ function agTimeline(root) {
   }
   function drawBoundary(frame) {
     if (!plane) return;
+    // The set the frame trained on; on the last frame, an edited set waiting for the next.
+    var set = frame === frames[frames.length - 1] && data.next ? data.next : frame.cases ? frame : data;
     var ctx = canvas.getContext("2d"), N = 60, W = canvas.width, H = canvas.height;
     var mid = middleOf(plane.out.activation), vals = [], lo = Infinity, hi = -Infinity;
     for (var i = 0; i < N; i++) {
@@ -177,12 +186,12 @@ function agTimeline(root) {
       ctx.fillStyle = (y >= mid ? "rgb(" + level + "," + level + ",255)" : "rgb(255," + level + "," + level + ")");
       ctx.fillRect((k % N) * W / N, Math.floor(k / N) * H / N, W / N + 1, H / N + 1);
     });
-    data.cases.forEach(function (c, k) {
+    set.cases.forEach(function (c, k) {
       var px = (c[0] - plane.a[0]) / (plane.a[1] - plane.a[0]) * W;
       var py = H - (c[1] - plane.b[0]) / (plane.b[1] - plane.b[0]) * H;
-      var high = Number(data.targets[k][0]) > mid;
+      var high = Number(set.targets[k][0]) > mid;
       ctx.beginPath();
-      ctx.arc(px, py, data.cases.length > 40 ? 3.5 : 6, 0, 2 * Math.PI);
+      ctx.arc(px, py, set.cases.length > 40 ? 3.5 : 6, 0, 2 * Math.PI);
       ctx.fillStyle = high ? "#fff" : "#000";
       ctx.strokeStyle = high ? "#000" : "#fff";
       ctx.fill();
@@ -211,7 +220,7 @@ function agTimeline(root) {
     marker.setAttribute("x1", x);
     marker.setAttribute("x2", x);
     q("ag-error-text").textContent = "Sweep " + f.sweep + ": " + data.loss + " " + formatG(f.error, 6) +
-      " (keyframe " + (current + 1) + " of " + frames.length + ")";
+      " (keyframe " + (current + 1) + " of " + frames.length + ")" + (f.note ? "; " + f.note : "");
     diagrams.forEach(function (d) {
       var w = layerMatrix(d.layer, f.w), g = layerMatrix(d.layer, f.g);
       var bw = largest(w), bg = largest(g);
@@ -220,7 +229,10 @@ function agTimeline(root) {
       d.w.cap.textContent = d.w.title + " (largest " + formatG(bw, 3) + ")";
       d.g.cap.textContent = d.g.title + " (largest " + formatG(bg, 3) + ")";
     });
-    if (outDiagram && f.y) paint(outDiagram, f.y, outputScale(f.y));
+    if (outDiagram && f.y) {
+      if (f.y[0].length !== outDiagram.squares[0].length) outDiagram = outputsDiagram(f.cases || data.cases, f.y);
+      paint(outDiagram, f.y, outputScale(f.y));
+    }
     drawBoundary(f);
     var list = q("ag-health");
     list.textContent = "";
@@ -280,14 +292,27 @@ function agTimeline(root) {
     ev.preventDefault();
   });
 
-  root.agAddFrame = function (frame, errors) {
-    var k = appendFrame(data, frame, errors);
+  root.agAddFrame = function (frame, errors, limit) {
+    var k = appendFrame(data, frame, errors, limit);
+    data.next = null;
     slider.max = String(frames.length - 1);
     drawCurve();
-    goTo(k);
+    current = k;
     render();
     return k;
   };
+  root.agCases = function (cases, targets) {
+    data.next = { cases: cases, targets: targets };
+    drawBoundary(frames[current]);
+  };
+  if (plane) {
+    canvas.addEventListener("click", function (ev) {
+      var r = canvas.getBoundingClientRect(), da = plane.a[1] - plane.a[0], db = plane.b[1] - plane.b[0];
+      var x = [plane.a[0] + (ev.clientX - r.left) / r.width * da, plane.b[1] - (ev.clientY - r.top) / r.height * db];
+      root.dispatchEvent(new CustomEvent("ag-plane-click", { bubbles: true, detail: {
+        x: x, reach: [8 / r.width * da, 8 / r.height * db], shift: ev.shiftKey, sweep: frames[current].sweep } }));
+    });
+  }
 
   drawCurve();
   render();
