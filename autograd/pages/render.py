@@ -125,39 +125,69 @@ def _browser(source: str) -> bytes:
         raise RenderError(f"the browser's Graphviz (viz.js) failed: {e}") from None
 
 
-# An HTML-like label as `autograd.pages.draw` writes them: one row of cells in a table, as the
-# first attribute of a node statement. Anchored there, so that text in a quoted attribute
-# (a tooltip that spells out a table) is never rewritten: the record's quotes would end it.
+# An HTML-like label as `autograd.pages.draw` writes them: a table (one row of cells, or a
+# stacked box: the name beside a column of cells), as the first attribute of a node statement.
+# Anchored there, so that text in a quoted attribute (a tooltip that spells out a table) is
+# never rewritten: the record's quotes would end it.
 _HTML_LABEL = re.compile(r"^(\s*\w+ \[)label=<(<TABLE\b[^>]*>.*?</TABLE>)>")
+# A cluster's HTML-like title (lines of escaped text between <BR/>s), among the attributes a
+# subgraph's attribute line starts with: every value before it is parsed whole (a quoted one
+# to its closing quote), so a title spelled inside a quoted value is never matched.
+_HTML_TITLE = re.compile(
+    r'^(\s*(?:\w+=(?:"(?:[^"\\]|\\.)*"|[^\s"<\[]+)\s+)*)label=<((?:[^<>]|<BR/>)*)>(?=\s|$)'
+)
 _ATTRIBUTE = re.compile(r'\b(BGCOLOR|BORDER)="([^"]*)"')
+_ROW = re.compile(r"<TR>(.*?)</TR>", re.DOTALL)
 _CELL = re.compile(r"<TD\b[^>]*>(.*?)</TD>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _RECORD_SPECIAL = re.compile(r'([{}|<>"\s])')
+# A record's room around each field's text, in inches (across, down): what an HTML-like cell
+# gives it (CELLPADDING 4 and CELLBORDER 1 each side, 5 pt); Graphviz's own (8 pt across, 4
+# down) and a node's least size (0.75 x 0.5 in) made every box wider and half again as tall,
+# a drawing too big for a worksheet's page or a phone's view.
+_RECORD_MARGIN = "0.07,0.06"
 
 
 def _as_records(source: str) -> str:
-    """``source`` with each one-row HTML-like table label drawn as a record.
+    """``source`` with each HTML-like table label drawn as a record, and each HTML-like
+    cluster title as plain text.
 
     The WebAssembly build of Graphviz has no HTML-like labels (it is built without
-    an XML parser) and would draw the node's id instead. A record shows the same
-    cells, in the same colour, without the bold name.
+    an XML parser) and would draw the node's id (the cluster's name) instead. A record
+    shows the same cells, as the table lays them out (one row; or the name beside a column
+    of numbers), in the same colour and about the same size, without the bold name.
     """
     across = re.search(r"\brankdir=\"?(LR|RL)\b", source) is not None
+
+    def field(cell: str) -> str:
+        # Backslashes are doubled already: `autograd.pages.draw` escapes them in every label.
+        # dot reads entities in any string, so a cell's own "&" is written "&amp;" again.
+        text = html.unescape(_TAG.sub("", cell)).replace("&", "&amp;")
+        return _RECORD_SPECIAL.sub(r"\\\1", text)
 
     def record(match: re.Match[str]) -> str:
         table = match.group(2)
         attrs = dict(_ATTRIBUTE.findall(table.split(">", 1)[0]))
-        cells = [html.unescape(_TAG.sub("", c)) for c in _CELL.findall(table)]
+        rows = [[field(c) for c in _CELL.findall(row)] for row in _ROW.findall(table)]
         # A record's fields run across in TB layouts and down in LR ones; braces flip them.
-        # Backslashes are doubled already: `autograd.pages.draw` escapes them in every label.
-        # dot reads entities in any string, so a cell's own "&" is written "&amp;" again.
-        fields = "|".join(_RECORD_SPECIAL.sub(r"\\\1", c.replace("&", "&amp;")) for c in cells)
-        label = "{" + fields + "}" if across else fields
+        # A stacked box (its first cell, the name, spans the rows) is the name beside a
+        # column: the column's fields, in braces, run the other way.
+        cells = [c for row in rows for c in row]
+        if len(rows) > 1 and rows[0]:
+            cells = [cells[0], "{" + "|".join(cells[1:]) + "}"]
+        label = "|".join(cells)
+        label = "{" + label + "}" if across else label
         return (
             f'{match.group(1)}label="{label}" shape=record style=filled '
             f'fillcolor="{attrs.get("BGCOLOR", "#ffffff")}" '
-            f"penwidth={1 + int(attrs.get('BORDER', '0') or 0)}"
+            f"penwidth={1 + int(attrs.get('BORDER', '0') or 0)} "
+            f'width=0 height=0 margin="{_RECORD_MARGIN}"'
         )
+
+    def title(match: re.Match[str]) -> str:
+        lines = [html.unescape(line) for line in match.group(2).split("<BR/>")]
+        text = "\\n".join(line.replace("&", "&amp;").replace('"', '\\"') for line in lines)
+        return f'{match.group(1)}label="{text}"'
 
     # The record's attributes replace the label where it stood; the statement's own
     # shape=plain, the first after them (attributes are written sorted, a tooltip comes
@@ -166,7 +196,10 @@ def _as_records(source: str) -> str:
     lines = []
     for line in source.split("\n"):
         converted, n = _HTML_LABEL.subn(record, line, count=1)
-        lines.append(converted.replace(" shape=plain", "", 1) if n else line)
+        if n:
+            lines.append(converted.replace(" shape=plain", "", 1))
+        else:
+            lines.append(_HTML_TITLE.sub(title, line, count=1))
     return "\n".join(lines)
 
 

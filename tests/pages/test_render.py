@@ -195,6 +195,47 @@ def test_without_dot_labels_keep_their_characters_and_boxes_their_colours(no_dot
     assert 'fill="#fddcb5"' in svg  # a parameter's orange, as with dot
 
 
+def test_without_dot_a_nets_units_and_layers_are_drawn_as_with_dot(no_dot: Path) -> None:
+    """A small net's unit is its name beside a column (data, ∂E/∂y, ∂E/∂x), its layer's
+    title two lines of text (it was the cluster's name, "cluster_layer_0"), and a box is
+    as tall as dot's table (23 pt a row; a record's default 36 pt made the drawing too big
+    for a worksheet's page and a phone's view)."""
+    from nn import MLP
+    from nn.losses import sum_squared_error
+
+    model = MLP(2, [2, 1], seed=0)
+    e = sum_squared_error(model([1.0, 0.0]), 1.0)
+    e.backward()
+    svg = render_graph(draw_graph(e, params=model, view="neurons"), "svg").decode("utf-8")
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert "layer 0:" in texts and "2 × sigmoid(Σ 2w+b)" in texts
+    assert not any("cluster" in t for t in texts)
+    nodes = dict(re.findall(r'<g id="(\w+)" class="node">(.*?)</g>', svg, re.S))
+    at = r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)<'
+    spots = [(html.unescape(t), float(x), float(y)) for x, y, t in re.findall(at, nodes["v10"])]
+    (name, nx, _), *column = spots
+    assert name == "y3" and [t.split()[0] for t, _, _ in column] == ["data", "∂E/∂y", "∂E/∂x"]
+    assert all(x > nx for _, x, _ in column) and len({x for _, x, _ in column}) == 1
+    assert [y for _, _, y in column] == sorted(y for _, _, y in column)  # top to bottom
+    ys = [float(v) for v in re.findall(r",(-?[\d.]+)", nodes["in0"].split('points="')[1])]
+    assert 20 <= max(ys) - min(ys) <= 26  # one row of 12 pt text
+
+
+def test_without_dot_a_layers_title_keeps_its_characters(no_dot: Path) -> None:
+    title = 'a "b" \\N & <c>'  # the user's text
+    # As `autograd.pages.draw` writes it in an HTML-like title: markup escaped, backslashes
+    # doubled (dot reads \N as the graph's name even there).
+    escaped = html.escape(title, quote=True).replace("\\", "\\\\")
+    line = f'\t\tcolor="#999999" label=<{escaped}:<BR/>x &amp; y> style=rounded'
+    tooltip = f'\tv0 [label=a tooltip="label=<{escaped}<BR/>z>"]'
+    source = f"digraph {{\n\tsubgraph cluster_0 {{\n{line}\n{tooltip}\n\t}}\n}}"
+    converted = _as_records(source)
+    assert tooltip in converted  # a title spelled inside a quoted value stays as it is
+    svg = render.render_source(source, "svg").decode("utf-8")
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert texts[:2] == ['a "b" \\N & <c>:', "x & y"]
+
+
 def test_without_dot_svg_still_renders_and_png_raises_graphvizs_error(
     tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:

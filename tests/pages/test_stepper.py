@@ -442,7 +442,7 @@ def test_neuron_view_steps_unit_by_unit_and_marks_the_unit_it_computes(
 @pytest.mark.parametrize("hidden", [2, 4])
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1366, 768)])
 def test_a_net_opens_on_its_output_unit_and_the_units_it_reads(
-    browser: Any, tmp_path: Path, hidden: int, width: int, height: int
+    browser: Any, tmp_path: Path, hidden: int, width: int, height: int, renderer: str
 ) -> None:
     model, E = net_241(hidden)
     path = tmp_path / "units.html"

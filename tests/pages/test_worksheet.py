@@ -79,7 +79,7 @@ def printed(pdf: bytes) -> list[tuple[str, list[float]]]:
 
 @pytest.mark.browser
 def test_the_issues_two_sheets_print_on_four_pages_of_a4_and_of_letter(
-    browser: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    browser: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], renderer: str
 ) -> None:
     path = tmp_path / "s.html"
     expression = "E = 0.5*(sigmoid(w1*x1+w2*x2+b) - d)**2"
@@ -105,7 +105,7 @@ def test_the_issues_two_sheets_print_on_four_pages_of_a4_and_of_letter(
 @pytest.mark.browser
 @pytest.mark.parametrize(("title", "values"), ONE_PAGE)
 def test_a_sheet_and_its_key_each_print_on_one_page_with_graph_text_of_8_pt(
-    browser: Any, tmp_path: Path, title: str, values: dict[str, float]
+    browser: Any, tmp_path: Path, title: str, values: dict[str, float], renderer: str
 ) -> None:
     path = tmp_path / "sheet.html"
     write_worksheet(path, [(title, values, parse(title).build(values))])
