@@ -15,6 +15,7 @@ time limit, for programs that must not hang.
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,7 +42,13 @@ from autograd.core.notation import (
     printable,
 )
 from autograd.core.ops import linear_role
-from autograd.pages.render import RENDER_TIMEOUT, GraphvizMissing, RenderError, render_source
+from autograd.pages.render import (
+    RENDER_TIMEOUT,
+    GraphvizMissing,
+    RenderError,
+    nested_clusters_in_order,
+    render_source,
+)
 
 __all__ = [
     "RENDER_TIMEOUT",
@@ -213,7 +220,8 @@ def render(graph: graphviz.Digraph, fmt: str, timeout: float | None = RENDER_TIM
     limit). Raises `RenderError` when rendering fails, runs out of time or returns
     something that is not a ``fmt`` file, `GraphvizMissing` when nothing can render ``fmt``.
     """
-    return render_source(graph.source, fmt, timeout)
+    source = graph.source_for(None, timeout) if isinstance(graph, Drawing) else graph.source
+    return render_source(source, fmt, timeout)
 
 
 def inline_svg(graph: graphviz.Digraph, prefix: str, timeout: float | None = RENDER_TIMEOUT) -> str:
@@ -276,7 +284,51 @@ def hide_gradients(
 class Drawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type information
     """The `graphviz.Digraph` that `draw_graph` returns: its ``pipe``, ``render`` and
     Jupyter display go through `render`, so they work without ``dot`` (as SVG) and
-    keep the time limit; anything else (another engine or renderer) is graphviz's own."""
+    keep the time limit; anything else (another engine or renderer) is graphviz's own.
+
+    Its ``source`` writes the clusters of a layer (its neurons) in their order;
+    `source_for` is the source a given renderer draws them in that order from."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Where the body holds clusters side by side in a cluster: (start, the same lines
+        # with those clusters written in the other order).
+        self.reversible: list[tuple[int, list[str]]] = []
+
+    def layer(self, name: str, attrs: dict[str, str], clusters: list[graphviz.Digraph]) -> None:
+        """A cluster ``name`` holding ``clusters`` side by side, in this order."""
+
+        def lines(inside: list[graphviz.Digraph]) -> list[str]:
+            outer = graphviz.Digraph(name=name)
+            outer.attr(**attrs)
+            for cluster in inside:
+                outer.subgraph(cluster)
+            return [f"\t{line}" for line in outer.__iter__(subgraph=True)]
+
+        if len(clusters) > 1:
+            self.reversible.append((len(self.body), lines(clusters[::-1])))
+        self.body += lines(clusters)
+
+    def source_for(
+        self, renderer: str | None = None, timeout: float | None = RENDER_TIMEOUT
+    ) -> str:
+        """The source to give ``renderer`` ("dot", "wasm", "browser", or None: the one
+        `render` uses), so that it draws a layer's neurons in their order: ``source``, or
+        that with the neurons written the other way round (see `nested_clusters_in_order`)."""
+        rankdir = self.graph_attr.get("rankdir", "TB")
+        if not self.reversible or nested_clusters_in_order(rankdir, renderer, timeout):
+            return str(self.source)
+        body = list(self.body)
+        for start, lines in self.reversible:
+            body[start : start + len(lines)] = lines
+        other = super().copy()
+        other.body = body
+        return str(other.source)
+
+    def copy(self) -> Drawing:
+        other: Drawing = super().copy()
+        other.reversible = list(self.reversible)
+        return other
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:
         encoding = kwargs.pop("encoding", None)
@@ -508,11 +560,18 @@ class _Drawing:
                 extra["label"] = "ab"[pos]
             self.g.edge(start, into, id=edge_id(i, pos), **extra)
 
-    def placed(self, nodes: list[Value]) -> list[Value]:
-        """``nodes`` in the order to write them so that dot draws them in this order, top to
-        bottom (LR) or left to right (TB): dot places them in reverse, which LR's rotation
-        puts right again."""
-        return nodes if self.rankdir in ("LR", "RL") else nodes[::-1]
+    def in_order(self, nodes: list[str]) -> None:
+        """Keep ``nodes`` (boxes of one rank) in this order, top to bottom (LR, RL) or left to
+        right (TB, BT), with a chain of invisible edges between them that stay within the rank.
+
+        Without it, dot keeps the order of its first placement, which is no promise: it
+        changed between Graphviz versions (2.43 and 16 place the same source in opposite
+        orders). An edge within a rank (minlen 0, a "flat" edge) is a constraint that every
+        version keeps: its tail left of its head, which LR's rotation puts below it.
+        """
+        chain = nodes[::-1] if self.rankdir in ("LR", "RL") else nodes
+        for tail, head in itertools.pairwise(chain):
+            self.g.edge(tail, head, style="invis", minlen="0")
 
     def values_view(self) -> None:
         clusters = _clusters(self.order, self.index, self.named)
@@ -535,22 +594,33 @@ class _Drawing:
             if v not in home:
                 self.value(self.g, v)
         for layer in sorted(clusters):
-            with self.g.subgraph(name=f"cluster_layer_{layer}") as lc:
-                lc.attr(
-                    label=f"layer {layer}", style="rounded", color="#999999", fontname="Helvetica"
+            neurons = []
+            for neuron in sorted(clusters[layer]):
+                nc = graphviz.Digraph(name=f"cluster_layer_{layer}_neuron_{neuron}")
+                nc.attr(
+                    label=f"neuron {neuron}" if neuron >= 0 else "",
+                    style="rounded,dashed",
+                    color="#bbbbbb",
                 )
-                for neuron in sorted(clusters[layer]):
-                    with lc.subgraph(name=f"cluster_layer_{layer}_neuron_{neuron}") as nc:
-                        nc.attr(
-                            label=f"neuron {neuron}" if neuron >= 0 else "",
-                            style="rounded,dashed",
-                            color="#bbbbbb",
-                        )
-                        for p in self.placed(owned.get((layer, neuron), [])):
-                            short = self.short.get(p) or _short_name(self.named[p])
-                            self.value(nc, p, short)
-                        for i in clusters[layer][neuron]:
-                            self.value(nc, self.order[i])
+                mine = owned.get((layer, neuron), [])
+                for p in mine:
+                    short = self.short.get(p) or _short_name(self.named[p])
+                    self.value(nc, p, short)
+                # The parameters in index order, w[0], w[1], ..., b.
+                self.in_order([self.where[p] for p in mine])
+                for i in clusters[layer][neuron]:
+                    self.value(nc, self.order[i])
+                neurons.append(nc)
+            self.g.layer(
+                name=f"cluster_layer_{layer}",
+                attrs={
+                    "label": f"layer {layer}",
+                    "style": "rounded",
+                    "color": "#999999",
+                    "fontname": "Helvetica",
+                },
+                clusters=neurons,
+            )
         for i, v in enumerate(self.order):
             if not v.is_leaf:
                 self.edges(v, f"{node_id(i)}_op")
@@ -561,9 +631,9 @@ class _Drawing:
                     **({"color": _DIM_LINE} if self.dim(v) else {}),
                 )
         if clusters:
-            # dot's second crossing-minimisation pass (run when there are clusters) shuffles
-            # the nodes that no crossing constrains: a neuron's parameters. Without it, they
-            # keep the order they are written in, w[0], w[1], ..., b.
+            # dot's second crossing-minimisation pass (run when there are clusters) moves nodes
+            # that no crossing constrains; without it the drawings keep the layout they had
+            # (the order of a neuron's parameters is kept by `in_order` either way).
             self.g.graph_attr["remincross"] = "false"
 
     def neurons_view(self) -> None:
@@ -610,10 +680,10 @@ class _Drawing:
                 by_layer.setdefault(layer, []).append((neuron, total))
             else:
                 self.unit(self.g, total, units[total], inside, summarised=False)
-        # Room between the layers for the fan of edges (a 16-16 layer pair has 256), and
-        # the units of a layer kept in neuron order: between fully connected layers every
-        # order has the same crossings, and dot's crossing minimisation would only rotate
-        # them (unit 12 on top), so it is all but switched off (mclimit scales its passes).
+        # Room between the layers for the fan of edges (a 16-16 layer pair has 256). The units
+        # of a layer are kept in neuron order (`in_order`): between fully connected layers
+        # every order has the same crossings, so dot's crossing minimisation, which would
+        # only try rotations of them, is all but switched off (mclimit scales its passes).
         # A small net's layers need less room: closer, two of them fit a phone.
         ranksep = "0.5" if self.small() else "1.1"
         self.g.graph_attr.update(ranksep=ranksep, remincross="false", mclimit="0.0001")
@@ -633,8 +703,9 @@ class _Drawing:
                     else _plain(label)
                 )
                 lc.attr(label=shown, style="rounded", color="#999999", fontname="Helvetica")
-                for total in self.placed(members):
+                for total in members:
                     self.unit(lc, total, units[total], inside, summarised=label != f"layer {layer}")
+            self.in_order([self.where[units[total]] for total in members])
         for i, v in enumerate(self.order):
             if not v.is_leaf and v not in inside and v not in loss:
                 self.edges(v, f"{node_id(i)}_op")

@@ -48,7 +48,14 @@ from typing import IO, Any
 
 import graphviz
 
-__all__ = ["MAX_OUTPUT", "RENDER_TIMEOUT", "GraphvizMissing", "RenderError", "render_source"]
+__all__ = [
+    "MAX_OUTPUT",
+    "RENDER_TIMEOUT",
+    "GraphvizMissing",
+    "RenderError",
+    "nested_clusters_in_order",
+    "render_source",
+]
 
 RENDER_TIMEOUT = 30.0  # seconds: the default limit on one rendering
 MAX_OUTPUT = 64 * 2**20  # bytes: a 5000-node drawing is a few MB; more is a broken renderer
@@ -100,6 +107,71 @@ def render_source(source: str, fmt: str, timeout: float | None = RENDER_TIMEOUT)
     else:
         out, who = _wasm(_as_records(source), timeout), "the WebAssembly Graphviz"
     return _checked_output(out, fmt, who)
+
+
+# Clusters side by side inside a cluster (a layer's neurons), each between the same two nodes
+# (as a layer's neurons are between the layers around them).
+_PROBE = (
+    "digraph {{ rankdir={rankdir} subgraph cluster_p {{ subgraph cluster_p0 {{ p0 [id=p0] }} "
+    "subgraph cluster_p1 {{ p1 [id=p1] }} subgraph cluster_p2 {{ p2 [id=p2] }} }} "
+    "s -> p0; s -> p1; s -> p2; p0 -> t; p1 -> t; p2 -> t }}"
+)
+_PROBE_NODE = re.compile(
+    r'<g id="(p\d)" class="node">.*?<text[^>]*x="([-\d.]+)" y="([-\d.]+)"', re.S
+)
+_PROBE_TIMEOUT = 5.0  # seconds
+_probed: dict[tuple[str, str | None, str], bool] = {}
+
+
+def nested_clusters_in_order(
+    rankdir: str, renderer: str | None = None, timeout: float | None = RENDER_TIMEOUT
+) -> bool:
+    """Whether ``renderer`` draws clusters that sit side by side inside a cluster in the order
+    they are written: top to bottom (rankdir LR, RL) or left to right (TB, BT).
+
+    Graphviz has no attribute that orders them (``ordering`` and edges within a rank, which
+    order nodes, leave clusters out): dot keeps the order it first puts them in, from the list
+    of what the outer cluster holds, and Graphviz 2.43 walks that list from one end, later
+    versions (the WebAssembly one, 16.1) from the other. The same source draws them in
+    opposite orders. A drawing that cares (`autograd.pages.draw`) writes them in the order the
+    renderer keeps, which this finds by drawing a small graph once per renderer and rankdir.
+
+    ``renderer`` is "dot" (the one on PATH), "wasm", "browser", or None: the one
+    `render_source` uses for SVG. A renderer that cannot draw the small graph counts as
+    keeping the order (the drawing then fails or not on its own).
+    """
+    if renderer is None:
+        renderer = (
+            "browser" if sys.platform == "emscripten" else "dot" if shutil.which("dot") else "wasm"
+        )
+    dot = shutil.which("dot") if renderer == "dot" else None
+    if renderer == "dot" and dot is None:
+        return True
+    key = (renderer, dot, rankdir)
+    if key not in _probed:
+        source = _PROBE.format(rankdir=rankdir)
+        # A few milliseconds' work: a renderer that takes longer is hung, and the drawing's own
+        # rendering says so.
+        timeout = _PROBE_TIMEOUT if timeout is None else min(timeout, _PROBE_TIMEOUT)
+        try:
+            if renderer == "browser":
+                svg = _browser(source)
+            elif dot is not None:
+                svg = _native(dot, source, "svg", timeout)
+            else:
+                svg = _wasm(source, timeout)
+        except (RenderError, OSError):
+            return True
+        spots = {
+            n: (float(x), float(y))
+            for n, x, y in _PROBE_NODE.findall(svg.decode("utf-8", "replace"))
+        }
+        if len(spots) != 3:
+            return True
+        along = 1 if rankdir in ("LR", "RL") else 0
+        drawn = sorted(spots, key=lambda n: spots[n][along])
+        _probed[key] = drawn != ["p2", "p1", "p0"]
+    return _probed[key]
 
 
 # What the playground's worker (web/worker.js) registers: DOT source in, SVG text out.

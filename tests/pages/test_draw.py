@@ -29,8 +29,10 @@ def node_statements(g: graphviz.Digraph) -> dict[str, str]:
 
 
 def edge_statements(g: graphviz.Digraph) -> list[tuple[str, str]]:
-    """(tail, head) of every edge, without ports (``in0:e -> v5:w`` is ``(in0, v5)``)."""
-    return re.findall(r"^\s*(\w+)(?::\w+)? -> (\w+)", "".join(g.body), re.MULTILINE)
+    """(tail, head) of every edge, without ports (``in0:e -> v5:w`` is ``(in0, v5)``); not the
+    invisible ones that only keep boxes in order."""
+    drawn = "".join(line for line in g.body if "style=invis" not in line)
+    return re.findall(r"^\s*(\w+)(?::\w+)? -> (\w+)", drawn, re.MULTILINE)
 
 
 def test_values_and_operations_are_nodes_with_name_data_and_grad() -> None:
@@ -319,11 +321,32 @@ def test_first_layer_inputs_are_named_inputs_not_constants() -> None:
         draw_graph(y, inputs="ab")
 
 
-@needs_dot
-@pytest.mark.parametrize("rankdir", ["LR", "TB"])
-def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
+def render_with(renderer: str, g: graphviz.Digraph) -> str:
+    """``g`` as SVG from ``renderer``: "dot" (the one on PATH) or "wasm", from the source
+    `autograd.pages.draw.Drawing.source_for` gives it."""
+    source = g.source_for(renderer)
+    if renderer == "dot":
+        dot = shutil.which("dot")
+        assert dot is not None
+        return _native(dot, source, "svg", 60).decode("utf-8")
+    return _wasm(_as_records(source), 60).decode("utf-8")
+
+
+# Graphviz 2.43 and later versions (the WebAssembly one is 16.1) place the same source in
+# opposite orders: every order test runs with both.
+BOTH_RENDERERS = [pytest.param("dot", marks=needs_dot), "wasm"]
+
+
+def along(rankdir: str, x: str, y: str) -> float:
+    """Where a point is in the order a drawing reads: down the page (LR, RL) or across it."""
+    return float(y) if rankdir in ("LR", "RL") else float(x)
+
+
+@pytest.mark.parametrize("renderer", BOTH_RENDERERS)
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_parameters_and_neurons_are_drawn_in_index_order(renderer: str, rankdir: str) -> None:
     model, y = mlp([6, 5, 1])
-    svg = render(draw_graph(y, params=model, rankdir=rankdir), "svg").decode("utf-8")
+    svg = render_with(renderer, draw_graph(y, params=model, rankdir=rankdir))
     found = re.findall(
         r'xlink:title="(layers\.\d+\.neurons\.\d+)\.(w\.\d+|b)">.*?'
         r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"',
@@ -332,12 +355,20 @@ def test_parameters_are_drawn_in_index_order(rankdir: str) -> None:
     )
     by_neuron: dict[str, list[tuple[float, str]]] = {}
     for unit, name, x, y_ in found:
-        along = float(y_) if rankdir == "LR" else float(x)  # down the page, or across it
-        by_neuron.setdefault(unit, []).append((along, name))
+        by_neuron.setdefault(unit, []).append((along(rankdir, x, y_), name))
     assert len(by_neuron) == 6 + 5 + 1
     for placed in by_neuron.values():
         n = len(placed) - 1
         assert [name for _, name in sorted(placed)] == [*(f"w.{k}" for k in range(n)), "b"]
+    # Each layer's neurons (their clusters), top to bottom (LR, RL) or left to right (TB, BT).
+    boxes = re.findall(
+        r"<title>cluster_layer_(\d+)_neuron_(\d+)</title>\s*<(?:path|polygon)[^>]*"
+        r'(?:d|points)="[^\d-]*([-\d.]+),([-\d.]+)',
+        svg,
+    )
+    for layer, size in (("0", 6), ("1", 5)):
+        placed = sorted((along(rankdir, x, y_), int(n)) for k, n, x, y_ in boxes if k == layer)
+        assert [n for _, n in placed] == list(range(size))
 
 
 def test_inf_and_nan_gradients_are_red_with_a_marker() -> None:
@@ -407,22 +438,20 @@ def test_neuron_view_of_a_2_16_16_1_net_fits_a_screen() -> None:
     assert sizes["values"][1] > 5 * 1080  # where every Value is drawn, it does not
 
 
-@needs_dot
-@pytest.mark.parametrize("rankdir", ["LR", "TB"])
-def test_neuron_view_keeps_units_in_neuron_order(rankdir: str) -> None:
+@pytest.mark.parametrize("renderer", BOTH_RENDERERS)
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+def test_neuron_view_keeps_units_in_neuron_order(renderer: str, rankdir: str) -> None:
     model, y = mlp([16, 16, 1])
     g = draw_graph(y, params=model, view="neurons", rankdir=rankdir)
     found = re.findall(
         r'xlink:title="layers\.(\d+)\.neurons\.(\d+):[^"]*">.*?<text[^>]*x="([-\d.]+)" '
         r'y="([-\d.]+)"',
-        render(g, "svg").decode("utf-8"),
+        render_with(renderer, g),
         re.S,
     )
     for layer in ("0", "1"):
-        # Top to bottom (LR), or left to right (TB).
-        placed = sorted(
-            (float(y_ if rankdir == "LR" else x), int(n)) for k, n, x, y_ in found if k == layer
-        )
+        # Top to bottom (LR, RL), or left to right (TB, BT).
+        placed = sorted((along(rankdir, x, y_), int(n)) for k, n, x, y_ in found if k == layer)
         assert [n for _, n in placed] == list(range(16))
 
 

@@ -118,6 +118,39 @@ def test_the_native_dot_is_preferred_when_present(
     assert render_graph(draw_graph(Value(1.0) * 2), "svg") == b'<svg id="native"></svg>\n'
 
 
+def test_a_layers_neurons_are_written_in_the_order_the_renderer_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphviz cannot be told the order of clusters inside a cluster, and versions differ:
+    a small graph, drawn once per renderer and rankdir, tells which way round to write them.
+    This dot draws the small graph's clusters bottom to top: the neurons go to it reversed."""
+    from nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    g = draw_graph(model([1.0, 0.0]), params=model)
+    spots = "".join(
+        f'<g id="p{k}" class="node"><text x="{30 * k}" y="{-30 * (k + 1)}">p{k}</text></g>'
+        for k in range(3)
+    )
+    fake_dot(tmp_path / "bin", f"cat > \"{tmp_path}/in.$$\"; echo '<svg>{spots}</svg>'")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(render, "_probed", {})
+    render_graph(g, "svg")
+    render_graph(g, "svg")
+    given = [p.read_text() for p in tmp_path.glob("in.*")]
+    drawings = [t for t in given if "cluster_layer_0_neuron_0" in t]
+    assert len(given) == 3 and len(drawings) == 2  # the small graph once, then each drawing
+    for text in drawings:
+        assert text.index("cluster_layer_0_neuron_1") < text.index("cluster_layer_0_neuron_0")
+    assert g.source.index("cluster_layer_0_neuron_0") < g.source.index("cluster_layer_0_neuron_1")
+    assert render.nested_clusters_in_order("TB") is True  # across, they are in order
+    # A renderer that cannot draw the small graph counts as keeping the order, and is asked again.
+    fake_dot(tmp_path / "bin", "cat >/dev/null; exit 1")
+    monkeypatch.setattr(render, "_probed", {})
+    assert render.nested_clusters_in_order("LR") is True
+    assert render._probed == {}
+
+
 @pytest.mark.parametrize(("script", "complaint"), BROKEN_DOTS)
 def test_what_a_broken_dot_returns_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, complaint: str
