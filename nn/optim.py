@@ -16,6 +16,20 @@ from autograd import Value
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
+_FLOAT = frozenset((float,))
+
+
+def _assign(params: list[Value], values: list[float]) -> None:
+    """``p.data = x`` for each pair. Floats go straight into the slot that `Value.data`
+    reads (its setter would only check that they are floats; one pass at C speed checks
+    them all); anything else goes through the setter, which converts it or raises."""
+    if _FLOAT.issuperset(map(type, values)):
+        for p, x in zip(params, values):
+            p._data = x
+    else:
+        for p, x in zip(params, values):
+            p.data = x
+
 
 def _hyperparameter(
     x: object,
@@ -66,7 +80,15 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
-    def _check_gradients(self) -> None:
+    def _check_gradients(self) -> list[float]:
+        """Every parameter's gradient, once all are known to be finite; else a
+        FloatingPointError naming the first that is not."""
+        grads = [p.grad for p in self.params]
+        # The common case in two passes at C speed: floats whose sum is finite are all
+        # finite (a nan or an infinity makes the sum one); a sum that overflows, or any
+        # gradient that is not a float, is checked one by one.
+        if _FLOAT.issuperset(map(type, grads)) and math.isfinite(sum(grads)):
+            return grads
         for i, p in enumerate(self.params):
             if not math.isfinite(p.grad):
                 name = p.label or f"params[{i}]"
@@ -74,6 +96,7 @@ class Optimizer:
                     f"{self._where}.step: gradient of {name} is {p.grad!r}; "
                     "no parameter was changed (lower the learning rate?)"
                 )
+        return grads
 
     def step(self) -> None:
         raise NotImplementedError
@@ -104,17 +127,16 @@ class SGD(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter from its current ``.grad``."""
-        self._check_gradients()
-        lr, alpha, decay = self.lr, self.momentum, self.weight_decay
+        grads = self._check_gradients()
+        # −ε·g is (−ε)·g, so ε is negated once here; p._data is what p.data reads.
+        lr, alpha, decay = -self.lr, self.momentum, self.weight_decay
         params, deltas = self.params, self.deltas
-        new_deltas = []
-        for p, previous in zip(params, deltas):
-            g = p.grad + decay * p.data if decay else p.grad
-            new_deltas.append(-lr * g + alpha * previous)
-        new_values = [p.data + d for p, d in zip(params, new_deltas)]
+        if decay:
+            grads = [g + decay * p._data for g, p in zip(grads, params)]
+        new_deltas = [lr * g + alpha * previous for g, previous in zip(grads, deltas)]
+        new_values = [p._data + d for p, d in zip(params, new_deltas)]
         # Nothing above changed any state; from here on nothing can fail.
-        for p, x in zip(params, new_values):
-            p.data = x
+        _assign(params, new_values)
         deltas[:] = new_deltas
 
 

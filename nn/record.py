@@ -21,11 +21,12 @@ Keyframes: every sweep up to ``early``, then evenly spaced: when more than ``fra
 are kept, every other one after the early ones is dropped and the spacing doubles, so a
 long run keeps from ``early + (frames - early) / 2`` to ``frames`` of them, and the last
 sweep besides. The error is kept for every sweep. Per sweep the recorder copies the
-weights (at a keyframe the gradients too: a few microseconds for the paper's nets); the
-outputs of the units and the health figures are computed at the end (`finish`), for the
-keyframes kept only, by a pass at each one's weights through compiled code
-(`autograd.compile`'s ``watch``; the interpreter's numbers bit for bit), and the unit
-views when the page is made (`Recorder.data`).
+weights (at a keyframe the gradients too: under a microsecond for the paper's nets); the
+outputs of the units, the health figures and the update-to-weight ratios are computed at
+the end (`finish`), for the keyframes kept only, by a pass at each one's weights through
+generated code (`autograd.core.compiler.Reader`: the forward pass of `autograd.compile`'s
+code with ``watch``; the interpreter's numbers bit for bit), and the unit views when the
+page is made (`Recorder.data`).
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import Value, is_grad_enabled, topological_order
-from autograd import compile as compile_graph
-from autograd.core.compiler import Compiled
+from autograd.core.compiler import Reader
 from autograd.core.network import Network, NotANetwork, find_network
 from autograd.core.notation import parameter_names
 from autograd.core.ops import Op
@@ -48,6 +48,8 @@ from nn.losses import Loss, Prediction, Target, sum_squared_error
 from nn.train import _numbers
 
 __all__ = ["Frame", "Recorder", "show_training"]
+
+_FLOATS = frozenset((float,))
 
 # A unit counts as saturated where its slope f′(x) is below a tenth of its largest, f′(0)
 # (σ′ ≤ 0.25 everywhere; below 0.025 once |x| > 3.6): its weights then barely learn.
@@ -133,8 +135,12 @@ class Recorder:
         self.errors: list[float] = []
         self._frames: dict[int, Frame] = {}
         self._stride = 1
+        self._next = 1  # the next sweep that is a keyframe
         self._last: tuple[int, list[float]] | None = None  # the last sweep and its weights
         self._pending: list[Frame] = []  # frames waiting for their weight change
+        # A keyframe's sweep → the weights after its change (the next sweep's, no copy): its
+        # ratios are computed at the end, for the keyframes still kept then.
+        self._after: dict[int, list[float]] = {}
         self._done = False
         self._explained = False
         self._model: Any = None
@@ -181,6 +187,10 @@ class Recorder:
             for x, d in zip(inputs, targets)
         ]
         self._scalar = isinstance(inputs[0], numbers.Real)
+        width = len(self._rows[0])
+        self._floats = all(
+            len(row) == width and _FLOATS.issuperset(map(type, row)) for row in self._rows
+        )
         self.explained_cases()  # a case number out of range: said now, not after training
         root, xs, ds = self._trace(0)
         order = topological_order(root)
@@ -206,12 +216,13 @@ class Recorder:
         # floats at a fraction of a sweep's cost. A net whose constants differ from case to
         # case is read by the interpreter instead (found at the end: see `finish`); one
         # whose nodes differ cannot be followed at all, which two cases tell at once.
-        self._reader: Compiled | None = compile_graph(
-            root, [], [*self._params, *xs, *ds], watch=watched
-        )
+        self._reader: Reader | None = Reader(root, [*self._params, *xs, *ds], watched)
+        # The shape check: another case's graph, against the first case's (traced above).
         other = next((c for c in range(1, len(inputs)) if self._rows[c] != self._rows[0]), None)
         if other is not None:
-            self._interpreted([p.data for p in self._params], [0, other])
+            size = len(topological_order(self._trace(other)[0]))
+            if size != len(order):
+                raise _shape_error(other, size, len(order))
         return self
 
     def _named(self) -> object:
@@ -277,21 +288,26 @@ class Recorder:
                 else "Recorder.sweep: call start(model, inputs, targets) first"
             )
         params = self._params
-        weights = [p.data for p in params]
+        # The slot that ``p.data`` reads (at a third of the property's cost: this runs
+        # every sweep, and a sweep of a small net is a few microseconds).
+        weights = [p._data for p in params]
         if self._pending:
             self._settle(weights)
         errors = self.errors
-        errors.append(float(error))
+        errors.append(error if type(error) is float else float(error))
         k = len(errors)
         # Copied every sweep, as any sweep may turn out to be the last (a keyframe always);
         # its gradient is still in .grad when the recording ends.
         self._last = (k, weights)
-        if k <= self.early or (k - self.early) % self._stride == 0:
+        if k == self._next:
             frame = Frame(k, errors[-1], weights, [p.grad for p in params])
             self._frames[k] = frame
             self._pending.append(frame)
             if len(self._frames) > self.limit:
                 self._thin()
+            # Every sweep up to `early`, then those a whole number of strides past it.
+            early, stride = self.early, self._stride
+            self._next = k + 1 if k < early else early + ((k - early) // stride + 1) * stride
 
     def _thin(self) -> None:
         """Keep every other keyframe after the early ones, and space the next ones twice as far."""
@@ -301,18 +317,21 @@ class Recorder:
             for k, f in self._frames.items()
             if k <= self.early or (k - self.early) % self._stride == 0
         }
+        self._after = {k: w for k, w in self._after.items() if k in self._frames}
 
     def _settle(self, weights: list[float]) -> None:
-        """Give the frames waiting for it their weight change: ``weights`` are those after it."""
+        """Give the frames waiting for it their weight change: ``weights`` are those after it
+        (the ratios are computed from them at the end, for the frames kept)."""
         for frame in self._pending:
-            frame.ratios = self._ratios(frame.weights, weights)
+            self._after[frame.sweep] = weights
         self._pending = []
 
     def _ratios(self, before: list[float], after: list[float]) -> list[float]:
         out = []
         for ks in self._layer_params:
-            size = math.sqrt(sum(before[k] ** 2 for k in ks))
-            change = math.sqrt(sum((after[k] - before[k]) ** 2 for k in ks))
+            b = [before[k] for k in ks]
+            size = math.sqrt(sum([x**2 for x in b]))
+            change = math.sqrt(sum([(after[k] - x) ** 2 for k, x in zip(ks, b)]))
             out.append(change / size if size > 0.0 else math.inf if change else 0.0)
         return out
 
@@ -331,16 +350,31 @@ class Recorder:
             k, weights = self._last
             grads = [p.grad for p in self._params]  # the last sweep's: nothing changed them
             self._frames[k] = Frame(k, self.errors[-1], weights, grads)
-            self._frames[k].ratios = self._ratios(weights, now)
+            self._after[k] = now
+        for k, frame in self._frames.items():
+            frame.ratios = self._ratios(frame.weights, self._after[k])
+        self._after = {}
         self._done = True
-        if self._reader is not None and self._frames:
+        if not self._frames:
+            return
+        last = max(self._frames)
+        # Each sigmoid or tanh unit's slope rule, and the slope under which it is saturated.
+        self._slopes = {
+            u: (_slope(op), SATURATED * float(op.partial(0, [0.0], op.forward(0.0))))
+            for u, op in enumerate(self._ops)
+            if op is not None and self.units[u].activation in ("sigmoid", "tanh")
+        }
+        checked: list[list[float]] | None = None
+        if self._reader is not None:
             # The compiled reader was checked on two cases; a net whose constants depend on
             # a later case would be misread: the last keyframe is read both ways, all cases.
-            last = self._frames[max(self._frames)].weights
-            if self._values(last) != self._interpreted(last):
+            weights = self._frames[last].weights
+            read = self._values(weights)
+            checked = self._interpreted(weights)
+            if read != checked:
                 self._reader = None
-        for frame in self._frames.values():
-            self._read(frame)
+        for k, frame in self._frames.items():
+            self._read(frame, checked if k == last else None)
 
     # -- at the keyframes kept --
 
@@ -379,9 +413,11 @@ class Recorder:
 
     def _values(self, weights: list[float]) -> list[list[float]]:
         """Per case, the watched nodes' values (each unit's y_j then x_j) at ``weights``."""
-        if self._reader is not None:
-            return self._reader.sweep_each([], [weights + row for row in self._rows])[2]
-        return self._interpreted(weights)
+        # The reader takes rows of floats of one length: the cases' numbers are checked
+        # once, at start, the weights here (anything else is read by the interpreter).
+        if self._reader is None or not (self._floats and _FLOATS.issuperset(map(type, weights))):
+            return self._interpreted(weights)
+        return self._reader([weights + row for row in self._rows])
 
     def _interpreted(
         self, weights: list[float], cases: Sequence[int] | None = None
@@ -396,19 +432,18 @@ class Recorder:
                 if size is None:
                     size = len(order)
                 elif len(order) != size:
-                    raise ValueError(
-                        f"Recorder: case {c + 1}'s graph has {len(order)} nodes, case 1's "
-                        f"{size}: the net's shape depends on the data, so its units cannot be "
-                        "followed from case to case"
-                    )
+                    raise _shape_error(c, len(order), size)
                 out.append([order[k].data for k in self._positions])
         return out
 
-    def _read(self, frame: Frame) -> None:
-        values = self._values(frame.weights)
-        n = len(self.units)
-        ys = [[row[2 * u] for row in values] for u in range(n)]
-        xs = [[row[2 * u + 1] for row in values] for u in range(n)]
+    def _read(self, frame: Frame, values: list[list[float]] | None = None) -> None:
+        """Fill in ``frame``'s outputs and health figures; ``values``: its `_values`, when
+        they are known already."""
+        if values is None:
+            values = self._values(frame.weights)
+        columns = list(zip(*values))  # each watched node's value in every case
+        ys = [list(column) for column in columns[0::2]]
+        xs = [list(column) for column in columns[1::2]]
         if self.shows_outputs:
             frame.outputs, frame.totals = ys, xs
         saturated = total = 0
@@ -416,10 +451,10 @@ class Recorder:
         for u, op in enumerate(self._ops):
             act = self.units[u].activation
             if op is not None and act in ("sigmoid", "tanh"):
-                steepest = float(op.partial(0, [0.0], op.forward(0.0)))
-                for x, y in zip(xs[u], ys[u]):
-                    saturated += float(op.partial(0, [x], y)) < SATURATED * steepest
-                    total += 1
+                # Saturated: f′(x), the op's own partial rule at (x, y), under a tenth of f′(0).
+                slope, limit = self._slopes[u]
+                saturated += sum(map(limit.__gt__, map(float, map(slope, xs[u], ys[u]))))
+                total += len(xs[u])
             if act == "relu" and not self.units[u].output:
                 relus += 1
                 dead += all(y == 0.0 for y in ys[u])
@@ -553,6 +588,22 @@ def show_training(recorder: Recorder) -> Any:
     if not recorder.errors:
         raise ValueError("show_training: the recorder has no sweep recorded yet")
     return recorder.timeline()
+
+
+def _shape_error(c: int, size: int, first: int) -> ValueError:
+    """Case ``c``'s graph has ``size`` nodes where the first case's has ``first``."""
+    return ValueError(
+        f"Recorder: case {c + 1}'s graph has {size} nodes, case 1's {first}: the net's shape "
+        "depends on the data, so its units cannot be followed from case to case"
+    )
+
+
+def _slope(op: Op) -> Callable[[float, float], Any]:
+    """``op.partial(0, [x], y)`` as a function of (x, y): the op's partial rule itself
+    when the op has one per operand (the same call, without the list)."""
+    if type(op).partial is Op.partial:
+        return op.partials[0]
+    return lambda x, y: op.partial(0, [x], y)
 
 
 def _ranges(sweeps: list[int]) -> str:

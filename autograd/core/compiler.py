@@ -327,6 +327,52 @@ def compile(
     return python
 
 
+class Reader:
+    """The forward pass of a graph alone, as one generated function: ``reader(rows)`` is,
+    for each row of input numbers, the values of the ``watch`` nodes, the floats that
+    `Compiled.sweep_each` returns for them (the same lines of code), without a backward
+    pass and without checking the rows: for a caller that made them floats of the right
+    length (`nn.Recorder`, which reads a net's units at its keyframes). Python compiles
+    one function instead of `Compiled`'s four, a third of the time.
+    """
+
+    def __init__(self, output: Value, inputs: Sequence[Value], watch: Sequence[Value]) -> None:
+        trace = _trace(output, [], inputs, False)
+        writer = _PythonWriter(trace)
+        forward, _ = writer.forward()
+        names = trace.names
+        watched = []
+        for k, v in enumerate(watch):
+            name = names.get(id(v)) if isinstance(v, Value) else None
+            if name is None:
+                raise ValueError(
+                    f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's "
+                    "graph"
+                )
+            watched.append(name)
+        x = [names[id(v)] for v in inputs]
+        target = "_" if not x else ", ".join(x) + ("," if len(x) == 1 else "")
+        self.source = (
+            "\n".join(
+                [
+                    "def read(rows):",
+                    "    each = []",
+                    f"    for {target} in rows:",
+                    *(f"        {line}" for line in forward),
+                    f"        each.append([{', '.join(watched)}])",
+                    "    return each",
+                ]
+            )
+            + "\n"
+        )
+        namespace = writer.namespace
+        exec(builtins.compile(self.source, _file_of(self, self.source), "exec"), namespace)
+        self._read: Callable[[Sequence[Sequence[float]]], list[list[float]]] = namespace["read"]
+
+    def __call__(self, rows: Sequence[Sequence[float]]) -> list[list[float]]:
+        return self._read(rows)
+
+
 _CHECKS = 3  # nodes of each custom op at which its code texts are checked against its rules
 
 

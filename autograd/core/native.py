@@ -553,15 +553,26 @@ class Native(Compiled):
         self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
     ) -> tuple[float, list[float], list[list[float]]]:
         """`sweep`, with each row's input gradients and watched values, as `Compiled.sweep_each`."""
+        total, g, each = self.sweep_each_arrays(params, rows, seed)
+        return total, g.tolist(), each.tolist()
+
+    def sweep_each_arrays(
+        self, params: Sequence[float], rows: Sequence[Sequence[float]], seed: float = 1.0
+    ) -> tuple[float, Any, Any]:
+        """`sweep_each` with its numbers left in NumPy arrays: (Σ outputs, the params'
+        gradients, one row per case), for a caller that goes on in NumPy (lists of them
+        cost more than the machine code at a hundred rows)."""
         given = self._arrays(params, rows, "sweep_each")
         s = _as_float(seed, "compiled sweep_each: seed")
         np = self._np
         g = np.empty(len(self.params))
         each = np.empty((len(rows), self._kept))
         failed, total = self.module.sweep_each(*given, s, g, each)
-        if failed >= 0:
-            return super().sweep_each(params, rows, seed)
-        return total, g.tolist(), each.tolist()
+        if failed >= 0:  # the python backend's numbers, or the interpreter's error
+            total, gs, rs = super().sweep_each(params, rows, seed)
+            g = np.array(gs, dtype=np.float64)
+            each = np.array(rs, dtype=np.float64).reshape(len(rows), self._kept)
+        return total, g, each
 
     def outputs(self, params: Sequence[float], rows: Sequence[Sequence[float]]) -> list[float]:
         """The output for each row by the forward pass alone, as `Compiled.outputs`."""

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from autograd import Op, Value, apply, compile, linear
-from autograd.core.compiler import Compiled, ShapeError, same_shape
+from autograd.core.compiler import Compiled, Reader, ShapeError, same_shape
 from autograd.core.ops import fill
 from tests.helpers import bits
 from tests.strategies import ARITH_ERRORS, N_VARS, Expr, evaluate, expressions, points
@@ -345,6 +345,27 @@ def test_watch_and_input_grads_must_name_the_graphs_own_values() -> None:
         compile(out, [w], [x], input_grads=[w])
     with pytest.raises(ValueError, match=r"compile: watch\[1\] .* is not a node, param or input"):
         compile(out, [w], [x], watch=[out, Value(2.0)])
+
+
+def test_a_reader_gives_sweep_eachs_watched_values_bit_for_bit() -> None:
+    """`Reader`, the forward pass alone: each row's watched values, as `sweep_each` has them
+    (and the interpreter); it checks its watch list as `compile` does."""
+    w, x, y = Value(0.3), Value(-1.25), Value(2.0)
+    hidden = (w * x + y).tanh()
+    out = (hidden * x).sigmoid() + y**2.0
+    read = Reader(out, [w, x, y], [hidden, out, x])
+    step = compile(out, [], [w, x, y], watch=[hidden, out, x])
+    rows = [[0.3, -1.25, 2.0], [-2.0, 0.5, 0.25], [1.5, 3.0, -1.5]]
+    values = read(rows)
+    assert [[bits(v) for v in row] for row in values] == [
+        [bits(v) for v in row] for row in step.sweep_each([], rows)[2]
+    ]
+    for (w.data, x.data, y.data), row in zip(rows, values):
+        h = (w * x + y).tanh()
+        assert row == [h.data, ((h * x).sigmoid() + y**2.0).data, x.data]
+    assert read.source.count("def ") == 1 and "# backward" not in read.source
+    with pytest.raises(ValueError, match=r"compile: watch\[1\] .* is not a node, param or input"):
+        Reader(out, [w, x, y], [out, Value(2.0)])
 
 
 # ==== what a first user ran into: each message now says what to type instead ====

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -393,3 +394,28 @@ def test_a_table_of_rows_gives_the_lists_numbers_and_is_checked_once(numba: Any)
     assert str(e.value) == "compiled table: row 1 has 1 numbers, expected 2"
     with pytest.raises(TypeError, match=r"^compiled table: row 0\[1\]"):
         f.table([[1.0, "2"]])
+
+
+def test_sweep_each_arrays_are_sweep_eachs_numbers(
+    numba: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    np = pytest.importorskip("numpy")
+    w, x = Value(0.5), Value(1.0)
+    wx = w * x
+    out = wx.tanh() * w + x**3.0
+    f = compile(out, [w], [x], input_grads=True, watch=[wx])
+    fast = compile(out, [w], [x], input_grads=True, watch=[wx], backend="numba")
+    rows = [[0.25], [3.0], [-2.0]]
+    want = f.sweep_each([0.5], rows)
+    for table in (rows, fast.table(rows)):
+        total, grads, each = fast.sweep_each_arrays([0.5], table)
+        assert isinstance(grads, np.ndarray) and isinstance(each, np.ndarray)
+        assert each.shape == (3, 2)
+        assert (total, grads.tolist(), each.tolist()) == want == fast.sweep_each([0.5], table)
+    # Where the machine code stops at a guard, the python backend's numbers, as arrays.
+    monkeypatch.setattr(fast, "module", SimpleNamespace(sweep_each=lambda *_: (1, 0.0)))
+    total, grads, each = fast.sweep_each_arrays([0.5], rows)
+    assert each.shape == (3, 2)
+    assert (total, grads.tolist(), each.tolist()) == want
+    with pytest.raises(ValueError, match=r"log\(-1\.0\) is undefined"):
+        compile(w.log(), [w], backend="numba").sweep_each_arrays([-1.0], [[]])

@@ -238,6 +238,27 @@ def test_family_tree_compiled_sweep_is_the_interpreted_one_bit_for_bit(error: st
     assert (total, [p.grad for p in net.parameters()]) == (by_code[0], code_grads)
 
 
+def test_family_tree_numba_bookkeeping_is_the_loops(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the numba backend, NumPy adds each case's gradients for its selected weights
+    and counts the right answers: the same numbers as the python backend's loop, also
+    when the gradients do not start at 0 (two sweeps, nothing zeroed in between)."""
+    pytest.importorskip("numba", reason="make test-native installs Numba")
+    # A net part-way through learning, so that some cases are right and some wrong.
+    schedule = dataclasses.replace(family_trees.RECIPE, sweeps=400)
+    result = family_trees.train(1, schedule)
+    net, loss = result.model, family_trees.ERRORS[schedule.error]
+    runs = []
+    for backend in ("python", "numba"):
+        monkeypatch.setattr(family_trees, "fastest_backend", lambda b=backend: b)
+        compiled = family_trees.CompiledSweep(net, result.train, loss)
+        assert (compiled._arrays is not None) == (backend == "numba")
+        net.zero_grad()
+        results = [compiled(), compiled()]
+        runs.append((results, [p.grad for p in net.parameters()]))
+    assert runs[0] == runs[1]
+    assert 0 < runs[0][0][0][1] < len(result.train)
+
+
 def test_family_tree_training_compiled_is_the_interpreter() -> None:
     # through the gentle start, the switch and the decay from sweep 22
     schedule = dataclasses.replace(family_trees.RECIPE, sweeps=24, decay_from=21)
