@@ -13,20 +13,12 @@ median of N.
 from __future__ import annotations
 
 import argparse
-import functools
 import statistics
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tools.browser import chromium
+from tools.browser import chromium, served
 from tools.build_site import OUT
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _ready(page: Any, url: str) -> float:
@@ -44,18 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     if not (OUT / "index.html").is_file():
         print("the playground is not built: run `make site` first")
         return 1
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=OUT))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
     cold, warm = [], []
-    with chromium() as browser:
+    with served(OUT) as url, chromium() as browser:
         for _ in range(args.repeats):
             context = browser.new_context(viewport={"width": 1366, "height": 768})
             page = context.new_page()
             cold.append(_ready(page, url))
             warm.append(_ready(page, url))
             context.close()
-    server.shutdown()
     size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(
         f"the playground, {size / 2**20:.1f} MB, ready in Chromium (seconds, {args.repeats} runs):"

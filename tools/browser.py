@@ -7,9 +7,12 @@ Found on PATH (not at a fixed place), as the browser tests find it, so that
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +71,22 @@ def open_page(
     )
     pg.goto(path.as_uri())
     return pg, problems
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a line per request would bury the output of the tests and tools
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 at a free port, as ``python -m http.server -d folder``
+    serves it (quietly, from a thread), for pages that a ``file://`` URL cannot run (Web
+    Workers, fetch); yields the base URL, ending in ``/``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

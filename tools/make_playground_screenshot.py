@@ -11,15 +11,12 @@ Chromium on PATH (`tools.browser`). Made by ``make figures`` (`tools.figures`).
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tools.browser import chromium
+from tools.browser import chromium, served
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "play"
@@ -27,22 +24,12 @@ STATE = "?tab=net&data=moons&hidden=8&activation=tanh&lr=0.05"
 READY_MS = 120_000
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextmanager
 def _served() -> Iterator[str]:
     if not (SITE / "index.html").is_file():
         raise FileNotFoundError("the playground is not built: run `make site` first")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=SITE))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(SITE) as url:
+        yield url
 
 
 def _wait(page: Any, predicate: str) -> None:

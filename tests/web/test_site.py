@@ -9,12 +9,9 @@ that leaves 127.0.0.1, any page error and any console error fails the test that 
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -24,6 +21,7 @@ from autograd import Value, cli, explain
 from autograd.cli.common import build
 from autograd.teach.practice import questions
 from tests.helpers import ROOT, fit_xor, xor_run
+from tools.browser import served
 
 SITE = ROOT / "build" / "play"
 LECTURE = {
@@ -37,23 +35,13 @@ ULPS = 8 * 2**-52
 READY_MS = 120_000  # Pyodide's start on a loaded CI machine: seconds, but never a minute
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     """build/play/ served on 127.0.0.1 (a free port), as `python -m http.server` serves it."""
     if not (SITE / "index.html").is_file():
         pytest.skip("the playground is not built: run `make site` (or `make test-site`) first")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=SITE))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
