@@ -308,14 +308,7 @@ def compile(
     names = trace.names
     writer = _PythonWriter(trace)
     forward, shape = writer.forward()
-    watched = []
-    for k, v in enumerate(watch):
-        name = names.get(id(v)) if isinstance(v, Value) else None
-        if name is None:
-            raise ValueError(
-                f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's graph"
-            )
-        watched.append(name)
+    watched = _watched(names, watch)
     backward = writer.backward()
     graded = {id(v) for v in trace.graded}
     x_graded = [names[id(v)] for v in inputs if id(v) in graded]
@@ -325,6 +318,20 @@ def compile(
         module = native.module_source(trace, watched)
         return native.Native(python, module, len(x_graded), len(watched))
     return python
+
+
+def _watched(names: dict[int, str], watch: Sequence[Value]) -> list[str]:
+    """The generated names of the ``watch`` nodes, or a ValueError naming one that is not
+    in the graph."""
+    watched = []
+    for k, v in enumerate(watch):
+        name = names.get(id(v)) if isinstance(v, Value) else None
+        if name is None:
+            raise ValueError(
+                f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's graph"
+            )
+        watched.append(name)
+    return watched
 
 
 class Reader:
@@ -341,15 +348,7 @@ class Reader:
         writer = _PythonWriter(trace)
         forward, _ = writer.forward()
         names = trace.names
-        watched = []
-        for k, v in enumerate(watch):
-            name = names.get(id(v)) if isinstance(v, Value) else None
-            if name is None:
-                raise ValueError(
-                    f"compile: watch[{k}] ({v!r}) is not a node, param or input of the output's "
-                    "graph"
-                )
-            watched.append(name)
+        watched = _watched(names, watch)
         x = [names[id(v)] for v in inputs]
         target = "_" if not x else ", ".join(x) + ("," if len(x) == 1 else "")
         self.source = (
